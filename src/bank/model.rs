@@ -1,0 +1,321 @@
+//! Typed instruments: the study, vignette and rubric formats of `schemas/`.
+//!
+//! These types are built only from JSON that has passed its schema, so they
+//! carry no validation of their own; the semantic checks live in `check`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A text per language code, e.g. `{"nb": "…", "en": "…"}`.
+pub type Text = BTreeMap<String, String>;
+
+/// Phrases per language code (`nn` may add nynorsk variants of `nb`).
+pub type Terms = BTreeMap<String, Vec<String>>;
+
+/// Something with a stable id and a label, such as an offering or a phase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Labelled {
+    pub id: String,
+    pub label: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+}
+
+/// The frame of a study: what is scored, compared and recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Study {
+    pub id: String,
+    pub version: String,
+    pub title: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    pub languages: Vec<String>,
+    pub dimensions: Vec<Labelled>,
+    pub offerings: Vec<Labelled>,
+    /// Phases in the order they happen.
+    pub phases: Vec<Labelled>,
+    pub roles: Vec<Labelled>,
+    pub site_attributes: Vec<SiteAttribute>,
+    /// Ids of the vignettes the study uses.
+    pub vignettes: Vec<String>,
+}
+
+/// An attribute recorded for every site: a closed list of values or a type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteAttribute {
+    pub id: String,
+    pub label: Text,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<Labelled>>,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<f64>,
+}
+
+/// A constructed case told in ordered stages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vignette {
+    pub id: String,
+    pub version: String,
+    pub sector: String,
+    pub title: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Text>,
+    #[serde(default)]
+    pub legal_basis: Vec<String>,
+    pub languages: Vec<String>,
+    pub factors: Vec<Factor>,
+    pub stages: Vec<Stage>,
+}
+
+/// A factorial variable whose levels fill the templates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Factor {
+    pub id: String,
+    pub label: Text,
+    pub levels: Vec<Level>,
+}
+
+/// One level of a factor and the template variables it sets per language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Level {
+    pub id: String,
+    pub label: Text,
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// One step of the story, with the prompts the group answers at that step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    pub id: String,
+    pub title: Text,
+    pub text: Text,
+    pub prompts: Vec<Prompt>,
+}
+
+/// A question put to the group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prompt {
+    pub id: String,
+    pub text: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<Text>,
+    #[serde(flatten)]
+    pub kind: PromptKind,
+}
+
+/// What kind of answer a prompt takes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum PromptKind {
+    /// Free text up to `max_length` characters.
+    Text { max_length: u32 },
+    /// Exactly one option.
+    Single { options: Vec<ChoiceOption> },
+    /// Any number of options, within the optional bounds.
+    Multi {
+        options: Vec<ChoiceOption>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_choices: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_choices: Option<u32>,
+    },
+    /// All options, in order of priority.
+    Rank { options: Vec<ChoiceOption> },
+    /// An integer from `min` to `max`.
+    Likert {
+        min: i64,
+        max: i64,
+        anchors: Vec<Anchor>,
+    },
+}
+
+impl PromptKind {
+    /// The kind's name as written in the JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PromptKind::Text { .. } => "text",
+            PromptKind::Single { .. } => "single",
+            PromptKind::Multi { .. } => "multi",
+            PromptKind::Rank { .. } => "rank",
+            PromptKind::Likert { .. } => "likert",
+        }
+    }
+
+    /// The options of a choice prompt; empty for text and Likert prompts.
+    pub fn options(&self) -> &[ChoiceOption] {
+        match self {
+            PromptKind::Single { options }
+            | PromptKind::Multi { options, .. }
+            | PromptKind::Rank { options } => options,
+            PromptKind::Text { .. } | PromptKind::Likert { .. } => &[],
+        }
+    }
+}
+
+/// An option of a choice prompt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub id: String,
+    pub label: Text,
+}
+
+/// A labelled point of a Likert scale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Anchor {
+    pub value: i64,
+    pub label: Text,
+}
+
+/// How the answers to one vignette are scored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rubric {
+    pub id: String,
+    pub version: String,
+    /// Id of the vignette this rubric scores.
+    pub vignette: String,
+    pub title: Text,
+    #[serde(default)]
+    pub legal_basis: Vec<String>,
+    pub languages: Vec<String>,
+    pub criteria: Vec<Criterion>,
+    #[serde(default)]
+    pub red_flags: Vec<RedFlag>,
+}
+
+/// One thing a good answer does, in one dimension.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Criterion {
+    pub id: String,
+    pub dimension: String,
+    pub weight: f64,
+    /// Whether its absence is reported on its own.
+    #[serde(default)]
+    pub critical: bool,
+    pub title: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    /// Ordered levels, lowest (0) first.
+    pub levels: Vec<LevelDescriptor>,
+    pub evidence: Evidence,
+}
+
+impl Criterion {
+    /// The highest level the criterion can reach.
+    pub fn max_level(&self) -> u8 {
+        self.levels.iter().map(|l| l.level).max().unwrap_or(0)
+    }
+}
+
+/// A level of a criterion and what an answer at that level looks like.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelDescriptor {
+    pub level: u8,
+    pub descriptor: Text,
+}
+
+/// The rules that earn a criterion its levels.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    #[serde(default)]
+    pub options: Vec<OptionRule>,
+    #[serde(default)]
+    pub ranks: Vec<RankRule>,
+    #[serde(default)]
+    pub likert: Vec<LikertRule>,
+    #[serde(default)]
+    pub phrases: Vec<PhraseRule>,
+    #[serde(default)]
+    pub negative: Vec<NegativeRule>,
+}
+
+/// Choosing `option` in a single or multi prompt earns `level`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionRule {
+    pub prompt: String,
+    pub option: String,
+    pub level: u8,
+}
+
+/// Ranking `option` at position `top` or better (1 is first) earns `level`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankRule {
+    pub prompt: String,
+    pub option: String,
+    pub top: u32,
+    pub level: u8,
+}
+
+/// A Likert answer in `min..=max` earns `level`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LikertRule {
+    pub prompt: String,
+    pub min: i64,
+    pub max: i64,
+    pub level: u8,
+}
+
+/// Writing one of the terms (not negated) earns `level`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhraseRule {
+    pub level: u8,
+    /// Text prompts to look in; all text prompts when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompts: Option<Vec<String>>,
+    pub terms: Terms,
+}
+
+/// Writing one of the terms lowers the criterion by `lower` levels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NegativeRule {
+    #[serde(default = "one")]
+    pub lower: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompts: Option<Vec<String>>,
+    pub terms: Terms,
+}
+
+fn one() -> u8 {
+    1
+}
+
+/// A known mistake; when raised it caps or lowers criteria.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RedFlag {
+    pub id: String,
+    pub label: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompts: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<Terms>,
+    #[serde(default)]
+    pub options: Vec<FlagOption>,
+    pub effects: Vec<Effect>,
+}
+
+/// An option whose choice raises a red flag (for rank prompts: ranked at `top` or better).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlagOption {
+    pub prompt: String,
+    pub option: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top: Option<u32>,
+}
+
+/// What a red flag does to one criterion: exactly one of `cap` and `lower` is set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Effect {
+    pub criterion: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lower: Option<u8>,
+}

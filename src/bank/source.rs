@@ -1,0 +1,186 @@
+//! Where bank files come from: the bank embedded in the binary, or a folder
+//! with `studies/`, `vignettes/` and `rubrics/`.
+//!
+//! Not for parsing: this module hands out bytes and file names only.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use super::Diagnostic;
+
+/// Bank files larger than this are refused unread (2 MiB; the shipped files are ~30 KiB).
+pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+static EMBEDDED_STUDIES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/studies");
+static EMBEDDED_VIGNETTES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/vignettes");
+static EMBEDDED_RUBRICS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rubrics");
+
+/// Which bank to load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BankSource {
+    /// The bank shipped inside the binary.
+    Embedded,
+    /// A folder with `studies/`, `vignettes/` and `rubrics/`.
+    Dir(PathBuf),
+}
+
+impl BankSource {
+    /// How to name the bank to a person.
+    pub fn describe(&self) -> String {
+        match self {
+            BankSource::Embedded => "the embedded bank".to_string(),
+            BankSource::Dir(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// The three kinds of bank file, each in its own folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Study,
+    Vignette,
+    Rubric,
+}
+
+impl Kind {
+    /// All kinds, in loading order.
+    pub const ALL: [Kind; 3] = [Kind::Study, Kind::Vignette, Kind::Rubric];
+
+    /// The folder the kind lives in.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Study => "studies",
+            Kind::Vignette => "vignettes",
+            Kind::Rubric => "rubrics",
+        }
+    }
+
+    /// The schema name, as in `vignette schema NAME`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Study => "study",
+            Kind::Vignette => "vignette",
+            Kind::Rubric => "rubric",
+        }
+    }
+
+    fn embedded(self) -> &'static Dir<'static> {
+        match self {
+            Kind::Study => &EMBEDDED_STUDIES,
+            Kind::Vignette => &EMBEDDED_VIGNETTES,
+            Kind::Rubric => &EMBEDDED_RUBRICS,
+        }
+    }
+}
+
+/// A bank file's name, kind and bytes.
+#[derive(Debug, Clone)]
+pub struct RawFile {
+    /// Path relative to the bank root, e.g. `vignettes/V1.json`.
+    pub path: String,
+    pub kind: Kind,
+    pub bytes: Cow<'static, [u8]>,
+}
+
+/// A bank that cannot be read at all (as opposed to one with invalid files).
+#[derive(Debug, thiserror::Error)]
+pub enum BankError {
+    #[error("bank folder {0} does not exist")]
+    NotFound(PathBuf),
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Reads every `.json` file of the bank; problems with single files become diagnostics.
+pub fn read(source: &BankSource) -> Result<(Vec<RawFile>, Vec<Diagnostic>), BankError> {
+    match source {
+        BankSource::Embedded => Ok((read_embedded(), Vec::new())),
+        BankSource::Dir(root) => read_dir(root),
+    }
+}
+
+fn read_embedded() -> Vec<RawFile> {
+    let mut files = Vec::new();
+    for kind in Kind::ALL {
+        let mut entries: Vec<_> = kind.embedded().files().collect();
+        entries.sort_by_key(|f| f.path());
+        for file in entries.into_iter().filter(|f| is_json(f.path())) {
+            let name = file.path().display();
+            files.push(RawFile {
+                path: format!("{}/{name}", kind.folder()),
+                kind,
+                bytes: Cow::Borrowed(file.contents()),
+            });
+        }
+    }
+    files
+}
+
+fn is_json(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "json")
+}
+
+fn read_dir(root: &Path) -> Result<(Vec<RawFile>, Vec<Diagnostic>), BankError> {
+    if !root.is_dir() {
+        return Err(BankError::NotFound(root.to_path_buf()));
+    }
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| BankError::Io { path, source }
+    };
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    for kind in Kind::ALL {
+        let folder = root.join(kind.folder());
+        if !folder.is_dir() {
+            diagnostics.push(
+                Diagnostic::error(kind.folder(), "", "folder is missing").with_hint(format!(
+                    "a bank is a folder with studies/, vignettes/ and rubrics/; is {} the right folder?",
+                    root.display()
+                )),
+            );
+            continue;
+        }
+        let mut paths = std::fs::read_dir(&folder)
+            .map_err(io(&folder))?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(io(&folder))?;
+        paths.sort();
+        for path in paths {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let relative = format!("{}/{name}", kind.folder());
+            if !is_json(&path) || !path.is_file() {
+                diagnostics.push(Diagnostic::warning(
+                    &relative,
+                    "",
+                    "ignored: bank files are .json files",
+                ));
+                continue;
+            }
+            let size = std::fs::metadata(&path).map_err(io(&path))?.len();
+            if size > MAX_FILE_BYTES {
+                diagnostics.push(Diagnostic::error(
+                    &relative,
+                    "",
+                    format!(
+                        "file is {size} bytes; bank files are limited to {MAX_FILE_BYTES} bytes (2 MiB)"
+                    ),
+                ));
+                continue;
+            }
+            let bytes = std::fs::read(&path).map_err(io(&path))?;
+            files.push(RawFile {
+                path: relative,
+                kind,
+                bytes: Cow::Owned(bytes),
+            });
+        }
+    }
+    Ok((files, diagnostics))
+}

@@ -1,0 +1,62 @@
+//! `vignette list`: the vignettes of the bank, with what each one covers.
+
+use std::process::ExitCode;
+
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use vignette::bank::BankSource;
+
+use super::{Outcome, valid_bank};
+
+/// List the vignettes in the bank: languages, stages, factors, the dimensions
+/// their rubric scores and the studies that use them.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Output format: a table for people, JSON for programs.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+
+    /// Language of the titles (default: each vignette's first language).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+pub fn run(source: &BankSource, args: &Args) -> Outcome {
+    let bank = valid_bank(source)?;
+    let summaries = bank.summaries(args.lang.as_deref());
+    match args.format {
+        Format::Json => println!("{:#}", serde_json::json!(summaries)),
+        Format::Table => {
+            let mut table = Table::new();
+            table.load_preset(UTF8_FULL_CONDENSED).set_header([
+                "id",
+                "title",
+                "sector",
+                "languages",
+                "stages",
+                "factors",
+                "dimensions",
+                "studies",
+            ]);
+            for s in &summaries {
+                table.add_row([
+                    s.id.clone(),
+                    s.title.clone(),
+                    s.sector.clone(),
+                    s.languages.join(" "),
+                    s.stages.to_string(),
+                    format!("{} ({} combinations)", s.factors.join(", "), s.combinations),
+                    s.dimensions.join(", "),
+                    s.studies.join(", "),
+                ]);
+            }
+            println!("{table}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

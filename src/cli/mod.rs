@@ -1,0 +1,136 @@
+//! The command-line face: one file per subcommand, each an `Args` struct and
+//! a `run` function. Everything printed is decided here, nothing in the library.
+
+mod list;
+mod schema;
+mod show;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use vignette::bank::{self, Bank, BankSource};
+
+/// Vignette-based competence assessment: how well do school and kindergarten
+/// staff prevent, detect and handle bullying?
+///
+/// Groups read a constructed case stage by stage and say what they would do;
+/// their answers are scored on prevention, detection and handling. The
+/// instrument bank (studies, vignettes, rubrics) is built into the program;
+/// use --bank to work with another one.
+#[derive(Debug, Parser)]
+#[command(name = "vignette", version, max_term_width = 100)]
+struct Cli {
+    /// Use the bank in this folder (with studies/, vignettes/ and rubrics/)
+    /// instead of the built-in one.
+    #[arg(long, global = true, value_name = "DIR", env = "VIGNETTE_BANK")]
+    bank: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Validate(validate::Args),
+    List(list::Args),
+    Show(show::Args),
+    Schema(schema::Args),
+}
+
+/// A failed command: what went wrong, how to fix it, and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    message: String,
+    hints: Vec<String>,
+}
+
+impl Failure {
+    /// Bad arguments or unreadable input (exit 2).
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 2,
+            message: message.into(),
+            hints: Vec::new(),
+        }
+    }
+
+    /// The input was read but is invalid (exit 1).
+    pub fn invalid(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 1,
+            message: message.into(),
+            hints: Vec::new(),
+        }
+    }
+
+    /// Adds a hint printed under the message.
+    pub fn hint(mut self, hint: impl Into<String>) -> Failure {
+        self.hints.push(hint.into());
+        self
+    }
+}
+
+impl From<bank::BankError> for Failure {
+    fn from(error: bank::BankError) -> Failure {
+        Failure::usage(error.to_string())
+    }
+}
+
+/// What a successful command reports: 0 for success, 1 for "ran, found problems".
+pub type Outcome = Result<ExitCode, Failure>;
+
+/// Parses the command line, runs the command and maps the outcome to an exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let source = match cli.bank {
+        Some(dir) => BankSource::Dir(dir),
+        None => BankSource::Embedded,
+    };
+    let outcome = match cli.command {
+        Command::Validate(args) => validate::run(&source, &args),
+        Command::List(args) => list::run(&source, &args),
+        Command::Show(args) => show::run(&source, &args),
+        Command::Schema(args) => schema::run(&args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            for hint in &failure.hints {
+                eprintln!("  hint: {hint}");
+            }
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// Loads a bank for commands that need it valid; an invalid bank is refused.
+pub fn valid_bank(source: &BankSource) -> Result<Bank, Failure> {
+    let (bank, report) = bank::load(source)?;
+    if report.is_valid() {
+        return Ok(bank);
+    }
+    let mut failure = Failure::invalid(format!(
+        "{} has {} error(s); nothing can be used from an invalid bank",
+        source.describe(),
+        report.errors()
+    ));
+    for diagnostic in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == bank::Severity::Error)
+        .take(3)
+    {
+        failure = failure.hint(diagnostic.to_string());
+    }
+    let bank_arg = match source {
+        BankSource::Dir(dir) => format!(" --bank {}", dir.display()),
+        BankSource::Embedded => String::new(),
+    };
+    Err(failure.hint(format!(
+        "run `vignette validate{bank_arg}` to see every problem"
+    )))
+}

@@ -1,0 +1,10 @@
+//! `vignette`: vignette-based competence assessment of how school and
+//! kindergarten staff prevent, detect and handle bullying.
+//!
+//! The library follows the data flow of the design: the [`bank`] loads and
+//! checks instruments, [`render`] turns a vignette into text for any face.
+//! It never prints and never reads standard input; the `vignette` binary is
+//! a thin command-line face over it.
+
+pub mod bank;
+pub mod render;

@@ -1,0 +1,183 @@
+//! Proves a vignette's templates: every template compiles and renders for
+//! every combination of factor levels in every language of the vignette.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::bank::{Level, Text, Vignette};
+
+use super::{narrative_environment, variables};
+
+/// Vignettes with more factor combinations than this are not rendered exhaustively.
+pub const MAX_COMBINATIONS: usize = 10_000;
+
+/// A template that does not compile or render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateProblem {
+    /// JSON pointer to the text, including the language, e.g. `/stages/0/text/nb`.
+    pub pointer: String,
+    pub message: String,
+}
+
+/// What checking a vignette's templates found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TemplateCheck {
+    /// Factor-level combinations rendered (in each language).
+    pub combinations: usize,
+    /// Templates rendered, over all combinations and languages.
+    pub renders: usize,
+    pub problems: Vec<TemplateProblem>,
+}
+
+/// Every template text of a vignette with its JSON pointer.
+fn templates(vignette: &Vignette) -> Vec<(String, &Text)> {
+    let mut found = Vec::new();
+    for (s, stage) in vignette.stages.iter().enumerate() {
+        found.push((format!("/stages/{s}/text"), &stage.text));
+        for (p, prompt) in stage.prompts.iter().enumerate() {
+            let at = format!("/stages/{s}/prompts/{p}");
+            found.push((format!("{at}/text"), &prompt.text));
+            if let Some(help) = &prompt.help {
+                found.push((format!("{at}/help"), help));
+            }
+            for (o, option) in prompt.kind.options().iter().enumerate() {
+                found.push((format!("{at}/options/{o}/label"), &option.label));
+            }
+        }
+    }
+    found
+}
+
+/// Every combination of one level per factor.
+fn combinations(vignette: &Vignette) -> Vec<Vec<&Level>> {
+    vignette
+        .factors
+        .iter()
+        .fold(vec![Vec::new()], |acc, factor| {
+            acc.iter()
+                .flat_map(|prefix| {
+                    factor.levels.iter().map(move |level| {
+                        let mut next = prefix.clone();
+                        next.push(level);
+                        next
+                    })
+                })
+                .collect()
+        })
+}
+
+fn combination_count(vignette: &Vignette) -> usize {
+    vignette
+        .factors
+        .iter()
+        .try_fold(1usize, |n, f| n.checked_mul(f.levels.len()))
+        .unwrap_or(usize::MAX)
+}
+
+/// Compiles and renders every template for every combination and language.
+///
+/// Each broken template is reported once, with the first combination that breaks it.
+pub fn check_templates(vignette: &Vignette) -> TemplateCheck {
+    let mut check = TemplateCheck::default();
+    let count = combination_count(vignette);
+    if count > MAX_COMBINATIONS {
+        check.problems.push(TemplateProblem {
+            pointer: "/factors".to_string(),
+            message: format!(
+                "{count} factor-level combinations; at most {MAX_COMBINATIONS} can be checked"
+            ),
+        });
+        return check;
+    }
+    let combos = combinations(vignette);
+    let texts = templates(vignette);
+    let env = narrative_environment();
+    for language in &vignette.languages {
+        let mut compiled = Vec::new();
+        for (pointer, text) in &texts {
+            let pointer = format!("{pointer}/{language}");
+            let Some(source) = text.get(language) else {
+                continue; // a missing language is reported by the bank checks
+            };
+            match env.template_from_str(source) {
+                Ok(template) => compiled.push((pointer, template)),
+                Err(e) => check.problems.push(TemplateProblem {
+                    pointer,
+                    message: format!("template does not compile: {}", describe(&e)),
+                }),
+            }
+        }
+        let mut broken = BTreeSet::new();
+        for combo in &combos {
+            let context = variables(language, combo.iter().copied());
+            for (pointer, template) in &compiled {
+                if broken.contains(pointer) {
+                    continue;
+                }
+                check.renders += 1;
+                if let Err(e) = template.render(&context) {
+                    broken.insert(pointer.clone());
+                    check.problems.push(TemplateProblem {
+                        pointer: pointer.clone(),
+                        message: render_failure(vignette, combo, template, &context, &e),
+                    });
+                }
+            }
+        }
+    }
+    check.combinations = combos.len();
+    check
+}
+
+fn render_failure(
+    vignette: &Vignette,
+    combo: &[&Level],
+    template: &minijinja::Template<'_, '_>,
+    context: &BTreeMap<String, String>,
+    error: &minijinja::Error,
+) -> String {
+    let levels: Vec<String> = vignette
+        .factors
+        .iter()
+        .zip(combo)
+        .map(|(f, l)| format!("{}={}", f.id, l.id))
+        .collect();
+    let at = if levels.is_empty() {
+        String::new()
+    } else {
+        format!(" with {}", levels.join(" "))
+    };
+    let missing: Vec<String> = template
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|v| !context.contains_key(v))
+        .collect();
+    if error.kind() == minijinja::ErrorKind::UndefinedError && !missing.is_empty() {
+        let known: Vec<&str> = context.keys().map(String::as_str).collect();
+        format!(
+            "undefined variable `{}`{at}; expected one the factor levels set: {}",
+            missing.join("`, `"),
+            if known.is_empty() {
+                "(none)".to_string()
+            } else {
+                known.join(", ")
+            }
+        )
+    } else {
+        format!("does not render{at}: {}", describe(error))
+    }
+}
+
+/// minijinja's message with the template line, without its long debug info.
+fn describe(error: &minijinja::Error) -> String {
+    let detail = error.detail().unwrap_or_default();
+    let kind = error.kind().to_string();
+    let message = if detail.is_empty() {
+        kind
+    } else {
+        format!("{kind}: {detail}")
+    };
+    match error.line() {
+        Some(line) => format!("{message} (template line {line})"),
+        None => message,
+    }
+}
