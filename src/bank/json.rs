@@ -137,7 +137,7 @@ mod tests {
             locator.position("/a/1/b~1c"),
             Some(Position {
                 line: 3,
-                column: 12
+                column: 13
             })
         );
         assert_eq!(locator.position(""), Some(Position { line: 1, column: 1 }));
