@@ -293,7 +293,7 @@ impl Checker<'_> {
                 self.prompt(entry, &at, prompt);
             }
         }
-        if self.bank.studies_using(&vignette.id).next().is_none() {
+        if self.bank.studies_using(&vignette.id).next().is_none() && !self.broken.any(Kind::Study) {
             self.warning(
                 entry,
                 "/id",

@@ -130,6 +130,10 @@ impl Broken {
         }
     }
 
+    fn any(&self, kind: Kind) -> bool {
+        self.ids.get(&kind).is_some_and(|ids| !ids.is_empty())
+    }
+
     fn contains(&self, kind: Kind, id: &str) -> bool {
         self.ids.get(&kind).is_some_and(|ids| ids.contains(id))
     }

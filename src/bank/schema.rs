@@ -45,9 +45,19 @@ pub fn violations(kind: Kind, instance: &Value) -> Vec<Violation> {
         .iter_errors(instance)
         .map(|error| Violation {
             pointer: error.instance_path().as_str().to_string(),
-            message: shorten(&error.masked().to_string()),
+            message: message(&error),
         })
         .collect()
+}
+
+/// The message with the offending value when it is short, without it otherwise.
+fn message(error: &jsonschema::ValidationError<'_>) -> String {
+    let full = error.to_string();
+    if full.chars().count() <= 160 && !full.contains('\n') {
+        full
+    } else {
+        shorten(&error.masked().to_string())
+    }
 }
 
 /// Keeps messages to one readable line.

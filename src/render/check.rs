@@ -154,7 +154,7 @@ fn render_failure(
     if error.kind() == minijinja::ErrorKind::UndefinedError && !missing.is_empty() {
         let known: Vec<&str> = context.keys().map(String::as_str).collect();
         format!(
-            "undefined variable `{}`{at}; expected one the factor levels set: {}",
+            "undefined variable `{}`{at}; expected one of the variables the factor levels set: {}",
             missing.join("`, `"),
             if known.is_empty() {
                 "(none)".to_string()
