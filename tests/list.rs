@@ -15,14 +15,35 @@ fn the_shipped_bank_lists_six_bilingual_three_stage_vignettes_scoring_all_dimens
     for item in &list {
         assert_eq!(item["languages"], serde_json::json!(["nb", "en"]), "{item}");
         assert_eq!(item["stages"], 3, "{item}");
-        let mut dimensions: Vec<&str> = item["dimensions"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
+        let mut dimensions: Vec<&str> = item["dimensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_str().unwrap())
+            .collect();
         dimensions.sort_unstable();
-        assert_eq!(dimensions, ["detection", "handling", "prevention"], "{item}");
+        assert_eq!(
+            dimensions,
+            ["detection", "handling", "prevention"],
+            "{item}"
+        );
         assert!(!item["factors"].as_array().unwrap().is_empty(), "{item}");
-        assert!(item["studies"].as_array().unwrap().contains(&"inkluderende-miljo".into()), "{item}");
+        assert!(
+            item["studies"]
+                .as_array()
+                .unwrap()
+                .contains(&"inkluderende-miljo".into()),
+            "{item}"
+        );
     }
-    let multi_factor = list.iter().filter(|v| v["factors"].as_array().unwrap().len() >= 2).count();
-    assert!(multi_factor >= 3, "only {multi_factor} vignettes have two or more factors");
+    let multi_factor = list
+        .iter()
+        .filter(|v| v["factors"].as_array().unwrap().len() >= 2)
+        .count();
+    assert!(
+        multi_factor >= 3,
+        "only {multi_factor} vignettes have two or more factors"
+    );
 }
 
 #[test]

@@ -21,16 +21,39 @@ fn text_for_the_terminal() {
 
 #[test]
 fn markdown_escapes_markup_from_the_bank() {
-    let out = show(&["M1", "--lang", "en", "--stage", "1", "--factor", "place=chat", "--format", "md"]);
+    let out = show(&[
+        "M1",
+        "--lang",
+        "en",
+        "--stage",
+        "1",
+        "--factor",
+        "place=chat",
+        "--format",
+        "md",
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn html_escapes_special_characters_from_the_bank() {
-    let out = show(&["M1", "--lang", "en", "--factor", "place=chat", "--format", "html"]);
+    let out = show(&[
+        "M1",
+        "--lang",
+        "en",
+        "--factor",
+        "place=chat",
+        "--format",
+        "html",
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("in the class chat &lt;&quot;6B&quot;&gt; &amp; co"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("in the class chat &lt;&quot;6B&quot;&gt; &amp; co"),
+        "{}",
+        out.stdout
+    );
     assert!(!out.stdout.contains("<\"6B\">"));
     insta::assert_snapshot!(out.stdout);
 }
@@ -51,8 +74,9 @@ fn the_same_seed_draws_the_same_levels() {
         json["factors"].clone()
     };
     assert_eq!(levels("7"), levels("7"));
-    let drawn: std::collections::BTreeSet<String> =
-        (0..20).map(|s| levels(&s.to_string()).to_string()).collect();
+    let drawn: std::collections::BTreeSet<String> = (0..20)
+        .map(|s| levels(&s.to_string()).to_string())
+        .collect();
     assert!(drawn.len() > 1, "20 seeds all drew the same levels");
 }
 
@@ -60,21 +84,47 @@ fn the_same_seed_draws_the_same_levels() {
 fn unknown_names_are_usage_errors_that_list_the_choices() {
     let out = show(&["M7"]);
     assert_eq!(out.code, 2);
-    assert_eq!(out.stderr, "error: no vignette `M7` in ".to_string() + fixture_bank().to_str().unwrap() + "\n  hint: the vignettes are: M1\n");
+    assert_eq!(
+        out.stderr,
+        "error: no vignette `M7` in ".to_string()
+            + fixture_bank().to_str().unwrap()
+            + "\n  hint: the vignettes are: M1\n"
+    );
     let out = show(&["M1", "--factor", "mood=sad"]);
     assert_eq!(out.code, 2);
-    assert_eq!(out.stderr, "error: vignette M1 has no factor `mood`; its factors are: victim_gender, place\n");
+    assert_eq!(
+        out.stderr,
+        "error: vignette M1 has no factor `mood`; its factors are: victim_gender, place\n"
+    );
     let out = show(&["M1", "--factor", "place=moon"]);
-    assert_eq!(out.stderr, "error: factor `place` has no level `moon`; its levels are: yard, chat\n");
+    assert_eq!(
+        out.stderr,
+        "error: factor `place` has no level `moon`; its levels are: yard, chat\n"
+    );
     let out = show(&["M1", "--lang", "de"]);
-    assert_eq!(out.stderr, "error: vignette M1 is not written in `de`; it has: nb, en\n");
+    assert_eq!(
+        out.stderr,
+        "error: vignette M1 is not written in `de`; it has: nb, en\n"
+    );
     let out = show(&["M1", "--stage", "3"]);
-    assert_eq!(out.stderr, "error: vignette M1 has 2 stages; stage 3 does not exist\n");
+    assert_eq!(
+        out.stderr,
+        "error: vignette M1 has 2 stages; stage 3 does not exist\n"
+    );
     let out = show(&["M1", "--stage", "0"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("expected a stage number from 1, or `all`; got `0`"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("expected a stage number from 1, or `all`; got `0`"),
+        "{}",
+        out.stderr
+    );
     let out = show(&["M1", "--factor", "place"]);
-    assert!(out.stderr.contains("expected FACTOR=LEVEL"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("expected FACTOR=LEVEL"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -83,9 +133,23 @@ fn an_invalid_bank_is_refused_with_a_pointer_to_validate() {
     bank.write("rubrics/M1.json", "{");
     let out = vignette(["show", "M1", "--bank", bank.path().to_str().unwrap()]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("has 1 error(s); nothing can be used from an invalid bank"), "{}", out.stderr);
-    assert!(out.stderr.contains("hint: error: rubrics/M1.json:1:1: EOF while parsing an object"), "{}", out.stderr);
-    assert!(out.stderr.contains("run `vignette validate --bank "), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("has 1 error(s); nothing can be used from an invalid bank"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("hint: error: rubrics/M1.json:1:1: EOF while parsing an object"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("run `vignette validate --bank "),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -94,9 +158,18 @@ fn shipped_v2_in_english_html_shows_the_chosen_level_escaped() {
     let json: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
     assert_eq!(json["language"], "nb");
     // Choose a level other than the default for every factor of V2.
-    let bank = vignette::bank::load(&vignette::bank::BankSource::Embedded).unwrap().0;
+    let bank = vignette::bank::load(&vignette::bank::BankSource::Embedded)
+        .unwrap()
+        .0;
     let v2 = &bank.vignette("V2").unwrap().item;
-    let mut args = vec!["show".to_string(), "V2".into(), "--lang".into(), "en".into(), "--format".into(), "html".into()];
+    let mut args = vec![
+        "show".to_string(),
+        "V2".into(),
+        "--lang".into(),
+        "en".into(),
+        "--format".into(),
+        "html".into(),
+    ];
     for factor in &v2.factors {
         args.push("--factor".into());
         args.push(format!("{}={}", factor.id, factor.levels[1].id));
@@ -105,17 +178,36 @@ fn shipped_v2_in_english_html_shows_the_chosen_level_escaped() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     for factor in &v2.factors {
         let label = &factor.levels[1].label["en"];
-        let escaped = label.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-        assert!(out.stdout.contains(&format!("<strong>{escaped}</strong>")), "level {label} not shown");
+        let escaped = label
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        assert!(
+            out.stdout.contains(&format!("<strong>{escaped}</strong>")),
+            "level {label} not shown"
+        );
     }
     // V2's texts contain HTML special characters; none reach the page raw.
     let body = &out.stdout[out.stdout.find("<body>").unwrap()..];
     let raw_text: String = v2.stages.iter().map(|s| s.text["en"].as_str()).collect();
-    assert!(raw_text.contains('<') || raw_text.contains('&'), "V2 should contain HTML special characters");
+    assert!(
+        raw_text.contains('<') || raw_text.contains('&'),
+        "V2 should contain HTML special characters"
+    );
     assert!(body.contains("&lt;") || body.contains("&amp;"));
     for tag in body.match_indices('<').map(|(i, _)| &body[i..]) {
-        let name: String = tag[1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '!').collect();
-        let allowed = ["body", "/body", "h1", "/h1", "ul", "/ul", "li", "/li", "strong", "/strong", "span", "/span", "section", "/section", "h2", "/h2", "div", "/div", "ol", "/ol", "br", "em", "/em", "/html"];
-        assert!(allowed.contains(&name.as_str()), "unexpected raw tag `<{name}` in the page");
+        let name: String = tag[1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '!')
+            .collect();
+        let allowed = [
+            "body", "/body", "h1", "/h1", "ul", "/ul", "li", "/li", "strong", "/strong", "span",
+            "/span", "section", "/section", "h2", "/h2", "div", "/div", "ol", "/ol", "br", "em",
+            "/em", "/html",
+        ];
+        assert!(
+            allowed.contains(&name.as_str()),
+            "unexpected raw tag `<{name}` in the page"
+        );
     }
 }

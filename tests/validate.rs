@@ -45,7 +45,11 @@ fn each_invalid_fixture_produces_its_stated_error() {
         let mut lines = out.stdout.lines();
         for wanted in expect.lines().filter(|l| !l.starts_with('#')) {
             if let Some(absent) = wanted.strip_prefix('!') {
-                assert!(!out.stdout.contains(absent), "{name}: `{absent}` must not appear:\n{}", out.stdout);
+                assert!(
+                    !out.stdout.contains(absent),
+                    "{name}: `{absent}` must not appear:\n{}",
+                    out.stdout
+                );
             } else {
                 assert!(
                     lines.any(|line| line.starts_with(wanted)),
@@ -63,9 +67,21 @@ fn each_invalid_fixture_produces_its_stated_error() {
 fn the_shipped_bank_is_valid_without_warnings_and_says_what_it_checked() {
     let out = vignette(["validate"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
-    assert!(out.stdout.contains("checked the embedded bank:"), "{}", out.stdout);
-    assert!(out.stdout.contains("(2 studies, 6 vignettes, 6 rubrics)"), "{}", out.stdout);
-    assert!(out.stdout.contains("valid: 0 error(s), 0 warning(s)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("checked the embedded bank:"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("(2 studies, 6 vignettes, 6 rubrics)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("valid: 0 error(s), 0 warning(s)"),
+        "{}",
+        out.stdout
+    );
     // The folder copy in the repository is the same bank.
     let out = validate(&repo());
     assert_eq!(out.code, 0, "{}", out.stdout);
@@ -101,12 +117,21 @@ fn a_shipped_bank_with_one_file_broken_names_that_file() {
         },
         Break {
             file: "rubrics/V4.json",
-            breaks: |b, f| b.edit_json(f, |v| v["criteria"][0]["evidence"]["options"] = serde_json::json!([{"prompt": "nope", "option": "x", "level": 1}])),
+            breaks: |b, f| {
+                b.edit_json(f, |v| {
+                    v["criteria"][0]["evidence"]["options"] =
+                        serde_json::json!([{"prompt": "nope", "option": "x", "level": 1}])
+                })
+            },
             expect: "has no prompt `nope`",
         },
         Break {
             file: "vignettes/V5.json",
-            breaks: |b, f| b.edit_json(f, |v| v["stages"][2]["text"]["en"] = "{{ no_such_variable }}".into()),
+            breaks: |b, f| {
+                b.edit_json(f, |v| {
+                    v["stages"][2]["text"]["en"] = "{{ no_such_variable }}".into()
+                })
+            },
             expect: "undefined variable `no_such_variable`",
         },
         Break {
@@ -129,9 +154,26 @@ fn a_shipped_bank_with_one_file_broken_names_that_file() {
         (case.breaks)(&bank, case.file);
         let out = validate(bank.path());
         assert_eq!(out.code, 1, "{}: {}", case.file, out.stdout);
-        assert!(out.stdout.contains(case.expect), "{}: expected `{}` in\n{}", case.file, case.expect, out.stdout);
-        let named: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("error: ")).collect();
-        assert!(named.iter().all(|l| l.contains(case.file) || case.file.starts_with("vignettes/V6")), "{}: errors outside the broken file:\n{}", case.file, out.stdout);
+        assert!(
+            out.stdout.contains(case.expect),
+            "{}: expected `{}` in\n{}",
+            case.file,
+            case.expect,
+            out.stdout
+        );
+        let named: Vec<&str> = out
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("error: "))
+            .collect();
+        assert!(
+            named
+                .iter()
+                .all(|l| l.contains(case.file) || case.file.starts_with("vignettes/V6")),
+            "{}: errors outside the broken file:\n{}",
+            case.file,
+            out.stdout
+        );
     }
 }
 
@@ -140,21 +182,45 @@ fn every_problem_in_the_bank_is_listed_in_one_run() {
     let bank = TempBank::shipped();
     let text = bank.read("vignettes/V2.json");
     bank.write("vignettes/V2.json", &text[..text.len() - 10]);
-    bank.edit_json("rubrics/V5.json", |v| v["criteria"][0]["weight"] = (-1).into());
-    bank.edit_json("studies/kompetanseloftet.json", |v| v["vignettes"][0] = "V99".into());
+    bank.edit_json("rubrics/V5.json", |v| {
+        v["criteria"][0]["weight"] = (-1).into()
+    });
+    bank.edit_json("studies/kompetanseloftet.json", |v| {
+        v["vignettes"][0] = "V99".into()
+    });
     let out = validate(bank.path());
     assert_eq!(out.code, 1);
-    let errors: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("error: ")).collect();
-    assert!(errors[0].starts_with("error: rubrics/V5.json:"), "{errors:?}");
-    assert!(errors.iter().any(|l| l.starts_with("error: studies/kompetanseloftet.json:") && l.contains("`V99`")), "{errors:?}");
-    assert!(errors.iter().any(|l| l.starts_with("error: vignettes/V2.json:")), "{errors:?}");
+    let errors: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert!(
+        errors[0].starts_with("error: rubrics/V5.json:"),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.starts_with("error: studies/kompetanseloftet.json:") && l.contains("`V99`")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.starts_with("error: vignettes/V2.json:")),
+        "{errors:?}"
+    );
 }
 
 #[test]
 fn a_missing_bank_folder_is_a_usage_error() {
     let out = vignette(["validate", "--bank", "/no/such/bank"]);
     assert_eq!(out.code, 2);
-    assert_eq!(out.stderr, "error: bank folder /no/such/bank does not exist\n");
+    assert_eq!(
+        out.stderr,
+        "error: bank folder /no/such/bank does not exist\n"
+    );
 }
 
 #[test]
@@ -163,14 +229,23 @@ fn an_empty_folder_is_an_invalid_bank() {
     let out = validate(dir.path());
     assert_eq!(out.code, 1);
     for folder in ["rubrics", "studies", "vignettes"] {
-        assert!(out.stdout.contains(&format!("error: {folder}: folder is missing")), "{}", out.stdout);
+        assert!(
+            out.stdout
+                .contains(&format!("error: {folder}: folder is missing")),
+            "{}",
+            out.stdout
+        );
     }
     for folder in ["studies", "vignettes", "rubrics"] {
         std::fs::create_dir(dir.path().join(folder)).unwrap();
     }
     let out = validate(dir.path());
     assert_eq!(out.code, 1);
-    assert!(out.stdout.contains("the bank has no .json files"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("the bank has no .json files"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -188,14 +263,25 @@ fn deep_nesting_is_reported_not_a_crash() {
     bank.write("rubrics/M1.json", "[".repeat(1_000_000));
     let out = validate(bank.path());
     assert_eq!(out.code, 1);
-    assert!(out.stdout.contains("error: rubrics/M1.json:1:128: recursion limit exceeded"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("error: rubrics/M1.json:1:128: recursion limit exceeded"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
 fn json_output_lists_diagnostics_with_their_places() {
     let bank = TempBank::copy_of(&fixture_bank());
     bank.edit_json("rubrics/M1.json", |v| v["criteria"][1]["weight"] = 0.into());
-    let out = vignette(["validate", "--format", "json", "--bank", bank.path().to_str().unwrap()]);
+    let out = vignette([
+        "validate",
+        "--format",
+        "json",
+        "--bank",
+        bank.path().to_str().unwrap(),
+    ]);
     assert_eq!(out.code, 1);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["valid"], false);
@@ -205,5 +291,11 @@ fn json_output_lists_diagnostics_with_their_places() {
     assert_eq!(d["pointer"], "/criteria/1/weight");
     assert_eq!(d["severity"], "error");
     assert!(d["line"].as_u64().unwrap() > 1);
-    assert!(d["message"].as_str().unwrap().contains("less than or equal to the minimum of 0"), "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("less than or equal to the minimum of 0"),
+        "{d}"
+    );
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use vignette::bank::BankSource;
 
 use super::{Outcome, valid_bank};
@@ -33,13 +33,20 @@ pub fn run(source: &BankSource, args: &Args) -> Outcome {
         Format::Json => println!("{:#}", serde_json::json!(summaries)),
         Format::Table => {
             let mut table = Table::new();
-            table.load_preset(UTF8_FULL_CONDENSED).set_header([
+            table
+                .load_preset(UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic);
+            if table.width().is_none() {
+                table.set_width(120); // not a terminal: a width that reads well in a file
+            }
+            table.set_header([
                 "id",
                 "title",
                 "sector",
                 "languages",
                 "stages",
                 "factors",
+                "variants",
                 "dimensions",
                 "studies",
             ]);
@@ -50,9 +57,10 @@ pub fn run(source: &BankSource, args: &Args) -> Outcome {
                     s.sector.clone(),
                     s.languages.join(" "),
                     s.stages.to_string(),
-                    format!("{} ({} combinations)", s.factors.join(", "), s.combinations),
-                    s.dimensions.join(", "),
-                    s.studies.join(", "),
+                    s.factors.join("\n"),
+                    s.combinations.to_string(),
+                    s.dimensions.join("\n"),
+                    s.studies.join("\n"),
                 ]);
             }
             println!("{table}");

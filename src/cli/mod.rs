@@ -124,7 +124,10 @@ pub fn valid_bank(source: &BankSource) -> Result<Bank, Failure> {
         .filter(|d| d.severity == bank::Severity::Error)
         .take(3)
     {
-        let without_hint = bank::Diagnostic { hint: None, ..diagnostic.clone() };
+        let without_hint = bank::Diagnostic {
+            hint: None,
+            ..diagnostic.clone()
+        };
         failure = failure.hint(without_hint.to_string());
     }
     let bank_arg = match source {
