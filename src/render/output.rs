@@ -41,11 +41,11 @@ fn labels(language: &str) -> minijinja::Value {
     match language {
         "nb" | "nn" => context! {
             stage => "Del", free_text => "fritekst", at_most => "høyst", characters => "tegn",
-            single => "velg ett", multi => "velg ett eller flere", rank => "ranger alle, 1 først",
+            single => "velg ett", multi => "velg ett eller flere", up_to => "velg inntil", rank => "ranger alle, 1 først",
         },
         _ => context! {
             stage => "Stage", free_text => "free text", at_most => "at most", characters => "characters",
-            single => "choose one", multi => "choose one or more", rank => "rank all, 1 first",
+            single => "choose one", multi => "choose one or more", up_to => "choose up to", rank => "rank all, 1 first",
         },
     }
 }
