@@ -176,15 +176,29 @@ fn shipped_v2_in_english_html_shows_the_chosen_level_escaped() {
     }
     let out = vignette(&args);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    for factor in &v2.factors {
-        let label = &factor.levels[1].label["en"];
-        let escaped = label
-            .replace('&', "&amp;")
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
             .replace('<', "&lt;")
-            .replace('>', "&gt;");
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#x27;")
+    };
+    for factor in &v2.factors {
+        let level = &factor.levels[1];
+        let label = &level.label["en"];
         assert!(
-            out.stdout.contains(&format!("<strong>{escaped}</strong>")),
-            "level {label} not shown"
+            out.stdout
+                .contains(&format!("<strong>{}</strong>", escape(label))),
+            "level {label} not named"
+        );
+        // The story itself is told with the chosen level's values.
+        let values = &level.values["en"];
+        assert!(
+            values
+                .values()
+                .any(|value| value.len() > 3 && out.stdout.contains(&escape(value))),
+            "no value of level {} appears in the page: {values:?}",
+            level.id
         );
     }
     // V2's texts contain HTML special characters; none reach the page raw.

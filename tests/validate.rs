@@ -219,7 +219,7 @@ fn a_missing_bank_folder_is_a_usage_error() {
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr,
-        "error: bank folder /no/such/bank does not exist\n"
+        "error: bank folder /no/such/bank does not exist or is not a folder\n"
     );
 }
 

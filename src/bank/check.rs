@@ -586,6 +586,13 @@ impl Checker<'_> {
                 );
             }
             for (i, phrase) in phrases.iter().enumerate() {
+                if phrase.trim_end_matches('*').contains('*') {
+                    self.error(
+                        entry,
+                        &format!("{at}/{language}/{i}"),
+                        format!("`{phrase}`: `*` marks a word stem and may only end a phrase"),
+                    );
+                }
                 if phrase
                     .trim()
                     .chars()

@@ -87,7 +87,7 @@ pub struct RawFile {
 /// A bank that cannot be read at all (as opposed to one with invalid files).
 #[derive(Debug, thiserror::Error)]
 pub enum BankError {
-    #[error("bank folder {0} does not exist")]
+    #[error("bank folder {0} does not exist or is not a folder")]
     NotFound(PathBuf),
     #[error("cannot read {path}: {source}")]
     Io {
