@@ -16,7 +16,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::bank::{Level, PromptKind, Text, Vignette};
+use crate::bank::{Level, Prompt, PromptKind, Text, Vignette};
 
 pub use check::{MAX_COMBINATIONS, TemplateCheck, TemplateProblem, check_templates};
 pub use output::Format;
@@ -285,72 +285,74 @@ impl Filler<'_> {
 
     fn stage(&self, vignette: &Vignette, number: usize) -> Result<RenderedStage, RenderError> {
         let stage = &vignette.stages[number - 1];
-        let at = |what: &str| format!("{} stage {number} {what}", vignette.id);
+        let at = format!("{} stage {number}", vignette.id);
         let prompts = stage
             .prompts
             .iter()
-            .map(|prompt| {
-                let place = |what: &str| at(&format!("prompt {} {what}", prompt.id));
-                let options = prompt
-                    .kind
-                    .options()
-                    .iter()
-                    .map(|o| {
-                        Ok(RenderedOption {
-                            id: o.id.clone(),
-                            label: self.fill(&o.label, || place(&format!("option {}", o.id)))?,
-                        })
-                    })
-                    .collect::<Result<_, RenderError>>()?;
-                let mut rendered = RenderedPrompt {
-                    id: prompt.id.clone(),
-                    kind: prompt.kind.name(),
-                    text: self.fill(&prompt.text, || place("text"))?,
-                    help: match &prompt.help {
-                        Some(help) => Some(self.fill(help, || place("help"))?),
-                        None => None,
-                    },
-                    max_length: None,
-                    options,
-                    min_choices: None,
-                    max_choices: None,
-                    min: None,
-                    max: None,
-                    anchors: Vec::new(),
-                };
-                match &prompt.kind {
-                    PromptKind::Text { max_length } => rendered.max_length = Some(*max_length),
-                    PromptKind::Multi {
-                        min_choices,
-                        max_choices,
-                        ..
-                    } => {
-                        rendered.min_choices = *min_choices;
-                        rendered.max_choices = *max_choices;
-                    }
-                    PromptKind::Likert { min, max, anchors } => {
-                        rendered.min = Some(*min);
-                        rendered.max = Some(*max);
-                        rendered.anchors = anchors
-                            .iter()
-                            .map(|a| RenderedAnchor {
-                                value: a.value,
-                                label: localized(&a.label, self.language),
-                            })
-                            .collect();
-                    }
-                    PromptKind::Single { .. } | PromptKind::Rank { .. } => {}
-                }
-                Ok(rendered)
-            })
-            .collect::<Result<_, RenderError>>()?;
+            .map(|prompt| self.prompt(prompt, &format!("{at} prompt {}", prompt.id)))
+            .collect::<Result<_, _>>()?;
         Ok(RenderedStage {
             number,
             id: stage.id.clone(),
             title: localized(&stage.title, self.language),
-            text: self.fill(&stage.text, || at("text"))?,
+            text: self.fill(&stage.text, || format!("{at} text"))?,
             prompts,
         })
+    }
+
+    fn prompt(&self, prompt: &Prompt, at: &str) -> Result<RenderedPrompt, RenderError> {
+        let options = prompt
+            .kind
+            .options()
+            .iter()
+            .map(|o| {
+                Ok(RenderedOption {
+                    id: o.id.clone(),
+                    label: self.fill(&o.label, || format!("{at} option {}", o.id))?,
+                })
+            })
+            .collect::<Result<_, RenderError>>()?;
+        let help = match &prompt.help {
+            Some(help) => Some(self.fill(help, || format!("{at} help"))?),
+            None => None,
+        };
+        let mut rendered = RenderedPrompt {
+            id: prompt.id.clone(),
+            kind: prompt.kind.name(),
+            text: self.fill(&prompt.text, || format!("{at} text"))?,
+            help,
+            max_length: None,
+            options,
+            min_choices: None,
+            max_choices: None,
+            min: None,
+            max: None,
+            anchors: Vec::new(),
+        };
+        match &prompt.kind {
+            PromptKind::Text { max_length } => rendered.max_length = Some(*max_length),
+            PromptKind::Multi {
+                min_choices,
+                max_choices,
+                ..
+            } => {
+                rendered.min_choices = *min_choices;
+                rendered.max_choices = *max_choices;
+            }
+            PromptKind::Likert { min, max, anchors } => {
+                rendered.min = Some(*min);
+                rendered.max = Some(*max);
+                rendered.anchors = anchors
+                    .iter()
+                    .map(|a| RenderedAnchor {
+                        value: a.value,
+                        label: localized(&a.label, self.language),
+                    })
+                    .collect();
+            }
+            PromptKind::Single { .. } | PromptKind::Rank { .. } => {}
+        }
+        Ok(rendered)
     }
 }
 
