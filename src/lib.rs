@@ -7,4 +7,7 @@
 //! a thin command-line face over it.
 
 pub mod bank;
+pub mod design;
 pub mod render;
+pub mod session;
+pub mod store;

@@ -3,6 +3,7 @@
 
 mod list;
 mod schema;
+mod session;
 mod show;
 mod validate;
 
@@ -27,6 +28,16 @@ struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "VIGNETTE_BANK")]
     bank: Option<PathBuf>,
 
+    /// The SQLite file sessions and answers are kept in.
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        env = "VIGNETTE_DB",
+        default_value = "vignette.db"
+    )]
+    db: PathBuf,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -37,6 +48,14 @@ enum Command {
     List(list::Args),
     Show(show::Args),
     Schema(schema::Args),
+    Session(session::Args),
+}
+
+/// Output for people or for programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DataFormat {
+    Text,
+    Json,
 }
 
 /// A failed command: what went wrong, how to fix it, and the exit code.
@@ -44,6 +63,8 @@ enum Command {
 pub struct Failure {
     code: u8,
     message: String,
+    /// Lines printed before the message, e.g. one per problem found.
+    details: Vec<String>,
     hints: Vec<String>,
 }
 
@@ -53,6 +74,7 @@ impl Failure {
         Failure {
             code: 2,
             message: message.into(),
+            details: Vec::new(),
             hints: Vec::new(),
         }
     }
@@ -62,6 +84,7 @@ impl Failure {
         Failure {
             code: 1,
             message: message.into(),
+            details: Vec::new(),
             hints: Vec::new(),
         }
     }
@@ -94,10 +117,14 @@ pub fn run() -> ExitCode {
         Command::List(args) => list::run(&source, &args),
         Command::Show(args) => show::run(&source, &args),
         Command::Schema(args) => schema::run(&args),
+        Command::Session(args) => session::run(&source, &cli.db, &args),
     };
     match outcome {
         Ok(code) => code,
         Err(failure) => {
+            for detail in &failure.details {
+                eprintln!("{detail}");
+            }
             eprintln!("error: {}", failure.message);
             for hint in &failure.hints {
                 eprintln!("  hint: {hint}");

@@ -1,0 +1,92 @@
+//! `vignette session design`: the plan of a session and its balance.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use vignette::design::Design;
+
+use crate::cli::{DataFormat, Failure, Outcome};
+
+/// Show a session's plan: which vignettes each group gets, in which order,
+/// with which factor levels, and how balanced the plan is.
+///
+/// `--format json` prints the design exactly as stored: the same seed and
+/// inputs give the same bytes.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Session id (see `vignette session list`).
+    session: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: DataFormat,
+}
+
+pub fn run(db: &Path, args: &Args) -> Outcome {
+    let store = super::open_existing(db)?;
+    let record = store.session(&args.session)?;
+    if args.format == DataFormat::Json {
+        print!("{}", record.design);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let design: Design = serde_json::from_str(&record.design)
+        .map_err(|e| Failure::usage(format!("the stored design cannot be read: {e}")))?;
+    println!(
+        "session {} · seed {} · method {}",
+        record.id, design.seed, design.method
+    );
+    let positions = design
+        .groups
+        .iter()
+        .map(|g| g.vignettes.len())
+        .max()
+        .unwrap_or(0);
+    let mut plan = Table::new();
+    plan.load_preset(UTF8_FULL_CONDENSED);
+    plan.set_header(
+        std::iter::once("group".to_string()).chain((1..=positions).map(|p| format!("{p}."))),
+    );
+    for group in &design.groups {
+        let cells = group.vignettes.iter().map(|v| {
+            let levels: Vec<String> = v.levels.iter().map(|(f, l)| format!("{f}={l}")).collect();
+            format!("{}\n{}", v.vignette, levels.join("\n"))
+        });
+        plan.add_row(std::iter::once(group.group.clone()).chain(cells));
+    }
+    println!("{plan}");
+    let d = &design.diagnostics;
+    let mut balance = Table::new();
+    balance.load_preset(UTF8_FULL_CONDENSED);
+    balance.set_header(["vignette", "groups", "by position", "factor levels used"]);
+    for (vignette, count) in &d.vignette_counts {
+        let positions: Vec<String> = d
+            .position_counts
+            .get(vignette)
+            .into_iter()
+            .flatten()
+            .map(usize::to_string)
+            .collect();
+        let levels: Vec<String> = d
+            .level_counts
+            .get(vignette)
+            .into_iter()
+            .flatten()
+            .map(|(factor, counts)| {
+                let counts: Vec<String> = counts.iter().map(|(l, n)| format!("{l} {n}")).collect();
+                format!("{factor}: {}", counts.join(", "))
+            })
+            .collect();
+        balance.add_row([
+            vignette.clone(),
+            count.to_string(),
+            positions.join(" "),
+            levels.join("\n"),
+        ]);
+    }
+    println!("{balance}");
+    println!(
+        "largest imbalance: {} (vignettes, positions and factor levels are each balanced within 1)",
+        d.max_imbalance
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,166 @@
+//! `vignette session new`: plan and store a session.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use vignette::bank::BankSource;
+use vignette::session::{self, SessionSpec, VignetteChoice, parse_roles};
+use vignette::store::GroupRecord;
+
+use crate::cli::{DataFormat, Failure, Outcome, valid_bank};
+
+/// Create a session: one workshop of one offering, in one phase, at one site.
+///
+/// Plans which vignettes each group gets, in which order and with which factor
+/// levels: every vignette is used equally often, in every position equally
+/// often, and every factor level equally often (each within one). The plan is
+/// drawn from --seed: the same seed and inputs give the same plan.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  vignette session new --study inkluderende-miljo --offering nettbasert --phase baseline \\\n    \
+    --site \"Bodø kommune\" --site-attr sector=school --site-attr centrality=urban \\\n    \
+    --cohort 2026 --groups 6 --per-group 2 --seed 7"
+)]
+pub struct Args {
+    /// Study id (see `vignette list`).
+    #[arg(long, default_value = "inkluderende-miljo")]
+    study: String,
+    /// Offering id of the study, e.g. laeringsmiljoprosjektet.
+    #[arg(long)]
+    offering: String,
+    /// Phase id of the study: baseline, midpoint or endpoint.
+    #[arg(long)]
+    phase: String,
+    /// The site: a municipality, school or kindergarten.
+    #[arg(long)]
+    site: String,
+    /// A site attribute of the study, as ID=VALUE (e.g. centrality=rural); repeat for more.
+    #[arg(long = "site-attr", value_name = "ID=VALUE", value_parser = parse_pair)]
+    site_attributes: Vec<(String, String)>,
+    /// The cohort (pulje), e.g. 2026 or "pulje 1".
+    #[arg(long)]
+    cohort: String,
+    /// Language the groups read (default: the study's first).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// Number of groups, labelled G1, G2, …
+    #[arg(
+        long,
+        conflicts_with = "groups_file",
+        required_unless_present = "groups_file"
+    )]
+    groups: Option<usize>,
+    /// CSV with columns `group,roles`, e.g. `Bord 1,"principal:1,teacher:3"`.
+    #[arg(long, value_name = "FILE")]
+    groups_file: Option<PathBuf>,
+    /// Vignettes every group gets, e.g. V1,V3.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        conflicts_with = "per_group",
+        required_unless_present = "per_group"
+    )]
+    vignettes: Vec<String>,
+    /// How many of the study's vignettes each group gets.
+    #[arg(long)]
+    per_group: Option<usize>,
+    /// Seed for the plan (record it; the same seed gives the same plan).
+    #[arg(long)]
+    seed: u64,
+    /// Session id (default: made from the site and phase).
+    #[arg(long)]
+    id: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: DataFormat,
+}
+
+fn parse_pair(value: &str) -> Result<(String, String), String> {
+    match value.split_once('=') {
+        Some((id, v)) if !id.is_empty() && !v.is_empty() => Ok((id.to_string(), v.to_string())),
+        _ => Err(format!(
+            "expected ID=VALUE, e.g. centrality=rural; got `{value}`"
+        )),
+    }
+}
+
+fn read_groups(path: &Path) -> Result<Vec<GroupRecord>, Failure> {
+    let name = path.display().to_string();
+    let bytes = session::read_input(path)?;
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let headers = reader
+        .headers()
+        .map_err(|e| Failure::usage(format!("{name}: {e}")))?
+        .clone();
+    if headers.iter().map(str::trim).collect::<Vec<_>>() != ["group", "roles"] {
+        return Err(Failure::usage(format!(
+            "{name} line 1: expected the header `group,roles`"
+        )));
+    }
+    let mut groups = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Failure::usage(format!("{name}: {e}")))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let roles = parse_roles(record.get(1).unwrap_or_default())
+            .map_err(|e| Failure::usage(format!("{name} line {line}: {e}")))?;
+        groups.push(GroupRecord {
+            label: record.get(0).unwrap_or_default().trim().to_string(),
+            roles,
+        });
+    }
+    Ok(groups)
+}
+
+pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
+    let bank = valid_bank(source)?;
+    let groups = match (&args.groups_file, args.groups) {
+        (Some(path), _) => read_groups(path)?,
+        (None, Some(n)) => (1..=n)
+            .map(|i| GroupRecord {
+                label: format!("G{i}"),
+                roles: BTreeMap::new(),
+            })
+            .collect(),
+        (None, None) => return Err(Failure::usage("give --groups N or --groups-file FILE")),
+    };
+    let mut site_attributes = BTreeMap::new();
+    for (id, value) in &args.site_attributes {
+        if site_attributes.insert(id.clone(), value.clone()).is_some() {
+            return Err(Failure::usage(format!(
+                "site attribute `{id}` is given twice"
+            )));
+        }
+    }
+    let spec = SessionSpec {
+        id: args.id.clone(),
+        study: args.study.clone(),
+        offering: args.offering.clone(),
+        phase: args.phase.clone(),
+        cohort: args.cohort.clone(),
+        site: args.site.clone(),
+        site_attributes,
+        language: args.lang.clone(),
+        groups,
+        vignettes: match args.per_group {
+            Some(k) => VignetteChoice::PerGroup(k),
+            None => VignetteChoice::Listed(args.vignettes.clone()),
+        },
+        seed: args.seed,
+    };
+    let mut store = super::open(db)?;
+    let id = session::create(&mut store, &bank, &spec)?;
+    match args.format {
+        DataFormat::Json => println!(
+            "{}",
+            serde_json::json!({ "id": id, "db": db.display().to_string() })
+        ),
+        DataFormat::Text => {
+            println!("created session {id} in {}", db.display());
+            println!(
+                "next: `vignette session design {id}` shows the plan; `vignette session status {id}` the progress"
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,70 @@
+//! `vignette session status`: how far each group has come.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use vignette::session;
+
+use crate::cli::{DataFormat, Outcome};
+
+/// Show a session's progress: for every group and vignette, the stages shown
+/// and how many prompts of each stage are answered.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Session id.
+    session: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: DataFormat,
+}
+
+pub fn run(db: &Path, args: &Args) -> Outcome {
+    let store = super::open_existing(db)?;
+    let loaded = session::load(&store, &args.session)?;
+    let responses = store.responses(&args.session)?;
+    let status = session::status(&loaded, &responses);
+    if args.format == DataFormat::Json {
+        println!("{:#}", serde_json::json!(status));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let r = &loaded.record;
+    println!(
+        "session {} · {} · {} · {} · cohort {} · {}{}",
+        r.id,
+        r.study_id,
+        r.offering,
+        r.phase,
+        r.cohort,
+        r.site,
+        if status.closed { " · closed" } else { "" }
+    );
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    let stages = status.rows.iter().map(|row| row.stages).max().unwrap_or(0);
+    table.set_header(
+        ["group", "#", "vignette", "shown"]
+            .into_iter()
+            .map(String::from)
+            .chain((1..=stages).map(|s| format!("stage {s}"))),
+    );
+    for row in &status.rows {
+        let cells = [
+            row.group.clone(),
+            row.position.to_string(),
+            row.vignette.clone(),
+            format!("{}/{}", row.revealed, row.stages),
+        ];
+        let answered = row
+            .answered
+            .iter()
+            .map(|[done, total]| format!("{done}/{total}"));
+        table.add_row(cells.into_iter().chain(answered));
+    }
+    println!("{table}");
+    println!(
+        "{} answer(s), {} with revisions counted",
+        status.answers, status.revisions
+    );
+    Ok(ExitCode::SUCCESS)
+}

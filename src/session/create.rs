@@ -1,0 +1,408 @@
+//! Creating a session: checking the request against the study, planning the
+//! design and pinning every instrument it uses.
+
+use std::collections::BTreeMap;
+
+use crate::bank::{Bank, Entry, SiteAttribute, Study};
+use crate::design::{self, DesignInput};
+use crate::store::{AssignmentRecord, GroupRecord, InstrumentRecord, SessionRecord, Store};
+
+use super::{SessionError, content_hash};
+
+/// Which vignettes the groups get.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VignetteChoice {
+    /// Every group gets all of these, in a counterbalanced order.
+    Listed(Vec<String>),
+    /// Every group gets this many of the study's vignettes.
+    PerGroup(usize),
+}
+
+/// What a facilitator asks for when creating a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSpec {
+    /// The session id; made from the site and phase when `None`.
+    pub id: Option<String>,
+    pub study: String,
+    pub offering: String,
+    pub phase: String,
+    pub cohort: String,
+    pub site: String,
+    pub site_attributes: BTreeMap<String, String>,
+    /// The study's first language when `None`.
+    pub language: Option<String>,
+    pub groups: Vec<GroupRecord>,
+    pub vignettes: VignetteChoice,
+    pub seed: u64,
+}
+
+fn spec_error(message: impl Into<String>) -> SessionError {
+    SessionError::Spec(message.into())
+}
+
+fn one_of<'a>(
+    what: &str,
+    wanted: &str,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<(), SessionError> {
+    let ids: Vec<&str> = ids.collect();
+    if ids.contains(&wanted) {
+        Ok(())
+    } else {
+        Err(spec_error(format!(
+            "the study has no {what} `{wanted}`; expected one of: {}",
+            ids.join(", ")
+        )))
+    }
+}
+
+/// Parses a role composition such as `principal:1,teacher:3`.
+pub fn parse_roles(text: &str) -> Result<BTreeMap<String, u32>, String> {
+    let mut roles = BTreeMap::new();
+    for part in text
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let (role, count) = part.split_once(':').unwrap_or((part, "1"));
+        let count: u32 = count
+            .trim()
+            .parse()
+            .ok()
+            .filter(|&n| n >= 1)
+            .ok_or_else(|| format!("`{part}`: expected ROLE:COUNT with a count of 1 or more"))?;
+        if roles.insert(role.trim().to_string(), count).is_some() {
+            return Err(format!("role `{}` is given twice", role.trim()));
+        }
+    }
+    Ok(roles)
+}
+
+/// Creates a session: checks it, plans the design, pins instruments, stores it.
+///
+/// Returns the session id.
+pub fn create(store: &mut Store, bank: &Bank, spec: &SessionSpec) -> Result<String, SessionError> {
+    let study_entry = bank.study(&spec.study).ok_or_else(|| {
+        let known: Vec<&str> = bank.studies.iter().map(|s| s.item.id.as_str()).collect();
+        spec_error(format!(
+            "no study `{}` in the bank; expected one of: {}",
+            spec.study,
+            known.join(", ")
+        ))
+    })?;
+    let study = &study_entry.item;
+    one_of(
+        "offering",
+        &spec.offering,
+        study.offerings.iter().map(|o| o.id.as_str()),
+    )?;
+    one_of(
+        "phase",
+        &spec.phase,
+        study.phases.iter().map(|p| p.id.as_str()),
+    )?;
+    let language = spec
+        .language
+        .clone()
+        .unwrap_or_else(|| study.languages[0].clone());
+    one_of(
+        "language",
+        &language,
+        study.languages.iter().map(String::as_str),
+    )?;
+    check_text("site", &spec.site)?;
+    check_text("cohort", &spec.cohort)?;
+    check_site_attributes(study, &spec.site_attributes)?;
+    check_groups(study, &spec.groups)?;
+    let candidates = candidate_vignettes(bank, study, &spec.vignettes)?;
+    let per_group = match spec.vignettes {
+        VignetteChoice::Listed(ref ids) => ids.len(),
+        VignetteChoice::PerGroup(k) => k,
+    };
+    let design = design::assign(&DesignInput {
+        groups: spec.groups.iter().map(|g| g.label.clone()).collect(),
+        vignettes: candidates.iter().map(|e| &e.item).collect(),
+        per_group,
+        seed: spec.seed,
+    })?;
+    let mut instruments = vec![pin("study", &study.id, &study.version, &study_entry.text)];
+    let mut assignments = Vec::new();
+    for plan in &design.groups {
+        for (position, planned) in plan.vignettes.iter().enumerate() {
+            let vignette = bank
+                .vignette(&planned.vignette)
+                .ok_or_else(|| spec_error("design names an unknown vignette"))?;
+            let rubric = bank.rubric_for(&planned.vignette).ok_or_else(|| {
+                spec_error(format!("vignette `{}` has no rubric", planned.vignette))
+            })?;
+            let (vignette, rubric) = (
+                pin(
+                    "vignette",
+                    &vignette.item.id,
+                    &vignette.item.version,
+                    &vignette.text,
+                ),
+                pin(
+                    "rubric",
+                    &rubric.item.id,
+                    &rubric.item.version,
+                    &rubric.text,
+                ),
+            );
+            assignments.push(AssignmentRecord {
+                group: plan.group.clone(),
+                position: position as u32 + 1,
+                vignette: planned.vignette.clone(),
+                vignette_hash: vignette.hash.clone(),
+                rubric_hash: rubric.hash.clone(),
+                levels: planned.levels.clone(),
+                revealed: 0,
+            });
+            for pinned in [vignette, rubric] {
+                if !instruments.iter().any(|i| i.hash == pinned.hash) {
+                    instruments.push(pinned);
+                }
+            }
+        }
+    }
+    let id = match &spec.id {
+        Some(id) => {
+            check_id(id)?;
+            id.clone()
+        }
+        None => free_id(store, &format!("{}-{}", slug(&spec.site), spec.phase))?,
+    };
+    let record = SessionRecord {
+        id: id.clone(),
+        study_id: study.id.clone(),
+        study_hash: instruments[0].hash.clone(),
+        offering: spec.offering.clone(),
+        phase: spec.phase.clone(),
+        cohort: spec.cohort.clone(),
+        site: spec.site.clone(),
+        site_attributes: spec.site_attributes.clone(),
+        language,
+        seed: spec.seed,
+        design: design_json(&design),
+        created_at: String::new(),
+        closed_at: None,
+    };
+    store.create_session(&record, &instruments, &spec.groups, &assignments)?;
+    Ok(id)
+}
+
+/// The design as stored and shown: pretty JSON with a final newline.
+fn design_json(design: &design::Design) -> String {
+    let mut json = serde_json::to_string_pretty(design).unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+/// Pins an instrument file by the SHA-256 of its exact text.
+fn pin(kind: &str, id: &str, version: &str, text: &str) -> InstrumentRecord {
+    InstrumentRecord {
+        hash: content_hash(text),
+        kind: kind.to_string(),
+        item_id: id.to_string(),
+        version: version.to_string(),
+        text: text.to_string(),
+    }
+}
+
+fn candidate_vignettes<'b>(
+    bank: &'b Bank,
+    study: &Study,
+    choice: &VignetteChoice,
+) -> Result<Vec<&'b Entry<crate::bank::Vignette>>, SessionError> {
+    let ids: Vec<&str> = match choice {
+        VignetteChoice::Listed(ids) => ids.iter().map(String::as_str).collect(),
+        VignetteChoice::PerGroup(_) => study.vignettes.iter().map(String::as_str).collect(),
+    };
+    ids.into_iter()
+        .map(|id| {
+            one_of("vignette", id, study.vignettes.iter().map(String::as_str))?;
+            bank.vignette(id)
+                .ok_or_else(|| spec_error(format!("the bank has no vignette `{id}`")))
+        })
+        .collect()
+}
+
+fn check_site_attributes(
+    study: &Study,
+    given: &BTreeMap<String, String>,
+) -> Result<(), SessionError> {
+    for (id, value) in given {
+        let attribute = study
+            .site_attributes
+            .iter()
+            .find(|a| &a.id == id)
+            .ok_or_else(|| {
+                let known: Vec<&str> = study
+                    .site_attributes
+                    .iter()
+                    .map(|a| a.id.as_str())
+                    .collect();
+                spec_error(format!(
+                    "the study has no site attribute `{id}`; expected one of: {}",
+                    known.join(", ")
+                ))
+            })?;
+        check_attribute_value(attribute, value)
+            .map_err(|e| spec_error(format!("site attribute `{id}`: {e}")))?;
+    }
+    for attribute in study.site_attributes.iter().filter(|a| a.required) {
+        if !given.contains_key(&attribute.id) {
+            return Err(spec_error(format!(
+                "the study requires site attribute `{}`; give it as --site-attr {}=VALUE",
+                attribute.id, attribute.id
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn check_attribute_value(attribute: &SiteAttribute, value: &str) -> Result<(), String> {
+    if let Some(values) = &attribute.values {
+        let ids: Vec<&str> = values.iter().map(|v| v.id.as_str()).collect();
+        return if ids.contains(&value) {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{value}` is not allowed; expected one of: {}",
+                ids.join(", ")
+            ))
+        };
+    }
+    let number: Option<f64> = match attribute.value_type.as_deref() {
+        Some("integer") => Some(
+            value
+                .parse::<i64>()
+                .map_err(|_| format!("expected a whole number, got `{value}`"))? as f64,
+        ),
+        Some("number") => Some(
+            value
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .ok_or_else(|| format!("expected a number, got `{value}`"))?,
+        ),
+        _ => None,
+    };
+    if let Some(n) = number
+        && (attribute.minimum.is_some_and(|min| n < min)
+            || attribute.maximum.is_some_and(|max| n > max))
+    {
+        return Err(format!(
+            "{value} is outside {}..{}",
+            attribute.minimum.map_or("".into(), |m| m.to_string()),
+            attribute.maximum.map_or("".into(), |m| m.to_string())
+        ));
+    }
+    check_text("value", value).map_err(|e| e.to_string())
+}
+
+fn check_groups(study: &Study, groups: &[GroupRecord]) -> Result<(), SessionError> {
+    if groups.is_empty() {
+        return Err(spec_error("a session needs at least one group"));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for group in groups {
+        check_text("group label", &group.label)?;
+        if !seen.insert(&group.label) {
+            return Err(spec_error(format!(
+                "group `{}` is given twice",
+                group.label
+            )));
+        }
+        for role in group.roles.keys() {
+            one_of("role", role, study.roles.iter().map(|r| r.id.as_str()))
+                .map_err(|e| spec_error(format!("group `{}`: {e}", group.label)))?;
+        }
+    }
+    Ok(())
+}
+
+/// Labels and names typed by people: 1–200 characters, no control characters.
+fn check_text(what: &str, text: &str) -> Result<(), SessionError> {
+    let length = text.chars().count();
+    if text.trim().is_empty() || length > 200 || text.chars().any(char::is_control) {
+        return Err(spec_error(format!(
+            "{what} `{}` must be 1 to 200 characters without control characters",
+            text.escape_debug()
+        )));
+    }
+    Ok(())
+}
+
+fn check_id(id: &str) -> Result<(), SessionError> {
+    let valid = id.len() <= 64
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(spec_error(format!(
+            "session id `{id}`: use 1 to 64 letters, digits, - and _"
+        )))
+    }
+}
+
+/// Lower-case ASCII letters and digits joined by `-` (æ ø å spelled out).
+fn slug(text: &str) -> String {
+    let spelled = text
+        .to_lowercase()
+        .replace('æ', "ae")
+        .replace('ø', "o")
+        .replace('å', "aa");
+    let words: Vec<String> = spelled
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    if words.is_empty() {
+        "session".to_string()
+    } else {
+        words.join("-")
+    }
+}
+
+fn free_id(store: &Store, base: &str) -> Result<String, SessionError> {
+    let base: String = base.chars().take(56).collect();
+    for n in 1.. {
+        let id = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        if !store.has_session(&id)? {
+            return Ok(id);
+        }
+    }
+    unreachable!("some id is free")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_parse() {
+        let roles = parse_roles("principal:1, teacher:3").unwrap();
+        assert_eq!(
+            roles,
+            BTreeMap::from([("principal".into(), 1), ("teacher".into(), 3)])
+        );
+        assert_eq!(parse_roles("teacher").unwrap()["teacher"], 1);
+        assert!(parse_roles("teacher:0").is_err());
+        assert!(parse_roles("teacher:2,teacher:1").is_err());
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Bodø kommune"), "bodo-kommune");
+        assert_eq!(slug("Ås / Ski"), "aas-ski");
+        assert_eq!(slug("!!"), "session");
+    }
+}

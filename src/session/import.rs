@@ -1,0 +1,166 @@
+//! Reading answers from files: one group's answers to one vignette as JSON,
+//! or many rows transcribed from paper as CSV. Both are untrusted input.
+
+use serde_json::Value;
+
+use crate::bank::json;
+
+use super::Problem;
+
+/// One group's answers to one vignette: `{"group", "vignette", "answers": {prompt: value}}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerFile {
+    pub group: String,
+    pub vignette: String,
+    /// (place for messages, prompt id, value), in file order.
+    pub answers: Vec<(String, String, Value)>,
+}
+
+fn problem(place: impl Into<String>, message: impl Into<String>) -> Vec<Problem> {
+    vec![Problem {
+        place: place.into(),
+        message: message.into(),
+    }]
+}
+
+/// Parses an answer file; `name` is used in messages.
+pub fn parse_answer_file(name: &str, bytes: &[u8]) -> Result<AnswerFile, Vec<Problem>> {
+    let at = |e: json::SyntaxError| {
+        problem(
+            format!("{name}:{}:{}", e.position.line, e.position.column),
+            e.message,
+        )
+    };
+    let text = json::decode_utf8(bytes).map_err(at)?;
+    let value = json::parse(text).map_err(at)?;
+    let Value::Object(mut object) = value else {
+        return Err(problem(
+            name,
+            "expected an object {\"group\": …, \"vignette\": …, \"answers\": {…}}",
+        ));
+    };
+    let mut field = |key: &str| match object.remove(key) {
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(problem(format!("{name}: /{key}"), "expected a string")),
+        None => Err(problem(name, format!("missing \"{key}\""))),
+    };
+    let group = field("group")?;
+    let vignette = field("vignette")?;
+    let answers = match object.remove("answers") {
+        Some(Value::Object(answers)) if !answers.is_empty() => answers,
+        Some(Value::Object(_)) => {
+            return Err(problem(format!("{name}: /answers"), "no answers given"));
+        }
+        Some(_) => {
+            return Err(problem(
+                format!("{name}: /answers"),
+                "expected an object {\"PROMPT_ID\": VALUE, …}",
+            ));
+        }
+        None => return Err(problem(name, "missing \"answers\"")),
+    };
+    if let Some(key) = object.keys().next() {
+        return Err(problem(
+            format!("{name}: /{key}"),
+            "unexpected key; an answer file has group, vignette and answers",
+        ));
+    }
+    Ok(AnswerFile {
+        group,
+        vignette,
+        answers: answers
+            .into_iter()
+            .map(|(prompt, value)| (format!("{name}: /answers/{prompt}"), prompt, value))
+            .collect(),
+    })
+}
+
+/// One CSV row: (place, group, vignette, prompt, raw value).
+pub type ImportRow = (String, String, String, String, String);
+
+/// Parses a paper transcription CSV with columns `group,vignette,prompt,value`.
+///
+/// Values stay text here; `value_for` turns them into JSON once the prompt kind is known.
+pub fn parse_import_csv(name: &str, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<Problem>> {
+    let text = json::decode_utf8(bytes).map_err(|e| {
+        problem(
+            format!("{name}:{}:{}", e.position.line, e.position.column),
+            e.message,
+        )
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::Headers)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| problem(name, e.to_string()))?
+        .clone();
+    let expected = ["group", "vignette", "prompt", "value"];
+    if headers.iter().collect::<Vec<_>>() != expected {
+        return Err(problem(
+            format!("{name} line 1"),
+            format!("expected the header `{}`", expected.join(",")),
+        ));
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen = std::collections::BTreeMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(Problem {
+                    place: format!("{name} line {line}"),
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let place = format!("{name} line {line}");
+        let field = |i: usize| record.get(i).unwrap_or_default().trim().to_string();
+        let (group, vignette, prompt) = (field(0), field(1), field(2));
+        let value = record.get(3).unwrap_or_default().to_string();
+        if let Some(first) = seen.insert((group.clone(), vignette.clone(), prompt.clone()), line) {
+            problems.push(Problem {
+                place: place.clone(),
+                message: format!("group `{group}`, vignette `{vignette}`, prompt `{prompt}` is already answered on line {first}"),
+            });
+        }
+        rows.push((place, group, vignette, prompt, value));
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(Problem {
+            place: name.to_string(),
+            message: "no rows after the header".to_string(),
+        });
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The JSON value of a CSV cell for a prompt kind: option ids separated by `;`
+/// for multi and rank (or a JSON array), a whole number for Likert, text otherwise.
+pub fn value_for(kind: &str, raw: &str) -> Value {
+    match kind {
+        "multi" | "rank" => match serde_json::from_str::<Value>(raw) {
+            Ok(array @ Value::Array(_)) => array,
+            _ => Value::from(
+                raw.split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>(),
+            ),
+        },
+        "likert" => raw
+            .trim()
+            .parse::<i64>()
+            .map_or_else(|_| Value::String(raw.to_string()), Value::from),
+        "single" => Value::String(raw.trim().to_string()),
+        _ => Value::String(raw.to_string()),
+    }
+}

@@ -1,0 +1,338 @@
+//! Sessions: one workshop of one offering, phase and site. Creating a session
+//! pins the exact instruments and the design; answers from any face (the
+//! terminal runner, answer files, paper transcriptions) are checked against
+//! the pinned prompts and stored all or nothing.
+//!
+//! Not for presentation: this module returns data and knows no terminal.
+
+pub mod answer;
+pub mod runner;
+mod create;
+mod import;
+mod report;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::bank::{Prompt, Rubric, Study, Vignette};
+use crate::store::{AnswerRecord, AssignmentRecord, GroupRecord, SessionRecord, Store, StoreError};
+
+pub use create::{SessionSpec, VignetteChoice, create, parse_roles};
+pub use import::{AnswerFile, parse_answer_file, parse_import_csv};
+pub use report::{ExportRow, Status, StatusRow, export_rows, status};
+
+/// Limit on an answer or import file (16 MiB); larger files are refused unread.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why a session command could not be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The request does not fit the study or the bank (a usage error).
+    #[error("{0}")]
+    Spec(String),
+    #[error(transparent)]
+    Design(#[from] crate::design::DesignError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Answers that do not fit the pinned prompts; nothing was stored.
+    #[error("{} problem(s) in {source_name}; nothing was stored", problems.len())]
+    Answers {
+        source_name: String,
+        problems: Vec<Problem>,
+    },
+}
+
+/// One problem in an answer or import file: where, and what was expected.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Problem {
+    /// E.g. `answers.json: /answers/s1_do` or `answers.csv line 4`.
+    pub place: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.place, self.message)
+    }
+}
+
+/// A stored session with its pinned instruments parsed.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub record: SessionRecord,
+    pub study: Study,
+    pub groups: Vec<GroupRecord>,
+    pub assignments: Vec<AssignmentRecord>,
+    /// Pinned vignettes by content hash.
+    pub vignettes: BTreeMap<String, Vignette>,
+    /// Pinned rubrics by content hash.
+    pub rubrics: BTreeMap<String, Rubric>,
+}
+
+/// Loads a session and parses the instruments it pinned (never the bank).
+pub fn load(store: &Store, id: &str) -> Result<Session, SessionError> {
+    let record = store.session(id)?;
+    let study = pinned(store, &record.study_hash)?;
+    let assignments = store.assignments(id)?;
+    let mut vignettes = BTreeMap::new();
+    let mut rubrics = BTreeMap::new();
+    for a in &assignments {
+        if !vignettes.contains_key(&a.vignette_hash) {
+            vignettes.insert(a.vignette_hash.clone(), pinned(store, &a.vignette_hash)?);
+        }
+        if !rubrics.contains_key(&a.rubric_hash) {
+            rubrics.insert(a.rubric_hash.clone(), pinned(store, &a.rubric_hash)?);
+        }
+    }
+    Ok(Session {
+        groups: store.groups(id)?,
+        record,
+        study,
+        assignments,
+        vignettes,
+        rubrics,
+    })
+}
+
+fn pinned<T: serde::de::DeserializeOwned>(store: &Store, hash: &str) -> Result<T, SessionError> {
+    let record = store.instrument(hash)?;
+    serde_json::from_str(&record.text).map_err(|e| {
+        StoreError::Corrupt(format!("pinned {} {}: {e}", record.kind, record.item_id)).into()
+    })
+}
+
+/// The SHA-256 of a text, as lower-case hex.
+pub fn content_hash(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Session {
+    /// The assignment of `vignette` to `group`, or what the session has instead.
+    pub fn assignment(&self, group: &str, vignette: &str) -> Result<&AssignmentRecord, String> {
+        if !self.groups.iter().any(|g| g.label == group) {
+            let known: Vec<&str> = self.groups.iter().map(|g| g.label.as_str()).collect();
+            return Err(format!(
+                "no group `{group}` in session {}; its groups are: {}",
+                self.record.id,
+                known.join(", ")
+            ));
+        }
+        self.assignments
+            .iter()
+            .find(|a| a.group == group && a.vignette == vignette)
+            .ok_or_else(|| {
+                let planned: Vec<&str> = self
+                    .assignments
+                    .iter()
+                    .filter(|a| a.group == group)
+                    .map(|a| a.vignette.as_str())
+                    .collect();
+                format!(
+                    "group `{group}` has no vignette `{vignette}` in this session; it has: {}",
+                    planned.join(", ")
+                )
+            })
+    }
+
+    /// The pinned vignette of an assignment.
+    pub fn vignette(&self, assignment: &AssignmentRecord) -> &Vignette {
+        // `load` pinned every assignment's vignette.
+        &self.vignettes[&assignment.vignette_hash]
+    }
+
+    /// Checks a group's answers to one vignette against the pinned prompts.
+    ///
+    /// `answers` maps prompt id → (place for messages, value). All problems are
+    /// returned together; on success the records are ready to store.
+    pub fn check_answers(
+        &self,
+        group: &str,
+        vignette: &str,
+        answers: &[(String, String, Value)],
+        source: &str,
+    ) -> Result<Vec<AnswerRecord>, Vec<Problem>> {
+        let assignment = self.assignment(group, vignette).map_err(|message| {
+            vec![Problem {
+                place: answers
+                    .first()
+                    .map(|(place, _, _)| place.clone())
+                    .unwrap_or_default(),
+                message,
+            }]
+        })?;
+        let prompts: BTreeMap<&str, (u32, &Prompt)> = self
+            .vignette(assignment)
+            .stages
+            .iter()
+            .enumerate()
+            .flat_map(|(s, stage)| {
+                stage
+                    .prompts
+                    .iter()
+                    .map(move |p| (p.id.as_str(), (s as u32 + 1, p)))
+            })
+            .collect();
+        let mut records = Vec::new();
+        let mut problems = Vec::new();
+        for (place, prompt_id, value) in answers {
+            let Some((stage, prompt)) = prompts.get(prompt_id.as_str()) else {
+                let known: Vec<&str> = prompts.keys().copied().collect();
+                problems.push(Problem {
+                    place: place.clone(),
+                    message: format!(
+                        "vignette `{vignette}` has no prompt `{prompt_id}`; its prompts are: {}",
+                        known.join(", ")
+                    ),
+                });
+                continue;
+            };
+            match answer::check(prompt, value) {
+                Ok(value) => records.push(AnswerRecord {
+                    group: group.to_string(),
+                    vignette: vignette.to_string(),
+                    prompt: prompt_id.clone(),
+                    stage: *stage,
+                    kind: prompt.kind.name().to_string(),
+                    value,
+                    source: source.to_string(),
+                }),
+                Err(message) => problems.push(Problem {
+                    place: place.clone(),
+                    message: format!("{} prompt `{prompt_id}`: {message}", prompt.kind.name()),
+                }),
+            }
+        }
+        if problems.is_empty() {
+            Ok(records)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// Reads an input file for answers, refusing files over [`MAX_INPUT_BYTES`].
+pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, SessionError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| SessionError::Spec(format!("cannot read {}: {e}", path.display())))?
+        .len();
+    if size > MAX_INPUT_BYTES {
+        return Err(SessionError::Spec(format!(
+            "{} is {size} bytes; answer files are limited to {MAX_INPUT_BYTES} bytes (16 MiB)",
+            path.display()
+        )));
+    }
+    std::fs::read(path)
+        .map_err(|e| SessionError::Spec(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Stores one group's answers to one vignette from an answer file, all or nothing.
+///
+/// Returns how many answers were stored.
+pub fn store_answer_file(
+    store: &mut Store,
+    id: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Result<usize, SessionError> {
+    let session = load(store, id)?;
+    let rejected = |problems| SessionError::Answers {
+        source_name: name.to_string(),
+        problems,
+    };
+    let file = parse_answer_file(name, bytes).map_err(rejected)?;
+    let records = session
+        .check_answers(&file.group, &file.vignette, &file.answers, "file")
+        .map_err(rejected)?;
+    store.save_answers(id, &records)?;
+    Ok(records.len())
+}
+
+/// Stores the rows of a paper transcription CSV, all or nothing.
+///
+/// Returns how many answers were stored.
+pub fn store_import(
+    store: &mut Store,
+    id: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Result<usize, SessionError> {
+    let session = load(store, id)?;
+    let rejected = |problems| SessionError::Answers {
+        source_name: name.to_string(),
+        problems,
+    };
+    let rows = parse_import_csv(name, bytes).map_err(rejected)?;
+    let mut records = Vec::new();
+    let mut problems = Vec::new();
+    for (place, group, vignette, prompt, raw) in rows {
+        let kind = session
+            .assignment(&group, &vignette)
+            .ok()
+            .and_then(|a| {
+                session
+                    .vignette(a)
+                    .stages
+                    .iter()
+                    .flat_map(|s| &s.prompts)
+                    .find(|p| p.id == prompt)
+            })
+            .map_or("text", |p| p.kind.name());
+        let answer = [(place, prompt, import::value_for(kind, &raw))];
+        match session.check_answers(&group, &vignette, &answer, "import") {
+            Ok(checked) => records.extend(checked),
+            Err(found) => problems.extend(found),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(rejected(problems));
+    }
+    store.save_answers(id, &records)?;
+    Ok(records.len())
+}
+
+/// One answer of a stream: `{"group", "vignette", "prompt", "value"}`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamedAnswer {
+    pub group: String,
+    pub vignette: String,
+    pub prompt: String,
+    pub value: Value,
+}
+
+/// Checks and stores one streamed answer in its own transaction; returns
+/// the stored record and its revision once it is committed.
+pub fn store_streamed(
+    store: &mut Store,
+    session: &Session,
+    place: &str,
+    line: &str,
+) -> Result<(AnswerRecord, u32), Vec<Problem>> {
+    let answer: StreamedAnswer = serde_json::from_str(line).map_err(|e| {
+        vec![Problem {
+            place: place.to_string(),
+            message: format!("expected {{\"group\", \"vignette\", \"prompt\", \"value\"}}: {e}"),
+        }]
+    })?;
+    let records = session.check_answers(
+        &answer.group,
+        &answer.vignette,
+        &[(place.to_string(), answer.prompt.clone(), answer.value)],
+        "stream",
+    )?;
+    let revisions = store
+        .save_answers(&session.record.id, &records)
+        .map_err(|e| {
+            vec![Problem {
+                place: place.to_string(),
+                message: e.to_string(),
+            }]
+        })?;
+    let record = records.into_iter().next().expect("one answer checked");
+    Ok((record, revisions[0]))
+}
