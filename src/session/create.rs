@@ -78,10 +78,38 @@ pub fn parse_roles(text: &str) -> Result<BTreeMap<String, u32>, String> {
     Ok(roles)
 }
 
-/// Creates a session: checks it, plans the design, pins instruments, stores it.
-///
-/// Returns the session id.
-pub fn create(store: &mut Store, bank: &Bank, spec: &SessionSpec) -> Result<String, SessionError> {
+/// A checked and planned session with its pinned instruments, not yet stored.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// The id asked for, or the base an id is made from when stored.
+    id: Option<String>,
+    id_base: String,
+    record: SessionRecord,
+    instruments: Vec<InstrumentRecord>,
+    groups: Vec<GroupRecord>,
+    assignments: Vec<AssignmentRecord>,
+}
+
+impl Planned {
+    /// Stores the session, all or nothing; returns its id.
+    pub fn store(mut self, store: &mut Store) -> Result<String, SessionError> {
+        self.record.id = match self.id {
+            Some(id) => id,
+            None => free_id(store, &self.id_base)?,
+        };
+        store.create_session(
+            &self.record,
+            &self.instruments,
+            &self.groups,
+            &self.assignments,
+        )?;
+        Ok(self.record.id)
+    }
+}
+
+/// Checks a request against the study and the bank, plans the design and pins
+/// the instruments it uses. Nothing is stored.
+pub fn plan(bank: &Bank, spec: &SessionSpec) -> Result<Planned, SessionError> {
     let study_entry = bank.study(&spec.study).ok_or_else(|| {
         let known: Vec<&str> = bank.studies.iter().map(|s| s.item.id.as_str()).collect();
         spec_error(format!(
@@ -165,15 +193,11 @@ pub fn create(store: &mut Store, bank: &Bank, spec: &SessionSpec) -> Result<Stri
             }
         }
     }
-    let id = match &spec.id {
-        Some(id) => {
-            check_id(id)?;
-            id.clone()
-        }
-        None => free_id(store, &format!("{}-{}", slug(&spec.site), spec.phase))?,
-    };
+    if let Some(id) = &spec.id {
+        check_id(id)?;
+    }
     let record = SessionRecord {
-        id: id.clone(),
+        id: String::new(),
         study_id: study.id.clone(),
         study_hash: instruments[0].hash.clone(),
         offering: spec.offering.clone(),
@@ -187,8 +211,14 @@ pub fn create(store: &mut Store, bank: &Bank, spec: &SessionSpec) -> Result<Stri
         created_at: String::new(),
         closed_at: None,
     };
-    store.create_session(&record, &instruments, &spec.groups, &assignments)?;
-    Ok(id)
+    Ok(Planned {
+        id: spec.id.clone(),
+        id_base: format!("{}-{}", slug(&spec.site), spec.phase),
+        record,
+        instruments,
+        groups: spec.groups.clone(),
+        assignments,
+    })
 }
 
 /// The design as stored and shown: pretty JSON with a final newline.

@@ -6,10 +6,10 @@
 //! Not for presentation: this module returns data and knows no terminal.
 
 pub mod answer;
-pub mod runner;
 mod create;
 mod import;
 mod report;
+pub mod runner;
 
 use std::collections::BTreeMap;
 
@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::bank::{Prompt, Rubric, Study, Vignette};
 use crate::store::{AnswerRecord, AssignmentRecord, GroupRecord, SessionRecord, Store, StoreError};
 
-pub use create::{SessionSpec, VignetteChoice, create, parse_roles};
+pub use create::{Planned, SessionSpec, VignetteChoice, parse_roles, plan};
 pub use import::{AnswerFile, parse_answer_file, parse_import_csv};
 pub use report::{ExportRow, Status, StatusRow, export_rows, status};
 

@@ -140,7 +140,10 @@ pub fn prompts<'a>(
         .take(step.stage as usize)
         .enumerate()
         .flat_map(|(s, stage)| {
-            stage.prompts.iter().map(move |prompt| (s as u32 + 1, prompt))
+            stage
+                .prompts
+                .iter()
+                .map(move |prompt| (s as u32 + 1, prompt))
         })
         .map(|(stage, prompt)| PromptState {
             stage,
@@ -195,22 +198,30 @@ pub fn advance(
 /// makes it a record to store (source `terminal`); or says what was expected.
 pub fn answer(
     session: &Session,
+    responses: &[ResponseRecord],
     step: &Step,
     prompt: &str,
-    value: serde_json::Value,
+    value: &serde_json::Value,
 ) -> Result<AnswerRecord, String> {
-    let answer = [(prompt.to_string(), prompt.to_string(), value)];
-    let checked = session.check_answers(&step.group, &step.vignette, &answer, "terminal");
-    let mut records = checked.map_err(|problems| {
-        problems
-            .into_iter()
-            .map(|p| p.message)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
-    records
-        .pop()
-        .ok_or_else(|| "nothing to store".to_string())
+    let shown = prompts(session, responses, step);
+    let Some(state) = shown.iter().find(|p| p.prompt.id == prompt) else {
+        let known: Vec<&str> = shown.iter().map(|p| p.prompt.id.as_str()).collect();
+        return Err(format!(
+            "no prompt `{prompt}` in the shown stages of {}; they have: {}",
+            step.vignette,
+            known.join(", ")
+        ));
+    };
+    let value = super::answer::check(state.prompt, value)?;
+    Ok(AnswerRecord {
+        group: step.group.clone(),
+        vignette: step.vignette.clone(),
+        prompt: prompt.to_string(),
+        stage: state.stage,
+        kind: state.prompt.kind.name().to_string(),
+        value,
+        source: "terminal".to_string(),
+    })
 }
 
 /// The group to resume with: the one whose answer was stored last, else the
@@ -262,7 +273,10 @@ mod tests {
     }
 
     fn state(store: &Store, id: &str) -> (Session, Vec<ResponseRecord>) {
-        (session::load(store, id).unwrap(), store.responses(id).unwrap())
+        (
+            session::load(store, id).unwrap(),
+            store.responses(id).unwrap(),
+        )
     }
 
     fn step(store: &Store, id: &str, group: &str) -> Step {
@@ -277,8 +291,8 @@ mod tests {
     }
 
     fn save(store: &mut Store, id: &str, step: &Step, prompt: &str, value: serde_json::Value) {
-        let session = session::load(store, id).unwrap();
-        let record = answer(&session, step, prompt, value).unwrap();
+        let (session, responses) = state(store, id);
+        let record = answer(&session, &responses, step, prompt, &value).unwrap();
         store.save_answers(id, &[record]).unwrap();
     }
 
@@ -334,7 +348,13 @@ mod tests {
             .id
             .clone();
         save(&mut store, &id, &at_one, &text, json!("Snakke med eleven."));
-        save(&mut store, &id, &at_one, &text, json!("Snakke med eleven i dag."));
+        save(
+            &mut store,
+            &id,
+            &at_one,
+            &text,
+            json!("Snakke med eleven i dag."),
+        );
         let now = step(&store, &id, "G1");
         assert!(!now.open.contains(&text));
         assert_eq!(now.open.len(), stage_one.len() - 1);
@@ -352,15 +372,23 @@ mod tests {
     fn invalid_values_are_refused_with_what_was_expected() {
         let (mut store, id) = setup();
         show_next(&mut store, &id, "G1");
-        let (session, _) = state(&store, &id);
+        let (session, responses) = state(&store, &id);
         let step = step(&store, &id, "G1");
         let text = step.open[0].clone();
         assert_eq!(
-            answer(&session, &step, &text, json!("  ")),
+            answer(&session, &responses, &step, &text, &json!("  ")),
             Err("the answer is empty".to_string())
         );
-        let unknown = answer(&session, &step, "nope", json!("x")).unwrap_err();
-        assert!(unknown.contains("has no prompt `nope`"), "{unknown}");
+        let unknown = answer(&session, &responses, &step, "nope", &json!("x")).unwrap_err();
+        assert!(unknown.starts_with("no prompt `nope`"), "{unknown}");
+        let later = session
+            .vignette(session.assignment("G1", &step.vignette).unwrap())
+            .stages[1]
+            .prompts[0]
+            .id
+            .clone();
+        let hidden = answer(&session, &responses, &step, &later, &json!("x")).unwrap_err();
+        assert!(hidden.contains("shown stages"), "{hidden}");
     }
 
     #[test]
@@ -396,8 +424,8 @@ mod tests {
         show_next(&mut store, &id, "G1");
         let at = step(&store, &id, "G1");
         store.close(&id).unwrap();
-        let (session, _) = state(&store, &id);
-        let record = answer(&session, &at, &at.open[0], json!("Noe.")).unwrap();
+        let (session, responses) = state(&store, &id);
+        let record = answer(&session, &responses, &at, &at.open[0], &json!("Noe.")).unwrap();
         assert!(matches!(
             store.save_answers(&id, &[record]),
             Err(StoreError::Closed(_))

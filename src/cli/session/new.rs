@@ -148,8 +148,8 @@ pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
         },
         seed: args.seed,
     };
-    let mut store = super::open(db)?;
-    let id = session::create(&mut store, &bank, &spec)?;
+    let planned = session::plan(&bank, &spec)?;
+    let id = planned.store(&mut super::open(db)?)?;
     match args.format {
         DataFormat::Json => println!(
             "{}",
