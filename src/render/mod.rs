@@ -7,6 +7,7 @@
 //! the HTML page escapes it.
 
 mod check;
+mod handout;
 mod output;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ use serde::Serialize;
 use crate::bank::{Level, Prompt, PromptKind, Text, Vignette};
 
 pub use check::{MAX_COMBINATIONS, TemplateCheck, TemplateProblem, check_templates};
+pub use handout::{Handout, HandoutFormat, HandoutGroup};
 pub use output::Format;
 
 /// Template instructions one render may spend; bounds runaway loops in a bank.

@@ -7,6 +7,7 @@ use minijinja::value::Serde;
 use minijinja::{Environment, context};
 
 use super::RenderedVignette;
+use super::handout::escape_markdown;
 
 /// How a rendered vignette is written out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,24 +49,6 @@ fn labels(language: &str) -> minijinja::Value {
             single => "choose one", multi => "choose one or more", up_to => "choose up to", rank => "rank all, 1 first",
         },
     }
-}
-
-/// Escapes what Markdown (and the HTML it passes through) would interpret.
-fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 impl RenderedVignette {

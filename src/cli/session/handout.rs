@@ -1,19 +1,138 @@
-//! `vignette session handout` (being written).
+//! `vignette session handout`: printable pages for groups that answer on paper.
+//!
+//! Gathers each group's pinned vignettes with its levels and prints the
+//! document the library lays out; not for layout, which is `render::Handout`.
 
 use std::path::Path;
+use std::process::ExitCode;
+
+use vignette::render::{
+    self, Handout, HandoutFormat, HandoutGroup, RenderedVignette, Request, Stages, localized,
+};
+use vignette::session::{self, Session};
+use vignette::store::AssignmentRecord;
 
 use crate::cli::{Failure, Outcome};
 
-/// Not available yet.
+/// Print paper handouts: each group's cases, one page per stage.
+///
+/// Each group's cases come in its planned order, one stage per page, so the
+/// pages can be handed out in turn; every prompt has an answer space and the
+/// prompt and option ids a transcriber needs. The pages use the session's
+/// language and the exact vignettes and factor levels the session pinned. The
+/// last page tells whoever types the answers in how to write the CSV for
+/// `vignette session import`.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  vignette session handout bodo-kommune-baseline > handout.html\n  \
+    vignette session handout bodo-kommune-baseline --group G2 --format md > G2.md"
+)]
 pub struct Args {
     /// Session id.
     session: String,
+    /// Only this group (default: every group of the session).
+    #[arg(long, value_name = "G")]
+    group: Option<String>,
+    /// Output format: one printable HTML page (A4) or Markdown.
+    #[arg(long, value_enum, default_value = "html")]
+    format: Format,
 }
 
-pub fn run(_db: &Path, args: &Args) -> Outcome {
-    Err(Failure::usage(format!(
-        "session handout {} is not available yet",
-        args.session
-    )))
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Html,
+    Md,
+}
+
+pub fn run(db: &Path, args: &Args) -> Outcome {
+    let store = super::open_existing(db)?;
+    let loaded = session::load(&store, &args.session)?;
+    let labels = group_labels(&loaded, args.group.as_deref())?;
+    let groups = labels
+        .into_iter()
+        .map(|label| handout_group(&loaded, label))
+        .collect::<Result<_, _>>()?;
+    let record = &loaded.record;
+    let phase = loaded
+        .study
+        .phases
+        .iter()
+        .find(|p| p.id == record.phase)
+        .map_or_else(
+            || record.phase.clone(),
+            |p| localized(&p.label, &record.language),
+        );
+    let handout = Handout {
+        session: record.id.clone(),
+        site: record.site.clone(),
+        phase,
+        cohort: record.cohort.clone(),
+        language: record.language.clone(),
+        groups,
+    };
+    let format = match args.format {
+        Format::Html => HandoutFormat::Html,
+        Format::Md => HandoutFormat::Markdown,
+    };
+    let page = handout
+        .write(format)
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    print!("{page}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The groups to print, in session order: all, or the one asked for.
+fn group_labels<'s>(session: &'s Session, wanted: Option<&str>) -> Result<Vec<&'s str>, Failure> {
+    let all: Vec<&str> = session.groups.iter().map(|g| g.label.as_str()).collect();
+    match wanted {
+        None => Ok(all),
+        Some(label) if all.contains(&label) => {
+            Ok(all.into_iter().filter(|g| *g == label).collect())
+        }
+        Some(label) => Err(Failure::usage(format!(
+            "no group `{label}` in session {}; its groups are: {}",
+            session.record.id,
+            all.join(", ")
+        ))),
+    }
+}
+
+/// One group's vignettes in planned order, every stage rendered.
+fn handout_group(session: &Session, label: &str) -> Result<HandoutGroup, Failure> {
+    let vignettes = session
+        .assignments
+        .iter()
+        .filter(|a| a.group == label)
+        .map(|a| render_assignment(session, a))
+        .collect::<Result<_, _>>()?;
+    Ok(HandoutGroup {
+        label: label.to_string(),
+        vignettes,
+    })
+}
+
+/// Renders a pinned vignette stage by stage with the assignment's levels.
+fn render_assignment(
+    session: &Session,
+    assignment: &AssignmentRecord,
+) -> Result<RenderedVignette, Failure> {
+    let vignette = session.vignette(assignment);
+    let request = |n| Request {
+        language: session.record.language.clone(),
+        stages: Stages::Number(n),
+        levels: assignment.levels.clone(),
+        seed: None,
+    };
+    let failed = |e: render::RenderError| {
+        Failure::usage(format!(
+            "cannot render {} for group {}: {e}",
+            assignment.vignette, assignment.group
+        ))
+    };
+    let mut rendered = render::render(vignette, &request(1)).map_err(failed)?;
+    for n in 2..=rendered.stage_count {
+        let stage = render::render(vignette, &request(n)).map_err(failed)?;
+        rendered.stages.extend(stage.stages);
+    }
+    Ok(rendered)
 }

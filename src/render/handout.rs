@@ -1,0 +1,287 @@
+//! Printable handouts for a session: each group's vignettes, one page per
+//! stage, with answer spaces and the prompt and option ids, and a closing
+//! note on how to transcribe the answers for `vignette session import`.
+//!
+//! Not for loading sessions or filling vignette templates: it takes vignettes
+//! rendered already, as plain data, and only lays them out (HTML autoescaped,
+//! Markdown escaping its own syntax). Nothing here is template source.
+
+use std::sync::OnceLock;
+
+use minijinja::value::Serde;
+use minijinja::{Environment, context};
+use serde::Serialize;
+
+use super::{RenderError, RenderedPrompt, RenderedVignette};
+
+/// Everything a session's handout shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Handout {
+    pub session: String,
+    pub site: String,
+    /// The phase as shown to people (its label in the session's language).
+    pub phase: String,
+    pub cohort: String,
+    /// The session's language; also the language of the handout's own words.
+    pub language: String,
+    pub groups: Vec<HandoutGroup>,
+}
+
+/// One group's pages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HandoutGroup {
+    pub label: String,
+    /// The group's vignettes in planned order, every stage rendered with its levels.
+    pub vignettes: Vec<RenderedVignette>,
+}
+
+/// How a handout is written out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoutFormat {
+    /// One self-contained, printable page (A4, a page break before every stage).
+    Html,
+    /// Markdown, a rule and a heading between pages.
+    Markdown,
+}
+
+/// One example row of the transcription CSV, fields quoted as CSV needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct ExampleRow {
+    group: String,
+    vignette: String,
+    prompt: String,
+    kind: &'static str,
+    value: String,
+}
+
+impl Handout {
+    /// Writes the handout in `format`.
+    pub fn write(&self, format: HandoutFormat) -> Result<String, RenderError> {
+        let name = match format {
+            HandoutFormat::Html => "handout.html",
+            HandoutFormat::Markdown => "handout.md",
+        };
+        let labels = labels(&self.language);
+        let examples = examples(self);
+        let mut page = environment()
+            .get_template(name)
+            .and_then(|t| {
+                t.render(
+                    context! { h => Serde(self), labels => labels, examples => Serde(&examples) },
+                )
+            })
+            .map_err(|e| RenderError::Template {
+                place: format!("the handout of session {}", self.session),
+                message: e.to_string(),
+            })?;
+        page.push('\n');
+        Ok(page)
+    }
+}
+
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.add_filter("md", escape_markdown);
+        env.add_filter("answer_lines", answer_lines);
+        // Names ending in .html are autoescaped as HTML.
+        for (name, source) in [
+            ("handout.html", include_str!("templates/handout.html")),
+            ("handout.md", include_str!("templates/handout.md")),
+        ] {
+            env.add_template(name, source)
+                .expect("shipped handout template compiles");
+        }
+        env
+    })
+}
+
+/// Ruled lines for a free-text answer: more for a larger limit, from 2 to 8.
+fn answer_lines(max_length: u32) -> u32 {
+    let lines = (f64::from(max_length) / 60.0).sqrt().round();
+    (lines as u32).clamp(2, 8)
+}
+
+/// Escapes what Markdown (and the HTML it passes through) would interpret,
+/// including what would start a list, heading underline or fence at a line
+/// start; leading spaces are dropped (they would make a code block).
+pub(super) fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let rest = line.trim_start_matches(' ');
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let rest = if rest.starts_with(['-', '+', '=', '~']) {
+            out.push('\\');
+            rest
+        } else if digits > 0 && rest[digits..].starts_with(['.', ')']) {
+            out.push_str(&rest[..digits]);
+            out.push('\\');
+            &rest[digits..]
+        } else {
+            rest
+        };
+        escape_inline(rest, &mut out);
+    }
+    out
+}
+
+fn escape_inline(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// One example row per prompt kind, from the first vignette of the first group.
+fn examples(handout: &Handout) -> Vec<ExampleRow> {
+    let Some((group, vignette)) = handout
+        .groups
+        .iter()
+        .find_map(|g| g.vignettes.first().map(|v| (g, v)))
+    else {
+        return Vec::new();
+    };
+    let mut rows: Vec<ExampleRow> = Vec::new();
+    for prompt in vignette.stages.iter().flat_map(|s| &s.prompts) {
+        if rows.iter().any(|r| r.kind == prompt.kind) {
+            continue;
+        }
+        rows.push(ExampleRow {
+            group: csv_field(&group.label),
+            vignette: csv_field(&vignette.id),
+            prompt: csv_field(&prompt.id),
+            kind: prompt.kind,
+            value: csv_field(&example_value(prompt, &handout.language)),
+        });
+    }
+    rows
+}
+
+/// A plausible answer to `prompt`, as typed into the CSV.
+fn example_value(prompt: &RenderedPrompt, language: &str) -> String {
+    let ids = |n: usize| {
+        let ids: Vec<&str> = prompt
+            .options
+            .iter()
+            .take(n)
+            .map(|o| o.id.as_str())
+            .collect();
+        ids.join(";")
+    };
+    match prompt.kind {
+        "single" => ids(1),
+        "multi" => {
+            let fewest = prompt.min_choices.unwrap_or(1);
+            ids(prompt.max_choices.unwrap_or(2).min(2).max(fewest) as usize)
+        }
+        "rank" => ids(prompt.options.len()),
+        "likert" => {
+            let (min, max) = (prompt.min.unwrap_or(1), prompt.max.unwrap_or(5));
+            (min + (max - min) / 2).to_string()
+        }
+        _ if matches!(language, "nb" | "nn") => {
+            "Vi ville snakket med eleven først, og så …".to_string()
+        }
+        _ => "We would talk to the pupil first, then …".to_string(),
+    }
+}
+
+/// The handout's own words, in the session's language (English otherwise).
+fn labels(language: &str) -> minijinja::Value {
+    match language {
+        "nb" | "nn" => context! {
+            handout => "Arbeidsark", session => "Økt", group => "Gruppe", stage => "Del",
+            of => "av", cohort => "pulje", vignette => "Case",
+            text => "Skriv svaret på linjene", at_most => "høyst", characters => "tegn",
+            single => "Kryss av i én rute.", multi => "Kryss av i én eller flere ruter.",
+            up_to => "Kryss av i inntil", boxes => "ruter.",
+            rank => "Skriv et tall ved hvert alternativ, 1 = viktigst. Bruk hvert tall én gang.",
+            likert => "Sett ring rundt ett tall.",
+            transcribe => "Til den som fører inn svarene",
+            t_intro => "Skriv svarene inn i en CSV-fil (UTF-8) og lagre dem i økten med",
+            t_header => "Første linje er overskriften under; deretter én linje per besvart spørsmål. Hver side viser gruppen og casen, og hvert spørsmål sin id og type (text, single, multi, rank eller likert).",
+            t_text => "ordene slik gruppen skrev dem. Sett verdien i anførselstegn (\") hvis den inneholder komma, anførselstegn eller linjeskift, og skriv anførselstegn inni den som to (\"\").",
+            t_single => "id-en til alternativet som er krysset av.",
+            t_multi => "id-ene til alternativene som er krysset av, skilt med semikolon (;).",
+            t_rank => "alle alternativenes id-er i rangert rekkefølge, det som er merket 1 først, skilt med semikolon (;).",
+            t_likert => "tallet det er satt ring rundt, som heltall.",
+            t_skip => "Utelat spørsmål gruppen ikke har svart på. Er én linje feil, lagres ingenting, og alle feil listes med linjenummer: rett filen og importer den på nytt.",
+            t_example => "Eksempel",
+        },
+        _ => context! {
+            handout => "Handout", session => "Session", group => "Group", stage => "Stage",
+            of => "of", cohort => "cohort", vignette => "Case",
+            text => "Write your answer on the lines", at_most => "at most", characters => "characters",
+            single => "Tick one box.", multi => "Tick one or more boxes.",
+            up_to => "Tick up to", boxes => "boxes.",
+            rank => "Write a number by every option, 1 = most important. Use each number once.",
+            likert => "Circle one number.",
+            transcribe => "For the person transcribing",
+            t_intro => "Type the answers into a CSV file (UTF-8) and store them in the session with",
+            t_header => "The first line is the header below; then one line per answered prompt. Every page shows the group and the case, and every prompt's id and kind (text, single, multi, rank or likert).",
+            t_text => "the words as the group wrote them. Put the value in double quotes (\") if it contains a comma, a quote or a line break, and write a quote inside it as two (\"\").",
+            t_single => "the id of the ticked option.",
+            t_multi => "the ids of the ticked options, separated by semicolons (;).",
+            t_rank => "every option id in rank order, the one marked 1 first, separated by semicolons (;).",
+            t_likert => "the circled number, as a whole number.",
+            t_skip => "Leave out prompts the group did not answer. If any line is wrong, nothing is stored and every problem is listed with its line number: fix the file and import it again.",
+            t_example => "Example",
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn longer_limits_get_more_lines_within_bounds() {
+        assert_eq!(answer_lines(10), 2);
+        assert_eq!(answer_lines(500), 3);
+        assert_eq!(answer_lines(1000), 4);
+        assert_eq!(answer_lines(3000), 7);
+        assert_eq!(answer_lines(u32::MAX), 8);
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("G1"), "G1");
+        assert_eq!(csv_field("Bord 1, inne"), "\"Bord 1, inne\"");
+        assert_eq!(csv_field("sa \"nei\""), "\"sa \"\"nei\"\"\"");
+    }
+
+    #[test]
+    fn markdown_escapes_its_syntax_and_html() {
+        assert_eq!(escape_markdown("<3 & *L*"), "&lt;3 &amp; \\*L\\*");
+    }
+
+    #[test]
+    fn markdown_escapes_what_would_start_a_block() {
+        assert_eq!(
+            escape_markdown("5. trinn\n - ja\n===\n    10) nei, 5. ja"),
+            "5\\. trinn\n\\- ja\n\\===\n10\\) nei, 5. ja"
+        );
+    }
+}
