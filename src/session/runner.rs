@@ -1,7 +1,7 @@
 //! Where a group stands in a running session: which vignette and stage it
 //! has reached, which prompts of the shown stages are answered (the latest
 //! revision counts) and which are still open, and what showing "the next
-//! stage" means. Every answer is derived from the store's records, so a
+//! stage" means. All of it is derived from the store's records, so a
 //! runner that is stopped and started again resumes exactly where it was.
 //!
 //! Not for presentation or input: no terminal, no prompts. The terminal
@@ -268,7 +268,10 @@ mod tests {
             vignettes: VignetteChoice::Listed(vec!["V2".into(), "V4".into()]),
             seed: 1,
         };
-        let id = session::create(&mut store, &bank, &spec).unwrap();
+        let id = session::plan(&bank, &spec)
+            .unwrap()
+            .store(&mut store)
+            .unwrap();
         (store, id)
     }
 

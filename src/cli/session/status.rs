@@ -39,6 +39,17 @@ pub fn run(db: &Path, args: &Args) -> Outcome {
         r.site,
         if status.closed { " · closed" } else { "" }
     );
+    let table = table(&status);
+    println!("{table}");
+    println!(
+        "{} answer(s), {} with revisions counted",
+        status.answers, status.revisions
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Groups × vignettes with the stages shown and the prompts answered per stage.
+pub(super) fn table(status: &session::Status) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
     let stages = status.rows.iter().map(|row| row.stages).max().unwrap_or(0);
@@ -61,10 +72,5 @@ pub fn run(db: &Path, args: &Args) -> Outcome {
             .map(|[done, total]| format!("{done}/{total}"));
         table.add_row(cells.into_iter().chain(answered));
     }
-    println!("{table}");
-    println!(
-        "{} answer(s), {} with revisions counted",
-        status.answers, status.revisions
-    );
-    Ok(ExitCode::SUCCESS)
+    table
 }
