@@ -1,0 +1,170 @@
+//! `vignette agreement`: how consistently raters coded the same answers,
+//! per rubric criterion. Reads a ratings CSV; not for rating or scoring.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use vignette::agreement::{self, Agreement, MAX_RATINGS_BYTES, Options, Problem, Rating};
+
+use super::{DataFormat, Failure, Outcome};
+
+/// Problems listed before the rest are only counted.
+const SHOWN_PROBLEMS: usize = 20;
+
+/// Measure how well raters agree, per rubric criterion: percent agreement,
+/// Cohen's kappa and Krippendorff's alpha.
+///
+/// Kappa (unweighted, linear, quadratic) needs exactly two raters who rated
+/// every unit; alpha (nominal, ordinal, interval) takes any number of raters
+/// and missing ratings, and ordinal alpha gets a seeded bootstrap 95 %
+/// interval (units resampled with replacement). Undefined values show as –
+/// (null in JSON).
+///
+/// The ratings file is CSV with the header `unit,rater,criterion,level`, one
+/// rating per row; levels are whole numbers. Exit status: 0 ok, 1 the file
+/// is invalid, 2 it could not be read.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The ratings CSV file.
+    #[arg(long, value_name = "FILE.csv")]
+    ratings: PathBuf,
+    /// Bootstrap resamples for the interval of ordinal alpha.
+    #[arg(long, value_name = "N", default_value_t = agreement::DEFAULT_BOOT as u32,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    boot: u32,
+    /// Seed of the bootstrap; the same seed gives the same interval.
+    #[arg(long, value_name = "S", default_value_t = agreement::DEFAULT_SEED)]
+    seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: DataFormat,
+}
+
+pub fn run(args: &Args) -> Outcome {
+    let ratings = read_ratings(&args.ratings)?;
+    let options = Options {
+        boot: args.boot as usize,
+        seed: args.seed,
+    };
+    let result = agreement::agreement(&ratings, &options);
+    match args.format {
+        DataFormat::Json => {
+            let report = JsonReport {
+                criteria: &result,
+                boot: options.boot,
+                seed: options.seed,
+            };
+            let json = serde_json::to_string_pretty(&report)
+                .map_err(|e| Failure::usage(format!("cannot write JSON: {e}")))?;
+            println!("{json}");
+        }
+        DataFormat::Text => print!("{}", text(&result, &options)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The JSON contract: the library's criteria (fields in their documented
+/// order), then the bootstrap settings.
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    #[serde(flatten)]
+    criteria: &'a Agreement,
+    boot: usize,
+    seed: u64,
+}
+
+/// Reads and parses the file; a file over the size limit is refused unread.
+fn read_ratings(path: &Path) -> Result<Vec<Rating>, Failure> {
+    let name = path.display().to_string();
+    let unreadable = |e: std::io::Error| Failure::usage(format!("cannot read {name}: {e}"));
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size > MAX_RATINGS_BYTES {
+        return Err(too_large(&name, size));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_RATINGS_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_RATINGS_BYTES {
+        return Err(too_large(&name, bytes.len() as u64));
+    }
+    agreement::parse_ratings_csv(&bytes).map_err(|problems| rejected(&name, &problems))
+}
+
+fn too_large(name: &str, size: u64) -> Failure {
+    Failure::invalid(format!(
+        "{name} is {size} bytes; ratings files are limited to {MAX_RATINGS_BYTES} bytes (64 MiB)"
+    ))
+    .hint("split the ratings by criterion and check each file on its own")
+}
+
+fn rejected(name: &str, problems: &[Problem]) -> Failure {
+    let mut failure = Failure::invalid(format!("{} problem(s) in {name}", problems.len()));
+    failure.details = problems
+        .iter()
+        .take(SHOWN_PROBLEMS)
+        .map(|p| match p.line {
+            Some(_) => format!("error: {name} {p}"),
+            None => format!("error: {name}: {p}"),
+        })
+        .collect();
+    if problems.len() > SHOWN_PROBLEMS {
+        failure
+            .details
+            .push(format!("… and {} more", problems.len() - SHOWN_PROBLEMS));
+    }
+    failure.hint(format!(
+        "a ratings file is CSV with the header `{}` and one whole-number level per row",
+        agreement::CSV_HEADER.join(",")
+    ))
+}
+
+fn text(result: &Agreement, options: &Options) -> String {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    table.set_header([
+        "criterion",
+        "units",
+        "raters",
+        "agreement",
+        "κ",
+        "κ lin",
+        "κ quad",
+        "α nom",
+        "α ord",
+        "α int",
+        "α ord 95 % CI",
+    ]);
+    for (criterion, c) in &result.criteria {
+        let ci = c
+            .alpha_ordinal_ci95
+            .map_or_else(|| "–".to_string(), |[lo, hi]| format!("[{lo:.3}, {hi:.3}]"));
+        table.add_row([
+            criterion.clone(),
+            c.n_units.to_string(),
+            c.n_raters.to_string(),
+            number(c.percent_agreement),
+            number(c.kappa),
+            number(c.kappa_linear),
+            number(c.kappa_quadratic),
+            number(c.alpha_nominal),
+            number(c.alpha_ordinal),
+            number(c.alpha_interval),
+            ci,
+        ]);
+    }
+    format!(
+        "{table}\nagreement: share of units with 2+ ratings that all agree · κ: Cohen's kappa \
+         (lin/quad weighted), only for two raters who rated every unit · α: Krippendorff's alpha \
+         (nominal/ordinal/interval) · CI: bootstrap over units, {} resamples, seed {} · \
+         –: not defined\n",
+        options.boot, options.seed
+    )
+}
+
+fn number(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_string(), |x| format!("{x:.3}"))
+}
