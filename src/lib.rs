@@ -6,8 +6,10 @@
 //! It never prints and never reads standard input; the `vignette` binary is
 //! a thin command-line face over it.
 
+pub mod agreement;
 pub mod bank;
 pub mod design;
 pub mod render;
+pub mod scoring;
 pub mod session;
 pub mod store;

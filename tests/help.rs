@@ -6,13 +6,23 @@ use common::vignette;
 
 #[test]
 fn help_texts() {
-    for command in [
-        &["--help"][..],
+    let commands: &[&[&str]] = &[
+        &["--help"],
         &["validate", "--help"],
         &["list", "--help"],
         &["show", "--help"],
         &["schema", "--help"],
-    ] {
+        &["session", "--help"],
+        &["session", "new", "--help"],
+        &["session", "run", "--help"],
+        &["session", "handout", "--help"],
+        &["session", "answer", "--help"],
+        &["session", "import", "--help"],
+        &["session", "export", "--help"],
+        &["score", "--help"],
+        &["agreement", "--help"],
+    ];
+    for &command in commands {
         let out = vignette(command);
         assert_eq!(out.code, 0);
         let name = command[..command.len() - 1].join("_");

@@ -1,8 +1,10 @@
 //! The command-line face: one file per subcommand, each an `Args` struct and
 //! a `run` function. Everything printed is decided here, nothing in the library.
 
+mod agreement;
 mod list;
 mod schema;
+mod score;
 mod session;
 mod show;
 mod validate;
@@ -49,6 +51,8 @@ enum Command {
     Show(show::Args),
     Schema(schema::Args),
     Session(session::Args),
+    Score(score::Args),
+    Agreement(agreement::Args),
 }
 
 /// Output for people or for programs.
@@ -117,7 +121,9 @@ pub fn run() -> ExitCode {
         Command::List(args) => list::run(&source, &args),
         Command::Show(args) => show::run(&source, &args),
         Command::Schema(args) => schema::run(&args),
+        Command::Agreement(args) => agreement::run(&args),
         Command::Session(args) => session::run(&source, &cli.db, &args),
+        Command::Score(args) => score::run(&source, &cli.db, &args),
     };
     match outcome {
         Ok(code) => code,

@@ -4,8 +4,9 @@ use rusqlite_migration::{M, Migrations};
 
 /// All migrations, oldest first. Never edit a released one: add a new one.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        "CREATE TABLE instruments (
+    Migrations::new(vec![
+        M::up(
+            "CREATE TABLE instruments (
             hash TEXT PRIMARY KEY,
             kind TEXT NOT NULL CHECK (kind IN ('study', 'vignette', 'rubric')),
             item_id TEXT NOT NULL,
@@ -73,7 +74,24 @@ pub fn migrations() -> Migrations<'static> {
             event TEXT NOT NULL,
             detail TEXT NOT NULL
         ) STRICT;",
-    )])
+        ),
+        M::up(
+            "CREATE TABLE scores (
+            id INTEGER PRIMARY KEY,
+            session TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            vignette TEXT NOT NULL,
+            method TEXT NOT NULL CHECK (method IN ('auto', 'human', 'consensus')),
+            version INTEGER NOT NULL CHECK (version >= 1),
+            rubric_hash TEXT NOT NULL REFERENCES instruments (hash),
+            answers_digest TEXT NOT NULL,
+            card TEXT NOT NULL,
+            scored_at TEXT NOT NULL,
+            UNIQUE (session, grp, vignette, method, version),
+            FOREIGN KEY (session, grp, vignette) REFERENCES assignments (session, grp, vignette)
+        ) STRICT;",
+        ),
+    ])
 }
 
 #[cfg(test)]

@@ -1,0 +1,454 @@
+//! `vignette score`: automatic scores of a session, or of an export file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use serde_json::Value;
+use vignette::bank::{BankSource, Rubric};
+use vignette::render::localized;
+use vignette::scoring::{CriterionScore, Evidence};
+use vignette::session::{self, ScoreStatus, Scored};
+use vignette::store::Store;
+
+use super::{Failure, Outcome, valid_bank};
+
+/// Score answers on prevention, detection and handling with the rubrics'
+/// evidence rules: options chosen, ranks, Likert values and phrases written
+/// (not negated), capped by red flags.
+///
+/// For a session the scores are stored with their provenance (rubric hash,
+/// method, version). Scoring again stores a new version only where answers
+/// or the rubric changed, and shows which criteria changed; nothing is
+/// overwritten. With --responses FILE.jsonl (from `session export`) the file
+/// is scored with the bank's rubrics and nothing is stored.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  vignette score bodo-kommune-baseline\n  \
+    vignette score bodo-kommune-baseline --explain G1 V2\n  \
+    vignette score --responses answers.jsonl --format csv > scores.csv")]
+pub struct Args {
+    /// Session id.
+    #[arg(required_unless_present = "responses", conflicts_with = "responses")]
+    session: Option<String>,
+    /// Score a session export (JSON lines) instead of a session in the database.
+    #[arg(long, value_name = "FILE.jsonl")]
+    responses: Option<PathBuf>,
+    /// Score with the bank's current rubrics instead of the ones the session pinned.
+    #[arg(long, requires = "session")]
+    rubric_from_bank: bool,
+    /// Explain one score: each criterion's level, why, and the answers with the evidence marked.
+    #[arg(long, num_args = 2, value_names = ["GROUP", "VIGNETTE"])]
+    explain: Option<Vec<String>>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Csv,
+}
+
+pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
+    let (scored, rubrics) = match (&args.responses, &args.session) {
+        (Some(file), _) => {
+            let bank = valid_bank(source)?;
+            let bytes = session::read_input(file)?;
+            let scored = session::score_export(&bank, &file.display().to_string(), &bytes)?;
+            let rubrics = bank
+                .rubrics
+                .iter()
+                .map(|r| (vignette::session::content_hash(&r.text), r.item.clone()))
+                .collect();
+            (scored, rubrics)
+        }
+        (None, Some(id)) => score_session(source, db, id, args.rubric_from_bank)?,
+        (None, None) => return Err(Failure::usage("give a SESSION or --responses FILE.jsonl")),
+    };
+    if let Some(unit) = &args.explain {
+        let (group, vignette) = (&unit[0], &unit[1]);
+        let found = scored
+            .iter()
+            .find(|s| &s.group == group && &s.vignette == vignette)
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "no answers of group `{group}` to vignette `{vignette}` to explain"
+                ))
+                .hint(format!(
+                    "scored: {}",
+                    scored
+                        .iter()
+                        .map(|s| format!("{} {}", s.group, s.vignette))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        let rubric = rubrics
+            .get(&found.rubric_hash)
+            .ok_or_else(|| Failure::usage("the rubric of this score is missing"))?;
+        match args.format {
+            Format::Json => println!("{:#}", serde_json::json!(found)),
+            _ => print!("{}", explain(found, rubric)),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    match args.format {
+        Format::Json => println!("{:#}", serde_json::json!(scored)),
+        Format::Csv => print!(
+            "{}",
+            csv(&scored).map_err(|e| Failure::usage(e.to_string()))?
+        ),
+        Format::Text => print!("{}", table(&scored)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn score_session(
+    source: &BankSource,
+    db: &Path,
+    id: &str,
+    from_bank: bool,
+) -> Result<(Vec<Scored>, BTreeMap<String, Rubric>), Failure> {
+    if !db.exists() {
+        return Err(Failure::usage(format!("no database at {}", db.display())));
+    }
+    let mut store = Store::open(db).map_err(|e| Failure::usage(e.to_string()))?;
+    let loaded = session::load(&store, id)?;
+    let bank = if from_bank {
+        Some(valid_bank(source)?)
+    } else {
+        None
+    };
+    let mut rubrics: BTreeMap<String, Rubric> = loaded.rubrics.clone();
+    let mut scored = Vec::new();
+    match &bank {
+        None => scored = session::score_session(&mut store, &loaded, None)?,
+        Some(bank) => {
+            // One rubric at a time, so each vignette is scored with its newer rubric.
+            let vignettes: std::collections::BTreeSet<&str> = loaded
+                .assignments
+                .iter()
+                .map(|a| a.vignette.as_str())
+                .collect();
+            for vignette in vignettes {
+                let entry = bank.rubric_for(vignette).ok_or_else(|| {
+                    Failure::usage(format!("the bank has no rubric for `{vignette}`"))
+                })?;
+                rubrics.insert(session::content_hash(&entry.text), entry.item.clone());
+                let for_vignette = session::score_session(&mut store, &loaded, Some(entry))?;
+                scored.extend(for_vignette.into_iter().filter(|s| s.vignette == vignette));
+            }
+        }
+    }
+    Ok((scored, rubrics))
+}
+
+fn dimensions(scored: &[Scored]) -> Vec<String> {
+    let mut all: Vec<String> = Vec::new();
+    // In rubric order (prevention, detection, handling in the shipped bank).
+    for c in scored.iter().flat_map(|s| &s.card.criteria) {
+        if !all.contains(&c.dimension) {
+            all.push(c.dimension.clone());
+        }
+    }
+    all
+}
+
+fn table(scored: &[Scored]) -> String {
+    if scored.is_empty() {
+        return "no answers to score yet\n".to_string();
+    }
+    let dims = dimensions(scored);
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut header = vec!["group".to_string(), "vignette".to_string()];
+    header.extend(dims.iter().cloned());
+    header.extend(["overall", "red flags", "critical missing", "version"].map(String::from));
+    table.set_header(header);
+    for s in scored {
+        let mut row = vec![s.group.clone(), s.vignette.clone()];
+        row.extend(dims.iter().map(|d| {
+            s.card
+                .dimensions
+                .get(d)
+                .map_or("–".to_string(), |x| format!("{:.0}", x.score))
+        }));
+        row.push(format!("{:.0}", s.card.overall));
+        row.push(
+            s.card
+                .red_flags
+                .iter()
+                .map(|f| f.id.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        row.push(s.card.critical_missing.join("\n"));
+        row.push(match s.status {
+            ScoreStatus::New => format!("{} (new)", s.version),
+            ScoreStatus::Unchanged => format!("{}", s.version),
+            ScoreStatus::Rescored => format!("{} (rescored)", s.version),
+        });
+        table.add_row(row);
+    }
+    let mut out = format!("{table}\n");
+    for s in scored.iter().filter(|s| !s.changes.is_empty()) {
+        let changes: Vec<String> = s
+            .changes
+            .iter()
+            .map(|c| format!("{} {}→{}", c.criterion, c.from, c.to))
+            .collect();
+        out.push_str(&format!(
+            "rescored {} {}: {}\n",
+            s.group,
+            s.vignette,
+            changes.join(", ")
+        ));
+    }
+    out.push_str("scores are 0–100: weighted criterion levels over their maximum; `--explain GROUP VIGNETTE` shows why\n");
+    out
+}
+
+fn csv(scored: &[Scored]) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record([
+        "group",
+        "vignette",
+        "criterion",
+        "dimension",
+        "level",
+        "max_level",
+        "weight",
+        "critical",
+        "rubric_hash",
+        "version",
+    ])?;
+    for s in scored {
+        for c in &s.card.criteria {
+            writer.write_record([
+                s.group.as_str(),
+                &s.vignette,
+                &c.id,
+                &c.dimension,
+                &c.level.to_string(),
+                &c.max_level.to_string(),
+                &c.weight.to_string(),
+                &c.critical.to_string(),
+                &s.rubric_hash,
+                &s.version.to_string(),
+            ])?;
+        }
+    }
+    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A rater-readable account of one score.
+fn explain(s: &Scored, rubric: &Rubric) -> String {
+    let lang = s.language.as_str();
+    let mut out = format!(
+        "{} · {} · rubric {} {} (sha256 {}) · {} score, version {}\n",
+        s.group,
+        s.vignette,
+        rubric.id,
+        rubric.version,
+        &s.rubric_hash[..12.min(s.rubric_hash.len())],
+        s.card.method,
+        s.version
+    );
+    let order = dimensions(std::slice::from_ref(s));
+    let scores: Vec<String> = order
+        .iter()
+        .filter_map(|d| {
+            s.card
+                .dimensions
+                .get(d)
+                .map(|x| format!("{d} {:.0}", x.score))
+        })
+        .collect();
+    out.push_str(&format!(
+        "{} · overall {:.0} (of 100)\n",
+        scores.join(" · "),
+        s.card.overall
+    ));
+    for dimension in order {
+        out.push_str(&format!("\n{dimension}\n"));
+        for c in s.card.criteria.iter().filter(|c| c.dimension == dimension) {
+            out.push_str(&criterion_lines(c, rubric, lang));
+        }
+    }
+    if !s.card.red_flags.is_empty() {
+        out.push_str("\nred flags raised\n");
+        for f in &s.card.red_flags {
+            let label = rubric
+                .red_flags
+                .iter()
+                .find(|r| r.id == f.id)
+                .map(|r| localized(&r.label, lang))
+                .unwrap_or_default();
+            let mut why: Vec<String> = f
+                .mentions
+                .iter()
+                .map(|m| format!("«{}» in {}", m.text, m.prompt))
+                .collect();
+            why.extend(f.options.iter().map(|o| format!("option {o}")));
+            out.push_str(&format!("  {} ({label}): {}\n", f.id, why.join("; ")));
+        }
+    }
+    if !s.card.critical_missing.is_empty() {
+        out.push_str(&format!(
+            "\ncritical criteria missing: {}\n",
+            s.card.critical_missing.join(", ")
+        ));
+    }
+    out.push_str("\nanswers, with evidence in [brackets] and red-flag phrases in {braces}\n");
+    for (prompt, value) in &s.answers {
+        out.push_str(&format!("  {prompt}: {}\n", marked(prompt, value, s)));
+    }
+    out
+}
+
+fn criterion_lines(c: &CriterionScore, rubric: &Rubric, lang: &str) -> String {
+    let criterion = rubric.criteria.iter().find(|r| r.id == c.id);
+    let title = criterion
+        .map(|r| localized(&r.title, lang))
+        .unwrap_or_default();
+    let mut tags = vec![format!("weight {}", c.weight)];
+    if c.critical {
+        tags.insert(0, "critical".to_string());
+    }
+    let mut out = format!(
+        "  {} {title} [{}]: level {} of {}\n",
+        c.id,
+        tags.join(", "),
+        c.level,
+        c.max_level
+    );
+    for e in &c.evidence {
+        out.push_str(&format!("    + {}\n", describe(e)));
+    }
+    if c.evidence.is_empty() {
+        out.push_str("    no evidence found\n");
+    }
+    for (m, lower) in &c.lowered_by {
+        out.push_str(&format!(
+            "    − «{}» in {} lowers it by {lower}\n",
+            m.text, m.prompt
+        ));
+    }
+    for flag in &c.flags {
+        out.push_str(&format!("    − red flag {flag}\n"));
+    }
+    for m in &c.negated {
+        out.push_str(&format!(
+            "    · «{}» in {} is negated and does not count\n",
+            m.text, m.prompt
+        ));
+    }
+    if let Some(descriptor) = criterion.and_then(|r| r.levels.iter().find(|l| l.level == c.level)) {
+        out.push_str(&format!(
+            "    level {}: {}\n",
+            c.level,
+            localized(&descriptor.descriptor, lang)
+        ));
+    }
+    out
+}
+
+fn describe(e: &Evidence) -> String {
+    match e {
+        Evidence::Option {
+            prompt,
+            option,
+            level,
+        } => format!("chose {option} in {prompt} → {level}"),
+        Evidence::Rank {
+            prompt,
+            option,
+            position,
+            level,
+        } => format!("ranked {option} at {position} in {prompt} → {level}"),
+        Evidence::Likert {
+            prompt,
+            value,
+            level,
+        } => format!("answered {value} in {prompt} → {level}"),
+        Evidence::Phrase {
+            prompt,
+            start,
+            end,
+            text,
+            term,
+            level,
+        } => {
+            format!(
+                "wrote «{text}» in {prompt} (characters {start}–{end}, term \"{term}\") → {level}"
+            )
+        }
+    }
+}
+
+/// A text answer with evidence spans in brackets and red-flag spans in braces
+/// (overlapping spans merged).
+fn marked(prompt: &str, value: &Value, s: &Scored) -> String {
+    let Some(text) = value.as_str() else {
+        return value.to_string();
+    };
+    let evidence = s
+        .card
+        .criteria
+        .iter()
+        .flat_map(|c| &c.evidence)
+        .filter_map(|e| match e {
+            Evidence::Phrase {
+                prompt: p,
+                start,
+                end,
+                ..
+            } if p == prompt => Some((*start, *end)),
+            _ => None,
+        });
+    let flagged = s
+        .card
+        .red_flags
+        .iter()
+        .flat_map(|f| &f.mentions)
+        .filter(|m| m.prompt == prompt)
+        .map(|m| (m.start, m.end));
+    let mut marks: BTreeMap<usize, String> = BTreeMap::new();
+    for ((start, end), (open, close)) in merged(evidence)
+        .into_iter()
+        .map(|r| (r, ('[', ']')))
+        .chain(merged(flagged).into_iter().map(|r| (r, ('{', '}'))))
+    {
+        marks.entry(start).or_default().push(open);
+        marks.entry(end).or_default().insert(0, close);
+    }
+    let mut out = String::new();
+    for (i, ch) in text.chars().enumerate() {
+        if let Some(m) = marks.get(&i) {
+            out.push_str(m);
+        }
+        out.push(if ch == '\n' { ' ' } else { ch });
+    }
+    if let Some(m) = marks.get(&text.chars().count()) {
+        out.push_str(m);
+    }
+    out
+}
+
+/// Overlapping or touching ranges joined.
+fn merged(ranges: impl Iterator<Item = (usize, usize)>) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = ranges.collect();
+    ranges.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in ranges {
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}

@@ -1,0 +1,312 @@
+//! Answer text prepared for phrase matching: folded to a normal form while
+//! remembering where each character came from, and read for negation.
+//!
+//! Not for deciding levels: this module only normalises and looks around matches.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Text in normal form: lower case, compatibility-decomposed, diacritics
+/// folded (ä → a, é → e) except æ, ø and å, whitespace collapsed to one space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folded {
+    pub text: String,
+    /// For every byte offset of `text` that starts a character: the index of
+    /// the original character it came from.
+    starts: Vec<(usize, usize)>,
+    original_chars: usize,
+}
+
+impl Folded {
+    /// Folds `original`.
+    pub fn new(original: &str) -> Folded {
+        let mut text = String::with_capacity(original.len());
+        let mut starts = Vec::with_capacity(original.len());
+        let mut count = 0;
+        for (index, c) in original.chars().enumerate() {
+            count = index + 1;
+            if c.is_whitespace() {
+                if !text.is_empty() && !text.ends_with(' ') {
+                    starts.push((text.len(), index));
+                    text.push(' ');
+                }
+                continue;
+            }
+            for lower in c.to_lowercase() {
+                match lower {
+                    'æ' | 'ø' | 'å' => {
+                        starts.push((text.len(), index));
+                        text.push(lower);
+                    }
+                    '\u{2019}' | '\u{2018}' | '`' | '´' => {
+                        starts.push((text.len(), index));
+                        text.push('\'');
+                    }
+                    _ => {
+                        for d in std::iter::once(lower)
+                            .nfkd()
+                            .filter(|d| !is_combining_mark(*d))
+                        {
+                            starts.push((text.len(), index));
+                            text.push(d);
+                        }
+                    }
+                }
+            }
+        }
+        Folded {
+            text,
+            starts,
+            original_chars: count,
+        }
+    }
+
+    /// The original character range `[start, end)` of the folded byte range.
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        let first = self.original_index(start).unwrap_or(0);
+        let last = if end == 0 {
+            first
+        } else {
+            // The character that holds the last byte of the range.
+            let i = self.starts.partition_point(|&(byte, _)| byte < end);
+            self.starts
+                .get(i.saturating_sub(1))
+                .map_or(first, |&(_, o)| o + 1)
+        };
+        (first, last.max(first).min(self.original_chars))
+    }
+
+    fn original_index(&self, byte: usize) -> Option<usize> {
+        let i = self.starts.partition_point(|&(b, _)| b < byte);
+        self.starts.get(i).map(|&(_, o)| o)
+    }
+}
+
+/// Folds a rubric term the same way; a trailing `*` (word stem) is dropped.
+pub fn fold_term(term: &str) -> (String, bool) {
+    let stem = term.trim_end().ends_with('*');
+    let folded = Folded::new(term.trim().trim_end_matches('*')).text;
+    (folded.trim().to_string(), stem)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\''
+}
+
+/// Whether `text[start..end]` starts at a word boundary, and ends at one unless it is a stem.
+pub fn on_word_boundaries(text: &str, start: usize, end: usize, stem: bool) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(is_word_char) && (stem || !after.is_some_and(is_word_char))
+}
+
+/// How a language negates: its negating words, and whether a negation may
+/// also follow what it negates ("foreldrene ringer vi ikke").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Negation {
+    words: &'static [&'static str],
+    after_too: bool,
+}
+
+impl Negation {
+    /// The rules for a language code; unknown languages get the English ones.
+    pub fn for_language(language: &str) -> Negation {
+        match language {
+            "nb" | "nn" | "no" => Negation {
+                words: &[
+                    "ikke",
+                    "ikkje",
+                    "aldri",
+                    "ingen",
+                    "inga",
+                    "ingenting",
+                    "uten",
+                    "utan",
+                    "verken",
+                    "hverken",
+                ],
+                after_too: true,
+            },
+            _ => Negation {
+                words: &[
+                    "not", "never", "no", "without", "nor", "neither", "cannot", "nobody",
+                    "nothing",
+                ],
+                after_too: false,
+            },
+        }
+    }
+
+    fn negates(&self, word: &str) -> bool {
+        self.words.contains(&word) || (!self.after_too && word.ends_with("n't"))
+    }
+
+    /// Whether the match at `text[start..end]` is negated: a negating word among
+    /// the four words before it in the same clause (unless followed by
+    /// "bare"/"only"), or, where the language allows, among the two after it.
+    pub fn is_negated(&self, text: &str, start: usize, end: usize) -> bool {
+        let before = words(clause_tail(&text[..start]));
+        let window = &before[before.len().saturating_sub(4)..];
+        let negated_before = window.iter().enumerate().any(|(i, w)| {
+            self.negates(w)
+                && !window
+                    .get(i + 1)
+                    .is_some_and(|next| NOT_NEGATING_AFTER.contains(next))
+        });
+        negated_before
+            || (self.after_too
+                && words(clause_head(&text[end..]))
+                    .iter()
+                    .take(2)
+                    .any(|w| self.negates(w)))
+    }
+}
+
+/// Words after a negator that undo it ("ikke bare" = "not only").
+const NOT_NEGATING_AFTER: &[&str] = &["bare", "berre", "kun", "only", "just", "merely"];
+
+/// Clause boundaries beyond which a negation does not reach.
+const CLAUSE_WORDS: &[&str] = &["men", "but", "og så", "and then", "deretter", "then"];
+
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The part of `before` after its last clause boundary.
+fn clause_tail(before: &str) -> &str {
+    let mut cut = before
+        .rfind(['.', ',', ';', ':', '!', '?', '(', ')', '-', '–'])
+        .map_or(0, |i| i + 1);
+    for word in CLAUSE_WORDS {
+        if let Some(i) = before.rfind(&format!(" {word} ")) {
+            cut = cut.max(i + word.len() + 2);
+        }
+    }
+    &before[cut..]
+}
+
+/// The part of `after` before its first clause boundary.
+fn clause_head(after: &str) -> &str {
+    let cut = after
+        .find(['.', ',', ';', ':', '!', '?', '(', ')', '–'])
+        .unwrap_or(after.len());
+    &after[..cut]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_diacritics_and_whitespace_but_keeps_norwegian_letters() {
+        let folded = Folded::new("  Vi  VARSLER\tRektor – Ærlig, Ørsta, Åse, Ängel, café, ﬁne’s");
+        assert_eq!(
+            folded.text,
+            "vi varsler rektor – ærlig, ørsta, åse, angel, cafe, fine's"
+        );
+    }
+
+    #[test]
+    fn maps_folded_ranges_back_to_the_original_characters() {
+        let original = "Vi  ringer FORELDRENE";
+        let folded = Folded::new(original);
+        let start = folded.text.find("foreldrene").unwrap();
+        let (from, to) = folded.original_span(start, start + "foreldrene".len());
+        let chars: String = original.chars().skip(from).take(to - from).collect();
+        assert_eq!(chars, "FORELDRENE");
+        // A decomposed character maps back to the one it came from.
+        let original = "ﬁrst café";
+        let folded = Folded::new(original);
+        let start = folded.text.find("cafe").unwrap();
+        assert_eq!(folded.original_span(start, start + 4), (5, 9));
+    }
+
+    #[test]
+    fn terms_fold_like_answers_and_mark_stems() {
+        assert_eq!(fold_term("Varsl*"), ("varsl".to_string(), true));
+        assert_eq!(
+            fold_term(" snakke  med  eleven "),
+            ("snakke med eleven".to_string(), false)
+        );
+    }
+
+    #[test]
+    fn word_boundaries() {
+        let text = "vi varsler rektoren";
+        let at = text.find("rektor").unwrap();
+        assert!(!on_word_boundaries(text, at, at + 6, false));
+        assert!(on_word_boundaries(text, at, at + 6, true));
+        let at = text.find("varsl").unwrap();
+        assert!(on_word_boundaries(text, at, at + 5, true));
+        assert!(!on_word_boundaries(text, at + 1, at + 5, true));
+    }
+
+    fn negated(text: &str, phrase: &str, norwegian: bool) -> bool {
+        let text = Folded::new(text).text;
+        let start = text.find(phrase).unwrap();
+        Negation::for_language(if norwegian { "nb" } else { "en" }).is_negated(
+            &text,
+            start,
+            start + phrase.len(),
+        )
+    }
+
+    #[test]
+    fn negation_is_read_in_the_clause() {
+        assert!(negated(
+            "Vi ville ikke kontaktet foreldrene",
+            "kontaktet foreldrene",
+            true
+        ));
+        assert!(negated(
+            "We would not call the parents",
+            "call the parents",
+            false
+        ));
+        assert!(negated(
+            "We wouldn’t call the parents",
+            "call the parents",
+            false
+        ));
+        assert!(negated(
+            "Vi ville ikkje ringt foreldra",
+            "ringt foreldra",
+            true
+        ));
+        assert!(negated(
+            "Foreldrene ringer vi ikke",
+            "foreldrene ringer",
+            true
+        ));
+        assert!(!negated(
+            "Vi ringer foreldrene, ikke rektor",
+            "ringer foreldrene",
+            true
+        ));
+        assert!(!negated(
+            "Ikke vent. Vi ringer foreldrene",
+            "ringer foreldrene",
+            true
+        ));
+        assert!(!negated(
+            "Vi skal ikke bare snakke med eleven",
+            "snakke med eleven",
+            true
+        ));
+        assert!(!negated(
+            "Ingen tvil, men vi varsler rektor",
+            "varsler rektor",
+            true
+        ));
+        assert!(!negated("We call the parents", "call the parents", false));
+        // Nynorsk "no" means "now", not "no".
+        assert!(!negated("Vi varslar rektor no", "varslar rektor", true));
+        assert!(negated(
+            "No one calls the parents",
+            "calls the parents",
+            false
+        ));
+    }
+}
