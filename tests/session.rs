@@ -412,6 +412,14 @@ fn a_session_keeps_the_instruments_it_was_created_with() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let original = bank.read("vignettes/V2.json");
     let original_hash = sha256(&original);
+    let handout = |db: &Db| {
+        let out = db.run(&[
+            "session", "handout", "s", "--format", "md", "--bank", &bank_arg,
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let before = handout(&db);
     // The bank moves on: a prompt is renamed and the text changes.
     bank.edit_json("vignettes/V2.json", |v| {
         v["version"] = "2.0.0".into();
@@ -426,6 +434,14 @@ fn a_session_keeps_the_instruments_it_was_created_with() {
             }
         }
     });
+    bank.edit_json("vignettes/V2.json", |v| {
+        v["stages"][0]["text"]["nb"] = "Helt ny tekst.".into()
+    });
+    assert_eq!(
+        handout(&db),
+        before,
+        "the handout must show the pinned vignette"
+    );
     let answer = db.file(
         "a.json",
         r#"{"group": "G1", "vignette": "V2", "answers": {"s1_do": "Snakke med Lea."}}"#,
