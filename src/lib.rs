@@ -12,4 +12,5 @@ pub mod design;
 pub mod render;
 pub mod scoring;
 pub mod session;
+pub mod stats;
 pub mod store;

@@ -6,8 +6,10 @@ use serde_json::{Value, json};
 use vignette::bank::{self, Bank, BankSource};
 use vignette::scoring::{Evidence, ScoreCard, Scorer};
 
-fn bank() -> Bank {
-    bank::load(&BankSource::Embedded).unwrap().0
+fn bank() -> &'static Bank {
+    static BANK: std::sync::LazyLock<Bank> =
+        std::sync::LazyLock::new(|| bank::load(&BankSource::Embedded).unwrap().0);
+    &BANK
 }
 
 fn score(bank: &Bank, vignette: &str, language: &str, answers: Value) -> ScoreCard {
@@ -114,7 +116,7 @@ fn red_flags_cap_criteria() {
 fn an_empty_answer_scores_zero_and_reports_critical_criteria() {
     let bank = bank();
     for id in ["V1", "V2", "V3", "V4", "V5", "V6"] {
-        let card = score(&bank, id, "nb", json!({}));
+        let card = score(bank, id, "nb", json!({}));
         assert_eq!(card.overall, 0.0);
         assert!(!card.critical_missing.is_empty(), "{id}");
         assert_eq!(card.dimensions.len(), 3);
@@ -236,5 +238,42 @@ mod cli {
         let (_, json, _) = run.run(&["score", "s", "--format", "json"]);
         let json: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(json[0]["version"], 2);
+    }
+}
+
+mod property {
+    //! Arbitrary answer text never makes the scorer panic, and levels stay in range.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_text_scores_without_panicking(
+            text in "(\\PC|[–—’´`\\n ]|ikke |not |varsl|rektor|aktivitetsplan){0,80}",
+            vignette in prop::sample::select(vec!["V1", "V2", "V3", "V4", "V5", "V6"]),
+            language in prop::sample::select(vec!["nb", "en"]),
+        ) {
+            let bank = bank();
+            let v = &bank.vignette(vignette).unwrap().item;
+            let answers: Value = v.stages.iter().flat_map(|s| &s.prompts)
+                .filter(|p| p.kind.name() == "text")
+                .map(|p| (p.id.clone(), Value::String(text.clone())))
+                .collect::<serde_json::Map<_, _>>()
+                .into();
+            let card = score(bank, vignette, language, answers);
+            for c in &card.criteria {
+                prop_assert!(c.level <= c.max_level);
+                for e in &c.evidence {
+                    if let Evidence::Phrase { start, end, text: found, .. } = e {
+                        let span: String = text.chars().skip(*start).take(end - start).collect();
+                        prop_assert_eq!(&span, found);
+                    }
+                }
+            }
+            prop_assert!((0.0..=100.0).contains(&card.overall));
+        }
     }
 }

@@ -177,8 +177,9 @@ fn words(text: &str) -> Vec<&str> {
 /// The part of `before` after its last clause boundary.
 fn clause_tail(before: &str) -> &str {
     let mut cut = before
-        .rfind(['.', ',', ';', ':', '!', '?', '(', ')', '-', '–'])
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rfind(|(_, c)| CLAUSE_MARKS.contains(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     for word in CLAUSE_WORDS {
         if let Some(i) = before.rfind(&format!(" {word} ")) {
             cut = cut.max(i + word.len() + 2);
@@ -187,11 +188,12 @@ fn clause_tail(before: &str) -> &str {
     &before[cut..]
 }
 
+/// Punctuation that ends a clause.
+const CLAUSE_MARKS: &[char] = &['.', ',', ';', ':', '!', '?', '(', ')', '-', '–', '—', '\n'];
+
 /// The part of `after` before its first clause boundary.
 fn clause_head(after: &str) -> &str {
-    let cut = after
-        .find(['.', ',', ';', ':', '!', '?', '(', ')', '–'])
-        .unwrap_or(after.len());
+    let cut = after.find(CLAUSE_MARKS).unwrap_or(after.len());
     &after[..cut]
 }
 
