@@ -33,7 +33,7 @@ fn a_good_answer_earns_levels_with_evidence_spans() {
     let answer =
         "Vi snakker med Lea alene i dag og varsler rektor samme dag. Vi lager en aktivitetsplan.";
     let card = score(
-        &bank,
+        bank,
         "V2",
         "nb",
         json!({"s1_do": answer, "s1_first_action": "talk_with_lea"}),
@@ -72,13 +72,13 @@ fn a_good_answer_earns_levels_with_evidence_spans() {
 fn negated_phrases_are_no_evidence() {
     let bank = bank();
     let positive = score(
-        &bank,
+        bank,
         "V2",
         "nb",
         json!({"s1_do": "Vi varsler rektor i dag."}),
     );
     let negative = score(
-        &bank,
+        bank,
         "V2",
         "nb",
         json!({"s1_do": "Vi ville ikke varslet rektor i dag."}),
@@ -92,7 +92,7 @@ fn negated_phrases_are_no_evidence() {
         .unwrap();
     assert!(!d5.negated.is_empty(), "the negated phrase is reported");
     let english = score(
-        &bank,
+        bank,
         "V2",
         "en",
         json!({"s1_do": "We would not tell the principal."}),
@@ -104,7 +104,7 @@ fn negated_phrases_are_no_evidence() {
 fn red_flags_cap_criteria() {
     let bank = bank();
     let card = score(
-        &bank,
+        bank,
         "V2",
         "nb",
         json!({"s1_first_action": "call_home", "s1_do": "Dette er foreldrenes ansvar, det skjedde hjemme."}),

@@ -91,6 +91,48 @@ pub fn migrations() -> Migrations<'static> {
             FOREIGN KEY (session, grp, vignette) REFERENCES assignments (session, grp, vignette)
         ) STRICT;",
         ),
+        M::up(
+            "CREATE TABLE rating_runs (
+            session TEXT PRIMARY KEY REFERENCES sessions (id),
+            seed TEXT NOT NULL,
+            overlap REAL NOT NULL CHECK (overlap >= 0 AND overlap <= 1),
+            raters TEXT NOT NULL,
+            planned_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE rating_plans (
+            session TEXT NOT NULL REFERENCES rating_runs (session),
+            rater TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            position INTEGER NOT NULL CHECK (position >= 1),
+            role TEXT NOT NULL CHECK (role IN ('primary', 'second')),
+            PRIMARY KEY (session, rater, unit),
+            UNIQUE (session, rater, position)
+        ) STRICT;
+        CREATE TABLE ratings (
+            id INTEGER PRIMARY KEY,
+            session TEXT NOT NULL REFERENCES sessions (id),
+            unit TEXT NOT NULL,
+            criterion TEXT NOT NULL,
+            rater TEXT NOT NULL,
+            level INTEGER NOT NULL CHECK (level >= 0),
+            revision INTEGER NOT NULL CHECK (revision >= 1),
+            source TEXT NOT NULL CHECK (source IN ('terminal', 'import')),
+            rated_at TEXT NOT NULL,
+            UNIQUE (session, unit, criterion, rater, revision)
+        ) STRICT;
+        CREATE TABLE consensus (
+            id INTEGER PRIMARY KEY,
+            session TEXT NOT NULL REFERENCES sessions (id),
+            unit TEXT NOT NULL,
+            criterion TEXT NOT NULL,
+            level INTEGER NOT NULL CHECK (level >= 0),
+            revision INTEGER NOT NULL CHECK (revision >= 1),
+            decided_by TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            UNIQUE (session, unit, criterion, revision)
+        ) STRICT;",
+        ),
     ])
 }
 
