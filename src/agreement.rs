@@ -151,24 +151,45 @@ fn problem(line: Option<usize>, message: impl Into<String>) -> Problem {
 /// (unit, rater, criterion) may appear once. Every problem is returned, in
 /// line order.
 pub fn parse_ratings_csv(bytes: &[u8]) -> Result<Vec<Rating>, Vec<Problem>> {
-    let text = json::decode_utf8(bytes).map_err(|e| {
-        vec![Problem {
-            line: Some(e.position.line),
-            column: Some(e.position.column),
-            message: e.message,
-        }]
-    })?;
+    let (rows, mut problems) = parse_ratings_lines(bytes);
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(problem(None, "no ratings after the header"));
+    }
+    if problems.is_empty() {
+        Ok(rows.into_iter().map(|(_, rating)| rating).collect())
+    } else {
+        Err(problems)
+    }
+}
+
+/// Parses a ratings CSV as [`parse_ratings_csv`] does, but returns the rows
+/// without problems (with their 1-based lines) beside the problems found
+/// (in line order), so that callers can add checks of their own.
+pub fn parse_ratings_lines(bytes: &[u8]) -> (Vec<(usize, Rating)>, Vec<Problem>) {
+    let text = match json::decode_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let found = Problem {
+                line: Some(e.position.line),
+                column: Some(e.position.column),
+                message: e.message,
+            };
+            return (Vec::new(), vec![found]);
+        }
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
-    check_header(
+    if let Err(problems) = check_header(
         reader
             .read_record(&mut record)
             .map(|more| more.then_some(&record)),
-    )?;
+    ) {
+        return (Vec::new(), problems);
+    }
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     loop {
@@ -182,15 +203,8 @@ pub fn parse_ratings_csv(bytes: &[u8]) -> Result<Vec<Rating>, Vec<Problem>> {
         }
     }
     let ratings = check_rows(rows, &mut problems);
-    if ratings.is_empty() && problems.is_empty() {
-        problems.push(problem(None, "no ratings after the header"));
-    }
-    if problems.is_empty() {
-        Ok(ratings)
-    } else {
-        problems.sort_by_key(|p| p.line);
-        Err(problems)
-    }
+    problems.sort_by_key(|p| p.line);
+    (ratings, problems)
 }
 
 /// A row with all four fields: its line, the rating and whether its level
@@ -202,8 +216,8 @@ struct Row {
 }
 
 /// Reports repeated (unit, rater, criterion)s and bad levels; returns the
-/// ratings of the rows without problems.
-fn check_rows(rows: Vec<Row>, problems: &mut Vec<Problem>) -> Vec<Rating> {
+/// ratings of the rows without problems, with their lines.
+fn check_rows(rows: Vec<Row>, problems: &mut Vec<Problem>) -> Vec<(usize, Rating)> {
     let mut order: Vec<usize> = (0..rows.len()).collect();
     // Stable: rows with the same key stay in line order.
     order.sort_by(|&a, &b| key(&rows[a].rating).cmp(&key(&rows[b].rating)));
@@ -218,10 +232,13 @@ fn check_rows(rows: Vec<Row>, problems: &mut Vec<Problem>) -> Vec<Rating> {
         match (first, row.level) {
             (Some(first), _) => problems.push(repeated(row.line, first, &row.rating)),
             (None, Err(message)) => problems.push(problem(Some(row.line), message)),
-            (None, Ok(level)) => ratings.push(Rating {
-                level,
-                ..row.rating
-            }),
+            (None, Ok(level)) => ratings.push((
+                row.line,
+                Rating {
+                    level,
+                    ..row.rating
+                },
+            )),
         }
     }
     ratings

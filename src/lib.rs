@@ -9,6 +9,7 @@
 pub mod agreement;
 pub mod bank;
 pub mod design;
+pub mod rating;
 pub mod render;
 pub mod scoring;
 pub mod session;

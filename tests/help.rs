@@ -21,6 +21,7 @@ fn help_texts() {
         &["session", "export", "--help"],
         &["score", "--help"],
         &["agreement", "--help"],
+        &["rate", "--help"],
     ];
     for &command in commands {
         let out = vignette(command);

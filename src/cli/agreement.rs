@@ -1,5 +1,7 @@
 //! `vignette agreement`: how consistently raters coded the same answers,
-//! per rubric criterion. Reads a ratings CSV; not for rating or scoring.
+//! per rubric criterion. Reads a ratings CSV, or a session's stored ratings
+//! (then also the automatic scores against the humans); not for rating or
+//! scoring.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -7,6 +9,8 @@ use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use vignette::agreement::{self, Agreement, MAX_RATINGS_BYTES, Options, Problem, Rating};
+use vignette::rating;
+use vignette::store::Store;
 
 use super::{DataFormat, Failure, Outcome};
 
@@ -25,11 +29,19 @@ const SHOWN_PROBLEMS: usize = 20;
 /// The ratings file is CSV with the header `unit,rater,criterion,level`, one
 /// rating per row; levels are whole numbers. Exit status: 0 ok, 1 the file
 /// is invalid, 2 it could not be read.
+///
+/// For a SESSION the latest stored ratings (`vignette rate`) are used
+/// instead, and the same statistics are given for the automatic scores
+/// (rater `auto`, latest `vignette score`) against the human consensus, or
+/// the unit's first rater by name where there is no consensus yet.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Session id: use its stored ratings.
+    #[arg(required_unless_present = "ratings", conflicts_with = "ratings")]
+    session: Option<String>,
     /// The ratings CSV file.
     #[arg(long, value_name = "FILE.csv")]
-    ratings: PathBuf,
+    ratings: Option<PathBuf>,
     /// Bootstrap resamples for the interval of ordinal alpha.
     #[arg(long, value_name = "N", default_value_t = agreement::DEFAULT_BOOT as u32,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
@@ -42,12 +54,17 @@ pub struct Args {
     format: DataFormat,
 }
 
-pub fn run(args: &Args) -> Outcome {
-    let ratings = read_ratings(&args.ratings)?;
+pub fn run(db: &Path, args: &Args) -> Outcome {
     let options = Options {
         boot: args.boot as usize,
         seed: args.seed,
     };
+    let file = match (&args.session, &args.ratings) {
+        (Some(session), _) => return run_session(db, session, &options, args.format),
+        (None, Some(file)) => file,
+        (None, None) => return Err(Failure::usage("give a SESSION or --ratings FILE.csv")),
+    };
+    let ratings = read_ratings(file)?;
     let result = agreement::agreement(&ratings, &options);
     match args.format {
         DataFormat::Json => {
@@ -63,6 +80,48 @@ pub fn run(args: &Args) -> Outcome {
         DataFormat::Text => print!("{}", text(&result, &options)),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Agreement from a session's stored ratings, and of auto against human.
+fn run_session(db: &Path, id: &str, options: &Options, format: DataFormat) -> Outcome {
+    if !db.exists() {
+        return Err(Failure::usage(format!("no database at {}", db.display())));
+    }
+    let store = Store::open(db).map_err(|e| Failure::usage(e.to_string()))?;
+    let result = rating::session_agreement(&store, id, options)?;
+    match format {
+        DataFormat::Json => {
+            let report = SessionReport {
+                session: id,
+                criteria: &result.human,
+                boot: options.boot,
+                seed: options.seed,
+                auto_vs_human: &result.auto_vs_human,
+            };
+            let json = serde_json::to_string_pretty(&report)
+                .map_err(|e| Failure::usage(format!("cannot write JSON: {e}")))?;
+            println!("{json}");
+        }
+        DataFormat::Text => {
+            println!("session {id}: human raters");
+            print!("{}", text(&result.human, options));
+            println!("\nautomatic scores (rater `auto`) against the human consensus");
+            print!("{}", text(&result.auto_vs_human, options));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The session-mode JSON: the file mode's keys, plus the session and the
+/// automatic scores against the humans.
+#[derive(serde::Serialize)]
+struct SessionReport<'a> {
+    session: &'a str,
+    #[serde(flatten)]
+    criteria: &'a Agreement,
+    boot: usize,
+    seed: u64,
+    auto_vs_human: &'a Agreement,
 }
 
 /// The JSON contract: the library's criteria (fields in their documented

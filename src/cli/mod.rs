@@ -3,6 +3,7 @@
 
 mod agreement;
 mod list;
+mod rate;
 mod schema;
 mod score;
 mod session;
@@ -53,6 +54,7 @@ enum Command {
     Session(session::Args),
     Score(score::Args),
     Agreement(agreement::Args),
+    Rate(rate::Args),
 }
 
 /// Output for people or for programs.
@@ -121,7 +123,8 @@ pub fn run() -> ExitCode {
         Command::List(args) => list::run(&source, &args),
         Command::Show(args) => show::run(&source, &args),
         Command::Schema(args) => schema::run(&args),
-        Command::Agreement(args) => agreement::run(&args),
+        Command::Agreement(args) => agreement::run(&cli.db, &args),
+        Command::Rate(args) => rate::run(&cli.db, &args),
         Command::Session(args) => session::run(&source, &cli.db, &args),
         Command::Score(args) => score::run(&source, &cli.db, &args),
     };

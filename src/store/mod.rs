@@ -8,6 +8,7 @@
 //! Durability: WAL journal, `synchronous = FULL`, foreign keys on; every call
 //! that writes is one transaction, committed before the call returns.
 
+mod rating;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -15,6 +16,8 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
+
+pub use rating::{ConsensusRecord, RatingPlanRecord, RatingRecord, RatingRunRecord, StoredRating};
 
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +39,8 @@ pub enum StoreError {
     Closed(String),
     #[error("session `{0}` is open already")]
     AlreadyOpen(String),
+    #[error("session `{0}` has a rating plan already")]
+    PlanExists(String),
     #[error("the database holds data this program cannot read: {0}")]
     Corrupt(String),
 }

@@ -68,7 +68,7 @@ fn open(db: &Path) -> Result<Store, Failure> {
 }
 
 /// Opens a database that must exist already (for commands that only read or add to sessions).
-fn open_existing(db: &Path) -> Result<Store, Failure> {
+pub(in crate::cli) fn open_existing(db: &Path) -> Result<Store, Failure> {
     if !db.exists() {
         return Err(Failure::usage(format!("no database at {}", db.display()))
             .hint("create a session first with `vignette session new`, or point --db (or VIGNETTE_DB) at your database"));

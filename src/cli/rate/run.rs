@@ -1,0 +1,133 @@
+//! `vignette rate SESSION --rater NAME`: the rating screen. One unit at a
+//! time in the rater's planned order, blind; each criterion's level is
+//! picked from its descriptors and stored before the next is asked, so
+//! Ctrl-C loses nothing confirmed and the next run resumes where it stopped.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use inquire::{InquireError, Select};
+use vignette::bank::Criterion;
+use vignette::rating;
+use vignette::render::localized;
+use vignette::session::{self, Session};
+use vignette::store::{RatingRecord, Store};
+
+use super::show::{criterion_text, unit_text};
+use crate::cli::session::open_existing;
+use crate::cli::{Failure, Outcome};
+
+/// A level offered for a criterion.
+struct LevelChoice {
+    level: u8,
+    label: String,
+}
+
+impl std::fmt::Display for LevelChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+pub fn run(db: &Path, id: &str, rater: &str) -> Outcome {
+    let mut store = open_existing(db)?;
+    let session = session::load(&store, id)?;
+    let plan = store.rating_plan(id)?;
+    if plan.is_empty() {
+        return Err(
+            Failure::usage(format!("session {id} has no rating plan")).hint(format!(
+                "plan one with `vignette rate assign {id} --raters …`"
+            )),
+        );
+    }
+    if !plan.iter().any(|p| p.rater == rater) {
+        let mut raters: Vec<&str> = plan.iter().map(|p| p.rater.as_str()).collect();
+        raters.dedup();
+        return Err(Failure::usage(format!(
+            "rater `{rater}` is not in the plan of session {id}; its raters are: {}",
+            raters.join(", ")
+        )));
+    }
+    loop {
+        let units = rating::units(&session, &store)?;
+        let ratings = store.latest_ratings(id)?;
+        let Some(code) = rating::resume_at(&session, &units, &plan, &ratings, rater) else {
+            println!("{rater}: every unit in your plan is rated. Thank you!");
+            return Ok(ExitCode::SUCCESS);
+        };
+        let unit = rating::find_unit(&units, &code)
+            .ok_or_else(|| Failure::usage(format!("unit {code} has no answers")))?;
+        println!("\n{}", unit_text(&store, &session, unit)?);
+        for criterion in rating::open_criteria(&session, &units, &ratings, rater, &code) {
+            match ask(&session, criterion)? {
+                Some(level) => save(&mut store, id, &code, criterion, rater, level)?,
+                None => {
+                    println!("stopped; every confirmed rating is stored");
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
+        }
+    }
+}
+
+/// Shows a criterion and asks for its level; `None` when the rater stops.
+fn ask(session: &Session, criterion: &Criterion) -> Result<Option<u8>, Failure> {
+    let language = &session.record.language;
+    print!("{}", criterion_text(criterion, language));
+    let choices: Vec<LevelChoice> = criterion
+        .levels
+        .iter()
+        .map(|l| LevelChoice {
+            level: l.level,
+            label: format!(
+                "{} — {}",
+                l.level,
+                short(&localized(&l.descriptor, language))
+            ),
+        })
+        .collect();
+    let title = format!("{} level:", criterion.id);
+    match Select::new(&title, choices)
+        .with_help_message("↑↓ to move, Enter to store, Esc or Ctrl-C to stop")
+        .prompt()
+    {
+        Ok(choice) => Ok(Some(choice.level)),
+        Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => Ok(None),
+        Err(InquireError::NotTTY) => Err(Failure::usage(
+            "the rating screen needs a terminal; use `vignette rate import` for ratings from a file",
+        )),
+        Err(e) => Err(Failure::usage(format!("terminal: {e}"))),
+    }
+}
+
+fn save(
+    store: &mut Store,
+    id: &str,
+    unit: &str,
+    criterion: &Criterion,
+    rater: &str,
+    level: u8,
+) -> Result<(), Failure> {
+    let record = RatingRecord {
+        unit: unit.to_string(),
+        criterion: criterion.id.clone(),
+        rater: rater.to_string(),
+        level,
+        source: "terminal".into(),
+    };
+    let revision = store.save_ratings(id, &[record])?[0];
+    println!(
+        "saved {unit} {} = {level} (revision {revision})",
+        criterion.id
+    );
+    Ok(())
+}
+
+/// The first 60 characters of a descriptor, for the list of levels.
+fn short(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &flat[..i]),
+        None => flat,
+    }
+}

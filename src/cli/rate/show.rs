@@ -1,0 +1,139 @@
+//! `vignette rate show`: one unit as its raters see it, blind. The same text
+//! heads the interactive rating screen.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+use serde_json::Value;
+use vignette::bank::Criterion;
+use vignette::rating::{self, Unit};
+use vignette::render::{self, RenderedPrompt, Request, Stages, localized};
+use vignette::session::{self, Session, latest_answers};
+use vignette::store::Store;
+
+use crate::cli::session::open_existing;
+use crate::cli::{Failure, Outcome};
+
+/// Print one unit as raters see it: the case in the session's language with
+/// the unit's factor levels, every answer (texts, chosen options, rankings,
+/// Likert points with their anchors) and each criterion's levels with their
+/// descriptors. No group, site, offering or phase is shown.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Session id.
+    session: String,
+    /// Unit code, e.g. U3f9a0c12de.
+    unit: String,
+}
+
+pub fn run(db: &Path, args: &Args) -> Outcome {
+    let store = open_existing(db)?;
+    let session = session::load(&store, &args.session)?;
+    let units = rating::units(&session, &store)?;
+    let unit = rating::find_unit(&units, &args.unit).ok_or_else(|| {
+        Failure::usage(format!(
+            "session {} has no unit `{}` with answers",
+            args.session, args.unit
+        ))
+    })?;
+    print!("{}", unit_text(&store, &session, unit)?);
+    for criterion in &rating::rubric(&session, unit).criteria {
+        print!("{}", criterion_text(criterion, &session.record.language));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The unit's case and answers, blind: only its code and the vignette.
+pub fn unit_text(store: &Store, session: &Session, unit: &Unit<'_>) -> Result<String, Failure> {
+    let a = unit.assignment;
+    let request = Request {
+        language: session.record.language.clone(),
+        stages: Stages::All,
+        levels: a.levels.clone(),
+        seed: None,
+    };
+    let view =
+        render::render(session.vignette(a), &request).map_err(|e| Failure::usage(e.to_string()))?;
+    let latest = latest_answers(&store.responses(&session.record.id)?);
+    let empty = BTreeMap::new();
+    let answers = latest
+        .get(&(a.group.clone(), a.vignette.clone()))
+        .unwrap_or(&empty);
+    let mut out = format!("━━ unit {} · {} · {}\n", unit.code, view.id, view.title);
+    for stage in &view.stages {
+        out.push_str(&format!(
+            "\n── stage {}: {}\n{}\n",
+            stage.number,
+            stage.title,
+            stage.text.trim_end()
+        ));
+        for p in &stage.prompts {
+            out.push_str(&format!("\n[{}] {}\n", p.id, p.text));
+            let shown = answers
+                .get(&p.id)
+                .map_or("(no answer)".to_string(), |v| answer(p, v));
+            for line in shown.lines() {
+                out.push_str(&format!("  → {line}\n"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A criterion with its title, description and every level's descriptor.
+pub fn criterion_text(c: &Criterion, language: &str) -> String {
+    let mut out = format!(
+        "\n◆ {} ({}): {}\n",
+        c.id,
+        c.dimension,
+        localized(&c.title, language)
+    );
+    if let Some(d) = &c.description {
+        out.push_str(&format!("  {}\n", localized(d, language)));
+    }
+    for l in &c.levels {
+        out.push_str(&format!(
+            "  {} — {}\n",
+            l.level,
+            localized(&l.descriptor, language)
+        ));
+    }
+    out
+}
+
+/// An answer in words: text as written, option labels, ranks, Likert anchors.
+fn answer(p: &RenderedPrompt, value: &Value) -> String {
+    let label = |id: &Value| {
+        let id = id.as_str().unwrap_or_default();
+        p.options
+            .iter()
+            .find(|o| o.id == id)
+            .map_or(id.to_string(), |o| o.label.clone())
+    };
+    match value {
+        Value::String(text) if p.kind == "text" => text.clone(),
+        Value::String(_) => label(value),
+        Value::Array(items) if p.kind == "rank" => items
+            .iter()
+            .enumerate()
+            .map(|(i, id)| format!("{}. {}", i + 1, label(id)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Value::Array(items) => items.iter().map(label).collect::<Vec<_>>().join("\n"),
+        Value::Number(n) => {
+            let n = n.as_i64().unwrap_or_default();
+            let anchor = p.anchors.iter().find(|a| a.value == n);
+            let scale = format!(
+                "on {}–{}",
+                p.min.unwrap_or_default(),
+                p.max.unwrap_or_default()
+            );
+            match anchor {
+                Some(a) => format!("{n} · {} ({scale})", a.label),
+                None => format!("{n} ({scale})"),
+            }
+        }
+        other => other.to_string(),
+    }
+}

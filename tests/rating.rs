@@ -1,0 +1,387 @@
+//! Human rating through the real binary: seeded plans, all-or-nothing
+//! imports, export round trips, consensus rules, agreement from a session
+//! and blindness (no group, site, offering or phase on any rater's page).
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use common::vignette;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// A temp dir with a database holding session `s`: 8 groups answering V2.
+struct Db {
+    dir: TempDir,
+}
+
+impl Db {
+    fn new() -> Db {
+        let db = Db {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let out = db.run(&[
+            "session",
+            "new",
+            "--id",
+            "s",
+            "--offering",
+            "nettbasert",
+            "--phase",
+            "baseline",
+            "--site",
+            "Bodø",
+            "--site-attr",
+            "sector=school",
+            "--site-attr",
+            "centrality=rural",
+            "--cohort",
+            "2026",
+            "--groups",
+            "8",
+            "--vignettes",
+            "V2",
+            "--seed",
+            "3",
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let mut rows = String::from("group,vignette,prompt,value\n");
+        for g in 1..=8 {
+            rows.push_str(&format!(
+                "G{g},V2,s1_do,\"Snakke med Lea i dag, varsle rektor og kontakte foreldrene\"\n\
+                 G{g},V2,s1_first_action,talk_with_lea\n"
+            ));
+        }
+        let file = db.file("answers.csv", &rows);
+        let out = db.run(&["session", "import", "s", file.to_str().unwrap()]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        db
+    }
+
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("study.db")
+    }
+
+    fn file(&self, name: &str, content: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+
+    fn run(&self, args: &[&str]) -> common::Output {
+        let db = self.path();
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--db", db.to_str().unwrap()]);
+        vignette(all)
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        out.stdout
+    }
+
+    fn status(&self) -> Value {
+        serde_json::from_str(&self.ok(&["rate", "status", "s", "--format", "json"])).unwrap()
+    }
+
+    /// The unit codes in the plan, sorted.
+    fn units(&self) -> Vec<String> {
+        let codes: BTreeSet<String> = self.status()["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["unit"].as_str().unwrap().to_string())
+            .collect();
+        codes.into_iter().collect()
+    }
+
+    fn import(&self, csv: &str) -> common::Output {
+        let file = self.file("ratings.csv", csv);
+        self.run(&["rate", "import", "s", file.to_str().unwrap()])
+    }
+
+    fn export(&self) -> String {
+        self.ok(&["rate", "export", "s"])
+    }
+}
+
+const ASSIGN: [&str; 9] = [
+    "rate",
+    "assign",
+    "s",
+    "--raters",
+    "anna,bo,cy",
+    "--overlap",
+    "0.25",
+    "--seed",
+    "7",
+];
+
+#[test]
+fn a_plan_gives_each_unit_one_primary_balanced_and_a_different_second_rater() {
+    let db = Db::new();
+    db.ok(&ASSIGN);
+    let status = db.status();
+    assert_eq!(status["plan"]["seed"], 7);
+    assert_eq!(status["plan"]["overlap"], 0.25);
+    let mut primary: BTreeMap<String, String> = BTreeMap::new();
+    let mut second: BTreeMap<String, String> = BTreeMap::new();
+    let mut load: BTreeMap<String, usize> = BTreeMap::new();
+    for a in status["assignments"].as_array().unwrap() {
+        let (rater, unit) = (a["rater"].as_str().unwrap(), a["unit"].as_str().unwrap());
+        let role = if a["role"] == "primary" {
+            &mut primary
+        } else {
+            &mut second
+        };
+        assert!(
+            role.insert(unit.into(), rater.into()).is_none(),
+            "{unit} twice"
+        );
+        if a["role"] == "primary" {
+            *load.entry(rater.into()).or_default() += 1;
+        }
+    }
+    assert_eq!(
+        primary.len(),
+        8,
+        "every unit with answers has a primary rater"
+    );
+    assert_eq!(second.len(), 2, "round(0.25 × 8) units are double-coded");
+    for (unit, rater) in &second {
+        assert_ne!(&primary[unit], rater, "{unit}: second rater = primary");
+    }
+    let (min, max) = (load.values().min().unwrap(), load.values().max().unwrap());
+    assert!(max - min <= 1, "primary load unbalanced: {load:?}");
+    let again = db.run(&ASSIGN);
+    assert_eq!(again.code, 2, "a second plan is refused");
+    assert!(
+        again.stderr.contains("has a rating plan already"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[test]
+fn the_same_seed_gives_the_same_plan_and_another_seed_another() {
+    let plan = |seed: &str| {
+        let db = Db::new();
+        let mut args = ASSIGN.to_vec();
+        args[8] = seed;
+        db.ok(&args);
+        db.status()["assignments"].clone()
+    };
+    assert_eq!(plan("7"), plan("7"));
+    assert_ne!(plan("7"), plan("8"));
+}
+
+#[test]
+fn bad_assign_arguments_are_usage_errors() {
+    let db = Db::new();
+    for (args, message) in [
+        (
+            vec!["--raters", "anna", "--overlap", "0.5"],
+            "needs two or more raters",
+        ),
+        (vec!["--raters", "anna,anna"], "named once"),
+        (
+            vec!["--raters", "anna,bo", "--overlap", "1.5"],
+            "not a share",
+        ),
+        (vec!["--raters", "auto,bo"], "reserved"),
+    ] {
+        let mut all = vec!["rate", "assign", "s"];
+        all.extend(args);
+        let out = db.run(&all);
+        assert_eq!(out.code, 2, "{all:?}");
+        assert!(out.stderr.contains(message), "{all:?}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn bad_ratings_files_are_refused_whole_with_every_problem_and_its_line() {
+    let db = Db::new();
+    db.ok(&ASSIGN);
+    let u = db.units();
+    let csv = format!(
+        "unit,rater,criterion,level\n\
+         {0},anna,D2_talks_with_child,2\n\
+         {0},anna,X9_unknown,1\n\
+         {0},anna,D5_notifies_leader,two\n\
+         {0},anna,H5_activity_plan,3\n\
+         Unope,anna,D2_talks_with_child,1\n\
+         {0},anna,D2_talks_with_child,1\n",
+        u[0]
+    );
+    let out = db.import(&csv);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    for expected in [
+        "line 3: rubric `V2` has no criterion `X9_unknown`",
+        "line 4: level `two` is not a whole number",
+        "line 5: level 3 is outside criterion `H5_activity_plan`'s levels 0, 1, 2",
+        "line 6: session s has no unit `Unope`",
+        "line 7: repeats line 2",
+        "nothing was stored",
+    ] {
+        assert!(
+            out.stderr.contains(expected),
+            "missing `{expected}` in:\n{}",
+            out.stderr
+        );
+    }
+    assert_eq!(
+        db.export(),
+        "unit,rater,criterion,level\n",
+        "nothing was stored"
+    );
+}
+
+#[test]
+fn an_export_imports_again_unchanged_and_revisions_are_kept() {
+    let db = Db::new();
+    db.ok(&ASSIGN);
+    let u = db.units();
+    let csv = format!(
+        "unit,rater,criterion,level\n\
+         {0},anna,D2_talks_with_child,2\n{0},bo,D2_talks_with_child,1\n\
+         {1},cy,H5_activity_plan,0\n",
+        u[0], u[1]
+    );
+    assert_eq!(db.import(&csv).code, 0);
+    assert_eq!(db.export(), csv);
+    let file = db.file("exported.csv", &db.export());
+    db.ok(&["rate", "import", "s", file.to_str().unwrap()]);
+    assert_eq!(db.export(), csv, "importing an export changes no level");
+    let json: Value =
+        serde_json::from_str(&db.ok(&["rate", "export", "s", "--format", "json"])).unwrap();
+    assert!(
+        json["ratings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["revision"] == 2)
+    );
+}
+
+#[test]
+fn consensus_rules_decide_disagreements_and_single_ratings_stand() {
+    let db = Db::new();
+    db.ok(&ASSIGN);
+    let u = db.units();
+    let csv = format!(
+        "unit,rater,criterion,level\n\
+         {0},anna,D2_talks_with_child,0\n{0},bo,D2_talks_with_child,2\n\
+         {0},anna,D5_notifies_leader,1\n{0},bo,D5_notifies_leader,1\n\
+         {1},cy,H5_activity_plan,2\n",
+        u[0], u[1]
+    );
+    assert_eq!(db.import(&csv).code, 0);
+    let consensus = |rule: &str| {
+        db.ok(&["rate", "adjudicate", "s", "--rule", rule]);
+        let json: Value =
+            serde_json::from_str(&db.ok(&["rate", "export", "s", "--format", "json"])).unwrap();
+        json["consensus"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let key = format!(
+                    "{} {}",
+                    c["unit"].as_str().unwrap(),
+                    c["criterion"].as_str().unwrap()
+                );
+                (
+                    key,
+                    (
+                        c["level"].as_u64().unwrap(),
+                        c["rule"].as_str().unwrap().to_string(),
+                        c["decided_by"].as_str().unwrap().to_string(),
+                    ),
+                )
+            })
+            .collect::<BTreeMap<_, _>>()
+    };
+    let median = consensus("median");
+    let key = |unit: &str, c: &str| format!("{unit} {c}");
+    assert_eq!(
+        median[&key(&u[0], "D2_talks_with_child")],
+        (0, "median".into(), "rule".into()),
+        "lower median"
+    );
+    assert_eq!(
+        median[&key(&u[0], "D5_notifies_leader")],
+        (1, "agreement".into(), "rule".into())
+    );
+    assert_eq!(
+        median[&key(&u[1], "H5_activity_plan")],
+        (2, "single".into(), "cy".into())
+    );
+    assert_eq!(consensus("max")[&key(&u[0], "D2_talks_with_child")].0, 2);
+    assert_eq!(consensus("min")[&key(&u[0], "D2_talks_with_child")].0, 0);
+}
+
+#[test]
+fn agreement_for_a_session_adds_auto_against_human() {
+    let db = Db::new();
+    db.ok(&ASSIGN);
+    db.ok(&["score", "s"]);
+    let u = db.units();
+    let mut csv = String::from("unit,rater,criterion,level\n");
+    for code in &u[..4] {
+        csv.push_str(&format!(
+            "{code},anna,D2_talks_with_child,2\n{code},bo,D2_talks_with_child,2\n"
+        ));
+    }
+    let imported = db.import(&csv);
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    let json: Value =
+        serde_json::from_str(&db.ok(&["agreement", "s", "--format", "json", "--boot", "10"]))
+            .unwrap();
+    assert_eq!(json["session"], "s");
+    let human = &json["criteria"]["D2_talks_with_child"];
+    assert_eq!(human["n_units"], 4);
+    assert_eq!(human["percent_agreement"], 1.0);
+    let auto = &json["auto_vs_human"]["criteria"]["D2_talks_with_child"];
+    assert_eq!(auto["n_units"], 4);
+    assert_eq!(auto["n_raters"], 2);
+    let both = db.run(&["agreement", "s", "--ratings", "x.csv"]);
+    assert_eq!(
+        both.code, 2,
+        "SESSION and --ratings together are a usage error"
+    );
+}
+
+#[test]
+fn raters_never_see_group_site_offering_or_phase() {
+    let db = Db::new();
+    db.ok(&ASSIGN);
+    let u = db.units();
+    let shown = db.ok(&["rate", "show", "s", &u[0]]);
+    assert!(
+        shown.contains(&u[0]) && shown.contains("D2_talks_with_child"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Snakke med Lea"),
+        "the answers are shown: {shown}"
+    );
+    assert_eq!(
+        db.import(&format!(
+            "unit,rater,criterion,level\n{},anna,D2_talks_with_child,1\n",
+            u[0]
+        ))
+        .code,
+        0
+    );
+    let exported = db.export() + &db.ok(&["rate", "export", "s", "--format", "json"]);
+    for page in [&shown, &exported] {
+        for secret in ["G1", "G2", "G8", "Bodø", "nettbasert", "baseline", "rural"] {
+            assert!(
+                !page.contains(secret),
+                "`{secret}` shown to raters:\n{page}"
+            );
+        }
+    }
+}
