@@ -371,13 +371,73 @@ pub fn adjudicate(
             |c| match current.get(&(c.unit.clone(), c.criterion.clone())) {
                 None => true,
                 Some(old) => {
-                    old.rule != "adjudicated" && (old.level, &old.rule) != (c.level, &c.rule)
+                    old.rule != ADJUDICATED && (old.level, &old.rule) != (c.level, &c.rule)
                 }
             },
         )
         .collect();
     store.save_consensus(id, &decided)?;
     Ok(decided)
+}
+
+/// The rule of a consensus an adjudicator decided.
+pub const ADJUDICATED: &str = "adjudicated";
+
+/// Checks an adjudicator's name: not blank, and not `rule` or `auto`, which
+/// stand for the rules and the automatic scores.
+pub fn check_adjudicator(name: &str) -> Result<(), SessionError> {
+    match name.trim() {
+        "" => Err(SessionError::Spec(
+            "give the adjudicator's name, e.g. --by anna".into(),
+        )),
+        "rule" | AUTO_RATER => Err(SessionError::Spec(format!(
+            "`{name}` is reserved; give the adjudicator's own name"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The disagreements no adjudicator has decided yet, by unit code and then
+/// in the unit's rubric order: what is left for `rate adjudicate --by`.
+pub fn open_disagreements(
+    session: &Session,
+    units: &[Unit<'_>],
+    ratings: &[StoredRating],
+    consensus: &[ConsensusRecord],
+) -> Vec<Rated> {
+    let decided: BTreeSet<(&str, &str)> = consensus
+        .iter()
+        .filter(|c| c.rule == ADJUDICATED)
+        .map(|c| (c.unit.as_str(), c.criterion.as_str()))
+        .collect();
+    let mut open: Vec<Rated> = rated(ratings)
+        .into_iter()
+        .filter(|r| r.disagree() && !decided.contains(&(r.unit.as_str(), r.criterion.as_str())))
+        .collect();
+    let place = |r: &Rated| {
+        find_unit(units, &r.unit)
+            .and_then(|u| {
+                rubric(session, u)
+                    .criteria
+                    .iter()
+                    .position(|c| c.id == r.criterion)
+            })
+            .unwrap_or(usize::MAX)
+    };
+    open.sort_by_cached_key(|r| (r.unit.clone(), place(r), r.criterion.clone()));
+    open
+}
+
+/// The consensus an adjudicator decided for a disagreement.
+pub fn adjudicated(rated: &Rated, level: u8, by: &str) -> ConsensusRecord {
+    ConsensusRecord {
+        unit: rated.unit.clone(),
+        criterion: rated.criterion.clone(),
+        level,
+        decided_by: by.trim().to_string(),
+        rule: ADJUDICATED.to_string(),
+        decided_at: String::new(),
+    }
 }
 
 /// One rater's progress: units assigned, units with every criterion rated.

@@ -22,6 +22,7 @@ fn help_texts() {
         &["score", "--help"],
         &["agreement", "--help"],
         &["rate", "--help"],
+        &["rate", "adjudicate", "--help"],
     ];
     for &command in commands {
         let out = vignette(command);
