@@ -2,7 +2,7 @@
 //! the rubric (evidence, counter-phrases, red flags), with word boundaries,
 //! word stems and negation checked around each match.
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use crate::bank::{Rubric, Terms};
 
@@ -101,7 +101,11 @@ impl Matcher {
             }
         }
         // Phrases are short and few; building cannot fail for them.
-        let automaton = AhoCorasick::new(patterns.iter().map(|(p, _, _)| p)).ok();
+        // A DFA: slower to build than the default NFA, several times faster to search.
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(patterns.iter().map(|(p, _, _)| p))
+            .ok();
         Matcher {
             automaton,
             patterns,

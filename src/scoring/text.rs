@@ -32,6 +32,16 @@ impl Folded {
                 }
                 continue;
             }
+            if c.is_ascii() {
+                // ASCII is its own compatibility form and has no marks to fold.
+                starts.push((text.len(), index));
+                text.push(if c == '`' {
+                    '\''
+                } else {
+                    c.to_ascii_lowercase()
+                });
+                continue;
+            }
             for lower in c.to_lowercase() {
                 match lower {
                     'æ' | 'ø' | 'å' => {
@@ -165,8 +175,15 @@ impl Negation {
 /// Words after a negator that undo it ("ikke bare" = "not only").
 const NOT_NEGATING_AFTER: &[&str] = &["bare", "berre", "kun", "only", "just", "merely"];
 
-/// Clause boundaries beyond which a negation does not reach.
-const CLAUSE_WORDS: &[&str] = &["men", "but", "og så", "and then", "deretter", "then"];
+/// Clause boundaries beyond which a negation does not reach, as whole words.
+const CLAUSE_WORDS: &[&str] = &[
+    " men ",
+    " but ",
+    " og så ",
+    " and then ",
+    " deretter ",
+    " then ",
+];
 
 fn words(text: &str) -> Vec<&str> {
     text.split(|c: char| !is_word_char(c))
@@ -180,9 +197,11 @@ fn clause_tail(before: &str) -> &str {
         .char_indices()
         .rfind(|(_, c)| CLAUSE_MARKS.contains(c))
         .map_or(0, |(i, c)| i + c.len_utf8());
+    // A clause word holds no clause mark, so one ending after `cut` starts after it.
+    let marked = cut;
     for word in CLAUSE_WORDS {
-        if let Some(i) = before.rfind(&format!(" {word} ")) {
-            cut = cut.max(i + word.len() + 2);
+        if let Some(i) = before[marked..].rfind(word) {
+            cut = cut.max(marked + i + word.len());
         }
     }
     &before[cut..]

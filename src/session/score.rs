@@ -2,8 +2,10 @@
 //! with the pinned rubric (or a newer one from the bank), stored as versions
 //! so that rescoring never overwrites and always says what changed.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, hash_map};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -203,86 +205,308 @@ fn level_changes(before: &ScoreCard, after: &ScoreCard) -> Vec<LevelChange> {
         .collect()
 }
 
-/// Prompt id → (revision, value) of the latest revision seen.
-type Revisions = BTreeMap<String, (u32, Value)>;
-
-/// One line of a session export, as far as scoring needs it.
-#[derive(Debug, Clone, serde::Deserialize)]
-struct ExportLine {
-    session: String,
-    group: String,
-    vignette: String,
-    prompt: String,
+/// One line of a session export, as far as scoring needs it; ids borrow
+/// from the file unless they contain escapes.
+#[derive(Debug, serde::Deserialize)]
+struct ExportLine<'a> {
+    #[serde(borrow)]
+    session: Cow<'a, str>,
+    #[serde(borrow)]
+    group: Cow<'a, str>,
+    #[serde(borrow)]
+    vignette: Cow<'a, str>,
+    #[serde(borrow)]
+    prompt: Cow<'a, str>,
     value: Value,
     revision: u32,
-    language: String,
+    #[serde(borrow)]
+    language: Cow<'a, str>,
+}
+
+/// (session, group, vignette): the answers scored together.
+type UnitKey<'a> = (Cow<'a, str>, Cow<'a, str>, Cow<'a, str>);
+
+/// One unit's answers while reading: the language of its first line, and
+/// per prompt the latest revision seen (the first of equal revisions).
+#[derive(Debug)]
+struct Unit<'a> {
+    language: Cow<'a, str>,
+    answers: Vec<(Cow<'a, str>, u32, Value)>,
+}
+
+impl<'a> Unit<'a> {
+    fn add(&mut self, prompt: Cow<'a, str>, revision: u32, value: Value) {
+        match self.answers.iter_mut().find(|(p, _, _)| *p == prompt) {
+            Some(seen) if seen.1 < revision => *seen = (prompt, revision, value),
+            Some(_) => {}
+            None => self.answers.push((prompt, revision, value)),
+        }
+    }
+
+    /// Takes in a unit read later in the file.
+    fn absorb(&mut self, later: Unit<'a>) {
+        for (prompt, revision, value) in later.answers {
+            self.add(prompt, revision, value);
+        }
+    }
+}
+
+/// Bytes per chunk of lines parsed by one task.
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// The text cut into pieces of about [`CHUNK_BYTES`] that end after a newline.
+fn chunks(text: &str) -> Vec<&str> {
+    let mut chunks = Vec::with_capacity(text.len() / CHUNK_BYTES + 1);
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Bytes, not chars: the cut may fall inside a character; a newline never does.
+        let cut = match rest.as_bytes().get(CHUNK_BYTES..) {
+            Some(tail) => tail
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(rest.len(), |i| CHUNK_BYTES + i + 1),
+            None => rest.len(),
+        };
+        let (chunk, tail) = rest.split_at(cut);
+        chunks.push(chunk);
+        rest = tail;
+    }
+    chunks
+}
+
+/// A line that is not an export line: its index in its chunk, and why.
+type LineError = (usize, serde_json::Error);
+
+/// The units of one chunk, or its first bad line.
+fn read_chunk(chunk: &str) -> Result<HashMap<UnitKey<'_>, Unit<'_>>, LineError> {
+    let mut units: HashMap<UnitKey<'_>, Unit<'_>> = HashMap::new();
+    for (n, line) in chunk.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let line: ExportLine<'_> = serde_json::from_str(line).map_err(|e| (n, e))?;
+        units
+            .entry((line.session, line.group, line.vignette))
+            .or_insert_with(|| Unit {
+                language: line.language,
+                answers: Vec::new(),
+            })
+            .add(line.prompt, line.revision, line.value);
+    }
+    Ok(units)
+}
+
+/// Reads an export in parallel into its units, sorted by (session, group, vignette).
+fn read_units<'t>(
+    text: &'t str,
+    bad_line: impl Fn(usize, serde_json::Error) -> SessionError,
+) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, SessionError> {
+    let chunks = chunks(text);
+    let read: Vec<_> = chunks.par_iter().map(|c| read_chunk(c)).collect();
+    let mut units: HashMap<UnitKey<'t>, Unit<'t>> = HashMap::new();
+    for (c, chunk) in read.into_iter().enumerate() {
+        let chunk = chunk.map_err(|(n, e)| {
+            let before: usize = chunks[..c].iter().map(|c| c.matches('\n').count()).sum();
+            bad_line(before + n + 1, e)
+        })?;
+        for (key, unit) in chunk {
+            match units.entry(key) {
+                hash_map::Entry::Occupied(mut seen) => seen.get_mut().absorb(unit),
+                hash_map::Entry::Vacant(new) => {
+                    new.insert(unit);
+                }
+            }
+        }
+    }
+    let mut units: Vec<_> = units.into_iter().collect();
+    units.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(units)
+}
+
+/// A rubric compiled once for a vignette and language, shared by all threads.
+struct Compiled<'b> {
+    scorer: Scorer<'b>,
+    rubric_hash: String,
+}
+
+/// One compiled rubric per (vignette, language) of the units, and for each
+/// unit the index of its own; the first unit (in order) whose vignette the
+/// bank lacks is an error.
+fn compile<'b>(
+    bank: &'b crate::bank::Bank,
+    units: &[(UnitKey<'_>, Unit<'_>)],
+    missing: impl Fn(&str) -> SessionError,
+) -> Result<(Vec<Compiled<'b>>, Vec<usize>), SessionError> {
+    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut compiled = Vec::new();
+    let mut of_unit = Vec::with_capacity(units.len());
+    for ((_, _, vignette), unit) in units {
+        let key = (vignette.as_ref(), unit.language.as_ref());
+        if let Some(&i) = index.get(&key) {
+            of_unit.push(i);
+            continue;
+        }
+        let (Some(v), Some(r)) = (bank.vignette(vignette), bank.rubric_for(vignette)) else {
+            return Err(missing(vignette));
+        };
+        compiled.push(Compiled {
+            scorer: Scorer::new(&r.item, &v.item, &unit.language),
+            rubric_hash: content_hash(&r.text),
+        });
+        index.insert(key, compiled.len() - 1);
+        of_unit.push(compiled.len() - 1);
+    }
+    Ok((compiled, of_unit))
+}
+
+/// Reads a session export (JSON lines) into its units without scoring: the
+/// parse-only limit `score_export` is measured against. Returns the number of units.
+pub fn read_export(name: &str, bytes: &[u8]) -> Result<usize, SessionError> {
+    Ok(parse_export(name, bytes)?.len())
+}
+
+/// Decodes and reads an export into units, with errors naming the file and line.
+fn parse_export<'t>(
+    name: &str,
+    bytes: &'t [u8],
+) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, SessionError> {
+    let text = crate::bank::json::decode_utf8(bytes).map_err(|e| {
+        export_problem(
+            name,
+            format!("{name}:{}:{}", e.position.line, e.position.column),
+            e.message,
+        )
+    })?;
+    read_units(text, |line, e| {
+        export_problem(
+            name,
+            format!("{name} line {line}"),
+            format!("not an export line: {e}"),
+        )
+    })
+}
+
+fn export_problem(name: &str, place: String, message: String) -> SessionError {
+    SessionError::Answers {
+        source_name: name.to_string(),
+        problems: vec![super::Problem { place, message }],
+    }
 }
 
 /// Scores answers from a session export in JSON lines (`session export
 /// --format jsonl`) with the bank's rubrics; nothing is stored.
 ///
-/// Groups are named `SESSION/GROUP` so that several sessions can be scored at once.
+/// Lines are read and units scored on all cores; each rubric is compiled
+/// once per language. Groups are named `SESSION/GROUP` so that several
+/// sessions can be scored at once; the result is sorted by session, group
+/// and vignette.
 pub fn score_export(
     bank: &crate::bank::Bank,
     name: &str,
     bytes: &[u8],
 ) -> Result<Vec<Scored>, SessionError> {
-    let problem = |place: String, message: String| SessionError::Answers {
-        source_name: name.to_string(),
-        problems: vec![super::Problem { place, message }],
-    };
-    let text = crate::bank::json::decode_utf8(bytes).map_err(|e| {
-        problem(
-            format!("{name}:{}:{}", e.position.line, e.position.column),
-            e.message,
+    let units = parse_export(name, bytes)?;
+    let (compiled, of_unit) = compile(bank, &units, |vignette| {
+        export_problem(
+            name,
+            name.to_string(),
+            format!("the bank has no vignette and rubric `{vignette}`"),
         )
     })?;
-    let mut units: BTreeMap<(String, String, String), (String, Revisions)> = BTreeMap::new();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let line: ExportLine = serde_json::from_str(line).map_err(|e| {
-            problem(
-                format!("{name} line {}", n + 1),
-                format!("not an export line: {e}"),
-            )
-        })?;
-        let unit = units
-            .entry((line.session, line.group, line.vignette))
-            .or_insert_with(|| (line.language, BTreeMap::new()));
-        if unit
-            .1
-            .get(&line.prompt)
-            .is_none_or(|(revision, _)| *revision < line.revision)
-        {
-            unit.1.insert(line.prompt, (line.revision, line.value));
-        }
-    }
-    units
+    // `Scorer` is `Sync`: every thread reads the same compiled rubrics.
+    Ok(units
+        .into_par_iter()
+        .zip(of_unit)
+        .map(|((key, unit), i)| score_unit(&compiled[i], key, unit))
+        .collect())
+}
+
+/// Scores one unit with its compiled rubric.
+fn score_unit(
+    compiled: &Compiled<'_>,
+    (session, group, vignette): UnitKey<'_>,
+    unit: Unit<'_>,
+) -> Scored {
+    let answers: BTreeMap<String, Value> = unit
+        .answers
         .into_iter()
-        .map(|((session, group, vignette), (language, answers))| {
-            let (Some(v), Some(r)) = (bank.vignette(&vignette), bank.rubric_for(&vignette)) else {
-                return Err(problem(
-                    name.to_string(),
-                    format!("the bank has no vignette and rubric `{vignette}`"),
-                ));
-            };
-            let answers: BTreeMap<String, Value> =
-                answers.into_iter().map(|(p, (_, v))| (p, v)).collect();
-            let card = Scorer::new(&r.item, &v.item, &language).score(&answers);
-            Ok(Scored {
-                group: format!("{session}/{group}"),
-                language,
-                vignette,
-                version: 1,
-                rubric_hash: content_hash(&r.text),
-                status: ScoreStatus::New,
-                changes: Vec::new(),
-                card,
-                answers,
-            })
-        })
-        .collect()
+        .map(|(p, _, v)| (p.into_owned(), v))
+        .collect();
+    Scored {
+        group: format!("{session}/{group}"),
+        language: unit.language.into_owned(),
+        vignette: vignette.into_owned(),
+        version: 1,
+        rubric_hash: compiled.rubric_hash.clone(),
+        status: ScoreStatus::New,
+        changes: Vec::new(),
+        card: compiled.scorer.score(&answers),
+        answers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(group: &str, prompt: &str, value: &str, revision: u32, language: &str) -> String {
+        format!(
+            r#"{{"session": "s", "group": "{group}", "vignette": "V2", "prompt": "{prompt}", "value": {value}, "revision": {revision}, "language": "{language}", "source": "runner"}}"#
+        )
+    }
+
+    /// Lines of another unit, enough to push what follows past the first chunk.
+    fn filler() -> String {
+        let one = line("G9", "s1_do", r#""Vi varsler rektor.""#, 1, "nb");
+        (0..=CHUNK_BYTES / one.len())
+            .map(|_| format!("{one}\n"))
+            .collect()
+    }
+
+    #[test]
+    fn the_latest_revision_counts_across_chunks_and_the_first_line_sets_the_language() {
+        let bank = crate::bank::load(&crate::bank::BankSource::Embedded)
+            .unwrap()
+            .0;
+        let text = [
+            line("G1", "s1_do", r#""Vi venter.""#, 1, "nb"),
+            line("G1", "s1_seriousness", "2", 3, "nb"),
+            filler(),
+            line("G1", "s1_do", r#""Vi varsler rektor i dag.""#, 2, "en"),
+            line("G1", "s1_seriousness", "5", 3, "nb"),
+            line("G1", "s1_seriousness", "4", 1, "nb"),
+        ]
+        .join("\n");
+        let scored = score_export(&bank, "x.jsonl", text.as_bytes()).unwrap();
+        let groups: Vec<&str> = scored.iter().map(|s| s.group.as_str()).collect();
+        assert_eq!(groups, ["s/G1", "s/G9"]);
+        let g1 = &scored[0];
+        assert_eq!(g1.language, "nb");
+        assert_eq!(g1.answers["s1_do"], "Vi varsler rektor i dag.");
+        // Equal revisions: the first one read counts.
+        assert_eq!(g1.answers["s1_seriousness"], 2);
+        let alone = Scorer::new(
+            &bank.rubric_for("V2").unwrap().item,
+            &bank.vignette("V2").unwrap().item,
+            "nb",
+        )
+        .score(&g1.answers);
+        assert_eq!(g1.card, alone);
+    }
+
+    #[test]
+    fn a_bad_line_is_named_by_its_line_number_in_the_file() {
+        let bank = crate::bank::load(&crate::bank::BankSource::Embedded)
+            .unwrap()
+            .0;
+        let filler = filler();
+        let text = format!("{filler}\n{{\"oops\": 1}}\n");
+        let lines = filler.lines().count();
+        let Err(SessionError::Answers { problems, .. }) =
+            score_export(&bank, "x.jsonl", text.as_bytes())
+        else {
+            panic!("a bad line must be an error");
+        };
+        assert_eq!(problems[0].place, format!("x.jsonl line {}", lines + 2));
+    }
 }
