@@ -7,22 +7,16 @@
 //! Needs tmux for the terminal test; where it is missing that test prints
 //! why and passes without running (outside CI).
 
+mod common;
+
+use common::tmux::Tmux;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vignette");
 
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Runs the binary without a terminal.
 fn run(db: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
         .args(args)
@@ -103,92 +97,26 @@ fn consensus(db: &Path) -> Vec<Value> {
     json["consensus"].as_array().unwrap().clone()
 }
 
-/// A tmux server of its own, killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn start(&self, name: &str, db: &Path) {
-        let command = format!(
-            "exec env NO_COLOR=1 '{BIN}' rate adjudicate s --by cy --db '{}'",
-            db.display()
-        );
-        let out = self.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            name,
-            "-x",
-            "140",
-            "-y",
-            "40",
-            &command,
-        ]);
-        assert!(out.status.success(), "{out:?}");
-        self.tmux(&["set-option", "-t", name, "remain-on-exit", "on"]);
-    }
-
-    fn wait(&self, name: &str, wanted: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let out = self.tmux(&["capture-pane", "-p", "-t", name]);
-            let screen = String::from_utf8_lossy(&out.stdout).into_owned();
-            if screen.contains(wanted) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited for {wanted:?}:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-
-    fn keys(&self, name: &str, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", name];
-        args.extend_from_slice(keys);
-        assert!(self.tmux(&args).status.success());
-    }
-
-    fn kill(&self, name: &str) {
-        let out = self.tmux(&["display-message", "-p", "-t", name, "#{pane_pid}"]);
-        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        let killed = Command::new("kill").args(["-9", &pid]).status();
-        assert!(killed.is_ok_and(|s| s.success()));
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
+/// Starts `vignette rate adjudicate s --by cy` in a window named `name`.
+fn start(tmux: &Tmux, name: &str, db: &Path) {
+    let command = format!(
+        "exec env NO_COLOR=1 '{BIN}' rate adjudicate s --by cy --db '{}'",
+        db.display()
+    );
+    tmux.start(name, 140, &command);
 }
 
 #[test]
 fn a_killed_adjudication_resumes_at_the_next_disagreement() {
-    if !tmux_available() {
-        assert!(std::env::var_os("CI").is_none(), "tmux is required in CI");
-        println!("skipped: tmux is not installed (apt-get install -y tmux)");
+    if !common::tmux::available() {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("rate.db");
     let unit = rated_session(dir.path(), &db);
 
-    let tmux = Tmux {
-        socket: format!("vignette-adjudicate-test-{}", std::process::id()),
-    };
-    tmux.start("first", &db);
+    let tmux = Tmux::new("adjudicate");
+    start(&tmux, "first", &db);
     // Rubric order: P1 comes before D2 although D2 sorts first.
     let screen = tmux.wait("first", "P1_rules_norms consensus level:");
     assert!(screen.contains("disagreement 1 of 2"), "{screen}");
@@ -214,7 +142,7 @@ fn a_killed_adjudication_resumes_at_the_next_disagreement() {
     assert_eq!(decided[0]["decided_by"], "cy");
     assert_eq!(decided[0]["rule"], "adjudicated");
 
-    tmux.start("second", &db);
+    start(&tmux, "second", &db);
     let screen = tmux.wait("second", "D2_talks_with_child consensus level:");
     assert!(screen.contains("disagreement 1 of 1"), "{screen}");
     assert!(

@@ -5,18 +5,13 @@
 //! Needs tmux; where it is missing the test prints why and passes without
 //! running (outside CI).
 
+mod common;
+
+use common::tmux::Tmux;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vignette");
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 fn vignette(db: &Path, args: &[&str]) -> String {
     let out: Output = Command::new(BIN)
@@ -31,82 +26,18 @@ fn vignette(db: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// A tmux server of its own, killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn start(&self, name: &str, db: &Path) {
-        let command = format!(
-            "exec env NO_COLOR=1 '{BIN}' rate s --rater anna --db '{}'",
-            db.display()
-        );
-        let out = self.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            name,
-            "-x",
-            "120",
-            "-y",
-            "40",
-            &command,
-        ]);
-        assert!(out.status.success(), "{out:?}");
-        self.tmux(&["set-option", "-t", name, "remain-on-exit", "on"]);
-    }
-
-    fn wait(&self, name: &str, wanted: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let out = self.tmux(&["capture-pane", "-p", "-t", name]);
-            let screen = String::from_utf8_lossy(&out.stdout).into_owned();
-            if screen.contains(wanted) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited for {wanted:?}:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-
-    fn keys(&self, name: &str, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", name];
-        args.extend_from_slice(keys);
-        assert!(self.tmux(&args).status.success());
-    }
-
-    fn kill(&self, name: &str) {
-        let out = self.tmux(&["display-message", "-p", "-t", name, "#{pane_pid}"]);
-        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        let killed = Command::new("kill").args(["-9", &pid]).status();
-        assert!(killed.is_ok_and(|s| s.success()));
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
+/// Starts `vignette rate s --rater anna` in a window named `name`.
+fn start(tmux: &Tmux, name: &str, db: &Path) {
+    let command = format!(
+        "exec env NO_COLOR=1 '{BIN}' rate s --rater anna --db '{}'",
+        db.display()
+    );
+    tmux.start(name, 120, &command);
 }
 
 #[test]
 fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
-    if !tmux_available() {
-        assert!(std::env::var_os("CI").is_none(), "tmux is required in CI");
-        println!("skipped: tmux is not installed (apt-get install -y tmux)");
+    if !common::tmux::available() {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -150,10 +81,8 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
         &["rate", "assign", "s", "--raters", "anna", "--overlap", "0"],
     );
 
-    let tmux = Tmux {
-        socket: format!("vignette-rate-test-{}", std::process::id()),
-    };
-    tmux.start("first", &db);
+    let tmux = Tmux::new("rate");
+    start(&tmux, "first", &db);
     let screen = tmux.wait("first", "P1_rules_norms level:");
     assert!(
         screen.contains("0 —") && screen.contains("2 —"),
@@ -179,7 +108,7 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
         "{exported}"
     );
 
-    tmux.start("second", &db);
+    start(&tmux, "second", &db);
     let screen = tmux.wait("second", "P5_home_cooperation level:");
     assert!(!screen.contains("P3_inclusive_play level:"), "{screen}");
 }

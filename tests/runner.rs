@@ -8,21 +8,16 @@
 //! installed; where it is missing the tmux test prints why and passes
 //! without running (install it with `apt-get install -y tmux`).
 
+mod common;
+
+use common::tmux::Tmux;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vignette");
 const SESSION: &str = "x-baseline";
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 fn vignette(db: &Path, args: &[&str]) -> Output {
     let output = Command::new(BIN)
@@ -81,108 +76,39 @@ fn exported(db: &Path) -> Vec<Value> {
         .collect()
 }
 
-/// A tmux server of its own (own socket), killed when dropped.
-struct Tmux {
-    socket: String,
+/// The runner's own moves on top of the shared tmux harness.
+trait Runner {
+    fn start_runner(&self, name: &str, db: &Path);
+    fn choose(&self, name: &str, filter: &str, pick: &str);
+    fn open_prompt(&self, name: &str, id: &str, asked: &str);
 }
 
-impl Tmux {
-    fn new() -> Tmux {
-        Tmux {
-            socket: format!("vignette-runner-test-{}", std::process::id()),
-        }
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
+impl Runner for Tmux {
     /// Starts the runner in a 120×40 window named `name`.
-    fn start(&self, name: &str, db: &Path) {
+    fn start_runner(&self, name: &str, db: &Path) {
         let command = format!(
             "exec env NO_COLOR=1 VISUAL= EDITOR= '{BIN}' session run {SESSION} --db '{}'",
             db.display()
         );
-        let out = self.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            name,
-            "-x",
-            "120",
-            "-y",
-            "40",
-            &command,
-        ]);
-        assert!(out.status.success(), "tmux new-session: {out:?}");
-        self.tmux(&["set-option", "-t", name, "remain-on-exit", "on"]);
-    }
-
-    fn screen(&self, name: &str) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", name]).stdout).into_owned()
-    }
-
-    /// Waits until the screen shows every one of `wanted`, and returns it.
-    fn wait(&self, name: &str, wanted: &[&str]) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let screen = self.screen(name);
-            if wanted.iter().all(|w| screen.contains(w)) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("waited 10 s for {wanted:?}; the screen shows:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-
-    fn keys(&self, name: &str, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", name];
-        args.extend_from_slice(keys);
-        assert!(self.tmux(&args).status.success());
-    }
-
-    fn type_text(&self, name: &str, text: &str) {
-        assert!(
-            self.tmux(&["send-keys", "-t", name, "-l", text])
-                .status
-                .success()
-        );
+        self.start(name, 120, &command);
     }
 
     /// Filters the open list by `filter`, waits for `pick` to be under the cursor, chooses it.
     fn choose(&self, name: &str, filter: &str, pick: &str) {
         self.type_text(name, filter);
-        self.wait(name, &[&format!("> {pick}")]);
+        self.wait(name, &format!("> {pick}"));
         self.keys(name, &["Enter"]);
     }
 
     /// Picks an open prompt from the menu and waits for it to be asked.
     fn open_prompt(&self, name: &str, id: &str, asked: &str) {
-        self.wait(name, &["what next?"]);
+        self.wait(name, "what next?");
         self.choose(name, "another", "Answer another open prompt…");
-        self.wait(name, &["Answer which prompt?"]);
+        self.wait(name, "Answer which prompt?");
         self.type_text(name, id);
-        self.wait(name, &["> stage "]);
+        self.wait(name, "> stage ");
         self.keys(name, &["Enter"]);
-        self.wait(name, &[asked]);
-    }
-
-    fn pid(&self, name: &str) -> String {
-        let out = self.tmux(&["display-message", "-p", "-t", name, "#{pane_pid}"]);
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
+        self.wait(name, asked);
     }
 }
 
@@ -196,20 +122,17 @@ fn answer<'a>(answers: &'a [Value], prompt: &str, revision: u64) -> &'a Value {
 
 #[test]
 fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
-    if !tmux_available() {
-        // CI installs tmux (.ci/run), so there the test must run.
-        assert!(std::env::var_os("CI").is_none(), "tmux is required in CI");
-        println!("skipped: tmux is not installed (apt-get install -y tmux)");
+    if !common::tmux::available() {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let db = new_session(dir.path());
-    let tmux = Tmux::new();
+    let tmux = Tmux::new("runner");
     let w = "first";
-    tmux.start(w, &db);
+    tmux.start_runner(w, &db);
 
     // A fresh session: G1 has not started; the default is to show stage 1.
-    tmux.wait(
+    tmux.wait_all(
         w,
         &[
             "Group G1 · vignette 1 of 1: V2",
@@ -218,41 +141,41 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
         ],
     );
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["Stage 1 of 3: Skjermbildene", "> Answer s1_do"]);
+    tmux.wait_all(w, &["Stage 1 of 3: Skjermbildene", "> Answer s1_do"]);
 
     // A text answer, dictated line by line, confirmed.
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["  1 │"]);
+    tmux.wait_all(w, &["  1 │"]);
     tmux.type_text(w, "Vi finner en rolig stund med Lea i dag.");
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["  2 │"]);
+    tmux.wait_all(w, &["  2 │"]);
     tmux.type_text(w, "Kontaktlæreren varsler rektor.");
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["  3 │"]);
+    tmux.wait_all(w, &["  3 │"]);
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["Save this answer (70 characters)?"]);
+    tmux.wait_all(w, &["Save this answer (70 characters)?"]);
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["saved G1 · V2 · s1_do (revision 1)"]);
+    tmux.wait_all(w, &["saved G1 · V2 · s1_do (revision 1)"]);
 
     // A single choice, chosen with the arrow keys.
     tmux.open_prompt(w, "s1_first", "Choose one:");
     tmux.keys(w, &["Down", "Enter"]);
-    tmux.wait(w, &["saved G1 · V2 · s1_first_action (revision 1)"]);
+    tmux.wait_all(w, &["saved G1 · V2 · s1_first_action (revision 1)"]);
 
     // A Likert point, found by typing its number; out-of-scale values cannot be chosen.
     tmux.open_prompt(w, "s1_serious", "Choose 1 to 5:");
     tmux.choose(w, "4", "4");
-    tmux.wait(w, &["saved G1 · V2 · s1_seriousness (revision 1)"]);
+    tmux.wait_all(w, &["saved G1 · V2 · s1_seriousness (revision 1)"]);
 
     // Stage 2 with two prompts of stage 1 still open: asked, confirmed.
-    tmux.wait(w, &["what next?"]);
+    tmux.wait_all(w, &["what next?"]);
     tmux.choose(w, "Show stage 2", "Show stage 2 to G1");
-    tmux.wait(
+    tmux.wait_all(
         w,
         &["2 prompt(s) of V2 are still open (s1_involve, s1_record)"],
     );
     tmux.keys(w, &["y", "Enter"]);
-    tmux.wait(
+    tmux.wait_all(
         w,
         &[
             "Stage 2 of 3: «Det skjedde hjemme»",
@@ -264,34 +187,32 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
     tmux.open_prompt(w, "s2_measures", "Rank 1 of 6:");
     for next in 2..=5 {
         tmux.keys(w, &["Enter"]);
-        tmux.wait(w, &[&format!("Rank {next} of 6:")]);
+        tmux.wait_all(w, &[&format!("Rank {next} of 6:")]);
     }
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["Save this ranking?"]);
+    tmux.wait_all(w, &["Save this ranking?"]);
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["saved G1 · V2 · s2_measures (revision 1)"]);
+    tmux.wait_all(w, &["saved G1 · V2 · s2_measures (revision 1)"]);
 
     // Another single choice, found by filtering the option labels.
     tmux.open_prompt(w, "s2_reply", "Choose one:");
     tmux.choose(w, "plikt", "At skolen har plikt");
-    tmux.wait(w, &["saved G1 · V2 · s2_reply (revision 1)"]);
+    tmux.wait_all(w, &["saved G1 · V2 · s2_reply (revision 1)"]);
 
     // Half a text answer, never confirmed, then the runner is killed outright.
-    tmux.wait(w, &["> Answer s2_do"]);
+    tmux.wait_all(w, &["> Answer s2_do"]);
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["  1 │"]);
+    tmux.wait_all(w, &["  1 │"]);
     tmux.type_text(w, "Dette blir aldri lagret.");
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["  2 │"]);
-    let pid = tmux.pid(w);
-    let killed = Command::new("kill").args(["-KILL", &pid]).status();
-    assert!(killed.is_ok_and(|s| s.success()), "kill -KILL {pid}");
+    tmux.wait_all(w, &["  2 │"]);
+    tmux.kill(w);
     tmux.tmux(&["kill-session", "-t", w]);
 
     // Started again, it shows the same group, vignette and stage.
     let w = "again";
-    tmux.start(w, &db);
-    let screen = tmux.wait(w, &["what next?"]);
+    tmux.start_runner(w, &db);
+    let screen = tmux.wait_all(w, &["what next?"]);
     for shown in [
         "Group G1 · vignette 1 of 1: V2 Gruppechatten uten Lea · stage 2 of 3",
         "stage 1 · Skjermbildene: 3 of 5 answered",
@@ -304,11 +225,11 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
 
     // A revision of the first answer: the current text is filled in to edit.
     tmux.choose(w, "Revise", "Revise an answer…");
-    tmux.wait(w, &["Revise which answer?"]);
+    tmux.wait_all(w, &["Revise which answer?"]);
     tmux.type_text(w, "s1_do");
-    tmux.wait(w, &["> stage 1 · s1_do"]);
+    tmux.wait_all(w, &["> stage 1 · s1_do"]);
     tmux.keys(w, &["Enter"]);
-    tmux.wait(
+    tmux.wait_all(
         w,
         &[
             "Current answer (revision 1):",
@@ -316,19 +237,19 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
         ],
     );
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["  2 │ Kontaktlæreren varsler rektor."]);
+    tmux.wait_all(w, &["  2 │ Kontaktlæreren varsler rektor."]);
     tmux.keys(w, &["End"]);
     tmux.type_text(w, " Vi skriver logg.");
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["  3 │"]);
+    tmux.wait_all(w, &["  3 │"]);
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["Save this answer"]);
+    tmux.wait_all(w, &["Save this answer"]);
     tmux.keys(w, &["Enter"]);
-    tmux.wait(w, &["saved G1 · V2 · s1_do (revision 2)"]);
+    tmux.wait_all(w, &["saved G1 · V2 · s1_do (revision 2)"]);
 
     // Ctrl-C leaves cleanly.
     tmux.keys(w, &["C-c"]);
-    tmux.wait(w, &["Interrupted. Every confirmed answer is saved"]);
+    tmux.wait_all(w, &["Interrupted. Every confirmed answer is saved"]);
     assert!(!tmux.screen(w).contains("panicked"));
 
     let answers = exported(&db);

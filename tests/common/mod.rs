@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: temp banks and runs of the real binary.
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod tmux;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
