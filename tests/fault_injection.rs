@@ -61,31 +61,8 @@ fn killed_mid_stream_loses_no_acknowledged_answer() {
     let db = dir.path().join("faults.db");
     let binary = assert_cmd::cargo::cargo_bin("vignette");
     let created = Command::new(&binary)
-        .args([
-            "session",
-            "new",
-            "--id",
-            "s",
-            "--offering",
-            "nettbasert",
-            "--phase",
-            "baseline",
-            "--site",
-            "Bodø",
-            "--site-attr",
-            "sector=school",
-            "--site-attr",
-            "centrality=rural",
-            "--cohort",
-            "1",
-            "--groups",
-            "2",
-            "--vignettes",
-            "V2",
-            "--seed",
-            "1",
-            "--db",
-        ])
+        .args(common::NEW_SESSION)
+        .args(["--groups", "2", "--vignettes", "V2", "--seed", "1", "--db"])
         .arg(&db)
         .output()
         .unwrap();

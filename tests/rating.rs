@@ -21,30 +21,9 @@ impl Db {
         let db = Db {
             dir: tempfile::tempdir().unwrap(),
         };
-        let out = db.run(&[
-            "session",
-            "new",
-            "--id",
-            "s",
-            "--offering",
-            "nettbasert",
-            "--phase",
-            "baseline",
-            "--site",
-            "Bodø",
-            "--site-attr",
-            "sector=school",
-            "--site-attr",
-            "centrality=rural",
-            "--cohort",
-            "2026",
-            "--groups",
-            "8",
-            "--vignettes",
-            "V2",
-            "--seed",
-            "3",
-        ]);
+        let mut args = common::NEW_SESSION.to_vec();
+        args.extend(["--groups", "8", "--vignettes", "V2", "--seed", "3"]);
+        let out = db.run(&args);
         assert_eq!(out.code, 0, "{}", out.stderr);
         let mut rows = String::from("group,vignette,prompt,value\n");
         for g in 1..=8 {

@@ -40,24 +40,7 @@ impl Db {
 
     /// Creates the standard test session (id `s`) and returns the output.
     fn new_session(&self, extra: &[&str]) -> common::Output {
-        let mut args = vec![
-            "session",
-            "new",
-            "--id",
-            "s",
-            "--offering",
-            "nettbasert",
-            "--phase",
-            "baseline",
-            "--site",
-            "Bodø",
-            "--site-attr",
-            "sector=school",
-            "--site-attr",
-            "centrality=rural",
-            "--cohort",
-            "2026",
-        ];
+        let mut args = common::NEW_SESSION.to_vec();
         args.extend_from_slice(extra);
         self.run(&args)
     }

@@ -98,3 +98,24 @@ where
     );
     result
 }
+
+/// `vignette session new` for the standard test session `s`: the online
+/// offering at baseline in a rural school in Bodø; add groups, vignettes and seed.
+pub const NEW_SESSION: [&str; 16] = [
+    "session",
+    "new",
+    "--id",
+    "s",
+    "--offering",
+    "nettbasert",
+    "--phase",
+    "baseline",
+    "--site",
+    "Bodø",
+    "--site-attr",
+    "sector=school",
+    "--site-attr",
+    "centrality=rural",
+    "--cohort",
+    "2026",
+];
