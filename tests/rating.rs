@@ -364,3 +364,62 @@ fn raters_never_see_group_site_offering_or_phase() {
         }
     }
 }
+
+#[test]
+fn human_consensus_overrides_the_automatic_levels_in_scores() {
+    let db = Db::new();
+    db.ok(&ASSIGN);
+    let scores = |db: &Db| -> Vec<Value> {
+        serde_json::from_str(&db.ok(&["score", "s", "--format", "json"])).unwrap()
+    };
+    let level = |score: &Value, criterion: &str| {
+        let c = score["card"]["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == criterion)
+            .unwrap()
+            .clone();
+        (
+            c["level"].as_u64().unwrap(),
+            c["method"].as_str().unwrap().to_string(),
+        )
+    };
+    let auto = scores(&db);
+    let g1 = auto.iter().find(|s| s["group"] == "G1").unwrap();
+    assert_eq!(g1["card"]["method"], "auto");
+    let (auto_d5, _) = level(g1, "D5_notifies_leader");
+    // Two raters agree on a level the scorer did not give.
+    let human = if auto_d5 == 0 { 2 } else { 0 };
+    let code = vignette::rating::unit_code("s", "G1", "V2");
+    let csv = format!(
+        "unit,rater,criterion,level\n{code},anna,D5_notifies_leader,{human}\n{code},bo,D5_notifies_leader,{human}\n"
+    );
+    assert_eq!(db.import(&csv).code, 0);
+    db.ok(&["rate", "adjudicate", "s", "--rule", "median"]);
+    let after = scores(&db);
+    let g1 = after.iter().find(|s| s["group"] == "G1").unwrap();
+    assert_eq!(
+        level(g1, "D5_notifies_leader"),
+        (human, "consensus".to_string())
+    );
+    assert_eq!(g1["card"]["method"], "auto+consensus");
+    assert_eq!(
+        g1["status"], "new",
+        "the consensus series starts at version 1"
+    );
+    assert_eq!(g1["version"], 1);
+    // Other units keep their automatic scores; scoring again changes nothing.
+    let g2 = after.iter().find(|s| s["group"] == "G2").unwrap();
+    assert_eq!(g2["card"]["method"], "auto");
+    assert!(scores(&db).iter().all(|s| s["status"] == "unchanged"));
+    // Agreement still compares the pure automatic levels with the humans'.
+    let json: Value =
+        serde_json::from_str(&db.ok(&["agreement", "s", "--format", "json", "--boot", "10"]))
+            .unwrap();
+    let d5 = &json["auto_vs_human"]["criteria"]["D5_notifies_leader"];
+    assert_eq!(
+        d5["percent_agreement"], 0.0,
+        "auto {auto_d5} vs human {human}: {d5}"
+    );
+}

@@ -319,6 +319,9 @@ fn criterion_lines(c: &CriterionScore, rubric: &Rubric, lang: &str) -> String {
     if c.critical {
         tags.insert(0, "critical".to_string());
     }
+    if c.method != "auto" {
+        tags.push(format!("level from human {}", c.method));
+    }
     let mut out = format!(
         "  {} {title} [{}]: level {} of {}\n",
         c.id,

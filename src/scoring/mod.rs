@@ -112,6 +112,13 @@ pub struct CriterionScore {
     pub flags: Vec<String>,
     /// Phrases that would have counted but were negated ("vi ville ikke …").
     pub negated: Vec<Mention>,
+    /// `auto`, or the method of the human level that replaced it (`consensus`).
+    #[serde(default = "auto")]
+    pub method: String,
+}
+
+fn auto() -> String {
+    "auto".to_string()
 }
 
 /// A dimension's score: weighted criterion levels over their maximum, 0–100.
@@ -134,6 +141,36 @@ pub struct ScoreCard {
     pub red_flags: Vec<RaisedFlag>,
     /// Critical criteria at level 0.
     pub critical_missing: Vec<String>,
+}
+
+impl ScoreCard {
+    /// Replaces criterion levels by human ones (criterion id → level), marking
+    /// them with `method` and recomputing the dimension and overall scores.
+    /// The card's method becomes `method` when every criterion was replaced,
+    /// `auto+METHOD` when some were.
+    pub fn override_levels(&mut self, levels: &BTreeMap<String, u8>, method: &str) {
+        for c in &mut self.criteria {
+            if let Some(&level) = levels.get(&c.id) {
+                c.level = level.min(c.max_level);
+                c.method = method.to_string();
+            }
+        }
+        let replaced = self.criteria.iter().filter(|c| c.method == method).count();
+        self.method = match replaced {
+            0 => auto(),
+            n if n == self.criteria.len() => method.to_string(),
+            _ => format!("auto+{method}"),
+        };
+        let (dimensions, overall) = summarise(&self.criteria);
+        self.dimensions = dimensions;
+        self.overall = overall;
+        self.critical_missing = self
+            .criteria
+            .iter()
+            .filter(|c| c.critical && c.level == 0)
+            .map(|c| c.id.clone())
+            .collect();
+    }
 }
 
 impl<'r> Scorer<'r> {
@@ -307,6 +344,7 @@ impl<'r> Scorer<'r> {
             lowered_by,
             flags: flag_ids,
             negated,
+            method: auto(),
         }
     }
 }

@@ -81,6 +81,10 @@ pub fn latest_answers(
 /// Scores every group and vignette that has answers; stores new and changed
 /// scores as new versions, all in one transaction.
 ///
+/// Two series are kept per unit: `auto` (the rubric's evidence rules alone,
+/// what auto-vs-human agreement compares) and, where raters reached a
+/// consensus, `consensus` (the auto card with those criteria replaced by the
+/// human levels). The consensus card is the one returned where it exists.
 /// `newer` replaces the pinned rubric of its vignette (it is pinned too).
 pub fn score_session(
     store: &mut Store,
@@ -97,13 +101,24 @@ pub fn score_session(
             text: entry.text.clone(),
         })?;
     }
-    let previous: BTreeMap<(String, String), ScoreRecord> = store
-        .latest_scores(id, "auto")?
-        .into_iter()
-        .map(|s| ((s.group.clone(), s.vignette.clone()), s))
-        .collect();
+    let latest = |method: &str| -> Result<BTreeMap<(String, String), ScoreRecord>, SessionError> {
+        Ok(store
+            .latest_scores(id, method)?
+            .into_iter()
+            .map(|s| ((s.group.clone(), s.vignette.clone()), s))
+            .collect())
+    };
+    let (previous_auto, previous_consensus) = (latest("auto")?, latest("consensus")?);
+    let mut human: BTreeMap<String, BTreeMap<String, u8>> = BTreeMap::new();
+    for c in store.consensus(id)? {
+        human
+            .entry(c.unit)
+            .or_default()
+            .insert(c.criterion, c.level);
+    }
     let mut scored = Vec::new();
-    let mut to_store = Vec::new();
+    // Records to store, with the index of the returned score that gets the version.
+    let mut pending: Vec<(ScoreRecord, Option<usize>)> = Vec::new();
     for ((group, vignette), answers) in latest_answers(&store.responses(id)?) {
         let Ok(assignment) = session.assignment(&group, &vignette) else {
             continue;
@@ -115,74 +130,127 @@ pub fn score_session(
                 assignment.rubric_hash.clone(),
             ),
         };
-        let digest = content_hash(&serde_json::to_string(&answers).unwrap_or_default());
-        let before = previous.get(&(group.clone(), vignette.clone()));
-        let before_card: Option<ScoreCard> =
-            before.and_then(|b| serde_json::from_str(&b.card).ok());
-        if let (Some(b), Some(card)) = (before, &before_card)
-            && b.rubric_hash == rubric_hash
-            && b.answers_digest == digest
-        {
-            scored.push(Scored {
-                group,
-                vignette,
-                language: session.record.language.clone(),
-                version: b.version,
-                rubric_hash,
-                status: ScoreStatus::Unchanged,
-                changes: Vec::new(),
-                card: card.clone(),
-                answers,
-            });
-            continue;
-        }
-        let card = Scorer::new(
-            rubric,
-            session.vignette(assignment),
-            &session.record.language,
-        )
-        .score(&answers);
-        let changes = before_card
-            .as_ref()
-            .map(|b| level_changes(b, &card))
-            .unwrap_or_default();
-        to_store.push(ScoreRecord {
-            group: group.clone(),
-            vignette: vignette.clone(),
-            method: "auto".to_string(),
-            version: 0,
-            rubric_hash: rubric_hash.clone(),
-            answers_digest: digest,
-            card: serde_json::to_string(&card).unwrap_or_default(),
-            scored_at: String::new(),
-        });
-        let status = if before.is_some() {
-            ScoreStatus::Rescored
-        } else {
-            ScoreStatus::New
+        let key = (group.clone(), vignette.clone());
+        let unit = ScoredUnit {
+            group: &group,
+            vignette: &vignette,
+            rubric_hash: &rubric_hash,
         };
-        let language = session.record.language.clone();
+        let digest = content_hash(&serde_json::to_string(&answers).unwrap_or_default());
+        let auto = unit.versioned(previous_auto.get(&key), "auto", &digest, || {
+            Scorer::new(
+                rubric,
+                session.vignette(assignment),
+                &session.record.language,
+            )
+            .score(&answers)
+        });
+        let code = crate::rating::unit_code(id, &group, &vignette);
+        let shown = match human.get(&code) {
+            None => auto,
+            Some(levels) => {
+                let digest = content_hash(&format!(
+                    "{digest}/{}",
+                    serde_json::to_string(levels).unwrap_or_default()
+                ));
+                let base = auto.card.clone();
+                pending.extend(auto.record.map(|r| (r, None)));
+                unit.versioned(previous_consensus.get(&key), "consensus", &digest, || {
+                    let mut card = base;
+                    card.override_levels(levels, "consensus");
+                    card
+                })
+            }
+        };
+        pending.extend(shown.record.map(|r| (r, Some(scored.len()))));
         scored.push(Scored {
             group,
             vignette,
-            language,
-            version: 0,
+            language: session.record.language.clone(),
+            version: shown.version,
             rubric_hash,
-            status,
-            changes,
-            card,
+            status: shown.status,
+            changes: shown.changes,
+            card: shown.card,
             answers,
         });
     }
-    let versions = store.save_scores(id, &to_store)?;
-    let mut versions = versions.into_iter();
-    for s in scored
-        .iter_mut()
-        .filter(|s| s.status != ScoreStatus::Unchanged)
-    {
-        s.version = versions.next().unwrap_or_default();
+    let (records, targets): (Vec<ScoreRecord>, Vec<Option<usize>>) = pending.into_iter().unzip();
+    let versions = store.save_scores(id, &records)?;
+    for (version, target) in versions.into_iter().zip(targets) {
+        if let Some(i) = target {
+            scored[i].version = version;
+        }
     }
     Ok(scored)
+}
+
+/// One unit being scored in one series.
+struct ScoredUnit<'a> {
+    group: &'a str,
+    vignette: &'a str,
+    rubric_hash: &'a str,
+}
+
+/// A score in one series: as before, or new with the record to store.
+struct Versioned {
+    status: ScoreStatus,
+    version: u32,
+    changes: Vec<LevelChange>,
+    card: ScoreCard,
+    record: Option<ScoreRecord>,
+}
+
+impl ScoredUnit<'_> {
+    /// The series' previous card if rubric and inputs are unchanged; else a new
+    /// card from `make`, with what changed and the record to store.
+    fn versioned(
+        &self,
+        before: Option<&ScoreRecord>,
+        method: &str,
+        digest: &str,
+        make: impl FnOnce() -> ScoreCard,
+    ) -> Versioned {
+        let before_card: Option<ScoreCard> =
+            before.and_then(|b| serde_json::from_str(&b.card).ok());
+        if let (Some(b), Some(card)) = (before, &before_card)
+            && b.rubric_hash == self.rubric_hash
+            && b.answers_digest == digest
+        {
+            return Versioned {
+                status: ScoreStatus::Unchanged,
+                version: b.version,
+                changes: Vec::new(),
+                card: card.clone(),
+                record: None,
+            };
+        }
+        let card = make();
+        let record = ScoreRecord {
+            group: self.group.to_string(),
+            vignette: self.vignette.to_string(),
+            method: method.to_string(),
+            version: 0,
+            rubric_hash: self.rubric_hash.to_string(),
+            answers_digest: digest.to_string(),
+            card: serde_json::to_string(&card).unwrap_or_default(),
+            scored_at: String::new(),
+        };
+        Versioned {
+            status: if before.is_some() {
+                ScoreStatus::Rescored
+            } else {
+                ScoreStatus::New
+            },
+            version: 0,
+            changes: before_card
+                .as_ref()
+                .map(|b| level_changes(b, &card))
+                .unwrap_or_default(),
+            card,
+            record: Some(record),
+        }
+    }
 }
 
 fn level_changes(before: &ScoreCard, after: &ScoreCard) -> Vec<LevelChange> {
