@@ -628,3 +628,19 @@ fn commands_on_a_missing_database_or_session_explain_themselves() {
         out.stderr
     );
 }
+
+#[test]
+fn an_oversized_answer_file_is_refused_unread() {
+    let db = Db::new();
+    session_with_v2(&db);
+    let big = db.file("big.json", &" ".repeat(17 * 1024 * 1024));
+    let out = db.run(&["session", "answer", "s", "--file", big.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("bytes; answer files are limited to 16777216 bytes (16 MiB)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(db.export(), "");
+}

@@ -56,7 +56,7 @@ pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
     let (scored, rubrics) = match (&args.responses, &args.session) {
         (Some(file), _) => {
             let bank = valid_bank(source)?;
-            let bytes = session::read_input(file)?;
+            let bytes = session::read_export_file(file)?;
             let scored = session::score_export(&bank, &file.display().to_string(), &bytes)?;
             let rubrics = bank
                 .rubrics

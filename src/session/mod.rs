@@ -29,6 +29,10 @@ pub use score::{
 /// Limit on an answer or import file (16 MiB); larger files are refused unread.
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Limit on a session export scored with `score --responses` (4 GiB; scoring
+/// needs about 2.7 times the file size in memory).
+pub const MAX_EXPORT_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
 /// Why a session command could not be carried out.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -221,17 +225,26 @@ impl Session {
 
 /// Reads an input file for answers, refusing files over [`MAX_INPUT_BYTES`].
 pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, SessionError> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| SessionError::Spec(format!("cannot read {}: {e}", path.display())))?
-        .len();
-    if size > MAX_INPUT_BYTES {
+    read_limited(path, MAX_INPUT_BYTES, "answer files")
+}
+
+/// Reads a session export to score, refusing files over [`MAX_EXPORT_BYTES`].
+pub fn read_export_file(path: &std::path::Path) -> Result<Vec<u8>, SessionError> {
+    read_limited(path, MAX_EXPORT_BYTES, "exports to score")
+}
+
+fn read_limited(path: &std::path::Path, limit: u64, what: &str) -> Result<Vec<u8>, SessionError> {
+    let cannot =
+        |e: std::io::Error| SessionError::Spec(format!("cannot read {}: {e}", path.display()));
+    let size = std::fs::metadata(path).map_err(cannot)?.len();
+    if size > limit {
         return Err(SessionError::Spec(format!(
-            "{} is {size} bytes; answer files are limited to {MAX_INPUT_BYTES} bytes (16 MiB)",
-            path.display()
+            "{} is {size} bytes; {what} are limited to {limit} bytes ({} MiB)",
+            path.display(),
+            limit >> 20
         )));
     }
-    std::fs::read(path)
-        .map_err(|e| SessionError::Spec(format!("cannot read {}: {e}", path.display())))
+    std::fs::read(path).map_err(cannot)
 }
 
 /// Stores one group's answers to one vignette from an answer file, all or nothing.
