@@ -134,6 +134,52 @@ pub struct RenderedPrompt {
     pub anchors: Vec<RenderedAnchor>,
 }
 
+impl RenderedPrompt {
+    /// The label of one of its options, or the id itself if there is none.
+    pub fn option_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.options
+            .iter()
+            .find(|o| o.id == id)
+            .map_or(id, |o| o.label.as_str())
+    }
+
+    /// A Likert point with its anchor label where it has one: `4 · Svært alvorlig`.
+    pub fn likert_label(&self, value: i64) -> String {
+        match self.anchors.iter().find(|a| a.value == value) {
+            Some(a) => format!("{value} · {}", a.label),
+            None => value.to_string(),
+        }
+    }
+
+    /// An answer in words, one part per chosen option: the text as written,
+    /// option labels (numbered for a ranking), or a Likert point with its
+    /// anchor and scale.
+    pub fn answer_in_words(&self, value: &serde_json::Value) -> Vec<String> {
+        use serde_json::Value;
+        let label = |id: &Value| {
+            self.option_label(id.as_str().unwrap_or_default())
+                .to_string()
+        };
+        match value {
+            Value::String(text) if self.kind == "text" => vec![text.clone()],
+            Value::String(_) => vec![label(value)],
+            Value::Array(items) if self.kind == "rank" => items
+                .iter()
+                .enumerate()
+                .map(|(i, id)| format!("{}. {}", i + 1, label(id)))
+                .collect(),
+            Value::Array(items) => items.iter().map(label).collect(),
+            Value::Number(n) => vec![format!(
+                "{} (on {}–{})",
+                self.likert_label(n.as_i64().unwrap_or_default()),
+                self.min.unwrap_or_default(),
+                self.max.unwrap_or_default()
+            )],
+            other => vec![other.to_string()],
+        }
+    }
+}
+
 /// A rendered option of a choice prompt.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RenderedOption {

@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
-use serde_json::Value;
 use vignette::bank::Criterion;
 use vignette::rating::{self, Unit};
-use vignette::render::{self, RenderedPrompt, Request, Stages, localized};
+use vignette::render::{self, Request, Stages, localized};
 use vignette::session::{self, Session, latest_answers};
 use vignette::store::Store;
 
@@ -70,9 +69,9 @@ pub fn unit_text(store: &Store, session: &Session, unit: &Unit<'_>) -> Result<St
         ));
         for p in &stage.prompts {
             out.push_str(&format!("\n[{}] {}\n", p.id, p.text));
-            let shown = answers
-                .get(&p.id)
-                .map_or("(no answer)".to_string(), |v| answer(p, v));
+            let shown = answers.get(&p.id).map_or("(no answer)".to_string(), |v| {
+                p.answer_in_words(v).join("\n")
+            });
             for line in shown.lines() {
                 out.push_str(&format!("  → {line}\n"));
             }
@@ -100,40 +99,4 @@ pub fn criterion_text(c: &Criterion, language: &str) -> String {
         ));
     }
     out
-}
-
-/// An answer in words: text as written, option labels, ranks, Likert anchors.
-fn answer(p: &RenderedPrompt, value: &Value) -> String {
-    let label = |id: &Value| {
-        let id = id.as_str().unwrap_or_default();
-        p.options
-            .iter()
-            .find(|o| o.id == id)
-            .map_or(id.to_string(), |o| o.label.clone())
-    };
-    match value {
-        Value::String(text) if p.kind == "text" => text.clone(),
-        Value::String(_) => label(value),
-        Value::Array(items) if p.kind == "rank" => items
-            .iter()
-            .enumerate()
-            .map(|(i, id)| format!("{}. {}", i + 1, label(id)))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Value::Array(items) => items.iter().map(label).collect::<Vec<_>>().join("\n"),
-        Value::Number(n) => {
-            let n = n.as_i64().unwrap_or_default();
-            let anchor = p.anchors.iter().find(|a| a.value == n);
-            let scale = format!(
-                "on {}–{}",
-                p.min.unwrap_or_default(),
-                p.max.unwrap_or_default()
-            );
-            match anchor {
-                Some(a) => format!("{n} · {} ({scale})", a.label),
-                None => format!("{n} ({scale})"),
-            }
-        }
-        other => other.to_string(),
-    }
 }

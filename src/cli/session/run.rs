@@ -679,41 +679,15 @@ fn prompt_line(
 
 /// A one-line summary of a stored answer: text, option labels or scale point.
 fn preview(p: &RenderedPrompt, value: &Value) -> String {
-    let label = |id: &Value| {
-        let id = id.as_str().unwrap_or_default();
-        p.options
-            .iter()
-            .find(|o| o.id == id)
-            .map_or(id.to_string(), |o| o.label.clone())
-    };
-    match value {
-        Value::String(text) if p.kind == "text" => {
-            text.split_whitespace().collect::<Vec<_>>().join(" ")
-        }
-        Value::String(_) => label(value),
-        Value::Array(items) if p.kind == "rank" => items
-            .iter()
-            .enumerate()
-            .map(|(i, id)| format!("{}. {}", i + 1, label(id)))
+    let parts = p.answer_in_words(value);
+    match p.kind {
+        "text" => parts
+            .join(" ")
+            .split_whitespace()
             .collect::<Vec<_>>()
-            .join("  "),
-        Value::Array(items) => items.iter().map(label).collect::<Vec<_>>().join(" · "),
-        Value::Number(n) => {
-            let scale = format!(
-                " (on {}–{})",
-                p.min.unwrap_or_default(),
-                p.max.unwrap_or_default()
-            );
-            likert_label(p, n.as_i64().unwrap_or_default()) + &scale
-        }
-        other => other.to_string(),
-    }
-}
-
-fn likert_label(p: &RenderedPrompt, value: i64) -> String {
-    match p.anchors.iter().find(|a| a.value == value) {
-        Some(a) => format!("{value} · {}", a.label),
-        None => value.to_string(),
+            .join(" "),
+        "rank" => parts.join("  "),
+        _ => parts.join(" · "),
     }
 }
 
@@ -1008,7 +982,7 @@ fn ask_likert(p: &RenderedPrompt, min: i64, max: i64, current: Option<&Value>) -
         }
         return Ok(json!(ask.prompt()?));
     }
-    let points: Vec<Choice<i64>> = (min..=max).map(|v| choice(likert_label(p, v), v)).collect();
+    let points: Vec<Choice<i64>> = (min..=max).map(|v| choice(p.likert_label(v), v)).collect();
     let start = current
         .and_then(|c| points.iter().position(|x| x.value == c))
         .unwrap_or(0);
