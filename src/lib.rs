@@ -8,6 +8,7 @@
 
 pub mod agreement;
 pub mod bank;
+pub mod dataset;
 pub mod design;
 pub mod rating;
 pub mod render;
