@@ -7,6 +7,7 @@
 //! a thin command-line face over it.
 
 pub mod agreement;
+pub mod compare;
 pub mod bank;
 pub mod dataset;
 pub mod design;
