@@ -200,6 +200,52 @@ pub fn plan(
     Ok(plan)
 }
 
+/// The session whose units a ratings CSV rates, found from its unit codes.
+///
+/// Every stored session's codes are computed; the file must rate units of
+/// exactly one session (codes no session has are left for [`import`] to
+/// report by line).
+pub fn session_of_ratings(store: &Store, name: &str, bytes: &[u8]) -> Result<String, SessionError> {
+    let (rows, _) = agreement::parse_ratings_lines(bytes);
+    let codes: BTreeSet<&str> = rows.iter().map(|(_, r)| r.unit.as_str()).collect();
+    let mut hits: BTreeMap<String, usize> = BTreeMap::new();
+    for record in store.sessions()? {
+        let found = store
+            .assignments(&record.id)?
+            .iter()
+            .filter(|a| codes.contains(unit_code(&record.id, &a.group, &a.vignette).as_str()))
+            .count();
+        if found > 0 {
+            hits.insert(record.id, found);
+        }
+    }
+    let mut sessions = hits.iter();
+    let message = match (sessions.next(), sessions.next()) {
+        (Some((id, _)), None) => return Ok(id.clone()),
+        (None, _) => format!(
+            "no stored session has any of its {} unit code(s); \
+             expected codes from `vignette rate export SESSION` or the rating plan",
+            codes.len()
+        ),
+        _ => format!(
+            "it rates units of {} sessions ({}); import one session per file, \
+             or name the session: `vignette rate import SESSION FILE`",
+            hits.len(),
+            hits.iter()
+                .map(|(id, n)| format!("{id}: {n} unit(s)"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Err(SessionError::Answers {
+        source_name: name.to_string(),
+        problems: vec![Problem {
+            place: name.to_string(),
+            message,
+        }],
+    })
+}
+
 /// Checks every row of a ratings CSV against the session and stores them
 /// all, or nothing: unknown units and criteria, levels outside the rubric,
 /// non-integer levels and repeated (unit, rater, criterion)s are reported

@@ -423,3 +423,69 @@ fn human_consensus_overrides_the_automatic_levels_in_scores() {
         "auto {auto_d5} vs human {human}: {d5}"
     );
 }
+
+#[test]
+fn an_import_without_a_session_finds_it_from_the_unit_codes() {
+    let db = Db::new();
+    db.ok(&ASSIGN);
+    let u = db.units();
+    let csv = format!(
+        "unit,rater,criterion,level\n{},anna,D2_talks_with_child,2\n",
+        u[0]
+    );
+    let file = db.file("ratings.csv", &csv);
+    let out = db.ok(&["rate", "import", file.to_str().unwrap()]);
+    assert!(out.contains("in session s"), "{out}");
+    assert_eq!(db.export(), csv);
+}
+
+#[test]
+fn an_import_without_a_session_refuses_codes_of_no_session_or_of_two() {
+    let db = Db::new();
+    let mut args: Vec<&str> = common::NEW_SESSION
+        .iter()
+        .map(|a| if *a == "s" { "t" } else { a })
+        .collect();
+    args.extend(["--groups", "2", "--vignettes", "V2", "--seed", "4"]);
+    db.ok(&args);
+    let answers = db.file(
+        "t.csv",
+        "group,vignette,prompt,value\nG1,V2,s1_first_action,talk_with_lea\n",
+    );
+    db.ok(&["session", "import", "t", answers.to_str().unwrap()]);
+    let s_unit = vignette::rating::unit_code("s", "G1", "V2");
+    let t_unit = vignette::rating::unit_code("t", "G1", "V2");
+
+    let unknown = db.file(
+        "unknown.csv",
+        "unit,rater,criterion,level\nU0000000000,anna,D2_talks_with_child,1\n",
+    );
+    let out = db.run(&["rate", "import", unknown.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no stored session has any"),
+        "{}",
+        out.stderr
+    );
+
+    let both = db.file(
+        "both.csv",
+        &format!(
+            "unit,rater,criterion,level\n{s_unit},anna,D2_talks_with_child,1\n\
+             {t_unit},anna,D2_talks_with_child,1\n"
+        ),
+    );
+    let out = db.run(&["rate", "import", both.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("2 sessions (s: 1 unit(s), t: 1 unit(s))"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        db.export(),
+        "unit,rater,criterion,level\n",
+        "nothing was stored"
+    );
+}

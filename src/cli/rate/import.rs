@@ -11,27 +11,37 @@ use crate::cli::session::open_existing;
 /// Store ratings from a CSV file with the header `unit,rater,criterion,level`
 /// (unit codes as in the plan and `rate export`).
 ///
+/// The session is found from the unit codes (`vignette rate import
+/// FILE.csv`), or named first (`vignette rate import SESSION FILE.csv`).
 /// The whole file is checked first against the session's pinned rubrics: an
 /// unknown unit or criterion, a level that is not a whole number or not one
 /// of the criterion's levels, or a (unit, rater, criterion) given twice →
 /// every problem listed with its line, exit 1, nothing stored. Ratings
 /// stored before get a new revision; the latest counts.
 #[derive(Debug, clap::Args)]
+#[command(override_usage = "vignette rate import [SESSION] <FILE>")]
 pub struct Args {
-    /// Session id.
-    session: String,
-    /// The CSV file.
-    file: PathBuf,
+    /// The CSV file, or the session id when a file follows.
+    #[arg(value_name = "[SESSION] FILE")]
+    first: PathBuf,
+    /// The CSV file, after a session id.
+    #[arg(hide = true)]
+    file: Option<PathBuf>,
 }
 
 pub fn run(db: &Path, args: &Args) -> Outcome {
     let mut store = open_existing(db)?;
-    let bytes = session::read_input(&args.file)?;
-    let name = args.file.display().to_string();
-    let stored = rating::import(&mut store, &args.session, &name, &bytes)?;
-    println!(
-        "stored {stored} rating(s) from {name} in session {}",
-        args.session
-    );
+    let (session_arg, file) = match &args.file {
+        Some(file) => (Some(args.first.display().to_string()), file),
+        None => (None, &args.first),
+    };
+    let bytes = session::read_input(file)?;
+    let name = file.display().to_string();
+    let id = match session_arg {
+        Some(id) => id,
+        None => rating::session_of_ratings(&store, &name, &bytes)?,
+    };
+    let stored = rating::import(&mut store, &id, &name, &bytes)?;
+    println!("stored {stored} rating(s) from {name} in session {id}");
     Ok(ExitCode::SUCCESS)
 }

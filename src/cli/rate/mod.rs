@@ -28,7 +28,7 @@ use super::Outcome;
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
     after_help = "Examples:\n  vignette rate assign s1 --raters anna,bo,cy --overlap 0.25 --seed 7\n  \
-    vignette rate s1 --rater anna\n  vignette rate import s1 ratings.csv\n  \
+    vignette rate s1 --rater anna\n  vignette rate import ratings.csv\n  \
     vignette rate adjudicate s1 --rule median\n  vignette rate status s1"
 )]
 pub struct Args {
