@@ -24,7 +24,6 @@ pub use profile::{
     DimensionRow, MissedCriterion, Practice, Profile, ProfileFormat, ProfileRequest, Target,
     profile,
 };
-pub use table::{CodedValue, Column, Kind, Table};
 pub use write::write_files;
 
 /// Why an export or a profile could not be made.
