@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::bank::Study;
+use crate::bank::{Rubric, Study, Text};
 use crate::scoring::ScoreCard;
 use crate::session::{self, Problem, SessionError};
 use crate::store::{SessionRecord, Store};
@@ -104,6 +104,10 @@ pub struct StudyData {
     pub sessions: Vec<SessionRecord>,
     pub groups: Vec<GroupInfo>,
     pub units: Vec<UnitScore>,
+    /// The rubrics the units were scored with, by content hash.
+    pub rubrics: BTreeMap<String, Rubric>,
+    /// The title of every vignette the sessions pinned, by vignette id.
+    pub vignette_titles: BTreeMap<String, Text>,
     /// Sessions with answered units that have no score yet, and how many.
     pub unscored: BTreeMap<String, usize>,
 }
@@ -177,6 +181,8 @@ pub fn load(store: &Store, selection: &Selection) -> Result<StudyData, SessionEr
         sessions: Vec::new(),
         groups: Vec::new(),
         units: Vec::new(),
+        rubrics: BTreeMap::new(),
+        vignette_titles: BTreeMap::new(),
         unscored: BTreeMap::new(),
     };
     for record in sessions {
@@ -253,6 +259,10 @@ fn add_session(
             .push(group_info(&record, group.label, group.roles));
     }
     for ((label, vignette), (_, version, card, rubric_hash)) in cards {
+        if !data.rubrics.contains_key(&rubric_hash) {
+            let rubric = session::pinned(store, &rubric_hash)?;
+            data.rubrics.insert(rubric_hash.clone(), rubric);
+        }
         data.units.push(unit_score(
             &record.id,
             label,
@@ -261,6 +271,9 @@ fn add_session(
             card,
             rubric_hash,
         ));
+    }
+    for vignette in session::load(store, &record.id)?.vignettes.into_values() {
+        data.vignette_titles.insert(vignette.id, vignette.title);
     }
     data.sessions.push(record);
     Ok(())

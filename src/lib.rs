@@ -11,6 +11,7 @@ pub mod bank;
 pub mod compare;
 pub mod dataset;
 pub mod design;
+pub mod export;
 pub mod rating;
 pub mod render;
 pub mod scoring;

@@ -23,6 +23,8 @@ fn help_texts() {
         &["agreement", "--help"],
         &["rate", "--help"],
         &["rate", "adjudicate", "--help"],
+        &["export", "--help"],
+        &["profile", "--help"],
     ];
     for &command in commands {
         let out = vignette(command);

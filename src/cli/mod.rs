@@ -2,7 +2,9 @@
 //! a `run` function. Everything printed is decided here, nothing in the library.
 
 mod agreement;
+mod export;
 mod list;
+mod profile;
 mod rate;
 mod schema;
 mod score;
@@ -55,6 +57,8 @@ enum Command {
     Score(score::Args),
     Agreement(agreement::Args),
     Rate(rate::Args),
+    Export(export::Args),
+    Profile(profile::Args),
 }
 
 /// Output for people or for programs.
@@ -127,6 +131,8 @@ pub fn run() -> ExitCode {
         Command::Rate(args) => rate::run(&cli.db, &args),
         Command::Session(args) => session::run(&source, &cli.db, &args),
         Command::Score(args) => score::run(&source, &cli.db, &args),
+        Command::Export(args) => export::run(&cli.db, &args),
+        Command::Profile(args) => profile::run(&cli.db, &args),
     };
     match outcome {
         Ok(code) => code,

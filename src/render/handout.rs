@@ -107,7 +107,7 @@ fn answer_lines(max_length: u32) -> u32 {
 /// Escapes what Markdown (and the HTML it passes through) would interpret,
 /// including what would start a list, heading underline or fence at a line
 /// start; leading spaces are dropped (they would make a code block).
-pub(super) fn escape_markdown(text: &str) -> String {
+pub(crate) fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {

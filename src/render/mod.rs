@@ -20,6 +20,7 @@ use serde::Serialize;
 use crate::bank::{Level, Prompt, PromptKind, Text, Vignette};
 
 pub use check::{MAX_COMBINATIONS, TemplateCheck, TemplateProblem, check_templates};
+pub(crate) use handout::escape_markdown;
 pub use handout::{Handout, HandoutFormat, HandoutGroup};
 pub use output::Format;
 

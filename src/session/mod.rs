@@ -103,7 +103,11 @@ pub fn load(store: &Store, id: &str) -> Result<Session, SessionError> {
     })
 }
 
-fn pinned<T: serde::de::DeserializeOwned>(store: &Store, hash: &str) -> Result<T, SessionError> {
+/// A pinned instrument (study, vignette or rubric) by content hash, parsed.
+pub(crate) fn pinned<T: serde::de::DeserializeOwned>(
+    store: &Store,
+    hash: &str,
+) -> Result<T, SessionError> {
     let record = store.instrument(hash)?;
     serde_json::from_str(&record.text).map_err(|e| {
         StoreError::Corrupt(format!("pinned {} {}: {e}", record.kind, record.item_id)).into()

@@ -184,6 +184,13 @@ impl Store {
             .pragma_query_value(None, "user_version", |row| row.get(0))?)
     }
 
+    /// The time now as the store writes its timestamps (UTC, ISO 8601).
+    pub fn now(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT {NOW}"), [], |row| row.get(0))?)
+    }
+
     /// `PRAGMA integrity_check`: `ok` for a sound file.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self

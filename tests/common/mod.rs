@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: temp banks and runs of the real binary.
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod study;
 pub mod tmux;
 
 use std::path::{Path, PathBuf};

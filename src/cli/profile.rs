@@ -1,0 +1,156 @@
+//! `vignette profile`: the needs-analysis sheet of one site.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use vignette::dataset::{self, Selection};
+use vignette::export::{self, Profile, ProfileFormat, ProfileRequest};
+
+use super::session::open_existing;
+use super::{Outcome, export::language};
+
+/// Criteria shown in the text table of the most often missed.
+const SHOWN_MISSED: usize = 10;
+
+/// The needs analysis of a site: where its groups stand and what to work on.
+///
+/// For one phase (default: the earliest with scores for the site) it shows
+/// the site's mean score per dimension over its groups, next to the mean over
+/// every group of all sites and the site's rank and percentile among sites
+/// (the share of other sites with a lower mean, ties counted half); the
+/// criteria its groups most often missed (share of answers at level 0;
+/// critical criteria marked); and, for the five weakest criteria below their
+/// top level, each rubric's top level descriptor as the practice to aim for.
+/// Labels and descriptors are in the site's session language, or --lang.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  vignette profile --site \"Bodø kommune\"\n  \
+    vignette profile --site \"Bodø kommune\" --phase endpoint --lang nb --format html > bodo.html"
+)]
+pub struct Args {
+    /// The site, as given to `session new --site`.
+    #[arg(long, value_name = "SITE")]
+    site: String,
+    /// The phase [default: the earliest with scores for the site].
+    #[arg(long, value_name = "P")]
+    phase: Option<String>,
+    /// The study; needed when the database holds sessions of more than one.
+    #[arg(long, value_name = "ID")]
+    study: Option<String>,
+    /// Only sessions of this cohort (repeat for more), for the site and for
+    /// the sites it is compared with.
+    #[arg(long = "cohort", value_name = "C")]
+    cohorts: Vec<String>,
+    /// Language of labels and descriptors [default: the site's sessions'].
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Md,
+    Html,
+}
+
+pub fn run(db: &Path, args: &Args) -> Outcome {
+    let store = open_existing(db)?;
+    let data = dataset::load(
+        &store,
+        &Selection {
+            study: args.study.clone(),
+            cohorts: args.cohorts.clone(),
+            ..Selection::default()
+        },
+    )?;
+    let request = ProfileRequest {
+        site: args.site.clone(),
+        phase: args.phase.clone(),
+        language: match &args.lang {
+            Some(lang) => Some(language(&data, Some(lang))?),
+            None => None,
+        },
+    };
+    let profile = export::profile(&data, &request)?;
+    let written = match args.format {
+        Format::Text => text(&profile),
+        Format::Json => profile.write(ProfileFormat::Json)?,
+        Format::Md => profile.write(ProfileFormat::Markdown)?,
+        Format::Html => profile.write(ProfileFormat::Html)?,
+    };
+    print!("{written}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn text(p: &Profile) -> String {
+    let mut out = format!(
+        "{} · {} · phase {} ({}) · {} group(s) · sessions {}\n",
+        p.site,
+        p.study_title,
+        p.phase_label,
+        p.phase,
+        p.groups,
+        p.sessions.join(", ")
+    );
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    table.set_header([
+        "dimension",
+        "site mean",
+        "groups",
+        "all sites",
+        "groups",
+        "rank",
+        "percentile",
+    ]);
+    for d in &p.dimensions {
+        table.add_row([
+            d.label.clone(),
+            format!("{:.1}", d.mean),
+            d.groups.to_string(),
+            format!("{:.1}", d.all_mean),
+            d.all_groups.to_string(),
+            format!("{} of {}", d.rank, d.sites),
+            d.percentile.map_or("–".to_string(), |x| format!("{x:.0}")),
+        ]);
+    }
+    out.push_str(&format!(
+        "{table}\n\nmost often missed (share of answers at level 0; ! critical)\n"
+    ));
+    let mut missed = Table::new();
+    missed.load_preset(UTF8_FULL_CONDENSED);
+    missed.set_header(["criterion", "title", "dimension", "missed", "answers"]);
+    for m in p.missed.iter().filter(|m| m.missed > 0).take(SHOWN_MISSED) {
+        missed.add_row([
+            m.criterion.clone(),
+            format!("{}{}", if m.critical { "! " } else { "" }, m.label),
+            m.dimension.clone(),
+            format!("{:.0} %", m.share_missed * 100.0),
+            m.units.to_string(),
+        ]);
+    }
+    out.push_str(&format!(
+        "{missed}\n\nwhat to work on (the rubrics' highest level)\n"
+    ));
+    for (i, t) in p.work_on.iter().enumerate() {
+        let critical = if t.critical { " (critical)" } else { "" };
+        out.push_str(&format!(
+            "{}. {} {}{critical}\n",
+            i + 1,
+            t.criterion,
+            t.label
+        ));
+        for x in &t.practices {
+            out.push_str(&format!("   {}: {}\n", x.vignette, x.descriptor));
+        }
+    }
+    for note in &p.notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
+    out
+}
