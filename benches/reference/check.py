@@ -78,9 +78,33 @@ _SWAPS = {
 }
 #: Insertions between words.
 _INSERTS = [
-    ", ", " - ", " — ", "; ", " (", ") ", " men ", " but ", " then ", " og så ", " ikke ", " ikke bare ",
-    " not ", " not only ", " don't ", " ikkje ", " no ", " \u00a8 ", "\u00a8\u00a8", " \x1c ", "_", " ﬁ ",
-    " \u03a3 ", " ẞ ", " ½ ", " \u2460 ", " \u24b6 ",
+    ", ",
+    " - ",
+    " — ",
+    "; ",
+    " (",
+    ") ",
+    " men ",
+    " but ",
+    " then ",
+    " og så ",
+    " ikke ",
+    " ikke bare ",
+    " not ",
+    " not only ",
+    " don't ",
+    " ikkje ",
+    " no ",
+    " \u00a8 ",
+    "\u00a8\u00a8",
+    " \x1c ",
+    "_",
+    " ﬁ ",
+    " \u03a3 ",
+    " ẞ ",
+    " ½ ",
+    " \u2460 ",
+    " \u24b6 ",
 ]
 
 
@@ -171,8 +195,10 @@ def compare(binary: Path, path: Path, show: int) -> Agreement:
             print(f"  differs: {key}: rust {rust_dims} python {python_dims.get(key)}")
             for c in card["criteria"]:
                 if mine_levels.get(c["id"]) != c["level"]:
-                    print(f"    {c['id']}: rust {c['level']} python {mine_levels.get(c['id'])}; rust evidence "
-                          f"{c['evidence']} lowered {c['lowered_by']} flags {c['flags']} negated {c['negated']}")
+                    print(
+                        f"    {c['id']}: rust {c['level']} python {mine_levels.get(c['id'])}; rust evidence "
+                        f"{c['evidence']} lowered {c['lowered_by']} flags {c['flags']} negated {c['negated']}"
+                    )
     extra = set(python_dims) - {(u["group"], u["vignette"]) for u in rust_units}
     if extra:
         print(f"  units only Python scored: {len(extra)}")

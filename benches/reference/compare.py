@@ -87,8 +87,18 @@ def pairwise(a: str, b: str, dimension: str, x: np.ndarray, y: np.ndarray) -> di
     va = float(x.var(ddof=1)) if na > 1 else math.nan
     vb = float(y.var(ddof=1)) if nb > 1 else math.nan
     row: dict[str, Any] = {
-        "a": a, "b": b, "dimension": dimension, "n_a": na, "n_b": nb, "diff": ma - mb,
-        "hedges_g": None, "hedges_g_ci95": None, "welch_t": None, "welch_df": None, "p": None, "p_holm": None,
+        "a": a,
+        "b": b,
+        "dimension": dimension,
+        "n_a": na,
+        "n_b": nb,
+        "diff": ma - mb,
+        "hedges_g": None,
+        "hedges_g_ci95": None,
+        "welch_t": None,
+        "welch_df": None,
+        "p": None,
+        "p_holm": None,
     }
     if na < 2 or nb < 2:
         return row
@@ -111,22 +121,28 @@ def compare(frame: pd.DataFrame, boot: int, seed: int, workers: int, chunk: int)
     cells = {key: group["score"].to_numpy() for key, group in frame.groupby(["offering", "dimension"], sort=True)}
     stats = frame.groupby(["offering", "dimension"], sort=True)["score"].agg(["count", "mean", "std", "median"])
     seeds = np.random.SeedSequence(seed).spawn(len(cells))
-    tasks = [(values, boot, s, chunk) for values, s in zip(cells.values(), seeds) if len(values) > 1]
+    tasks = [(values, boot, s, chunk) for values, s in zip(cells.values(), seeds, strict=True) if len(values) > 1]
     with multiprocessing.Pool(workers) as pool:
         intervals = iter(pool.map(bootstrap_interval, tasks, chunksize=1))
     groups = []
     warnings = []
-    for (offering, dimension), values in cells.items():
+    for offering, dimension in cells:
         n, mean, sd, median = stats.loc[(offering, dimension)]
         n = int(n)
         enough = n > 1
         half = t_quantile(0.975, n - 1) * sd / math.sqrt(n) if enough else math.nan
-        groups.append({
-            "offering": offering, "dimension": dimension, "n": n, "mean": float(mean),
-            "sd": float(sd) if enough else None, "median": float(median),
-            "ci95_t": [mean - half, mean + half] if enough else None,
-            "ci95_boot": next(intervals) if enough else None,
-        })
+        groups.append(
+            {
+                "offering": offering,
+                "dimension": dimension,
+                "n": n,
+                "mean": float(mean),
+                "sd": float(sd) if enough else None,
+                "median": float(median),
+                "ci95_t": [mean - half, mean + half] if enough else None,
+                "ci95_boot": next(intervals) if enough else None,
+            }
+        )
         if n < 10:
             warnings.append(f"{offering} has {n} group(s) on {dimension}")
     pairs = []
@@ -137,7 +153,7 @@ def compare(frame: pd.DataFrame, boot: int, seed: int, workers: int, chunk: int)
             for a, b in itertools.combinations(offerings, 2)
         ]
         tested = [r for r in rows if r["p"] is not None]
-        for row, adjusted in zip(tested, holm([r["p"] for r in tested])):
+        for row, adjusted in zip(tested, holm([r["p"] for r in tested]), strict=True):
             row["p_holm"] = adjusted
         pairs.extend(rows)
     return {"by": ["offering"], "groups": groups, "pairwise": pairs, "warnings": warnings, "boot": boot, "seed": seed}

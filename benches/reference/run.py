@@ -132,8 +132,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         python = repeated(
             "python",
-            [PYTHON, str(HERE / "score.py"), str(export), "--levels", str(python_csv),
-             "--output", str(args.work / "python-scores.csv")],
+            [
+                PYTHON,
+                str(HERE / "score.py"),
+                str(export),
+                "--levels",
+                str(python_csv),
+                "--output",
+                str(args.work / "python-scores.csv"),
+            ],
             args.repeat,
         )
         same = rust_csv.read_bytes() == python_csv.read_bytes()
@@ -142,8 +149,15 @@ def main(argv: list[str] | None = None) -> int:
     if "compare" not in args.skip:
         scores = scores_file(args.work, args.groups)
         print(f"compare: {args.groups} groups × 3 dimensions, {args.boot} resamples ({scores})")
-        python_command = [PYTHON, str(HERE / "compare.py"), str(scores), "--boot", str(args.boot),
-                          "--seed", str(args.seed)]
+        python_command = [
+            PYTHON,
+            str(HERE / "compare.py"),
+            str(scores),
+            "--boot",
+            str(args.boot),
+            "--seed",
+            str(args.seed),
+        ]
         if has_compare(binary):
             rust_args = args.rust_compare.format(scores=scores, boot=args.boot, seed=args.seed)
             rust = repeated("rust", [str(binary), *shlex.split(rust_args)], args.repeat)

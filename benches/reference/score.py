@@ -23,6 +23,7 @@ dimension; with `--levels FILE` also the criterion levels in the columns of
 from __future__ import annotations
 
 import argparse
+import bisect
 import csv
 import hashlib
 import io
@@ -32,10 +33,12 @@ import os
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import ahocorasick
 import orjson
@@ -50,6 +53,8 @@ WHITESPACE = (
 )
 _WHITESPACE_RUN = re.compile(f"[{WHITESPACE}]+")
 _SPACE_RUN = re.compile(" {2,}")
+#: A character that `str.lower` alone does not fold: beyond ASCII and æ, ø, å.
+_NEEDS_TABLE = re.compile("[^\x00-\x7fæøåÆØÅ]")
 #: A word: alphanumeric characters and apostrophes (`is_word_char`).
 _WORD = re.compile(r"(?:[^\W_]|')+")
 
@@ -64,9 +69,7 @@ _CLAUSE_MARK = re.compile(f"[{re.escape(CLAUSE_MARKS)}]")
 NORWEGIAN_NEGATORS = frozenset(
     ["ikke", "ikkje", "aldri", "ingen", "inga", "ingenting", "uten", "utan", "verken", "hverken"]
 )
-ENGLISH_NEGATORS = frozenset(
-    ["not", "never", "no", "without", "nor", "neither", "cannot", "nobody", "nothing"]
-)
+ENGLISH_NEGATORS = frozenset(["not", "never", "no", "without", "nor", "neither", "cannot", "nobody", "nothing"])
 
 
 def _fold_lowered(c: str) -> str:
@@ -75,9 +78,7 @@ def _fold_lowered(c: str) -> str:
         return c
     if c in "\u2019\u2018`\u00b4":
         return "'"
-    return "".join(
-        d for d in unicodedata.normalize("NFKD", c) if not unicodedata.category(d).startswith("M")
-    )
+    return "".join(d for d in unicodedata.normalize("NFKD", c) if not unicodedata.category(d).startswith("M"))
 
 
 class _FoldTable(dict):
@@ -117,7 +118,7 @@ def fold(text: str) -> str:
     å, typographic apostrophes made ASCII, whitespace collapsed to one space
     (none at the start).
     """
-    if text.isascii():
+    if text.isascii() or not _NEEDS_TABLE.search(text):
         folded = _WHITESPACE_RUN.sub(" ", text.lower().replace("`", "'"))
         return folded[1:] if folded.startswith(" ") else folded
     folded = text.translate(_FOLD)
@@ -179,38 +180,46 @@ class Negation:
         """Whether `word` negates."""
         return word in self.words or (not self.after_too and word.endswith("n't"))
 
-    def is_negated(self, text: str, start: int, end: int) -> bool:
-        """Whether the match `text[start:end]` is negated.
+    def is_negated(self, clauses: Clauses, start: int, end: int) -> bool:
+        """Whether the match at `start:end` of a folded text is negated.
 
         A negating word among the four words before it in the same clause
         (unless followed by "bare"/"only"), or, where the language allows,
         among the two words after it in the same clause.
         """
-        window = _WORD.findall(_clause_tail(text, start))[-4:]
+        window = _WORD.findall(clauses.tail(start))[-4:]
         for i, word in enumerate(window):
             if self.negates(word) and not (i + 1 < len(window) and window[i + 1] in NOT_NEGATING_AFTER):
                 return True
         if self.after_too:
-            head = _clause_head(text, end)
-            return any(self.negates(w) for w in _WORD.findall(head)[:2])
+            return any(self.negates(w) for w in _WORD.findall(clauses.head(end))[:2])
         return False
 
 
-def _clause_tail(text: str, start: int) -> str:
-    """The part of `text[:start]` after its last clause boundary."""
-    marked = max(text.rfind(mark, 0, start) for mark in CLAUSE_MARKS) + 1
-    cut = marked
-    for word in CLAUSE_WORDS:
-        i = text.rfind(word, marked, start)
-        if i >= 0:
-            cut = max(cut, i + len(word))
-    return text[cut:start]
+class Clauses:
+    """A folded text with the places of its clause marks, to read clauses around matches."""
 
+    __slots__ = ("text", "marks")
 
-def _clause_head(text: str, end: int) -> str:
-    """The part of `text[end:]` before its first clause boundary."""
-    found = _CLAUSE_MARK.search(text, end)
-    return text[end : found.start()] if found else text[end:]
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.marks = [m.start() for m in _CLAUSE_MARK.finditer(text)]
+
+    def tail(self, start: int) -> str:
+        """The part of `text[:start]` after its last clause boundary (a mark or a clause word)."""
+        i = bisect.bisect_left(self.marks, start)
+        marked = self.marks[i - 1] + 1 if i else 0
+        cut = marked
+        for word in CLAUSE_WORDS:
+            found = self.text.rfind(word, marked, start)
+            if found >= 0:
+                cut = max(cut, found + len(word))
+        return self.text[cut:start]
+
+    def head(self, end: int) -> str:
+        """The part of `text[end:]` before its first clause mark."""
+        i = bisect.bisect_left(self.marks, end)
+        return self.text[end : self.marks[i]] if i < len(self.marks) else self.text[end:]
 
 
 # ---------------------------------------------------------------------------
@@ -449,6 +458,7 @@ class Scorer:
         folded = fold(text)
         size = len(folded)
         negation = self.negation
+        clauses = None
         for last, (length, ways) in self.automaton.iter(folded):
             start, end = last + 1 - length, last + 1
             if start > 0 and is_word_char(folded[start - 1]):
@@ -462,7 +472,9 @@ class Scorer:
                     # A stem covers the rest of its word.
                     while stop < size and folded[stop].isalnum():
                         stop += 1
-                negated = negation.is_negated(folded, start, stop)
+                if clauses is None:
+                    clauses = Clauses(folded)
+                negated = negation.is_negated(clauses, start, stop)
                 for target in targets:
                     yield target, negated
 
@@ -470,7 +482,7 @@ class Scorer:
         """Criterion levels (in rubric order) and dimension scores of one unit's latest answers."""
         n = len(self.criteria)
         earned = [c.choice_level(answers) for c in self.criteria]
-        # Counter-phrase hits per criterion, as (lower, prompt) pairs.
+        # Per criterion: how much each counter-phrase found lowers it.
         counters: list[list[int]] = [[] for _ in range(n)]
         flag_hit = [False] * len(self.flags)
         if self.automaton is not None:
@@ -490,9 +502,9 @@ class Scorer:
                             counters[i].append(lower)
                     elif _allowed(self.flags[i].prompts, prompt):
                         flag_hit[i] = True
-        raised = [f for f, hit in zip(self.flags, flag_hit) if hit or f.raised_by_options(answers)]
+        raised = [f for f, hit in zip(self.flags, flag_hit, strict=True) if hit or f.raised_by_options(answers)]
         levels = []
-        for criterion, level, lowers in zip(self.criteria, earned, counters):
+        for criterion, level, lowers in zip(self.criteria, earned, counters, strict=True):
             for lower in lowers:
                 level = max(0, level - lower)
             for flag in raised:
@@ -507,7 +519,7 @@ class Scorer:
     def summarise(self, levels: list[int]) -> dict[str, float]:
         """Dimension scores: weighted levels over their maximum × 100, summed in rubric order."""
         sums: dict[str, list[float]] = {}
-        for c, level in zip(self.criteria, levels):
+        for c, level in zip(self.criteria, levels, strict=True):
             if c.max_level > 0:
                 entry = sums.setdefault(c.dimension, [0.0, 0.0])
                 entry[0] += c.weight * level / c.max_level
@@ -678,7 +690,7 @@ def _rendered_batch(batch: list[tuple[UnitKey, Unit]], with_levels: bool) -> tup
                     unit.rubric_hash,
                     1,
                 )
-                for c, level in zip(unit.criteria, unit.levels)
+                for c, level in zip(unit.criteria, unit.levels, strict=True)
             )
     return scores.getvalue(), levels.getvalue()
 
@@ -739,8 +751,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, help="processes (default: all cores)")
     args = parser.parse_args(argv)
     with (
-        open(args.output, "w", encoding="utf-8", newline="") if args.output else _stdout() as scores,
-        open(args.levels, "w", encoding="utf-8", newline="") if args.levels else _nothing() as levels,
+        open(args.output, "w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout) as scores,
+        open(args.levels, "w", encoding="utf-8", newline="") if args.levels else nullcontext() as levels,
     ):
         try:
             lines, units = score_file(args.responses, args.bank, scores, levels, args.workers)
@@ -749,26 +761,6 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     print(f"scored {units} units from {lines} lines", file=sys.stderr)
     return 0
-
-
-class _stdout:
-    """Standard output as a context manager that is not closed."""
-
-    def __enter__(self) -> io.TextIOBase:
-        return sys.stdout
-
-    def __exit__(self, *_: object) -> None:
-        sys.stdout.flush()
-
-
-class _nothing:
-    """A context manager that gives `None`."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *_: object) -> None:
-        return None
 
 
 if __name__ == "__main__":
