@@ -167,9 +167,9 @@ pub fn dominant_role(roles: &BTreeMap<String, u32>) -> String {
 /// Loads the scored units of the selected sessions.
 pub fn load(store: &Store, selection: &Selection) -> Result<StudyData, SessionError> {
     let sessions = select_sessions(store, selection)?;
-    let newest = sessions.last().ok_or_else(|| {
-        SessionError::Spec("no stored session matches the selection".to_string())
-    })?;
+    let newest = sessions
+        .last()
+        .ok_or_else(|| SessionError::Spec("no stored session matches the selection".to_string()))?;
     let study = session::load(store, &newest.id)?.study;
     let mut data = StudyData {
         study,
@@ -202,7 +202,10 @@ fn select_sessions(
             keep(&selection.sessions, &s.id)
                 && keep(&selection.cohorts, &s.cohort)
                 && keep(&selection.phases, &s.phase)
-                && selection.study.as_ref().is_none_or(|study| &s.study_id == study)
+                && selection
+                    .study
+                    .as_ref()
+                    .is_none_or(|study| &s.study_id == study)
         })
         .collect();
     let studies: BTreeSet<&str> = chosen.iter().map(|s| s.study_id.as_str()).collect();
@@ -246,10 +249,18 @@ fn add_session(
         data.unscored.insert(record.id.clone(), unscored);
     }
     for group in store.groups(&record.id)? {
-        data.groups.push(group_info(&record, group.label, group.roles));
+        data.groups
+            .push(group_info(&record, group.label, group.roles));
     }
     for ((label, vignette), (_, version, card, rubric_hash)) in cards {
-        data.units.push(unit_score(&record.id, label, vignette, version, card, rubric_hash));
+        data.units.push(unit_score(
+            &record.id,
+            label,
+            vignette,
+            version,
+            card,
+            rubric_hash,
+        ));
     }
     data.sessions.push(record);
     Ok(())
@@ -435,8 +446,14 @@ mod tests {
         let roles = |pairs: &[(&str, u32)]| -> BTreeMap<String, u32> {
             pairs.iter().map(|(r, n)| (r.to_string(), *n)).collect()
         };
-        assert_eq!(dominant_role(&roles(&[("teacher", 3), ("principal", 1)])), "teacher");
-        assert_eq!(dominant_role(&roles(&[("teacher", 2), ("principal", 2)])), MIXED_ROLE);
+        assert_eq!(
+            dominant_role(&roles(&[("teacher", 3), ("principal", 1)])),
+            "teacher"
+        );
+        assert_eq!(
+            dominant_role(&roles(&[("teacher", 2), ("principal", 2)])),
+            MIXED_ROLE
+        );
         assert_eq!(dominant_role(&roles(&[])), MIXED_ROLE);
     }
 
@@ -461,7 +478,11 @@ mod tests {
         let problems = read_scores_csv("s.csv", csv.as_bytes()).unwrap_err();
         let places: Vec<&str> = problems.iter().map(|p| p.place.as_str()).collect();
         assert_eq!(places, ["s.csv:2", "s.csv:4", "s.csv:5"]);
-        assert!(problems[1].message.contains("line 3"), "{}", problems[1].message);
+        assert!(
+            problems[1].message.contains("line 3"),
+            "{}",
+            problems[1].message
+        );
     }
 
     #[test]

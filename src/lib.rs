@@ -7,8 +7,8 @@
 //! a thin command-line face over it.
 
 pub mod agreement;
-pub mod compare;
 pub mod bank;
+pub mod compare;
 pub mod dataset;
 pub mod design;
 pub mod rating;
