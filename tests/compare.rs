@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::repo;
+use common::{repo, vignette};
 use serde_json::Value;
 use vignette::compare::{self, Request};
 use vignette::dataset;
@@ -652,4 +652,508 @@ fn check_reference(json: &Value) {
 fn the_library_matches_scipy_numpy_and_statsmodels() {
     let result = compare::compare(&scores(), &reference_request(200)).unwrap();
     check_reference(&serde_json::to_value(&result).unwrap());
+}
+
+/// `vignette compare --scores FIXTURE ARGS --format json`, parsed.
+fn json_of(args: &[&str]) -> Value {
+    let path = fixture();
+    let mut all = vec!["compare", "--scores", path.to_str().unwrap()];
+    all.extend(args);
+    all.extend(["--format", "json"]);
+    let out = vignette(all);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("JSON output")
+}
+
+const REFERENCE_ARGS: [&str; 8] = [
+    "--phase",
+    "endpoint",
+    "--change",
+    "baseline:endpoint",
+    "--cluster",
+    "site",
+    "--boot",
+    "300",
+];
+
+#[test]
+fn the_binary_matches_scipy_numpy_and_statsmodels() {
+    check_reference(&json_of(&REFERENCE_ARGS));
+}
+
+fn sorted_keys(item: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = item
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
+#[test]
+fn the_json_follows_the_contract() {
+    let json = json_of(&["--phase", "endpoint"]);
+    for key in ["groups", "pairwise", "warnings"] {
+        assert!(json[key].is_array(), "{key}");
+    }
+    assert!(json.get("change").is_none() && json.get("clustering").is_none());
+    for cell in json["groups"].as_array().unwrap() {
+        let keys = sorted_keys(cell);
+        for key in [
+            "ci95_boot",
+            "ci95_t",
+            "dimension",
+            "mean",
+            "median",
+            "n",
+            "offering",
+            "sd",
+        ] {
+            assert!(keys.contains(&key), "{key} in {keys:?}");
+        }
+        assert_eq!(cell["ci95_boot"].as_array().unwrap().len(), 2);
+    }
+    for pair in json["pairwise"].as_array().unwrap() {
+        let keys = sorted_keys(pair);
+        for key in [
+            "a",
+            "b",
+            "dimension",
+            "diff",
+            "hedges_g",
+            "hedges_g_ci95",
+            "welch_t",
+            "welch_df",
+            "p",
+            "p_holm",
+        ] {
+            assert!(keys.contains(&key), "{key} in {keys:?}");
+        }
+    }
+    let with_change = json_of(&["--change", "baseline:endpoint", "--boot", "0"]);
+    for change in with_change["change"].as_array().unwrap() {
+        let keys = sorted_keys(change);
+        assert_eq!(
+            keys,
+            [
+                "dimension",
+                "dz",
+                "mean_change",
+                "n_pairs",
+                "offering",
+                "p",
+                "paired_t",
+                "unpaired"
+            ]
+        );
+    }
+    assert!(with_change["groups"][0]["ci95_boot"].is_null());
+}
+
+#[test]
+fn several_keys_make_the_cells_and_the_first_is_compared() {
+    let json = json_of(&[
+        "--by", "sector", "--by", "role", "--phase", "endpoint", "--boot", "50",
+    ]);
+    assert_eq!(json["by"], serde_json::json!(["sector", "role"]));
+    for cell in json["groups"].as_array().unwrap() {
+        assert!(
+            cell["sector"].is_string() && cell["role"].is_string(),
+            "{cell}"
+        );
+        assert!(cell.get("offering").is_none());
+    }
+    let levels: Vec<(&str, &str)> = json["pairwise"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["dimension"] == "handling")
+        .map(|p| (p["a"].as_str().unwrap(), p["b"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("both", "kindergarten"),
+            ("both", "school"),
+            ("kindergarten", "school")
+        ]
+    );
+    let warnings = json["warnings"].to_string();
+    assert!(warnings.contains("fewer than 5 groups"), "{warnings}");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_intervals_and_another_seed_others() {
+    let a = json_of(&["--seed", "11", "--boot", "400", "--cluster", "site"]);
+    let b = json_of(&["--seed", "11", "--boot", "400", "--cluster", "site"]);
+    let c = json_of(&["--seed", "12", "--boot", "400", "--cluster", "site"]);
+    assert_eq!(a, b);
+    let intervals = |json: &Value, field: &str| -> Vec<Value> {
+        json["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g[field].clone())
+            .collect()
+    };
+    for field in ["ci95_boot", "ci95_cluster"] {
+        assert_ne!(intervals(&a, field), intervals(&c, field), "{field}");
+    }
+    assert_eq!(intervals(&a, "ci95_t"), intervals(&c, "ci95_t"));
+    assert_eq!(a["seed"], 11);
+}
+
+/// The JSON of the binary run with `RAYON_NUM_THREADS=threads`.
+fn with_threads(threads: &str) -> Value {
+    let path = fixture();
+    let out = assert_cmd::Command::cargo_bin("vignette")
+        .unwrap()
+        .env("RAYON_NUM_THREADS", threads)
+        .args([
+            "compare",
+            "--scores",
+            path.to_str().unwrap(),
+            "--cluster",
+            "site",
+        ])
+        .args(["--boot", "3000", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn intervals_do_not_depend_on_the_number_of_threads() {
+    assert_eq!(with_threads("1"), with_threads("3"));
+    let scores = scores();
+    let request = Request {
+        boot: 2000,
+        cluster: Some("county".into()),
+        ..Request::default()
+    };
+    let in_pool = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| compare::compare(&scores, &request).unwrap())
+    };
+    assert_eq!(in_pool(1), in_pool(4));
+}
+
+#[test]
+fn warnings_name_small_cells_missing_phases_pooled_phases_and_role_mixes() {
+    let json = json_of(&["--boot", "0"]);
+    let warnings: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    let has = |text: &str| warnings.iter().any(|w| w.contains(text));
+    assert!(
+        has("offering `samlingsbasert` has no scores at midpoint"),
+        "{warnings:#?}"
+    );
+    assert!(
+        has("scores of 3 phases (baseline, midpoint, endpoint) are pooled"),
+        "{warnings:#?}"
+    );
+    assert!(
+        has("offerings `laeringsmiljoprosjektet` and `nettbasert` differ in the roles"),
+        "{warnings:#?}"
+    );
+    // The missing phase is named whatever phase is compared.
+    let at_endpoint = json_of(&["--phase", "endpoint", "--boot", "0"]);
+    assert!(
+        at_endpoint["warnings"]
+            .to_string()
+            .contains("no scores at midpoint")
+    );
+    assert!(!at_endpoint["warnings"].to_string().contains("pooled"));
+}
+
+#[test]
+fn undefined_statistics_are_null_not_nan() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.csv");
+    std::fs::write(
+        &path,
+        "group,site,offering,phase,role,dimension,score\n\
+         g1,s1,a,endpoint,teacher,handling,50\n\
+         g2,s1,b,endpoint,teacher,handling,60\n\
+         g3,s2,b,endpoint,teacher,handling,60\n",
+    )
+    .unwrap();
+    let out = vignette([
+        "compare",
+        "--scores",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("NaN"));
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    let a = find(&json["groups"], &[("offering", "a")]);
+    assert!(a["sd"].is_null() && a["ci95_t"].is_null() && a["ci95_boot"].is_null());
+    let pair = &json["pairwise"][0];
+    assert_eq!(pair["diff"], -10.0);
+    for field in [
+        "hedges_g",
+        "hedges_g_ci95",
+        "welch_t",
+        "welch_df",
+        "p",
+        "p_holm",
+    ] {
+        assert!(pair[field].is_null(), "{field}: {pair}");
+    }
+    let warnings = json["warnings"].to_string();
+    assert!(warnings.contains("offering=b on handling: all 2 groups have the same score"));
+}
+
+#[test]
+fn the_text_table_and_csv() {
+    let path = fixture();
+    let file = path.to_str().unwrap();
+    let out = vignette([
+        "compare", "--scores", file, "--phase", "endpoint", "--boot", "100",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("groups by offering (phase endpoint)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("laeringsmiljoprosjektet"));
+    assert!(out.stdout.contains("bootstrap: 100 resamples, seed 2026"));
+    assert!(out.stdout.contains("warning: offering `samlingsbasert`"));
+    let csv = vignette([
+        "compare", "--scores", file, "--phase", "endpoint", "--format", "csv",
+    ]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let lines: Vec<&str> = csv.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "offering,dimension,n,mean,sd,median,ci95_t_lo,ci95_t_hi,ci95_boot_lo,ci95_boot_hi"
+    );
+    assert_eq!(lines.len(), 10);
+    assert!(lines[1].starts_with("laeringsmiljoprosjektet,prevention,9,66.83333333333333,"));
+    assert!(csv.stderr.contains("warning: "));
+}
+
+/// Runs `compare --scores` on a temp file with `content` and `args`; returns (code, stderr).
+fn refused(content: &str, args: &[&str]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scores.csv");
+    std::fs::write(&path, content).unwrap();
+    let mut all = vec!["compare", "--scores", path.to_str().unwrap()];
+    all.extend(args);
+    let out = vignette(all);
+    (out.code, out.stderr)
+}
+
+const HEADER: &str = "group,site,offering,phase,role,dimension,score\n";
+
+#[test]
+fn bad_scores_files_are_refused_with_file_and_line() {
+    let (code, err) = refused(
+        "group,site,offering,phase,dimension,score\ng,s,a,p,d,5\n",
+        &[],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("scores.csv:1: missing column(s) role"),
+        "{err}"
+    );
+    let (code, err) = refused(
+        &format!("{HEADER}g1,s,a,endpoint,teacher,handling,fifty\n"),
+        &[],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("scores.csv:2: score `fifty` is not a number"),
+        "{err}"
+    );
+    let twice = format!(
+        "{HEADER}g1,s,a,endpoint,teacher,handling,50\ng2,s,a,endpoint,teacher,handling,50\n\
+         g1,s,a,endpoint,teacher,handling,55\n"
+    );
+    let (code, err) = refused(&twice, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "scores.csv:4: group `g1` already has a `handling` score at phase `endpoint` (line 2)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: a scores file is CSV with the header"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_keys_and_values_list_the_choices() {
+    let path = fixture();
+    let file = path.to_str().unwrap();
+    let out = vignette(["compare", "--scores", file, "--by", "region"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "unknown key `region` to compare by; the scores have the keys: county, offering, \
+             phase, role, sector, site"
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = vignette(["compare", "--scores", file, "--phase", "end"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("no phase `end` in the scores; they have: baseline, midpoint, endpoint"),
+        "{}",
+        out.stderr
+    );
+    let out = vignette(["compare", "--scores", file, "--dimension", "safety"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("they have: prevention, detection, handling"),
+        "{}",
+        out.stderr
+    );
+    let out = vignette(["compare", "--scores", file, "--change", "baseline:later"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no phase `later`"), "{}", out.stderr);
+    let out = vignette(["compare", "--scores", file, "--change", "baseline"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("FROM:TO"), "{}", out.stderr);
+    let out = vignette(["compare", "--scores", file, "--cluster", "school"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("unknown key `school` to cluster by"),
+        "{}",
+        out.stderr
+    );
+    let out = vignette(["compare", "--scores", "/nonexistent/scores.csv"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("cannot read /nonexistent/scores.csv"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Runs the binary with the mini fixture bank and a database in `dir`.
+fn in_db(dir: &std::path::Path, args: &[&str]) -> common::Output {
+    let db = dir.join("t.db");
+    let bank = common::fixture_bank();
+    let mut all = vec![
+        "--db",
+        db.to_str().unwrap(),
+        "--bank",
+        bank.to_str().unwrap(),
+    ];
+    all.extend(args);
+    vignette(all)
+}
+
+/// A session of the mini study with three groups answering M1, as
+/// `offering` at `phase`; scored unless `scored` is false.
+fn stored_session(dir: &std::path::Path, id: &str, offering: &str, phase: &str, scored: bool) {
+    let new = [
+        "session",
+        "new",
+        "--id",
+        id,
+        "--study",
+        "mini",
+        "--offering",
+        offering,
+        "--phase",
+        phase,
+        "--site",
+        "X",
+        "--cohort",
+        "1",
+        "--groups",
+        "3",
+        "--vignettes",
+        "M1",
+        "--seed",
+        "1",
+    ];
+    let out = in_db(dir, &new);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let answers = dir.join(format!("{id}.csv"));
+    std::fs::write(
+        &answers,
+        "group,vignette,prompt,value\n\
+         G1,M1,s1_do,Vi snakker med eleven i dag og varsler rektor\n\
+         G1,M1,s1_first,talk\n\
+         G2,M1,s1_first,wait\n\
+         G3,M1,s1_do,Vi venter og ser\n",
+    )
+    .unwrap();
+    let out = in_db(dir, &["session", "import", id, answers.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    if scored {
+        let out = in_db(dir, &["score", id]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+}
+
+#[test]
+fn the_store_gives_group_scores_and_names_unscored_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    stored_session(dir.path(), "a0", "a", "baseline", true);
+    stored_session(dir.path(), "a1", "a", "endpoint", true);
+    stored_session(dir.path(), "b1", "b", "endpoint", false);
+    let out = in_db(
+        dir.path(),
+        &[
+            "compare",
+            "--format",
+            "json",
+            "--change",
+            "baseline:endpoint",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    let cells = json["groups"].as_array().unwrap();
+    let dimensions: Vec<&str> = cells
+        .iter()
+        .map(|c| c["dimension"].as_str().unwrap())
+        .collect();
+    assert_eq!(dimensions, ["prevention", "detection", "handling"]);
+    assert!(cells.iter().all(|c| c["offering"] == "a" && c["n"] == 6));
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("session `b1`: 3 answered unit(s) have no score yet and are left out; run `vignette score b1`"),
+        "{warnings}"
+    );
+    let change = find(
+        &json["change"],
+        &[("offering", "a"), ("dimension", "handling")],
+    );
+    assert_eq!(
+        (change["n_pairs"].as_u64(), change["unpaired"].as_u64()),
+        (Some(3), Some(0))
+    );
+    assert_eq!(change["mean_change"], 0.0);
+
+    let out = in_db(dir.path(), &["compare", "--session", "b1"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no scores to compare"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("hint: session `b1`"), "{}", out.stderr);
 }

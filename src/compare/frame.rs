@@ -48,6 +48,9 @@ pub struct Frame<'a> {
 impl<'a> Frame<'a> {
     /// Checks every key and value of the request against the scores.
     pub fn new(scores: &'a [GroupScore], request: &Request) -> Result<Frame<'a>, CompareError> {
+        if scores.is_empty() {
+            return Err(CompareError::NoScores);
+        }
         let available = available_keys(scores);
         let mut by: Vec<String> = Vec::new();
         let requested = if request.by.is_empty() {

@@ -113,7 +113,7 @@ pub enum CompareError {
     },
     #[error("a change needs two different phases, not `{0}` twice")]
     SamePhase(String),
-    #[error("no scores to compare (none at the chosen phase and dimension)")]
+    #[error("no scores to compare (none at all, or none at the chosen phase and dimension)")]
     NoScores,
 }
 

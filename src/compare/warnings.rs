@@ -21,6 +21,9 @@ pub fn collect(frame: &Frame, request: &Request, cells: &[Cell]) -> Vec<String> 
     warnings.extend(missing_phases(frame));
     warnings.extend(pooled_phases(frame, request));
     warnings.extend(role_mix(frame));
+    if let Some(key) = &request.cluster {
+        warnings.extend(few_clusters(frame, key));
+    }
     warnings
 }
 
@@ -46,6 +49,35 @@ fn small_cells(cells: &[Cell]) -> Vec<String> {
                 "{name}: fewer than {SMALL_CELL} groups ({}): wide intervals and weak tests; \
                  with one group sd, intervals and tests are not defined",
                 entries.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// Cells whose groups come from fewer than [`SMALL_CELL`] clusters: a
+/// bootstrap over so few clusters gives too narrow an interval.
+fn few_clusters(frame: &Frame, key: &str) -> Vec<String> {
+    let mut clusters: BTreeMap<Vec<&str>, BTreeSet<&str>> = BTreeMap::new();
+    for s in &frame.selected {
+        let cell: Vec<&str> = frame.by.iter().map(|k| value(s, k)).collect();
+        clusters.entry(cell).or_default().insert(value(s, key));
+    }
+    clusters
+        .into_iter()
+        .filter(|(_, c)| c.len() < SMALL_CELL)
+        .map(|(cell, c)| {
+            let name: Vec<String> = frame
+                .by
+                .iter()
+                .zip(cell)
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            format!(
+                "{}: its groups come from only {} {key} cluster(s); a bootstrap over fewer than \
+                 {SMALL_CELL} clusters understates the uncertainty, so read its cluster interval \
+                 as a lower bound on the width",
+                name.join(", "),
+                c.len()
             )
         })
         .collect()
