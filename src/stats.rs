@@ -1,7 +1,19 @@
-//! Descriptive statistics shared by the reports: rank correlation.
+//! Statistics shared by the reports and comparisons: rank correlation,
+//! sample summaries, Student's t, two-sample and paired tests, effect sizes,
+//! Holm's adjustment and the intra-class correlation.
 //!
-//! Not for rater agreement (see `agreement`) and not for comparisons of
-//! offerings, which come later.
+//! Pure functions on slices of numbers; undefined results are `None`, never
+//! NaN. Not for rater agreement (see `agreement`).
+
+mod icc;
+mod student_t;
+mod summary;
+mod two_sample;
+
+pub use icc::{Icc, icc1};
+pub use student_t::{t_cdf, t_quantile, t_two_sided_p};
+pub use summary::{mean, median, quantile_sorted, sd, variance};
+pub use two_sample::{Hedges, Paired, Welch, Z_975, hedges_g, holm, paired, welch};
 
 /// Ranks from 1, ties given their average rank (as `scipy.stats.rankdata`).
 pub fn ranks(values: &[f64]) -> Vec<f64> {

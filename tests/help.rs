@@ -21,6 +21,7 @@ fn help_texts() {
         &["session", "export", "--help"],
         &["score", "--help"],
         &["agreement", "--help"],
+        &["compare", "--help"],
         &["rate", "--help"],
         &["rate", "adjudicate", "--help"],
         &["export", "--help"],

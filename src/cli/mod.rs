@@ -2,6 +2,7 @@
 //! a `run` function. Everything printed is decided here, nothing in the library.
 
 mod agreement;
+mod compare;
 mod export;
 mod list;
 mod profile;
@@ -56,6 +57,7 @@ enum Command {
     Session(session::Args),
     Score(score::Args),
     Agreement(agreement::Args),
+    Compare(compare::Args),
     Rate(rate::Args),
     Export(export::Args),
     Profile(profile::Args),
@@ -128,6 +130,7 @@ pub fn run() -> ExitCode {
         Command::Show(args) => show::run(&source, &args),
         Command::Schema(args) => schema::run(&args),
         Command::Agreement(args) => agreement::run(&cli.db, &args),
+        Command::Compare(args) => compare::run(&cli.db, &args),
         Command::Rate(args) => rate::run(&cli.db, &args),
         Command::Session(args) => session::run(&source, &cli.db, &args),
         Command::Score(args) => score::run(&source, &cli.db, &args),

@@ -4,10 +4,58 @@
 //!
 //! The serialized [`Comparison`] is a contract: `vignette compare --format
 //! json` prints it, and reports and exports read it.
+//!
+//! Not for: reading scores (see `dataset`) or printing. The statistics
+//! themselves live in `stats`; this module decides what is compared with
+//! what. Groups are the unit of analysis; a statistic that is not defined
+//! (fewer than two groups, no variance) is `None` (JSON `null`), never NaN.
+//!
+//! - **Cells**: n, mean, sd (n − 1), median; the t interval mean ±
+//!   t₀.₉₇₅(n − 1)·sd/√n; the percentile bootstrap interval of the mean
+//!   (groups resampled with replacement, 2.5 and 97.5 percentiles with
+//!   numpy's linear interpolation); with `cluster`, the same from resampling
+//!   whole clusters, the resample's mean being Σ scores / Σ groups of the
+//!   clusters drawn.
+//! - **Pairwise** (levels of the first key, per dimension, pooled over the
+//!   other keys): diff = mean a − mean b; Hedges' g = J·d with d = diff /
+//!   pooled sd, J = 1 − 3/(4(n_a + n_b) − 9), interval g ± 1.959964·SE with
+//!   SE² = J²·((n_a + n_b)/(n_a n_b) + d²/(2(n_a + n_b))) (Borenstein et al.
+//!   2009); Welch's t with Welch–Satterthwaite df and two-sided p; Holm's
+//!   adjustment among the pairs of a dimension.
+//! - **Change** (`change`): per offering and dimension, each group paired
+//!   with itself by group id; mean change (B − A), d_z = mean / sd of the
+//!   changes, paired t with n − 1 df; groups at only one phase are counted
+//!   (`unpaired`) and named in a warning. Offerings' changes are compared as
+//!   the pairwise levels are.
+//! - **Clustering** (`cluster`): per dimension ICC(1) from a one-way ANOVA
+//!   over the clusters (unequal sizes: n₀ = (N − Σ n_i²/N)/(k − 1)),
+//!   truncated at 0, and the design effect 1 + (m̄ − 1)·ICC with m̄ = N/k.
+//!   Clusters are taken over all selected scores of the dimension, so when
+//!   clusters nest in offerings a difference between offerings counts as
+//!   clustering: the ICC is then an upper bound of the within-offering one.
+//! - **Bootstrap streams**: see `bootstrap`; the same seed gives the same
+//!   intervals whatever the number of threads.
+
+mod bootstrap;
+mod cells;
+mod frame;
+mod pairwise;
+mod warnings;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+
+use crate::dataset::GroupScore;
+
+pub use frame::NO_VALUE;
+pub use warnings::{ROLE_MIX_DISTANCE, SMALL_CELL};
+
+/// Bootstrap resamples when none are asked for.
+pub const DEFAULT_BOOT: usize = 10_000;
+
+/// Seed of the bootstrap when none is given.
+pub const DEFAULT_SEED: u64 = 2026;
 
 /// What to compare and how.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +77,44 @@ pub struct Request {
     pub change: Option<(String, String)>,
     /// A key whose levels are resampled as clusters (`site`).
     pub cluster: Option<String>,
+}
+
+impl Default for Request {
+    /// Offerings compared, all phases and dimensions, default resamples and seed.
+    fn default() -> Request {
+        Request {
+            by: vec!["offering".to_string()],
+            phase: None,
+            dimension: None,
+            phase_order: Vec::new(),
+            dimension_order: Vec::new(),
+            boot: DEFAULT_BOOT,
+            seed: DEFAULT_SEED,
+            change: None,
+            cluster: None,
+        }
+    }
+}
+
+/// A request that does not fit the scores.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CompareError {
+    #[error("unknown key `{key}` {purpose}; the scores have the keys: {}", available.join(", "))]
+    UnknownKey {
+        key: String,
+        purpose: &'static str,
+        available: Vec<String>,
+    },
+    #[error("no {what} `{value}` in the scores; they have: {}", available.join(", "))]
+    UnknownValue {
+        what: &'static str,
+        value: String,
+        available: Vec<String>,
+    },
+    #[error("a change needs two different phases, not `{0}` twice")]
+    SamePhase(String),
+    #[error("no scores to compare (none at all, or none at the chosen phase and dimension)")]
+    NoScores,
 }
 
 /// One cell (a combination of the `by` keys) on one dimension.
@@ -115,4 +201,72 @@ pub struct Comparison {
     /// Resamples and seed used, for the methods section.
     pub boot: usize,
     pub seed: u64,
+    /// The phase the cells and pairwise comparisons are restricted to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    /// With a `change` request: the two phases, from and to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change_phases: Option<[String; 2]>,
+    /// With a `cluster` request: the key whose levels are the clusters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+}
+
+/// Compares the group scores as the request asks; see the module
+/// documentation for every statistic.
+pub fn compare(scores: &[GroupScore], request: &Request) -> Result<Comparison, CompareError> {
+    let frame = frame::Frame::new(scores, request)?;
+    let groups = cells::describe(&frame, request);
+    let mut warnings = warnings::collect(&frame, request, &groups);
+    let changes = request
+        .change
+        .as_ref()
+        .map(|(from, to)| pairwise::change(&frame, from, to));
+    if let Some(changes) = &changes {
+        warnings.extend(changes.warnings.iter().cloned());
+    }
+    let clustering = request.cluster.as_ref().map(|key| clustering(&frame, key));
+    let (change, change_pairwise) = match changes {
+        Some(c) => (Some(c.change), Some(c.pairwise)),
+        None => (None, None),
+    };
+    Ok(Comparison {
+        by: frame.by.clone(),
+        pairwise: pairwise::between_levels(&frame),
+        groups,
+        change,
+        change_pairwise,
+        clustering,
+        warnings,
+        boot: request.boot,
+        seed: request.seed,
+        phase: request.phase.clone(),
+        change_phases: request.change.clone().map(|(a, b)| [a, b]),
+        cluster: request.cluster.clone(),
+    })
+}
+
+/// ICC(1) and design effect per dimension, clusters being the levels of `key`.
+fn clustering(frame: &frame::Frame, key: &str) -> Vec<Clustering> {
+    frame
+        .dimensions
+        .iter()
+        .map(|dimension| {
+            let mut clusters: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+            for s in frame.selected.iter().filter(|s| &s.dimension == dimension) {
+                clusters
+                    .entry(frame::value(s, key))
+                    .or_default()
+                    .push(s.score);
+            }
+            let icc = crate::stats::icc1(&clusters.into_values().collect::<Vec<_>>());
+            Clustering {
+                dimension: dimension.clone(),
+                clusters: icc.clusters,
+                mean_cluster_size: icc.mean_cluster_size,
+                icc: icc.icc,
+                design_effect: icc.design_effect,
+            }
+        })
+        .collect()
 }

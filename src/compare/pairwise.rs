@@ -1,0 +1,209 @@
+//! Differences between the levels of a key on one dimension (Welch's t,
+//! Hedges' g, Holm), and change between two phases within offerings (paired
+//! t, d_z) compared between offerings.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::frame::{Frame, value};
+use super::{Change, Pairwise};
+use crate::dataset::GroupScore;
+use crate::stats;
+
+/// Every pair of levels of the first `by` key, per dimension, pooled over
+/// the other keys; Holm within each dimension.
+pub fn between_levels(frame: &Frame) -> Vec<Pairwise> {
+    let key = &frame.by[0];
+    let levels = frame.levels(key, frame.selected.iter().copied());
+    frame
+        .dimensions
+        .iter()
+        .flat_map(|dimension| {
+            let samples: Vec<(&str, Vec<f64>)> = levels
+                .iter()
+                .map(|level| {
+                    let scores = frame
+                        .selected
+                        .iter()
+                        .filter(|s| &s.dimension == dimension && value(s, key) == level)
+                        .map(|s| s.score)
+                        .collect();
+                    (level.as_str(), scores)
+                })
+                .collect();
+            pairs(dimension, &samples)
+        })
+        .collect()
+}
+
+/// All pairs a, b (a before b) of the samples that have values, with
+/// Holm-adjusted p among the pairs whose p is defined.
+pub fn pairs(dimension: &str, samples: &[(&str, Vec<f64>)]) -> Vec<Pairwise> {
+    let present: Vec<&(&str, Vec<f64>)> = samples.iter().filter(|(_, v)| !v.is_empty()).collect();
+    let mut result = Vec::new();
+    for (i, (a, va)) in present.iter().enumerate() {
+        for (b, vb) in &present[i + 1..] {
+            result.push(pair(dimension, a, va, b, vb));
+        }
+    }
+    let defined: Vec<usize> = (0..result.len())
+        .filter(|&i| result[i].p.is_some())
+        .collect();
+    let p: Vec<f64> = defined.iter().filter_map(|&i| result[i].p).collect();
+    for (&i, adjusted) in defined.iter().zip(stats::holm(&p)) {
+        result[i].p_holm = Some(adjusted);
+    }
+    result
+}
+
+/// The mean of values known to be there.
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+fn pair(dimension: &str, a: &str, va: &[f64], b: &str, vb: &[f64]) -> Pairwise {
+    let welch = stats::welch(va, vb);
+    let hedges = stats::hedges_g(va, vb);
+    Pairwise {
+        a: a.to_string(),
+        b: b.to_string(),
+        dimension: dimension.to_string(),
+        n_a: va.len(),
+        n_b: vb.len(),
+        diff: mean(va) - mean(vb),
+        hedges_g: hedges.map(|h| h.g),
+        hedges_g_ci95: hedges.map(|h| h.ci95),
+        welch_t: welch.map(|w| w.t),
+        welch_df: welch.map(|w| w.df),
+        p: welch.map(|w| w.p),
+        p_holm: None,
+    }
+}
+
+/// One offering's groups on one dimension: their scores at the two phases.
+type Pairing<'a> = BTreeMap<&'a str, [Vec<f64>; 2]>;
+
+/// Change from phase `from` to `to` per offering and dimension, and the
+/// changes compared between offerings, with what the reader must know.
+pub struct Changes {
+    pub change: Vec<Change>,
+    pub pairwise: Vec<Pairwise>,
+    pub warnings: Vec<String>,
+}
+
+/// Pairs each group with itself (by group id) across the two phases.
+/// A group scored twice at one phase (two sessions of the same site and
+/// label) counts with the mean of its scores.
+pub fn change(frame: &Frame, from: &str, to: &str) -> Changes {
+    let at_either: Vec<&GroupScore> = frame
+        .all_phases
+        .iter()
+        .copied()
+        .filter(|s| s.key("phase") == from || s.key("phase") == to)
+        .collect();
+    let offerings = frame.levels("offering", at_either.iter().copied());
+    let mut result = Changes {
+        change: Vec::new(),
+        pairwise: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut unpaired: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
+    let mut doubled: BTreeSet<&str> = BTreeSet::new();
+    for dimension in &frame.dimensions {
+        let mut samples = Vec::new();
+        for offering in &offerings {
+            let pairing = pairing(&at_either, dimension, offering, from);
+            for (group, [a, b]) in &pairing {
+                match (a.is_empty(), b.is_empty()) {
+                    (false, true) => unpaired.entry(offering).or_default().insert(group, from),
+                    (true, false) => unpaired.entry(offering).or_default().insert(group, to),
+                    _ => None,
+                };
+                if a.len() > 1 || b.len() > 1 {
+                    doubled.insert(group);
+                }
+            }
+            let changes = changes(&pairing);
+            result
+                .change
+                .push(summarise(offering, dimension, &pairing, &changes));
+            samples.push((offering.as_str(), changes));
+        }
+        result.pairwise.extend(pairs(dimension, &samples));
+    }
+    result.warnings = unpaired
+        .into_iter()
+        .map(|(offering, groups)| unpaired_warning(offering, &groups, from, to))
+        .collect();
+    if !doubled.is_empty() {
+        result.warnings.push(format!(
+            "{} group id(s) have several scores at {from} or {to} (e.g. two sessions of one \
+             site with the same group labels); each counts with the mean of its scores: {}",
+            doubled.len(),
+            listed(doubled.iter().map(|g| g.to_string()), doubled.len())
+        ));
+    }
+    result
+}
+
+fn pairing<'a>(
+    scores: &[&'a GroupScore],
+    dimension: &str,
+    offering: &str,
+    from: &str,
+) -> Pairing<'a> {
+    let mut pairing: Pairing = BTreeMap::new();
+    for s in scores
+        .iter()
+        .filter(|s| s.dimension == dimension && value(s, "offering") == offering)
+    {
+        let side = usize::from(s.key("phase") != from);
+        pairing.entry(&s.group).or_default()[side].push(s.score);
+    }
+    pairing
+}
+
+fn changes(pairing: &Pairing) -> Vec<f64> {
+    pairing
+        .values()
+        .filter(|[a, b]| !a.is_empty() && !b.is_empty())
+        .map(|[a, b]| mean(b) - mean(a))
+        .collect()
+}
+
+fn summarise(offering: &str, dimension: &str, pairing: &Pairing, changes: &[f64]) -> Change {
+    let test = stats::paired(changes);
+    Change {
+        offering: offering.to_string(),
+        dimension: dimension.to_string(),
+        n_pairs: changes.len(),
+        unpaired: pairing.len() - changes.len(),
+        mean_change: stats::mean(changes),
+        dz: test.map(|t| t.dz),
+        paired_t: test.map(|t| t.t),
+        p: test.map(|t| t.p),
+    }
+}
+
+/// Groups listed in the warning before the rest are only counted.
+const LISTED: usize = 5;
+
+fn unpaired_warning(offering: &str, groups: &BTreeMap<&str, &str>, from: &str, to: &str) -> String {
+    let names = groups
+        .iter()
+        .map(|(group, phase)| format!("{group} ({phase} only)"));
+    format!(
+        "offering `{offering}`: {} group(s) have scores at only one of {from} and {to} and are \
+         left out of its change: {}",
+        groups.len(),
+        listed(names, groups.len())
+    )
+}
+
+/// The first few names, then how many more.
+pub fn listed(names: impl Iterator<Item = String>, count: usize) -> String {
+    let mut shown: Vec<String> = names.take(LISTED).collect();
+    if count > LISTED {
+        shown.push(format!("… and {} more", count - LISTED));
+    }
+    shown.join(", ")
+}

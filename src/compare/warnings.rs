@@ -1,0 +1,223 @@
+//! What the reader of a comparison must know: small or flat cells, offerings
+//! that lack a phase others have, phases pooled in one cell, and offerings
+//! whose groups are made of different roles.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::frame::{Frame, value};
+use super::{Cell, Request};
+
+/// Cells with fewer groups than this are flagged.
+pub const SMALL_CELL: usize = 5;
+
+/// Offerings whose role mixes differ by more than this total variation
+/// distance are flagged.
+pub const ROLE_MIX_DISTANCE: f64 = 0.3;
+
+/// Every warning about the data and the cells, in a fixed order.
+pub fn collect(frame: &Frame, request: &Request, cells: &[Cell]) -> Vec<String> {
+    let mut warnings = small_cells(cells);
+    warnings.extend(flat_cells(cells));
+    warnings.extend(missing_phases(frame));
+    warnings.extend(pooled_phases(frame, request));
+    warnings.extend(role_mix(frame));
+    if let Some(key) = &request.cluster {
+        warnings.extend(few_clusters(frame, key));
+    }
+    warnings
+}
+
+fn label(cell: &Cell) -> String {
+    let keys: Vec<String> = cell.keys.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    keys.join(", ")
+}
+
+fn small_cells(cells: &[Cell]) -> Vec<String> {
+    let mut small: Vec<(String, Vec<String>)> = Vec::new();
+    for cell in cells.iter().filter(|c| c.n < SMALL_CELL) {
+        let entry = format!("{} {}", cell.dimension, cell.n);
+        let name = label(cell);
+        match small.iter_mut().find(|(l, _)| *l == name) {
+            Some((_, entries)) => entries.push(entry),
+            None => small.push((name, vec![entry])),
+        }
+    }
+    small
+        .into_iter()
+        .map(|(name, entries)| {
+            format!(
+                "{name}: fewer than {SMALL_CELL} groups ({}): wide intervals and weak tests; \
+                 with one group sd, intervals and tests are not defined",
+                entries.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// Cells whose groups come from fewer than [`SMALL_CELL`] clusters: a
+/// bootstrap over so few clusters gives too narrow an interval.
+fn few_clusters(frame: &Frame, key: &str) -> Vec<String> {
+    let mut clusters: BTreeMap<Vec<&str>, BTreeSet<&str>> = BTreeMap::new();
+    for s in &frame.selected {
+        let cell: Vec<&str> = frame.by.iter().map(|k| value(s, k)).collect();
+        clusters.entry(cell).or_default().insert(value(s, key));
+    }
+    clusters
+        .into_iter()
+        .filter(|(_, c)| c.len() < SMALL_CELL)
+        .map(|(cell, c)| {
+            let name: Vec<String> = frame
+                .by
+                .iter()
+                .zip(cell)
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            format!(
+                "{}: its groups come from only {} {key} cluster(s); a bootstrap over fewer than \
+                 {SMALL_CELL} clusters understates the uncertainty, so read its cluster interval \
+                 as a lower bound on the width",
+                name.join(", "),
+                c.len()
+            )
+        })
+        .collect()
+}
+
+fn flat_cells(cells: &[Cell]) -> Vec<String> {
+    cells
+        .iter()
+        .filter(|c| c.sd == Some(0.0))
+        .map(|c| {
+            format!(
+                "{} on {}: all {} groups have the same score ({}), so its sd is 0; effect \
+                 sizes and tests against a level with sd 0 too are not defined",
+                label(c),
+                c.dimension,
+                c.n,
+                c.mean
+            )
+        })
+        .collect()
+}
+
+/// Offerings without scores at a phase other offerings have (all scores,
+/// before any filter).
+fn missing_phases(frame: &Frame) -> Vec<String> {
+    let phases = frame.levels("phase", frame.every.iter());
+    let mut by_offering: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for s in frame.every {
+        by_offering
+            .entry(value(s, "offering"))
+            .or_default()
+            .insert(value(s, "phase"));
+    }
+    by_offering
+        .iter()
+        .filter_map(|(offering, has)| {
+            let lacking: Vec<&str> = phases
+                .iter()
+                .map(String::as_str)
+                .filter(|p| !has.contains(p))
+                .collect();
+            (!lacking.is_empty()).then(|| {
+                format!(
+                    "offering `{offering}` has no scores at {}, which other offerings have: \
+                     comparisons at that phase leave it out, and its change across it cannot \
+                     be measured",
+                    lacking.join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
+fn pooled_phases(frame: &Frame, request: &Request) -> Option<String> {
+    if request.phase.is_some() || frame.by.iter().any(|k| k == "phase") {
+        return None;
+    }
+    let phases = frame.levels("phase", frame.selected.iter().copied());
+    (phases.len() > 1).then(|| {
+        format!(
+            "scores of {} phases ({}) are pooled in each cell, so a group counts once per \
+             phase; choose one phase, or add phase to the keys",
+            phases.len(),
+            phases.join(", ")
+        )
+    })
+}
+
+/// Pairs of offerings whose groups' dominant roles differ: the total
+/// variation distance ½ Σ_r |p_a(r) − p_b(r)| between their role shares
+/// (each group counted once per phase) above [`ROLE_MIX_DISTANCE`].
+fn role_mix(frame: &Frame) -> Vec<String> {
+    let groups: BTreeSet<(&str, &str, &str, &str)> = frame
+        .selected
+        .iter()
+        .map(|s| {
+            (
+                value(s, "offering"),
+                s.group.as_str(),
+                value(s, "phase"),
+                value(s, "role"),
+            )
+        })
+        .collect();
+    let mut shares: BTreeMap<&str, BTreeMap<&str, f64>> = BTreeMap::new();
+    for (offering, _, _, role) in groups {
+        *shares.entry(offering).or_default().entry(role).or_default() += 1.0;
+    }
+    for roles in shares.values_mut() {
+        let total: f64 = roles.values().sum();
+        roles.values_mut().for_each(|n| *n /= total);
+    }
+    let offerings: Vec<(&str, &BTreeMap<&str, f64>)> =
+        shares.iter().map(|(o, r)| (*o, r)).collect();
+    let mut warnings = Vec::new();
+    for (i, (a, ra)) in offerings.iter().enumerate() {
+        for (b, rb) in &offerings[i + 1..] {
+            let distance = total_variation(ra, rb);
+            if distance > ROLE_MIX_DISTANCE {
+                warnings.push(format!(
+                    "offerings `{a}` and `{b}` differ in the roles of their groups (total \
+                     variation distance {distance:.2} > {ROLE_MIX_DISTANCE}; {a}: {}; {b}: {}): \
+                     a difference between them may be a difference between roles; compare \
+                     by offering and role",
+                    percentages(ra),
+                    percentages(rb)
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+fn total_variation(a: &BTreeMap<&str, f64>, b: &BTreeMap<&str, f64>) -> f64 {
+    let roles: BTreeSet<&str> = a.keys().chain(b.keys()).copied().collect();
+    let share = |m: &BTreeMap<&str, f64>, r: &str| m.get(r).copied().unwrap_or(0.0);
+    roles
+        .into_iter()
+        .map(|r| (share(a, r) - share(b, r)).abs())
+        .sum::<f64>()
+        / 2.0
+}
+
+fn percentages(shares: &BTreeMap<&str, f64>) -> String {
+    let parts: Vec<String> = shares
+        .iter()
+        .map(|(role, share)| format!("{role} {:.0} %", share * 100.0))
+        .collect();
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn total_variation_is_half_the_absolute_differences() {
+        let a = BTreeMap::from([("teacher", 0.8), ("principal", 0.2)]);
+        let b = BTreeMap::from([("teacher", 0.4), ("municipal", 0.6)]);
+        assert!((total_variation(&a, &b) - 0.6).abs() < 1e-12);
+        assert_eq!(total_variation(&a, &a), 0.0);
+    }
+}
