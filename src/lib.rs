@@ -13,6 +13,7 @@ pub mod dataset;
 pub mod design;
 pub mod rating;
 pub mod render;
+pub mod report;
 pub mod scoring;
 pub mod session;
 pub mod stats;

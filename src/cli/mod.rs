@@ -4,6 +4,7 @@
 mod agreement;
 mod list;
 mod rate;
+mod report;
 mod schema;
 mod score;
 mod session;
@@ -55,6 +56,7 @@ enum Command {
     Score(score::Args),
     Agreement(agreement::Args),
     Rate(rate::Args),
+    Report(report::Args),
 }
 
 /// Output for people or for programs.
@@ -125,6 +127,7 @@ pub fn run() -> ExitCode {
         Command::Schema(args) => schema::run(&args),
         Command::Agreement(args) => agreement::run(&cli.db, &args),
         Command::Rate(args) => rate::run(&cli.db, &args),
+        Command::Report(args) => report::run(&cli.db, &args),
         Command::Session(args) => session::run(&source, &cli.db, &args),
         Command::Score(args) => score::run(&source, &cli.db, &args),
     };
