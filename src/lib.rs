@@ -14,6 +14,7 @@ pub mod design;
 pub mod export;
 pub mod rating;
 pub mod render;
+pub mod report;
 pub mod scoring;
 pub mod session;
 pub mod stats;

@@ -26,6 +26,7 @@ fn help_texts() {
         &["rate", "adjudicate", "--help"],
         &["export", "--help"],
         &["profile", "--help"],
+        &["report", "--help"],
     ];
     for &command in commands {
         let out = vignette(command);

@@ -7,6 +7,7 @@ mod export;
 mod list;
 mod profile;
 mod rate;
+mod report;
 mod schema;
 mod score;
 mod session;
@@ -61,6 +62,7 @@ enum Command {
     Rate(rate::Args),
     Export(export::Args),
     Profile(profile::Args),
+    Report(report::Args),
 }
 
 /// Output for people or for programs.
@@ -132,6 +134,7 @@ pub fn run() -> ExitCode {
         Command::Agreement(args) => agreement::run(&cli.db, &args),
         Command::Compare(args) => compare::run(&cli.db, &args),
         Command::Rate(args) => rate::run(&cli.db, &args),
+        Command::Report(args) => report::run(&cli.db, &args),
         Command::Session(args) => session::run(&source, &cli.db, &args),
         Command::Score(args) => score::run(&source, &cli.db, &args),
         Command::Export(args) => export::run(&cli.db, &args),

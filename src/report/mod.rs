@@ -1,0 +1,109 @@
+//! The study report: one self-contained HTML page for readers who are not
+//! statisticians — the sessions included, what was collected per offering
+//! and phase, dimension scores with 95 % intervals, change from the first to
+//! the last phase, roles and rural/urban sites, rater agreement, the
+//! criteria most often missed, and how it was all done. Charts are inline
+//! SVG; there is no script and nothing is loaded from elsewhere.
+//!
+//! Not for statistics (see [`crate::compare`] and [`crate::agreement`]) or
+//! for reading the store (but for [`example::find`], one quoted answer): the
+//! caller gathers a [`Report`] of plain data and [`Report::html`] lays it out. Every text from the data (labels, sites,
+//! group labels, answers) is a template *value*, never template source, and
+//! is HTML-escaped.
+
+mod charts;
+pub mod example;
+mod labels;
+mod missed;
+mod plan;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::OnceLock;
+
+use minijinja::value::Serde;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
+
+use crate::bank::Rubric;
+use crate::compare::Comparison;
+use crate::dataset::StudyData;
+use crate::rating::SessionAgreement;
+
+pub use example::Example;
+pub use plan::{Options, Plan, ReportError, analyse, phases_present, plan};
+
+/// Everything the report shows, gathered beforehand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub data: StudyData,
+    /// The rubrics the scored units were scored with (for criterion titles).
+    pub rubrics: Vec<Rubric>,
+    pub analyses: Analyses,
+    /// Rater agreement of each session that has ratings.
+    pub agreement: Vec<SessionRatings>,
+    /// A group's words for the criterion most often missed (see [`example::find`]).
+    pub example: Option<Example>,
+    /// The language of the study's labels (`en`, `nb`); the report's own
+    /// words are English.
+    pub language: String,
+}
+
+/// The comparisons the report presents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analyses {
+    /// The phase offerings, roles and sites are compared at.
+    pub phase: String,
+    /// By offering at `phase`.
+    pub offerings: Comparison,
+    /// From the first to the last phase in the data (`change_phases`);
+    /// `None` with one phase.
+    pub change: Option<Comparison>,
+    /// By role (a group's largest role) at `phase`.
+    pub roles: Comparison,
+    /// By the site attribute `centrality` at `phase`, when the study has it.
+    pub centrality: Option<Comparison>,
+}
+
+/// The stored ratings' agreement in one session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRatings {
+    pub session: String,
+    pub agreement: SessionAgreement,
+}
+
+impl Report {
+    /// The report as one HTML page.
+    pub fn html(&self) -> Result<String, ReportError> {
+        let view = view::build(self);
+        let mut page = environment()
+            .get_template("report.html")
+            .and_then(|t| t.render(context! { r => Serde(&view) }))
+            .map_err(|e| ReportError::Template(e.to_string()))?;
+        page.push('\n');
+        Ok(page)
+    }
+}
+
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        env.add_filter("num", view::num);
+        env.add_filter("signed", view::signed);
+        env.add_filter("ci", view::ci);
+        env.add_filter("pvalue", view::pvalue);
+        env.add_filter("pct", view::pct);
+        for (name, source) in [
+            ("report.html", include_str!("templates/report.html")),
+            ("charts.html", include_str!("templates/charts.html")),
+        ] {
+            env.add_template(name, source)
+                .expect("shipped report template compiles");
+        }
+        env
+    })
+}
