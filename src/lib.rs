@@ -13,5 +13,6 @@ pub mod rating;
 pub mod render;
 pub mod scoring;
 pub mod session;
+pub mod simulate;
 pub mod stats;
 pub mod store;

@@ -23,6 +23,7 @@ fn help_texts() {
         &["agreement", "--help"],
         &["rate", "--help"],
         &["rate", "adjudicate", "--help"],
+        &["simulate", "--help"],
     ];
     for &command in commands {
         let out = vignette(command);

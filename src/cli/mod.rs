@@ -8,6 +8,7 @@ mod schema;
 mod score;
 mod session;
 mod show;
+mod simulate;
 mod validate;
 
 use std::path::PathBuf;
@@ -55,6 +56,7 @@ enum Command {
     Score(score::Args),
     Agreement(agreement::Args),
     Rate(rate::Args),
+    Simulate(simulate::Args),
 }
 
 /// Output for people or for programs.
@@ -127,6 +129,7 @@ pub fn run() -> ExitCode {
         Command::Rate(args) => rate::run(&cli.db, &args),
         Command::Session(args) => session::run(&source, &cli.db, &args),
         Command::Score(args) => score::run(&source, &cli.db, &args),
+        Command::Simulate(args) => simulate::run(&source, &cli.db, &args),
     };
     match outcome {
         Ok(code) => code,
