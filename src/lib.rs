@@ -17,5 +17,6 @@ pub mod render;
 pub mod report;
 pub mod scoring;
 pub mod session;
+pub mod simulate;
 pub mod stats;
 pub mod store;

@@ -27,6 +27,7 @@ fn help_texts() {
         &["export", "--help"],
         &["profile", "--help"],
         &["report", "--help"],
+        &["simulate", "--help"],
     ];
     for &command in commands {
         let out = vignette(command);

@@ -12,6 +12,7 @@ mod schema;
 mod score;
 mod session;
 mod show;
+mod simulate;
 mod validate;
 
 use std::path::PathBuf;
@@ -63,6 +64,7 @@ enum Command {
     Export(export::Args),
     Profile(profile::Args),
     Report(report::Args),
+    Simulate(simulate::Args),
 }
 
 /// Output for people or for programs.
@@ -139,6 +141,7 @@ pub fn run() -> ExitCode {
         Command::Score(args) => score::run(&source, &cli.db, &args),
         Command::Export(args) => export::run(&cli.db, &args),
         Command::Profile(args) => profile::run(&cli.db, &args),
+        Command::Simulate(args) => simulate::run(&source, &cli.db, &args),
     };
     match outcome {
         Ok(code) => code,

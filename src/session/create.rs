@@ -16,6 +16,12 @@ pub enum VignetteChoice {
     Listed(Vec<String>),
     /// Every group gets this many of the study's vignettes.
     PerGroup(usize),
+    /// Every group gets `per_group` of these vignettes (e.g. those of the
+    /// site's sector), balanced like [`VignetteChoice::PerGroup`].
+    PerGroupOf {
+        vignettes: Vec<String>,
+        per_group: usize,
+    },
 }
 
 /// What a facilitator asks for when creating a session.
@@ -145,7 +151,7 @@ pub fn plan(bank: &Bank, spec: &SessionSpec) -> Result<Planned, SessionError> {
     let candidates = candidate_vignettes(bank, study, &spec.vignettes)?;
     let per_group = match spec.vignettes {
         VignetteChoice::Listed(ref ids) => ids.len(),
-        VignetteChoice::PerGroup(k) => k,
+        VignetteChoice::PerGroup(k) | VignetteChoice::PerGroupOf { per_group: k, .. } => k,
     };
     let design = design::assign(&DesignInput {
         groups: spec.groups.iter().map(|g| g.label.clone()).collect(),
@@ -245,7 +251,9 @@ fn candidate_vignettes<'b>(
     choice: &VignetteChoice,
 ) -> Result<Vec<&'b Entry<crate::bank::Vignette>>, SessionError> {
     let ids: Vec<&str> = match choice {
-        VignetteChoice::Listed(ids) => ids.iter().map(String::as_str).collect(),
+        VignetteChoice::Listed(ids) | VignetteChoice::PerGroupOf { vignettes: ids, .. } => {
+            ids.iter().map(String::as_str).collect()
+        }
         VignetteChoice::PerGroup(_) => study.vignettes.iter().map(String::as_str).collect(),
     };
     ids.into_iter()

@@ -261,6 +261,17 @@ pub fn store_answer_file(
     bytes: &[u8],
 ) -> Result<usize, SessionError> {
     let session = load(store, id)?;
+    store_answer_file_in(store, &session, name, bytes)
+}
+
+/// [`store_answer_file`] for a session already loaded, to store many files
+/// in a row without parsing its pinned instruments for each.
+pub fn store_answer_file_in(
+    store: &mut Store,
+    session: &Session,
+    name: &str,
+    bytes: &[u8],
+) -> Result<usize, SessionError> {
     let rejected = |problems| SessionError::Answers {
         source_name: name.to_string(),
         problems,
@@ -269,7 +280,7 @@ pub fn store_answer_file(
     let records = session
         .check_answers(&file.group, &file.vignette, &file.answers, "file")
         .map_err(rejected)?;
-    store.save_answers(id, &records)?;
+    store.save_answers(&session.record.id, &records)?;
     Ok(records.len())
 }
 

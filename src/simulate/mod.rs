@@ -1,0 +1,546 @@
+//! Simulated studies: sessions for every site and phase of a study, filled
+//! with answers that read like staff groups' answers, at a competence level
+//! driven by planted effects whose true values are returned. For demos, for
+//! benchmarks of the scorer, and to check that comparisons find what was
+//! planted.
+//!
+//! The model:
+//!
+//! - **Sites.** `sites` municipalities `kommune-01`, …; offerings go
+//!   round-robin; within each offering the sites walk through the
+//!   combinations of the study's listed site attributes (sector over the
+//!   sectors of the study's vignettes, centrality, …), each offering
+//!   starting one combination later, so twelve sites cross three offerings
+//!   with two sectors and two centralities. `X_index` integers follow
+//!   attribute X (rural sites get centrality index 4–6, urban 1–3); `county`
+//!   is drawn from Norway's counties. A share `english` of the sites, drawn
+//!   at random, answer in English; the rest in the study's first language.
+//! - **Groups.** `groups` groups per site, `G1`…, the same people at every
+//!   phase: 3–6 staff who meet the children (teachers, kindergarten staff),
+//!   with their leader at the table in 40 % of groups and someone from the
+//!   owner in 15 %. At every phase after the first simulated one, each group
+//!   is missing with probability `attrition` (at least one group stays).
+//!   In bokmål sessions one group in five writes nynorsk; two in five write
+//!   lists rather than prose.
+//! - **Sessions.** One per site and phase (`COHORT-SITE-PHASE`), planned with
+//!   the session design: each group gets `vignettes_per_group` of the study's
+//!   vignettes of the site's sector (at most as many as there are); a site's
+//!   sessions share a design seed, so unchanged groups get the same cases at
+//!   every phase.
+//! - **Competence.** θ = u_site + e_group + planted effects, with u_site ~
+//!   N(0, icc) and e_group ~ N(0, 1 − icc): variance 1 before the effects,
+//!   and `icc` of it between sites. Effects are in SD units of θ:
+//!   `offering=X:s` adds s·(phase position), 0 at the study's first phase
+//!   and s at its last; `phase=P:s` adds s at phase P; `role=R:s` adds s
+//!   times the group's share of role R; `ATTRIBUTE=V:s` adds s at sites
+//!   with that value. See [`default_effects`] for the defaults.
+//! - **Answers.** Composed from the pinned rubric (see `answers`): the
+//!   group's competence on the case is θ plus a case effect ~ N(0, 0.25)
+//!   (groups do better on some cases than others); intended levels per
+//!   criterion follow an ordered logit in it, written as rubric
+//!   phrases in carrier sentences, with red flags, negations, filler,
+//!   nynorsk and typing errors; choices weighed by their evidence.
+//!
+//! Not a back door: sessions are planned with [`session::plan`] and stored by
+//! [`session::Planned::store`], each in its own transaction; each group's
+//! answers to each vignette are one answer file stored through
+//! [`session::store_answer_file_in`] (the path of `session answer --file`),
+//! checked like any other, all or nothing.
+//! Everything is drawn from ChaCha8 generators seeded with `seed`: the same
+//! spec and seed give the same database content (timestamps aside).
+
+mod answers;
+mod population;
+mod words;
+
+pub use population::{Effect, default_effects};
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::bank::{Bank, Study};
+use crate::session::{self, Planned, SessionError, SessionSpec, VignetteChoice};
+use crate::store::{GroupRecord, Store, StoreError};
+
+use answers::Style;
+use population::{Frame, Site};
+
+/// Defaults of [`Spec`].
+pub const DEFAULT_STUDY: &str = "inkluderende-miljo";
+pub const DEFAULT_COHORT: &str = "sim";
+pub const DEFAULT_SITES: usize = 12;
+pub const DEFAULT_GROUPS: usize = 4;
+pub const DEFAULT_VIGNETTES_PER_GROUP: usize = 3;
+pub const DEFAULT_ICC: f64 = 0.1;
+pub const DEFAULT_ENGLISH: f64 = 0.3;
+
+/// Upper limits on the size of a simulation.
+const MAX_SITES: usize = 999;
+const MAX_GROUPS: usize = 50;
+
+/// What to simulate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    pub study: String,
+    /// The cohort of every session; session ids start with it.
+    pub cohort: String,
+    pub seed: u64,
+    pub sites: usize,
+    /// Groups per site.
+    pub groups: usize,
+    /// Phase ids to simulate; every phase of the study when empty.
+    pub phases: Vec<String>,
+    pub vignettes_per_group: usize,
+    /// Planted effects; [`default_effects`] when `None`.
+    pub effects: Option<Vec<Effect>>,
+    /// Share of θ's variance between sites, in [0, 1).
+    pub icc: f64,
+    /// Chance that a group is missing at a later phase, in [0, 1).
+    pub attrition: f64,
+    /// Share of sites answering in English, in [0, 1].
+    pub english: f64,
+}
+
+impl Default for Spec {
+    fn default() -> Spec {
+        Spec {
+            study: DEFAULT_STUDY.to_string(),
+            cohort: DEFAULT_COHORT.to_string(),
+            seed: 1,
+            sites: DEFAULT_SITES,
+            groups: DEFAULT_GROUPS,
+            phases: Vec::new(),
+            vignettes_per_group: DEFAULT_VIGNETTES_PER_GROUP,
+            effects: None,
+            icc: DEFAULT_ICC,
+            attrition: 0.0,
+            english: DEFAULT_ENGLISH,
+        }
+    }
+}
+
+/// Why a simulation could not be planned or stored.
+#[derive(Debug, thiserror::Error)]
+pub enum SimulateError {
+    /// The request does not fit the study or the limits (a usage error).
+    #[error("{0}")]
+    Spec(String),
+    #[error("this database already holds {count} session(s) of cohort `{cohort}`, e.g. {example}")]
+    CohortExists {
+        cohort: String,
+        count: usize,
+        example: String,
+    },
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(
+        "stopped after storing {stored} of {total} simulated sessions: {source}; \
+         the database now holds part of cohort `{cohort}`"
+    )]
+    Partial {
+        stored: usize,
+        total: usize,
+        cohort: String,
+        source: Box<SessionError>,
+    },
+}
+
+impl From<StoreError> for SimulateError {
+    fn from(error: StoreError) -> SimulateError {
+        SimulateError::Session(error.into())
+    }
+}
+
+/// The true competence of one group in one session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Truth {
+    pub session: String,
+    pub group: String,
+    pub site: String,
+    pub offering: String,
+    pub phase: String,
+    pub theta: f64,
+}
+
+/// One stored simulated session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionSummary {
+    pub id: String,
+    pub site: String,
+    pub offering: String,
+    pub phase: String,
+    pub language: String,
+    pub groups: usize,
+    pub answers: usize,
+}
+
+/// What a simulation stored, and the truth behind it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Simulation {
+    pub study: String,
+    pub cohort: String,
+    pub seed: u64,
+    pub effects: Vec<Effect>,
+    pub sessions: Vec<SessionSummary>,
+    /// θ of every group in every session, in session order.
+    pub truth: Vec<Truth>,
+}
+
+impl Simulation {
+    /// Groups over all sessions (a group counts once per session).
+    pub fn groups(&self) -> usize {
+        self.sessions.iter().map(|s| s.groups).sum()
+    }
+
+    /// Answers stored over all sessions.
+    pub fn answers(&self) -> usize {
+        self.sessions.iter().map(|s| s.answers).sum()
+    }
+}
+
+/// A simulated group in one session.
+#[derive(Debug, Clone)]
+struct SimulatedGroup {
+    label: String,
+    theta: f64,
+    style: Style,
+}
+
+/// A session planned and checked, with its groups' competence.
+#[derive(Debug, Clone)]
+struct SimulatedSession {
+    planned: Planned,
+    summary: SessionSummary,
+    groups: Vec<SimulatedGroup>,
+}
+
+/// A checked simulation, planned in full; nothing is stored yet.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    study: String,
+    cohort: String,
+    seed: u64,
+    effects: Vec<Effect>,
+    sessions: Vec<SimulatedSession>,
+}
+
+/// A draw from N(0, variance) (Box–Muller).
+fn normal(rng: &mut ChaCha8Rng, variance: f64) -> f64 {
+    let u: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+    let v: f64 = rng.random();
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos() * variance.sqrt()
+}
+
+fn spec_error(message: impl Into<String>) -> SimulateError {
+    SimulateError::Spec(message.into())
+}
+
+fn check_limits(spec: &Spec) -> Result<(), SimulateError> {
+    let share = |name: &str, value: f64, top_included: bool| {
+        let inside = value >= 0.0 && (value < 1.0 || (top_included && value == 1.0));
+        if inside {
+            Ok(())
+        } else {
+            let top = if top_included { "1]" } else { "1)" };
+            Err(spec_error(format!(
+                "{name} must be in [0, {top}; got {value}"
+            )))
+        }
+    };
+    share("--icc", spec.icc, false)?;
+    share("--attrition", spec.attrition, false)?;
+    share("--english", spec.english, true)?;
+    for (name, value, max) in [
+        ("--sites", spec.sites, MAX_SITES),
+        ("--groups", spec.groups, MAX_GROUPS),
+        (
+            "--vignettes-per-group",
+            spec.vignettes_per_group,
+            usize::MAX,
+        ),
+    ] {
+        if value == 0 || value > max {
+            return Err(spec_error(format!(
+                "{name} must be from 1 to {max}; got {value}"
+            )));
+        }
+    }
+    let cohort_ok = (1..=24).contains(&spec.cohort.len())
+        && spec.cohort.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && spec
+            .cohort
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !cohort_ok {
+        return Err(spec_error(format!(
+            "cohort `{}`: use 1 to 24 letters, digits, - and _ (it starts every session id)",
+            spec.cohort
+        )));
+    }
+    Ok(())
+}
+
+fn find_study<'b>(bank: &'b Bank, id: &str) -> Result<&'b Study, SimulateError> {
+    bank.study(id).map(|e| &e.item).ok_or_else(|| {
+        let known: Vec<&str> = bank.studies.iter().map(|s| s.item.id.as_str()).collect();
+        spec_error(format!(
+            "no study `{id}` in the bank; expected one of: {}",
+            known.join(", ")
+        ))
+    })
+}
+
+/// The phases to simulate, in the study's order.
+fn chosen_phases<'s>(study: &'s Study, wanted: &[String]) -> Result<Vec<&'s str>, SimulateError> {
+    let ids: Vec<&str> = study.phases.iter().map(|p| p.id.as_str()).collect();
+    if let Some(unknown) = wanted.iter().find(|w| !ids.contains(&w.as_str())) {
+        return Err(spec_error(format!(
+            "the study has no phase `{unknown}`; expected one of: {}",
+            ids.join(", ")
+        )));
+    }
+    Ok(ids
+        .into_iter()
+        .filter(|id| wanted.is_empty() || wanted.iter().any(|w| w == id))
+        .collect())
+}
+
+/// The study's vignettes that fit a site's sector (all when none fits).
+fn fitting_vignettes(bank: &Bank, study: &Study, site: &Site) -> Vec<String> {
+    let fits = |id: &&String| {
+        bank.vignette(id)
+            .is_some_and(|v| Some(v.item.sector.as_str()) == site.sector())
+    };
+    let fitting: Vec<String> = study.vignettes.iter().filter(fits).cloned().collect();
+    if fitting.is_empty() {
+        study.vignettes.clone()
+    } else {
+        fitting
+    }
+}
+
+/// Checks a simulation against the bank and plans every session, without
+/// touching any database: a refused request leaves nothing behind.
+pub fn plan(bank: &Bank, spec: &Spec) -> Result<Plan, SimulateError> {
+    check_limits(spec)?;
+    let study = find_study(bank, &spec.study)?;
+    let phases = chosen_phases(study, &spec.phases)?;
+    if spec.english > 0.0 && !study.languages.iter().any(|l| l == "en") {
+        return Err(spec_error(format!(
+            "study `{}` has no English texts; use --english 0",
+            study.id
+        )));
+    }
+    let effects = spec
+        .effects
+        .clone()
+        .unwrap_or_else(|| default_effects(study));
+    population::check_effects(study, &effects).map_err(SimulateError::Spec)?;
+    let mut sectors: Vec<&str> = Vec::new();
+    for id in &study.vignettes {
+        if let Some(v) = bank.vignette(id)
+            && !sectors.contains(&v.item.sector.as_str())
+        {
+            sectors.push(&v.item.sector);
+        }
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let frame = Frame {
+        study,
+        sectors,
+        sites: spec.sites,
+        groups: spec.groups,
+        icc: spec.icc,
+        english: spec.english,
+    };
+    let mut sessions = Vec::new();
+    for site in frame.draw(&mut rng) {
+        let vignettes = fitting_vignettes(bank, study, &site);
+        for (index, phase) in phases.iter().enumerate() {
+            let present: Vec<&population::Group> = site
+                .groups
+                .iter()
+                .filter(|_| index == 0 || !rng.random_bool(spec.attrition))
+                .collect();
+            let present = if present.is_empty() {
+                vec![&site.groups[0]]
+            } else {
+                present
+            };
+            let session_spec = SessionSpec {
+                id: Some(format!("{}-{}-{phase}", spec.cohort, site.name)),
+                study: study.id.clone(),
+                offering: site.offering.clone(),
+                phase: phase.to_string(),
+                cohort: spec.cohort.clone(),
+                site: site.name.clone(),
+                site_attributes: site.attributes.clone(),
+                language: Some(site.language.clone()),
+                groups: present
+                    .iter()
+                    .map(|g| GroupRecord {
+                        label: g.label.clone(),
+                        roles: g.roles.clone(),
+                    })
+                    .collect(),
+                vignettes: VignetteChoice::PerGroupOf {
+                    per_group: spec.vignettes_per_group.min(vignettes.len()),
+                    vignettes: vignettes.clone(),
+                },
+                seed: site.design_seed,
+            };
+            sessions.push(SimulatedSession {
+                planned: session::plan(bank, &session_spec)?,
+                groups: present
+                    .iter()
+                    .map(|g| SimulatedGroup {
+                        label: g.label.clone(),
+                        theta: population::theta(study, &effects, &site, g, phase),
+                        style: g.style,
+                    })
+                    .collect(),
+                summary: SessionSummary {
+                    id: session_spec.id.clone().unwrap_or_default(),
+                    site: site.name.clone(),
+                    offering: site.offering.clone(),
+                    phase: phase.to_string(),
+                    language: site.language.clone(),
+                    groups: present.len(),
+                    answers: 0,
+                },
+            });
+        }
+    }
+    Ok(Plan {
+        study: study.id.clone(),
+        cohort: spec.cohort.clone(),
+        seed: spec.seed,
+        effects,
+        sessions,
+    })
+}
+
+impl Plan {
+    /// How many sessions the simulation will store.
+    pub fn sessions(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// Refuses a database that holds sessions of this cohort or any of the ids.
+    fn check_free(&self, store: &Store) -> Result<(), SimulateError> {
+        let existing: Vec<String> = store
+            .sessions()?
+            .into_iter()
+            .filter(|s| s.cohort == self.cohort)
+            .map(|s| s.id)
+            .collect();
+        if let Some(example) = existing.first() {
+            return Err(SimulateError::CohortExists {
+                cohort: self.cohort.clone(),
+                count: existing.len(),
+                example: example.clone(),
+            });
+        }
+        for s in &self.sessions {
+            if store.has_session(&s.summary.id)? {
+                return Err(spec_error(format!(
+                    "a session `{}` exists already in this database",
+                    s.summary.id
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores every session and its answers through the normal session
+    /// paths; returns what was stored and the true θ of every group.
+    ///
+    /// A failure after the first session was stored is
+    /// [`SimulateError::Partial`]: what was stored stays.
+    pub fn run(self, store: &mut Store) -> Result<Simulation, SimulateError> {
+        self.check_free(store)?;
+        let total = self.sessions.len();
+        let mut simulation = Simulation {
+            study: self.study,
+            cohort: self.cohort,
+            seed: self.seed,
+            effects: self.effects,
+            sessions: Vec::with_capacity(total),
+            truth: Vec::new(),
+        };
+        for (index, simulated) in self.sessions.into_iter().enumerate() {
+            let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+            rng.set_stream(index as u64 + 1);
+            let id = simulated.summary.id.clone();
+            match fill(store, simulated, &mut rng) {
+                Ok((summary, truth)) => {
+                    simulation.sessions.push(summary);
+                    simulation.truth.extend(truth);
+                }
+                Err(source) if index > 0 || store.has_session(&id).unwrap_or(true) => {
+                    return Err(SimulateError::Partial {
+                        stored: index,
+                        total,
+                        cohort: simulation.cohort,
+                        source: Box::new(source),
+                    });
+                }
+                Err(source) => return Err(source.into()),
+            }
+        }
+        Ok(simulation)
+    }
+}
+
+/// Stores one session, then each group's answers to each of its vignettes
+/// as one answer file.
+fn fill(
+    store: &mut Store,
+    simulated: SimulatedSession,
+    rng: &mut ChaCha8Rng,
+) -> Result<(SessionSummary, Vec<Truth>), SessionError> {
+    let SimulatedSession {
+        planned,
+        mut summary,
+        groups,
+    } = simulated;
+    let id = planned.store(store)?;
+    let session = session::load(store, &id)?;
+    for assignment in &session.assignments {
+        let Some(group) = groups.iter().find(|g| g.label == assignment.group) else {
+            continue;
+        };
+        let values = answers::compose(
+            rng,
+            group.theta,
+            group.style,
+            &session.record.language,
+            session.vignette(assignment),
+            &session.rubrics[&assignment.rubric_hash],
+        );
+        let file = serde_json::json!({
+            "group": group.label,
+            "vignette": assignment.vignette,
+            "answers": values,
+        });
+        let name = format!(
+            "simulated answers of {} to {} in {id}",
+            group.label, assignment.vignette
+        );
+        summary.answers +=
+            session::store_answer_file_in(store, &session, &name, file.to_string().as_bytes())?;
+    }
+    let truth = groups
+        .into_iter()
+        .map(|g| Truth {
+            session: id.clone(),
+            group: g.label,
+            site: summary.site.clone(),
+            offering: summary.offering.clone(),
+            phase: summary.phase.clone(),
+            theta: g.theta,
+        })
+        .collect();
+    Ok((summary, truth))
+}
