@@ -119,6 +119,8 @@ pub fn score_session(
     let mut scored = Vec::new();
     // Records to store, with the index of the returned score that gets the version.
     let mut pending: Vec<(ScoreRecord, Option<usize>)> = Vec::new();
+    // Compiling a rubric's matcher costs far more than scoring one unit with it.
+    let mut scorers: HashMap<(String, String), Scorer> = HashMap::new();
     for ((group, vignette), answers) in latest_answers(&store.responses(id)?) {
         let Ok(assignment) = session.assignment(&group, &vignette) else {
             continue;
@@ -138,12 +140,16 @@ pub fn score_session(
         };
         let digest = content_hash(&serde_json::to_string(&answers).unwrap_or_default());
         let auto = unit.versioned(previous_auto.get(&key), "auto", &digest, || {
-            Scorer::new(
-                rubric,
-                session.vignette(assignment),
-                &session.record.language,
-            )
-            .score(&answers)
+            scorers
+                .entry((rubric_hash.clone(), assignment.vignette_hash.clone()))
+                .or_insert_with(|| {
+                    Scorer::new(
+                        rubric,
+                        session.vignette(assignment),
+                        &session.record.language,
+                    )
+                })
+                .score(&answers)
         });
         let code = crate::rating::unit_code(id, &group, &vignette);
         let shown = match human.get(&code) {
