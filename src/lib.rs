@@ -10,6 +10,7 @@ pub mod agreement;
 pub mod bank;
 pub mod compare;
 pub mod dataset;
+pub mod demo;
 pub mod design;
 pub mod export;
 pub mod rating;

@@ -571,12 +571,29 @@ pub struct SessionAgreement {
     pub auto_vs_human: Agreement,
 }
 
-/// Agreement among a session's raters, and of the automatic scores with them.
+/// Agreement among a session's raters, and of the automatic scores against
+/// the human reference (the consensus where there is one, else the only
+/// rating).
 pub fn session_agreement(
     store: &Store,
     id: &str,
     options: &Options,
 ) -> Result<SessionAgreement, SessionError> {
+    let (human, paired) = agreement_ratings(store, id)?;
+    Ok(SessionAgreement {
+        human: agreement::agreement(&human, options),
+        auto_vs_human: agreement::agreement(&paired, options),
+    })
+}
+
+/// A session's ratings for agreement: the latest human ratings, and the
+/// human reference paired with the automatic level (raters `human` and
+/// `auto`) for every unit and criterion that has both. Sessions' ratings
+/// can be pooled: unit codes never repeat across sessions.
+pub fn agreement_ratings(
+    store: &Store,
+    id: &str,
+) -> Result<(Vec<Rating>, Vec<Rating>), SessionError> {
     let session = session::load(store, id)?;
     let latest = store.latest_ratings(id)?;
     let human: Vec<Rating> = latest.iter().map(|r| as_rating(&r.rating)).collect();
@@ -600,10 +617,7 @@ pub fn session_agreement(
             paired.push(rating(unit, AUTO_RATER, criterion, *auto_level));
         }
     }
-    Ok(SessionAgreement {
-        human: agreement::agreement(&human, options),
-        auto_vs_human: agreement::agreement(&paired, options),
-    })
+    Ok((human, paired))
 }
 
 /// The latest automatic levels by (unit code, criterion).

@@ -3,6 +3,7 @@
 
 mod agreement;
 mod compare;
+mod demo;
 mod export;
 mod list;
 mod profile;
@@ -65,6 +66,7 @@ enum Command {
     Profile(profile::Args),
     Report(report::Args),
     Simulate(simulate::Args),
+    Demo(demo::Args),
 }
 
 /// Output for people or for programs.
@@ -142,6 +144,7 @@ pub fn run() -> ExitCode {
         Command::Export(args) => export::run(&cli.db, &args),
         Command::Profile(args) => profile::run(&cli.db, &args),
         Command::Simulate(args) => simulate::run(&source, &cli.db, &args),
+        Command::Demo(args) => demo::run(&source, &args),
     };
     match outcome {
         Ok(code) => code,

@@ -1,17 +1,12 @@
 //! `vignette report`: a study's results as one self-contained HTML page,
 //! written atomically. Not for the numbers alone (`vignette compare`).
 
-use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use vignette::agreement::Options as AgreementOptions;
 use vignette::compare;
 use vignette::dataset::{self, Selection, StudyData};
-use vignette::report::{self, Report, ReportError, SessionRatings};
-use vignette::store::Store;
-use vignette::{rating, session};
+use vignette::report::{self, Report, ReportError};
 
 use super::session::open_existing;
 use super::{Failure, Outcome};
@@ -72,18 +67,10 @@ pub fn run(db: &Path, args: &Args) -> Outcome {
         boot: args.boot as usize,
         seed: args.seed,
     };
-    let analyses = report::analyse(&data, &options).map_err(failure)?;
-    let example = report::example::find(&store, &data, &analyses.phase)?;
-    let report = Report {
-        rubrics: rubrics(&store, &data)?,
-        agreement: ratings(&store, &data, &options)?,
-        analyses,
-        example,
-        language: args.lang.clone(),
-        data,
-    };
+    let report = Report::assemble(&store, data, &options, &args.lang).map_err(failure)?;
     let html = report.html().map_err(failure)?;
-    write_atomically(&args.out, &html)?;
+    report::write_atomically(&args.out, &html)
+        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", args.out.display())))?;
     println!(
         "wrote {} ({} sessions, {} groups, {} scored answers)",
         args.out.display(),
@@ -117,64 +104,4 @@ fn failure(error: ReportError) -> Failure {
         Some(hint) => failure.hint(hint),
         None => failure,
     }
-}
-
-/// The rubrics the sessions pinned, each once.
-fn rubrics(store: &Store, data: &StudyData) -> Result<Vec<vignette::bank::Rubric>, Failure> {
-    let mut rubrics = BTreeMap::new();
-    for record in &data.sessions {
-        rubrics.extend(session::load(store, &record.id)?.rubrics);
-    }
-    Ok(rubrics.into_values().collect())
-}
-
-/// Agreement of every session that has ratings.
-fn ratings(
-    store: &Store,
-    data: &StudyData,
-    options: &report::Options,
-) -> Result<Vec<SessionRatings>, Failure> {
-    let options = AgreementOptions {
-        boot: options.boot,
-        seed: options.seed,
-    };
-    let mut rated = Vec::new();
-    for record in &data.sessions {
-        let agreement = rating::session_agreement(store, &record.id, &options)?;
-        if !agreement.human.criteria.is_empty() {
-            rated.push(SessionRatings {
-                session: record.id.clone(),
-                agreement,
-            });
-        }
-    }
-    Ok(rated)
-}
-
-/// Writes `text` to a temp file beside `path`, then renames it into place,
-/// so a reader never sees half a report.
-fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
-    let cannot =
-        |e: std::io::Error| Failure::usage(format!("cannot write {}: {e}", path.display()));
-    let name = path
-        .file_name()
-        .ok_or_else(|| Failure::usage(format!("--out {} names no file", path.display())))?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let temp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = std::fs::File::create(&temp).and_then(|mut file| {
-        file.write_all(text.as_bytes())?;
-        file.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(cannot(e));
-    }
-    Ok(())
 }

@@ -26,10 +26,17 @@ use std::sync::OnceLock;
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
 
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use crate::agreement::Options as AgreementOptions;
 use crate::bank::Rubric;
 use crate::compare::Comparison;
 use crate::dataset::StudyData;
-use crate::rating::SessionAgreement;
+use crate::rating::{self, SessionAgreement};
+use crate::session::{self, SessionError};
+use crate::store::Store;
 
 pub use example::Example;
 pub use plan::{Options, Plan, ReportError, analyse, phases_present, plan};
@@ -74,6 +81,45 @@ pub struct SessionRatings {
 }
 
 impl Report {
+    /// Gathers everything the report shows about `data` from the store: the
+    /// comparisons, the rubrics, each rated session's agreement and the
+    /// quoted answer. `language` is the study's label language.
+    pub fn assemble(
+        store: &Store,
+        data: StudyData,
+        options: &Options,
+        language: &str,
+    ) -> Result<Report, ReportError> {
+        let stored = |e: SessionError| ReportError::Store(e.to_string());
+        let analyses = analyse(&data, options)?;
+        let example = example::find(store, &data, &analyses.phase).map_err(stored)?;
+        let mut rubrics = BTreeMap::new();
+        let mut agreement = Vec::new();
+        let agreement_options = AgreementOptions {
+            boot: options.boot,
+            seed: options.seed,
+        };
+        for record in &data.sessions {
+            rubrics.extend(session::load(store, &record.id).map_err(stored)?.rubrics);
+            let rated =
+                rating::session_agreement(store, &record.id, &agreement_options).map_err(stored)?;
+            if !rated.human.criteria.is_empty() {
+                agreement.push(SessionRatings {
+                    session: record.id.clone(),
+                    agreement: rated,
+                });
+            }
+        }
+        Ok(Report {
+            data,
+            rubrics: rubrics.into_values().collect(),
+            analyses,
+            agreement,
+            example,
+            language: language.to_string(),
+        })
+    }
+
     /// The report as one HTML page.
     pub fn html(&self) -> Result<String, ReportError> {
         let view = view::build(self);
@@ -106,4 +152,30 @@ fn environment() -> &'static Environment<'static> {
         }
         env
     })
+}
+
+/// Writes `text` to a temp file beside `path`, then renames it into place,
+/// so that a reader never sees half a file.
+pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path names no file")
+    })?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let temp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = std::fs::File::create(&temp).and_then(|mut file| {
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&temp, path));
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    renamed
 }

@@ -28,6 +28,8 @@ pub enum ReportError {
     UnknownPhase { phase: String, present: String },
     #[error("cannot compare {analysis}: {message}")]
     Compare { analysis: String, message: String },
+    #[error("cannot read the store: {0}")]
+    Store(String),
     #[error("cannot render the report: {0}")]
     Template(String),
 }

@@ -51,6 +51,7 @@
 
 mod answers;
 mod population;
+pub mod raters;
 mod words;
 
 pub use population::{Effect, default_effects};
