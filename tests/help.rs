@@ -28,6 +28,7 @@ fn help_texts() {
         &["profile", "--help"],
         &["report", "--help"],
         &["simulate", "--help"],
+        &["demo", "--help"],
     ];
     for &command in commands {
         let out = vignette(command);
