@@ -7,7 +7,7 @@
 //! So an interval depends only on the seed, the sample and the number of
 //! resamples: not on the other cells, nor on how many threads run it.
 
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
@@ -75,65 +75,86 @@ fn interval(job: &Job, boot: usize, seed: u64) -> Option<[f64; 2]> {
 }
 
 fn resample_means(sample: &Sample, n: u32, count: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
-    let draw = Bounded::new(n);
+    let mut draws = Draws::new(n);
     match sample {
         Sample::Values(values) => (0..count)
-            .map(|_| sum_of_draws(values, &draw, rng) / f64::from(n))
+            .map(|_| {
+                // Four running sums keep the additions from waiting on each other.
+                let mut sums = [0.0; 4];
+                draws.each_batch(rng, |batch| {
+                    let mut quads = batch.chunks_exact(4);
+                    for quad in &mut quads {
+                        for (sum, &i) in sums.iter_mut().zip(quad) {
+                            *sum += values[i as usize];
+                        }
+                    }
+                    for &i in quads.remainder() {
+                        sums[0] += values[i as usize];
+                    }
+                });
+                ((sums[0] + sums[1]) + (sums[2] + sums[3])) / f64::from(n)
+            })
             .collect(),
         Sample::Clusters(clusters) => (0..count)
             .map(|_| {
                 let (mut sum, mut groups) = (0.0, 0.0);
-                for _ in 0..n {
-                    let (s, c) = clusters[draw.index(rng)];
-                    sum += s;
-                    groups += c;
-                }
+                draws.each_batch(rng, |batch| {
+                    for &i in batch {
+                        sum += clusters[i as usize].0;
+                        groups += clusters[i as usize].1;
+                    }
+                });
                 sum / groups
             })
             .collect(),
     }
 }
 
-/// Σ of n values drawn with replacement; four running sums keep the
-/// additions from waiting on each other.
-#[inline]
-fn sum_of_draws(values: &[f64], draw: &Bounded, rng: &mut ChaCha8Rng) -> f64 {
-    let mut sums = [0.0; 4];
-    let mut rest = values.len();
-    while rest >= 4 {
-        for sum in &mut sums {
-            *sum += values[draw.index(rng)];
-        }
-        rest -= 4;
-    }
-    for _ in 0..rest {
-        sums[0] += values[draw.index(rng)];
-    }
-    (sums[0] + sums[1]) + (sums[2] + sums[3])
-}
+/// Indices drawn per batch.
+const BATCH: usize = 256;
 
-/// Unbiased integers in 0..n from 32-bit words (Lemire 2019: multiply, keep
-/// the high half, reject the rare low halves below 2³² mod n).
-struct Bounded {
+/// n draws with replacement from 0..n, made in batches: a batch of 32-bit
+/// words from the stream, each mapped to an unbiased index (Lemire 2019:
+/// multiply by n, keep the high half, redraw the rare words whose low half
+/// is below 2³² mod n).
+struct Draws {
     n: u32,
     threshold: u32,
+    batch: Vec<u32>,
 }
 
-impl Bounded {
-    fn new(n: u32) -> Bounded {
-        Bounded {
+impl Draws {
+    fn new(n: u32) -> Draws {
+        Draws {
             n,
             threshold: n.wrapping_neg() % n,
+            batch: vec![0; BATCH.min(n as usize)],
         }
     }
 
     #[inline]
-    fn index(&self, rng: &mut ChaCha8Rng) -> usize {
-        loop {
-            let m = u64::from(rng.next_u32()) * u64::from(self.n);
-            if (m as u32) >= self.threshold {
-                return (m >> 32) as usize;
+    fn index(&self, word: u32, rng: &mut ChaCha8Rng) -> u32 {
+        let mut m = u64::from(word) * u64::from(self.n);
+        while (m as u32) < self.threshold {
+            m = u64::from(rng.next_u32()) * u64::from(self.n);
+        }
+        (m >> 32) as u32
+    }
+
+    /// Makes n draws and hands them to `use_batch` a batch at a time.
+    #[inline]
+    fn each_batch(&mut self, rng: &mut ChaCha8Rng, mut use_batch: impl FnMut(&[u32])) {
+        let mut rest = self.n as usize;
+        while rest > 0 {
+            let take = rest.min(self.batch.len());
+            let mut batch = std::mem::take(&mut self.batch);
+            rng.fill(&mut batch[..take]);
+            for word in &mut batch[..take] {
+                *word = self.index(*word, rng);
             }
+            use_batch(&batch[..take]);
+            self.batch = batch;
+            rest -= take;
         }
     }
 }
@@ -156,12 +177,14 @@ mod tests {
     }
 
     #[test]
-    fn bounded_draws_cover_the_range_evenly() {
-        let draw = Bounded::new(3);
+    fn draws_cover_the_range_evenly() {
+        let mut draws = Draws::new(3);
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let mut counts = [0; 3];
-        for _ in 0..30_000 {
-            counts[draw.index(&mut rng)] += 1;
+        for _ in 0..10_000 {
+            draws.each_batch(&mut rng, |batch| {
+                batch.iter().for_each(|&i| counts[i as usize] += 1);
+            });
         }
         assert!(
             counts.iter().all(|&c| (9_500..10_500).contains(&c)),

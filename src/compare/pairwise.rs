@@ -2,7 +2,7 @@
 //! Hedges' g, Holm), and change between two phases within offerings (paired
 //! t, d_z) compared between offerings.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::frame::{Frame, value};
 use super::{Change, Pairwise};
@@ -14,6 +14,13 @@ use crate::stats;
 pub fn between_levels(frame: &Frame) -> Vec<Pairwise> {
     let key = &frame.by[0];
     let levels = frame.levels(key, frame.selected.iter().copied());
+    let mut samples: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
+    for s in &frame.selected {
+        samples
+            .entry((s.dimension.as_str(), value(s, key)))
+            .or_default()
+            .push(s.score);
+    }
     frame
         .dimensions
         .iter()
@@ -21,13 +28,8 @@ pub fn between_levels(frame: &Frame) -> Vec<Pairwise> {
             let samples: Vec<(&str, Vec<f64>)> = levels
                 .iter()
                 .map(|level| {
-                    let scores = frame
-                        .selected
-                        .iter()
-                        .filter(|s| &s.dimension == dimension && value(s, key) == level)
-                        .map(|s| s.score)
-                        .collect();
-                    (level.as_str(), scores)
+                    let scores = samples.remove(&(dimension.as_str(), level.as_str()));
+                    (level.as_str(), scores.unwrap_or_default())
                 })
                 .collect();
             pairs(dimension, &samples)
