@@ -53,7 +53,7 @@ fn compare_large(c: &mut Criterion) {
     let request = Request::default();
     let mut group = c.benchmark_group("compare");
     group.sample_size(10);
-    group.measurement_time(Duration::from_secs(60));
+    group.measurement_time(Duration::from_secs(100));
     group.bench_function("100k groups x 3 dimensions, 10k resamples", |b| {
         b.iter(|| compare::compare(&scores, &request).unwrap())
     });

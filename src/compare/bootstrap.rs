@@ -75,21 +75,22 @@ fn interval(job: &Job, boot: usize, seed: u64) -> Option<[f64; 2]> {
 }
 
 fn resample_means(sample: &Sample, n: u32, count: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
-    let mut draws = Draws::new(n);
+    let draw = Bounded::new(n);
+    let mut words = vec![0; BATCH.min(n as usize)];
     match sample {
         Sample::Values(values) => (0..count)
             .map(|_| {
                 // Four running sums keep the additions from waiting on each other.
                 let mut sums = [0.0; 4];
-                draws.each_batch(rng, |batch| {
+                draw.each_batch(&mut words, rng, |batch, rng| {
                     let mut quads = batch.chunks_exact(4);
                     for quad in &mut quads {
-                        for (sum, &i) in sums.iter_mut().zip(quad) {
-                            *sum += values[i as usize];
+                        for (sum, &word) in sums.iter_mut().zip(quad) {
+                            *sum += values[draw.index(word, rng)];
                         }
                     }
-                    for &i in quads.remainder() {
-                        sums[0] += values[i as usize];
+                    for &word in quads.remainder() {
+                        sums[0] += values[draw.index(word, rng)];
                     }
                 });
                 ((sums[0] + sums[1]) + (sums[2] + sums[3])) / f64::from(n)
@@ -98,10 +99,11 @@ fn resample_means(sample: &Sample, n: u32, count: usize, rng: &mut ChaCha8Rng) -
         Sample::Clusters(clusters) => (0..count)
             .map(|_| {
                 let (mut sum, mut groups) = (0.0, 0.0);
-                draws.each_batch(rng, |batch| {
-                    for &i in batch {
-                        sum += clusters[i as usize].0;
-                        groups += clusters[i as usize].1;
+                draw.each_batch(&mut words, rng, |batch, rng| {
+                    for &word in batch {
+                        let (s, c) = clusters[draw.index(word, rng)];
+                        sum += s;
+                        groups += c;
                     }
                 });
                 sum / groups
@@ -110,51 +112,50 @@ fn resample_means(sample: &Sample, n: u32, count: usize, rng: &mut ChaCha8Rng) -
     }
 }
 
-/// Indices drawn per batch.
+/// Words drawn from the stream per batch.
 const BATCH: usize = 256;
 
-/// n draws with replacement from 0..n, made in batches: a batch of 32-bit
-/// words from the stream, each mapped to an unbiased index (Lemire 2019:
-/// multiply by n, keep the high half, redraw the rare words whose low half
-/// is below 2³² mod n).
-struct Draws {
+/// Unbiased indices in 0..n from 32-bit words (Lemire 2019: multiply by n,
+/// keep the high half; a word whose low half is below 2³² mod n is replaced
+/// by a fresh one, which is rare for the n here).
+#[derive(Debug, Clone, Copy)]
+struct Bounded {
     n: u32,
     threshold: u32,
-    batch: Vec<u32>,
 }
 
-impl Draws {
-    fn new(n: u32) -> Draws {
-        Draws {
+impl Bounded {
+    fn new(n: u32) -> Bounded {
+        Bounded {
             n,
             threshold: n.wrapping_neg() % n,
-            batch: vec![0; BATCH.min(n as usize)],
         }
     }
 
     #[inline]
-    fn index(&self, word: u32, rng: &mut ChaCha8Rng) -> u32 {
+    fn index(self, word: u32, rng: &mut ChaCha8Rng) -> usize {
         let mut m = u64::from(word) * u64::from(self.n);
         while (m as u32) < self.threshold {
             m = u64::from(rng.next_u32()) * u64::from(self.n);
         }
-        (m >> 32) as u32
+        (m >> 32) as usize
     }
 
-    /// Makes n draws and hands them to `use_batch` a batch at a time.
+    /// Draws n words from the stream, a batch at a time into `words`, and
+    /// hands each batch to `use_batch` with the generator (for redraws).
     #[inline]
-    fn each_batch(&mut self, rng: &mut ChaCha8Rng, mut use_batch: impl FnMut(&[u32])) {
-        let mut rest = self.n as usize;
+    fn each_batch(
+        self,
+        words: &mut [u32],
+        rng: &mut ChaCha8Rng,
+        mut use_batch: impl FnMut(&[u32], &mut ChaCha8Rng),
+    ) {
+        let (mut rest, size) = (self.n as usize, words.len());
         while rest > 0 {
-            let take = rest.min(self.batch.len());
-            let mut batch = std::mem::take(&mut self.batch);
-            rng.fill(&mut batch[..take]);
-            for word in &mut batch[..take] {
-                *word = self.index(*word, rng);
-            }
-            use_batch(&batch[..take]);
-            self.batch = batch;
-            rest -= take;
+            let batch = &mut words[..rest.min(size)];
+            rng.fill(&mut *batch);
+            use_batch(batch, rng);
+            rest -= batch.len();
         }
     }
 }
@@ -178,12 +179,13 @@ mod tests {
 
     #[test]
     fn draws_cover_the_range_evenly() {
-        let mut draws = Draws::new(3);
+        let draw = Bounded::new(3);
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let mut counts = [0; 3];
+        let mut words = [0; 3];
         for _ in 0..10_000 {
-            draws.each_batch(&mut rng, |batch| {
-                batch.iter().for_each(|&i| counts[i as usize] += 1);
+            draw.each_batch(&mut words, &mut rng, |batch, rng| {
+                batch.iter().for_each(|&w| counts[draw.index(w, rng)] += 1);
             });
         }
         assert!(
