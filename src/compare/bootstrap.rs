@@ -7,7 +7,7 @@
 //! So an interval depends only on the seed, the sample and the number of
 //! resamples: not on the other cells, nor on how many threads run it.
 
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
@@ -76,44 +76,49 @@ fn interval(job: &Job, boot: usize, seed: u64) -> Option<[f64; 2]> {
 
 fn resample_means(sample: &Sample, n: u32, count: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
     let draw = Bounded::new(n);
+    let mut words = vec![0; BATCH.min(n as usize)];
     match sample {
         Sample::Values(values) => (0..count)
-            .map(|_| sum_of_draws(values, &draw, rng) / f64::from(n))
+            .map(|_| {
+                // Four running sums keep the additions from waiting on each other.
+                let mut sums = [0.0; 4];
+                draw.each_batch(&mut words, rng, |batch, rng| {
+                    let mut quads = batch.chunks_exact(4);
+                    for quad in &mut quads {
+                        for (sum, &word) in sums.iter_mut().zip(quad) {
+                            *sum += values[draw.index(word, rng)];
+                        }
+                    }
+                    for &word in quads.remainder() {
+                        sums[0] += values[draw.index(word, rng)];
+                    }
+                });
+                ((sums[0] + sums[1]) + (sums[2] + sums[3])) / f64::from(n)
+            })
             .collect(),
         Sample::Clusters(clusters) => (0..count)
             .map(|_| {
                 let (mut sum, mut groups) = (0.0, 0.0);
-                for _ in 0..n {
-                    let (s, c) = clusters[draw.index(rng)];
-                    sum += s;
-                    groups += c;
-                }
+                draw.each_batch(&mut words, rng, |batch, rng| {
+                    for &word in batch {
+                        let (s, c) = clusters[draw.index(word, rng)];
+                        sum += s;
+                        groups += c;
+                    }
+                });
                 sum / groups
             })
             .collect(),
     }
 }
 
-/// Σ of n values drawn with replacement; four running sums keep the
-/// additions from waiting on each other.
-#[inline]
-fn sum_of_draws(values: &[f64], draw: &Bounded, rng: &mut ChaCha8Rng) -> f64 {
-    let mut sums = [0.0; 4];
-    let mut rest = values.len();
-    while rest >= 4 {
-        for sum in &mut sums {
-            *sum += values[draw.index(rng)];
-        }
-        rest -= 4;
-    }
-    for _ in 0..rest {
-        sums[0] += values[draw.index(rng)];
-    }
-    (sums[0] + sums[1]) + (sums[2] + sums[3])
-}
+/// Words drawn from the stream per batch.
+const BATCH: usize = 256;
 
-/// Unbiased integers in 0..n from 32-bit words (Lemire 2019: multiply, keep
-/// the high half, reject the rare low halves below 2³² mod n).
+/// Unbiased indices in 0..n from 32-bit words (Lemire 2019: multiply by n,
+/// keep the high half; a word whose low half is below 2³² mod n is replaced
+/// by a fresh one, which is rare for the n here).
+#[derive(Debug, Clone, Copy)]
 struct Bounded {
     n: u32,
     threshold: u32,
@@ -128,12 +133,29 @@ impl Bounded {
     }
 
     #[inline]
-    fn index(&self, rng: &mut ChaCha8Rng) -> usize {
-        loop {
-            let m = u64::from(rng.next_u32()) * u64::from(self.n);
-            if (m as u32) >= self.threshold {
-                return (m >> 32) as usize;
-            }
+    fn index(self, word: u32, rng: &mut ChaCha8Rng) -> usize {
+        let mut m = u64::from(word) * u64::from(self.n);
+        while (m as u32) < self.threshold {
+            m = u64::from(rng.next_u32()) * u64::from(self.n);
+        }
+        (m >> 32) as usize
+    }
+
+    /// Draws n words from the stream, a batch at a time into `words`, and
+    /// hands each batch to `use_batch` with the generator (for redraws).
+    #[inline]
+    fn each_batch(
+        self,
+        words: &mut [u32],
+        rng: &mut ChaCha8Rng,
+        mut use_batch: impl FnMut(&[u32], &mut ChaCha8Rng),
+    ) {
+        let (mut rest, size) = (self.n as usize, words.len());
+        while rest > 0 {
+            let batch = &mut words[..rest.min(size)];
+            rng.fill(&mut *batch);
+            use_batch(batch, rng);
+            rest -= batch.len();
         }
     }
 }
@@ -156,12 +178,15 @@ mod tests {
     }
 
     #[test]
-    fn bounded_draws_cover_the_range_evenly() {
+    fn draws_cover_the_range_evenly() {
         let draw = Bounded::new(3);
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let mut counts = [0; 3];
-        for _ in 0..30_000 {
-            counts[draw.index(&mut rng)] += 1;
+        let mut words = [0; 3];
+        for _ in 0..10_000 {
+            draw.each_batch(&mut words, &mut rng, |batch, rng| {
+                batch.iter().for_each(|&w| counts[draw.index(w, rng)] += 1);
+            });
         }
         assert!(
             counts.iter().all(|&c| (9_500..10_500).contains(&c)),

@@ -2,7 +2,7 @@
 //! Hedges' g, Holm), and change between two phases within offerings (paired
 //! t, d_z) compared between offerings.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::frame::{Frame, value};
 use super::{Change, Pairwise};
@@ -14,6 +14,13 @@ use crate::stats;
 pub fn between_levels(frame: &Frame) -> Vec<Pairwise> {
     let key = &frame.by[0];
     let levels = frame.levels(key, frame.selected.iter().copied());
+    let mut samples: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
+    for s in &frame.selected {
+        samples
+            .entry((s.dimension.as_str(), value(s, key)))
+            .or_default()
+            .push(s.score);
+    }
     frame
         .dimensions
         .iter()
@@ -21,13 +28,8 @@ pub fn between_levels(frame: &Frame) -> Vec<Pairwise> {
             let samples: Vec<(&str, Vec<f64>)> = levels
                 .iter()
                 .map(|level| {
-                    let scores = frame
-                        .selected
-                        .iter()
-                        .filter(|s| &s.dimension == dimension && value(s, key) == level)
-                        .map(|s| s.score)
-                        .collect();
-                    (level.as_str(), scores)
+                    let scores = samples.remove(&(dimension.as_str(), level.as_str()));
+                    (level.as_str(), scores.unwrap_or_default())
                 })
                 .collect();
             pairs(dimension, &samples)
@@ -101,48 +103,66 @@ pub fn change(frame: &Frame, from: &str, to: &str) -> Changes {
         .filter(|s| s.key("phase") == from || s.key("phase") == to)
         .collect();
     let offerings = frame.levels("offering", at_either.iter().copied());
-    let mut result = Changes {
-        change: Vec::new(),
-        pairwise: Vec::new(),
-        warnings: Vec::new(),
-    };
-    let mut unpaired: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
-    let mut doubled: BTreeSet<&str> = BTreeSet::new();
+    let (mut change, mut pairwise) = (Vec::new(), Vec::new());
+    let mut gaps = Gaps::default();
     for dimension in &frame.dimensions {
         let mut samples = Vec::new();
         for offering in &offerings {
             let pairing = pairing(&at_either, dimension, offering, from);
-            for (group, [a, b]) in &pairing {
-                match (a.is_empty(), b.is_empty()) {
-                    (false, true) => unpaired.entry(offering).or_default().insert(group, from),
-                    (true, false) => unpaired.entry(offering).or_default().insert(group, to),
-                    _ => None,
-                };
-                if a.len() > 1 || b.len() > 1 {
-                    doubled.insert(group);
-                }
-            }
+            gaps.note(offering, &pairing, [from, to]);
             let changes = changes(&pairing);
-            result
-                .change
-                .push(summarise(offering, dimension, &pairing, &changes));
+            change.push(summarise(offering, dimension, &pairing, &changes));
             samples.push((offering.as_str(), changes));
         }
-        result.pairwise.extend(pairs(dimension, &samples));
+        pairwise.extend(pairs(dimension, &samples));
     }
-    result.warnings = unpaired
-        .into_iter()
-        .map(|(offering, groups)| unpaired_warning(offering, &groups, from, to))
-        .collect();
-    if !doubled.is_empty() {
-        result.warnings.push(format!(
-            "{} group id(s) have several scores at {from} or {to} (e.g. two sessions of one \
-             site with the same group labels); each counts with the mean of its scores: {}",
-            doubled.len(),
-            listed(doubled.iter().map(|g| g.to_string()), doubled.len())
-        ));
+    Changes {
+        change,
+        pairwise,
+        warnings: gaps.warnings(from, to),
     }
-    result
+}
+
+/// Groups that could not be paired, and groups scored twice at a phase.
+#[derive(Default)]
+struct Gaps<'a> {
+    /// Offering → group → the one phase it was seen at.
+    unpaired: BTreeMap<&'a str, BTreeMap<&'a str, &'a str>>,
+    doubled: BTreeSet<&'a str>,
+}
+
+impl<'a> Gaps<'a> {
+    fn note(&mut self, offering: &'a str, pairing: &Pairing<'a>, phases: [&'a str; 2]) {
+        for (group, sides) in pairing {
+            if let Some(only) = (0..2).find(|&i| !sides[i].is_empty() && sides[1 - i].is_empty()) {
+                let groups = self.unpaired.entry(offering).or_default();
+                groups.insert(group, phases[only]);
+            }
+            if sides.iter().any(|side| side.len() > 1) {
+                self.doubled.insert(group);
+            }
+        }
+    }
+
+    fn warnings(&self, from: &str, to: &str) -> Vec<String> {
+        let mut warnings: Vec<String> = self
+            .unpaired
+            .iter()
+            .map(|(offering, groups)| unpaired_warning(offering, groups, from, to))
+            .collect();
+        if !self.doubled.is_empty() {
+            warnings.push(format!(
+                "{} group id(s) have several scores at {from} or {to} (e.g. two sessions of one \
+                 site with the same group labels); each counts with the mean of its scores: {}",
+                self.doubled.len(),
+                listed(
+                    self.doubled.iter().map(|g| g.to_string()),
+                    self.doubled.len()
+                )
+            ));
+        }
+        warnings
+    }
 }
 
 fn pairing<'a>(

@@ -2,7 +2,7 @@
 //! that lack a phase others have, phases pooled in one cell, and offerings
 //! whose groups are made of different roles.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::frame::{Frame, value};
 use super::{Cell, Request};
@@ -150,7 +150,7 @@ fn pooled_phases(frame: &Frame, request: &Request) -> Option<String> {
 /// variation distance ½ Σ_r |p_a(r) − p_b(r)| between their role shares
 /// (each group counted once per phase) above [`ROLE_MIX_DISTANCE`].
 fn role_mix(frame: &Frame) -> Vec<String> {
-    let groups: BTreeSet<(&str, &str, &str, &str)> = frame
+    let groups: HashSet<(&str, &str, &str, &str)> = frame
         .selected
         .iter()
         .map(|s| {
