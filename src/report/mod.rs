@@ -26,7 +26,6 @@ use std::sync::OnceLock;
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -35,7 +34,7 @@ use crate::bank::Rubric;
 use crate::compare::Comparison;
 use crate::dataset::StudyData;
 use crate::rating::{self, SessionAgreement};
-use crate::session::{self, SessionError};
+use crate::session::SessionError;
 use crate::store::Store;
 
 pub use example::Example;
@@ -93,14 +92,12 @@ impl Report {
         let stored = |e: SessionError| ReportError::Store(e.to_string());
         let analyses = analyse(&data, options)?;
         let example = example::find(store, &data, &analyses.phase).map_err(stored)?;
-        let mut rubrics = BTreeMap::new();
         let mut agreement = Vec::new();
         let agreement_options = AgreementOptions {
             boot: options.boot,
             seed: options.seed,
         };
         for record in &data.sessions {
-            rubrics.extend(session::load(store, &record.id).map_err(stored)?.rubrics);
             let rated =
                 rating::session_agreement(store, &record.id, &agreement_options).map_err(stored)?;
             if !rated.human.criteria.is_empty() {
@@ -111,8 +108,8 @@ impl Report {
             }
         }
         Ok(Report {
+            rubrics: data.rubrics.values().cloned().collect(),
             data,
-            rubrics: rubrics.into_values().collect(),
             analyses,
             agreement,
             example,

@@ -122,6 +122,8 @@ fn data() -> StudyData {
         groups,
         units,
         unscored: BTreeMap::new(),
+        rubrics: BTreeMap::new(),
+        vignette_titles: BTreeMap::new(),
     }
 }
 
