@@ -29,7 +29,10 @@ fn the_demo_runs_the_whole_study_into_its_folder() {
     let report = std::fs::read_to_string(demo.join("report.html")).unwrap();
     assert!(report.contains("<svg"), "the report has its charts inline");
     for external in ["http://", "https://", "<link", "<script", "@import", "url("] {
-        assert!(!report.contains(external), "the report loads nothing: {external}");
+        assert!(
+            !report.contains(external),
+            "the report loads nothing: {external}"
+        );
     }
     let manifest: Value =
         serde_json::from_str(&std::fs::read_to_string(demo.join("export/manifest.json")).unwrap())
@@ -51,12 +54,24 @@ fn the_demo_runs_the_whole_study_into_its_folder() {
     ]);
     assert_eq!(compare.code, 0, "{}", compare.stderr);
     let json: Value = serde_json::from_str(&compare.stdout).unwrap();
-    assert_eq!(json["groups"].as_array().unwrap().len(), 9, "3 offerings × 3 dimensions");
-    let agreement = vignette(["agreement", "sim-kommune-01-baseline", "--db", db.to_str().unwrap()]);
+    assert_eq!(
+        json["groups"].as_array().unwrap().len(),
+        9,
+        "3 offerings × 3 dimensions"
+    );
+    let agreement = vignette([
+        "agreement",
+        "sim-kommune-01-baseline",
+        "--db",
+        db.to_str().unwrap(),
+    ]);
     assert_eq!(agreement.code, 0, "{}", agreement.stderr);
 
     let again = vignette(["demo", "--dir", arg, "--boot", "200"]);
     assert_eq!(again.code, 2, "an earlier demo is not overwritten");
     assert!(again.stderr.contains("--force"), "{}", again.stderr);
-    assert_eq!(std::fs::read_to_string(demo.join("report.html")).unwrap(), report);
+    assert_eq!(
+        std::fs::read_to_string(demo.join("report.html")).unwrap(),
+        report
+    );
 }
