@@ -65,14 +65,23 @@ pub fn fold_into(original: &str, text: &mut String) {
 /// `text`, the index of the original character); returns the number of
 /// original characters.
 fn fold(original: &str, text: &mut String, mut mark: impl FnMut(usize, usize)) -> usize {
-    let mut count = 0;
-    for (index, c) in original.chars().enumerate() {
-        count = index + 1;
+    let mut index = 0;
+    let mut rest = original;
+    while let Some(c) = rest.chars().next() {
+        // Most text is ASCII that folds to itself in lower case: copy it in runs.
+        let run = plain_run(rest.as_bytes(), text.is_empty() || text.ends_with(' '));
+        if run > 0 {
+            let at = text.len();
+            text.push_str(&rest[..run]);
+            text[at..].make_ascii_lowercase();
+            (0..run).for_each(|k| mark(at + k, index + k));
+            index += run;
+            rest = &rest[run..];
+            continue;
+        }
         match c {
             ' ' | '\t'..='\r' => collapse_space(text, index, &mut mark),
-            // ASCII is its own compatibility form and has no marks to fold.
             '`' => put(text, index, '\'', &mut mark),
-            _ if c.is_ascii() => put(text, index, c.to_ascii_lowercase(), &mut mark),
             // Common in Norwegian: spare them the Unicode tables.
             'æ' | 'Æ' => put(text, index, 'æ', &mut mark),
             'ø' | 'Ø' => put(text, index, 'ø', &mut mark),
@@ -80,8 +89,28 @@ fn fold(original: &str, text: &mut String, mut mark: impl FnMut(usize, usize)) -
             _ if c.is_whitespace() => collapse_space(text, index, &mut mark),
             _ => fold_other(c, index, text, &mut mark),
         }
+        index += 1;
+        rest = &rest[c.len_utf8()..];
     }
-    count
+    index
+}
+
+/// The length of the run of ASCII at the start of `bytes` that is its own
+/// normal form but for case: no backquote, no whitespace other than single
+/// spaces after something (`after_space`: the text so far is empty or ends
+/// with a space).
+fn plain_run(bytes: &[u8], mut after_space: bool) -> usize {
+    bytes
+        .iter()
+        .position(|&b| {
+            let stop = !b.is_ascii()
+                || b == b'`'
+                || (b'\t'..=b'\r').contains(&b)
+                || (b == b' ' && after_space);
+            after_space = b == b' ';
+            stop
+        })
+        .unwrap_or(bytes.len())
 }
 
 /// Appends `c`, marking where it came from.
@@ -271,6 +300,13 @@ mod tests {
             folded.text,
             "vi varsler rektor – ærlig, ørsta, åse, angel, cafe, fine's"
         );
+    }
+
+    #[test]
+    fn collapses_every_kind_of_whitespace_and_folds_backquotes() {
+        let folded = Folded::new(" \u{a0} A  b\t\tC \n d ` E `` f\u{a0}\u{b}g ");
+        assert_eq!(folded.text, "a b c d ' e '' f g ");
+        assert_eq!(folded.original_span(0, 1), (3, 4));
     }
 
     #[test]
