@@ -1,25 +1,34 @@
 //! Benchmark of scoring a session export: 1 000 000 generated answer lines
-//! (JSON lines, as `session export --format jsonl` writes them) scored with
-//! the shipped rubrics, against only reading and grouping the same file.
+//! (JSON lines, as `session export --format jsonl` writes them; see
+//! `tests/common/generate.rs`) scored with the shipped rubrics, against only
+//! reading and grouping the same file. Both run on all cores (rayon).
+//!
+//! - `parse only`: read the file, check UTF-8, parse every line into borrowed
+//!   fields, keep the latest revision per prompt, group into units and sort
+//!   them: exactly what scoring does before it scores ([`session::read_export`]).
+//! - `score`: the same, then what `vignette score --responses FILE` computes
+//!   for its table and CSV: compile each rubric once per language, score every
+//!   unit's criterion levels and red flags ([`session::Export::levels`]), then
+//!   its dimension and overall scores ([`session::Export::summary`]). Printing
+//!   is left out; `--format json` and `--explain` build full score cards
+//!   instead, which this does not measure.
 //!
 //! The file is generated once per run from a fixed seed into a temp dir.
 //! `VIGNETTE_BENCH_LINES=N` makes it smaller; `VIGNETTE_BENCH_FILE=PATH`
 //! writes it to PATH and keeps it (for `/usr/bin/time -v vignette score
-//! --responses PATH`). After the timings, a child
-//! process scores the file once and reports its peak resident memory.
+//! --responses PATH`). After the timings, a child process scores the file
+//! once as `score` does and reports its peak resident memory.
 
-use std::collections::BTreeMap;
-use std::io::{BufWriter, Write};
+#[path = "../tests/common/generate.rs"]
+mod generate;
+
+use std::io::BufWriter;
 use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group};
-use rand::seq::SliceRandom;
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use serde_json::Value;
-use vignette::bank::{self, Bank, BankSource, PromptKind};
-use vignette::session::{self, ExportRow};
+use vignette::bank::{self, Bank, BankSource};
+use vignette::session;
 
 /// Answer lines in the benchmark file.
 const LINES: usize = 1_000_000;
@@ -55,7 +64,8 @@ fn scoring(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let path = std::env::var_os("VIGNETTE_BENCH_FILE")
         .map_or_else(|| dir.path().join("export.jsonl"), Into::into);
-    generate(&bank, lines, SEED, &path).unwrap();
+    let file = BufWriter::new(std::fs::File::create(&path).unwrap());
+    generate::generate(&bank, lines, SEED, file).unwrap();
     let size = std::fs::metadata(&path).unwrap().len();
     eprintln!(
         "generated {lines} answer lines ({:.1} MiB) in {}",
@@ -67,17 +77,29 @@ fn scoring(c: &mut Criterion) {
     group.bench_function("parse only (read, parse, group into units)", |b| {
         b.iter(|| {
             let bytes = std::fs::read(&path).unwrap();
-            session::read_export("bench", &bytes).unwrap()
+            session::read_export("export.jsonl", &bytes).unwrap()
         })
     });
-    group.bench_function("score_export (read, parse, group, score)", |b| {
-        b.iter(|| {
-            let bytes = std::fs::read(&path).unwrap();
-            session::score_export(&bank, "export.jsonl", &bytes).unwrap()
-        })
-    });
+    group.bench_function(
+        "score (read, parse, group, score levels and dimensions)",
+        |b| b.iter(|| score(&bank, &path)),
+    );
     group.finish();
     report_peak_memory(&path, size);
+}
+
+/// Scores the file as `score --responses` does for its table and CSV;
+/// returns the number of units and the sum of their overall scores.
+fn score(bank: &Bank, path: &Path) -> (usize, f64) {
+    let bytes = std::fs::read(path).unwrap();
+    let export = session::Export::read(bank, "export.jsonl", &bytes).unwrap();
+    let levels = export.levels();
+    let overall = levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| export.summary(i, l).summary.overall)
+        .sum();
+    (levels.len(), overall)
 }
 
 // ---------------------------------------------------------------------------
@@ -86,15 +108,14 @@ fn scoring(c: &mut Criterion) {
 /// Scores the file once and returns "peak RSS in KiB" from /proc.
 fn peak_rss_of_scoring(path: &Path) -> String {
     let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
-    let bytes = std::fs::read(path).unwrap();
-    let scored = session::score_export(&bank, "export.jsonl", &bytes).unwrap();
+    let (units, _) = score(&bank, path);
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let peak = status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .unwrap_or("unknown")
         .trim();
-    format!("{peak} ({} units scored)", scored.len())
+    format!("{peak} ({units} units scored)")
 }
 
 fn report_peak_memory(path: &Path, size: u64) {
@@ -104,293 +125,9 @@ fn report_peak_memory(path: &Path, size: u64) {
     let out = std::process::Command::new(me).env(RSS_CHILD, path).output();
     if let Ok(out) = out {
         eprintln!(
-            "peak RSS of score_export on the file ({:.1} MiB): {}",
+            "peak RSS of scoring the file ({:.1} MiB): {}",
             size as f64 / 1048576.0,
             String::from_utf8_lossy(&out.stdout).trim()
         );
     }
-}
-
-// ---------------------------------------------------------------------------
-// The generator.
-
-/// Sentence fragments around a rubric phrase: written, negated, or irrelevant.
-struct Fragments {
-    positive: &'static [&'static str],
-    negated: &'static [&'static str],
-    irrelevant: &'static [&'static str],
-}
-
-const NB: Fragments = Fragments {
-    positive: &[
-        "Vi {} i dag.",
-        "Først {}, så tar vi det videre.",
-        "Det viktigste nå er {}.",
-        "Vi skal ikke bare vente, vi {} med en gang.",
-        "Kontaktlærer og rektor: {} samme dag",
-    ],
-    negated: &[
-        "Vi ville ikke {} ennå.",
-        "{} gjør vi ikke.",
-        "Vi ser ingen grunn til å {}.",
-        "Vi ville aldri {} på dette stadiet.",
-    ],
-    irrelevant: &[
-        "Det var mye som skjedde den uka.",
-        "Vi har hatt lignende saker før, og det gikk greit.",
-        "Gruppa diskuterte lenge hva som var riktig her.",
-        "Det er vanskelig å vite hva som egentlig skjedde.",
-        "Vi tenker at dette avhenger av situasjonen.",
-        "Hverdagen er travel, og det er mange hensyn å ta.",
-        "Dette er en krevende sak for alle involverte.",
-    ],
-};
-
-const EN: Fragments = Fragments {
-    positive: &[
-        "We {} today.",
-        "First, {}, then we take it further.",
-        "The most important thing now is to {}.",
-        "We would not only wait; we {} at once.",
-        "Form teacher and principal: {} the same day",
-    ],
-    negated: &[
-        "We would not {} yet.",
-        "We wouldn't {} at this stage.",
-        "There is no reason to {}.",
-        "We would never {} before we know more.",
-    ],
-    irrelevant: &[
-        "A lot happened that week.",
-        "We have had similar cases before, and it went fine.",
-        "The group discussed for a long time what was right here.",
-        "It is hard to know what really happened.",
-        "We think this depends on the situation.",
-        "Everyday life is busy and there is a lot to consider.",
-        "This is a demanding case for everyone involved.",
-    ],
-};
-
-/// What the generator needs of one vignette.
-struct Case {
-    id: String,
-    /// (stage number, prompt id, kind)
-    prompts: Vec<(u32, String, PromptKind)>,
-    /// Factor id → level ids.
-    factors: Vec<(String, Vec<String>)>,
-    /// Language → the rubric's terms (evidence, counter-phrases, red flags).
-    terms: BTreeMap<&'static str, Vec<String>>,
-    vignette_hash: String,
-    rubric_hash: String,
-}
-
-fn cases(bank: &Bank) -> Vec<Case> {
-    bank.vignettes
-        .iter()
-        .filter_map(|v| {
-            let rubric = bank.rubric_for(&v.item.id)?;
-            let r = &rubric.item;
-            let all_terms = |code: &str| -> Vec<String> {
-                let phrases = r.criteria.iter().flat_map(|c| {
-                    let e = &c.evidence;
-                    e.phrases
-                        .iter()
-                        .map(|p| &p.terms)
-                        .chain(e.negative.iter().map(|n| &n.terms))
-                });
-                let flags = r.red_flags.iter().filter_map(|f| f.terms.as_ref());
-                phrases
-                    .chain(flags)
-                    .filter_map(|t| t.get(code))
-                    .flatten()
-                    .map(|t| t.trim_end_matches('*').to_string())
-                    .collect()
-            };
-            Some(Case {
-                id: v.item.id.clone(),
-                prompts: v
-                    .item
-                    .stages
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(s, stage)| {
-                        stage
-                            .prompts
-                            .iter()
-                            .map(move |p| (s as u32 + 1, p.id.clone(), p.kind.clone()))
-                    })
-                    .collect(),
-                factors: v
-                    .item
-                    .factors
-                    .iter()
-                    .map(|f| {
-                        (
-                            f.id.clone(),
-                            f.levels.iter().map(|l| l.id.clone()).collect(),
-                        )
-                    })
-                    .collect(),
-                terms: BTreeMap::from([("nb", all_terms("nb")), ("en", all_terms("en"))]),
-                vignette_hash: session::content_hash(&v.text),
-                rubric_hash: session::content_hash(&rubric.text),
-            })
-        })
-        .collect()
-}
-
-fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
-    &items[rng.random_range(0..items.len())]
-}
-
-/// A group's text answer: two to six fragments, about a third of them with a
-/// rubric phrase, some of those negated, the rest irrelevant.
-fn text_answer(rng: &mut ChaCha8Rng, terms: &[String], language: &str) -> String {
-    let fragments = if language == "nb" { &NB } else { &EN };
-    let n = rng.random_range(2..=6);
-    let parts: Vec<String> = (0..n)
-        .map(|_| {
-            let roll = rng.random_range(0..10);
-            if roll < 6 || terms.is_empty() {
-                pick(rng, fragments.irrelevant).to_string()
-            } else {
-                let template = if roll < 9 {
-                    pick(rng, fragments.positive)
-                } else {
-                    pick(rng, fragments.negated)
-                };
-                template.replacen("{}", pick(rng, terms).as_str(), 1)
-            }
-        })
-        .collect();
-    let joiner = if rng.random_bool(0.3) { "\n- " } else { " " };
-    parts.join(joiner)
-}
-
-fn value(rng: &mut ChaCha8Rng, kind: &PromptKind, terms: &[String], language: &str) -> Value {
-    let ids = |options: &[vignette::bank::ChoiceOption]| -> Vec<String> {
-        options.iter().map(|o| o.id.clone()).collect()
-    };
-    match kind {
-        PromptKind::Text { .. } => Value::String(text_answer(rng, terms, language)),
-        PromptKind::Single { options } => Value::String(pick(rng, options).id.clone()),
-        PromptKind::Multi { options, .. } => {
-            let mut chosen = ids(options);
-            chosen.shuffle(rng);
-            chosen.truncate(rng.random_range(1..=options.len().max(1)));
-            Value::from(chosen)
-        }
-        PromptKind::Rank { options } => {
-            let mut order = ids(options);
-            order.shuffle(rng);
-            Value::from(order)
-        }
-        PromptKind::Likert { min, max, .. } => Value::from(rng.random_range(*min..=*max)),
-    }
-}
-
-const OFFERINGS: [&str; 3] = ["laeringsmiljoprosjektet", "samlingsbasert", "nettbasert"];
-const PHASES: [&str; 3] = ["baseline", "midpoint", "endpoint"];
-
-/// Static fields of a session's lines.
-struct SessionInfo {
-    id: String,
-    language: &'static str,
-    offering: &'static str,
-    phase: &'static str,
-    site: String,
-}
-
-/// One unit's lines: every prompt answered, about one in ten revised (the
-/// revisions come after the session's first answers, as in a stored session).
-fn unit_rows(
-    rng: &mut ChaCha8Rng,
-    info: &SessionInfo,
-    group: &str,
-    case: &Case,
-) -> (Vec<ExportRow>, Vec<ExportRow>) {
-    let levels: BTreeMap<String, String> = case
-        .factors
-        .iter()
-        .map(|(f, levels)| (f.clone(), pick(rng, levels).clone()))
-        .collect();
-    let terms = &case.terms[info.language];
-    let mut first = Vec::new();
-    let mut revised = Vec::new();
-    for (stage, prompt, kind) in &case.prompts {
-        let revise = rng.random_bool(0.1);
-        let row = |revision: u32, rng: &mut ChaCha8Rng| ExportRow {
-            session: info.id.clone(),
-            group: group.to_string(),
-            site: info.site.clone(),
-            site_attributes: BTreeMap::from([
-                ("sector".to_string(), "school".to_string()),
-                ("centrality".to_string(), "urban".to_string()),
-            ]),
-            offering: info.offering.to_string(),
-            phase: info.phase.to_string(),
-            cohort: "2026".to_string(),
-            roles: BTreeMap::from([("teacher".to_string(), 3), ("assistant".to_string(), 1)]),
-            vignette: case.id.clone(),
-            levels: levels.clone(),
-            stage: *stage,
-            prompt: prompt.clone(),
-            kind: kind.name().to_string(),
-            value: value(rng, kind, terms, info.language),
-            revision,
-            latest: revision == 2 || !revise,
-            answered_at: format!("2026-10-{:02}T10:{:02}:00Z", 1 + revision, stage * 10),
-            source: "runner".to_string(),
-            language: info.language.to_string(),
-            study_hash: "0".repeat(64),
-            vignette_hash: case.vignette_hash.clone(),
-            rubric_hash: case.rubric_hash.clone(),
-        };
-        first.push(row(1, rng));
-        if revise {
-            revised.push(row(2, rng));
-        }
-    }
-    (first, revised)
-}
-
-/// Writes `lines` export lines for sessions of 4–12 groups with two
-/// vignettes each; answers of a session interleave across its groups.
-fn generate(bank: &Bank, lines: usize, seed: u64, path: &Path) -> std::io::Result<()> {
-    let cases = cases(bank);
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut out = BufWriter::new(std::fs::File::create(path)?);
-    let mut written = 0;
-    for s in 1.. {
-        let info = SessionInfo {
-            id: format!("site-{s:05}-baseline"),
-            language: if rng.random_bool(0.75) { "nb" } else { "en" },
-            offering: OFFERINGS[rng.random_range(0..OFFERINGS.len())],
-            phase: PHASES[rng.random_range(0..PHASES.len())],
-            site: format!("Kommune {s}"),
-        };
-        let mut units = Vec::new();
-        let mut revisions = Vec::new();
-        for g in 1..=rng.random_range(4..=12) {
-            let mut order: Vec<&Case> = cases.iter().collect();
-            order.shuffle(&mut rng);
-            for case in &order[..2] {
-                let (first, revised) = unit_rows(&mut rng, &info, &format!("G{g}"), case);
-                units.push(first.into_iter());
-                revisions.extend(revised);
-            }
-        }
-        let interleaved = (0..).map_while(|_| {
-            let row: Vec<ExportRow> = units.iter_mut().filter_map(Iterator::next).collect();
-            (!row.is_empty()).then_some(row)
-        });
-        for row in interleaved.flatten().chain(revisions) {
-            if written == lines {
-                return out.flush();
-            }
-            writeln!(out, "{}", serde_json::json!(row))?;
-            written += 1;
-        }
-    }
-    out.flush()
 }

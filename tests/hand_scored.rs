@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use vignette::agreement::{Weights, cohen_kappa};
 use vignette::bank::{self, BankSource, Rubric};
-use vignette::scoring::Scorer;
+use vignette::scoring::{Scorer, Scratch};
 use vignette::stats::spearman;
 
 #[derive(serde::Deserialize)]
@@ -113,6 +113,30 @@ fn automatic_scores_agree_with_hand_scores() {
             "{dimension}: weighted kappa {kappa:.3} fell below {k}"
         );
         assert!(rho >= r, "{dimension}: Spearman {rho:.3} fell below {r}");
+    }
+}
+
+/// The lean path (`Scorer::levels`, behind `score --responses` tables and
+/// CSV) gives exactly the levels, dimension and overall scores, red flags and
+/// critical criteria of the full score cards.
+#[test]
+fn levels_alone_equal_the_score_cards() {
+    let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
+    let mut scratch = Scratch::default();
+    for set in &answer_sets() {
+        let vignette = &bank.vignette(&set.vignette).unwrap().item;
+        let rubric = &bank.rubric_for(&set.vignette).unwrap().item;
+        let scorer = Scorer::new(rubric, vignette, &set.language);
+        let card = scorer.score(&set.answers);
+        // In reverse order: the lean path sorts the answers itself.
+        let mut answers: Vec<(&str, &Value)> = set
+            .answers
+            .iter()
+            .rev()
+            .map(|(p, v)| (p.as_str(), v))
+            .collect();
+        let levels = scorer.levels(&mut answers, &mut scratch);
+        assert_eq!(scorer.summary(&levels), card.summary(), "{}", set.id);
     }
 }
 

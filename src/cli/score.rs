@@ -1,15 +1,17 @@
 //! `vignette score`: automatic scores of a session, or of an export file.
 
 use std::collections::BTreeMap;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use serde::Serializer;
 use serde_json::Value;
 use vignette::bank::{BankSource, Rubric};
 use vignette::render::localized;
 use vignette::scoring::{CriterionScore, Evidence};
-use vignette::session::{self, ScoreStatus, Scored};
+use vignette::session::{self, ScoreStatus, Scored, ScoredSummary};
 use vignette::store::Store;
 
 use super::{Failure, Outcome, valid_bank};
@@ -53,56 +55,123 @@ enum Format {
 }
 
 pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
-    let (scored, rubrics) = match (&args.responses, &args.session) {
-        (Some(file), _) => {
-            let bank = valid_bank(source)?;
-            let bytes = session::read_export_file(file)?;
-            let scored = session::score_export(&bank, &file.display().to_string(), &bytes)?;
-            let rubrics = bank
-                .rubrics
-                .iter()
-                .map(|r| (vignette::session::content_hash(&r.text), r.item.clone()))
-                .collect();
-            (scored, rubrics)
-        }
-        (None, Some(id)) => score_session(source, db, id, args.rubric_from_bank)?,
-        (None, None) => return Err(Failure::usage("give a SESSION or --responses FILE.jsonl")),
-    };
+    match (&args.responses, &args.session) {
+        (Some(file), _) => run_export(source, file, args),
+        (None, Some(id)) => run_session(source, db, id, args),
+        (None, None) => Err(Failure::usage("give a SESSION or --responses FILE.jsonl")),
+    }
+}
+
+/// Scores a session in the database (storing new versions) and prints the scores.
+fn run_session(source: &BankSource, db: &Path, id: &str, args: &Args) -> Outcome {
+    let (scored, rubrics) = score_session(source, db, id, args.rubric_from_bank)?;
     if let Some(unit) = &args.explain {
-        let (group, vignette) = (&unit[0], &unit[1]);
         let found = scored
             .iter()
-            .find(|s| &s.group == group && &s.vignette == vignette)
-            .ok_or_else(|| {
-                Failure::usage(format!(
-                    "no answers of group `{group}` to vignette `{vignette}` to explain"
-                ))
-                .hint(format!(
-                    "scored: {}",
-                    scored
-                        .iter()
-                        .map(|s| format!("{} {}", s.group, s.vignette))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
-        let rubric = rubrics
-            .get(&found.rubric_hash)
-            .ok_or_else(|| Failure::usage("the rubric of this score is missing"))?;
-        match args.format {
-            Format::Json => println!("{:#}", serde_json::json!(found)),
-            _ => print!("{}", explain(found, rubric)),
-        }
-        return Ok(ExitCode::SUCCESS);
+            .find(|s| s.group == unit[0] && s.vignette == unit[1])
+            .ok_or_else(|| no_unit(unit, scored.iter().map(|s| (s.group.clone(), &*s.vignette))))?;
+        return print_explained(found, &rubrics, args.format);
     }
     match args.format {
-        Format::Json => println!("{:#}", serde_json::json!(scored)),
-        Format::Csv => print!(
-            "{}",
-            csv(&scored).map_err(|e| Failure::usage(e.to_string()))?
-        ),
-        Format::Text => print!("{}", table(&scored)),
+        Format::Json => print_json(scored.into_iter()),
+        Format::Csv => print_csv(scored.iter().map(Scored::summary)),
+        Format::Text => {
+            let criteria = scored.iter().flat_map(|s| &s.card.criteria);
+            let dims = dimensions(criteria.map(|c| c.dimension.as_str()));
+            print_table(&dims, scored.iter().map(Scored::summary))
+        }
     }
+}
+
+/// Scores a session export (nothing is stored): levels alone for the table
+/// and CSV, full cards one batch at a time for JSON, one to explain.
+fn run_export(source: &BankSource, file: &Path, args: &Args) -> Outcome {
+    let bank = valid_bank(source)?;
+    let bytes = session::read_export_file(file)?;
+    let export = session::Export::read(&bank, &file.display().to_string(), &bytes)?;
+    let units = || (0..export.len()).map(|i| export.unit(i));
+    if let Some(unit) = &args.explain {
+        let found = units()
+            .position(|(group, vignette)| group == unit[0] && vignette == unit[1])
+            .ok_or_else(|| no_unit(unit, units()))?;
+        let rubrics = bank
+            .rubrics
+            .iter()
+            .map(|r| (session::content_hash(&r.text), r.item.clone()))
+            .collect();
+        return print_explained(&export.scored(found..found + 1)[0], &rubrics, args.format);
+    }
+    if args.format == Format::Json {
+        return print_json(export_cards(&export));
+    }
+    let levels = export.levels();
+    let summaries = levels.iter().enumerate().map(|(i, l)| export.summary(i, l));
+    if args.format == Format::Csv {
+        return print_csv(summaries);
+    }
+    let criteria = (0..export.len()).flat_map(|i| &export.rubric(i).criteria);
+    print_table(
+        &dimensions(criteria.map(|c| c.dimension.as_str())),
+        summaries,
+    )
+}
+
+/// An export's units scored with full cards, a batch at a time, so that
+/// only one batch of cards is held at once.
+fn export_cards<'e>(export: &'e session::Export<'_, '_>) -> impl Iterator<Item = Scored> + 'e {
+    const BATCH: usize = 512;
+    (0..export.len())
+        .step_by(BATCH)
+        .flat_map(|start| export.scored(start..export.len().min(start + BATCH)))
+}
+
+/// The error for `--explain` of a unit that was not scored, listing those that were.
+fn no_unit<'a>(unit: &[String], scored: impl Iterator<Item = (String, &'a str)>) -> Failure {
+    let (group, vignette) = (&unit[0], &unit[1]);
+    Failure::usage(format!(
+        "no answers of group `{group}` to vignette `{vignette}` to explain"
+    ))
+    .hint(format!(
+        "scored: {}",
+        scored
+            .map(|(g, v)| format!("{g} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+fn print_explained(found: &Scored, rubrics: &BTreeMap<String, Rubric>, format: Format) -> Outcome {
+    let rubric = rubrics
+        .get(&found.rubric_hash)
+        .ok_or_else(|| Failure::usage("the rubric of this score is missing"))?;
+    match format {
+        Format::Json => println!("{:#}", serde_json::json!(found)),
+        _ => print!("{}", explain(found, rubric)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints scores as one JSON array (as `serde_json::Value`s: keys sorted),
+/// writing each score as it comes.
+fn print_json(scored: impl Iterator<Item = Scored>) -> Outcome {
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = serde_json::Serializer::pretty(&mut out)
+        .collect_seq(scored.map(|s| serde_json::json!(s)))
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
+    written.map_err(|e| Failure::usage(e.to_string()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_csv<'a>(scored: impl Iterator<Item = ScoredSummary<'a>>) -> Outcome {
+    let out = BufWriter::new(std::io::stdout().lock());
+    csv(scored, out).map_err(|e| Failure::usage(e.to_string()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_table<'a>(dims: &[&str], scored: impl Iterator<Item = ScoredSummary<'a>>) -> Outcome {
+    print!("{}", table(dims, scored));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -146,73 +215,75 @@ fn score_session(
     Ok((scored, rubrics))
 }
 
-fn dimensions(scored: &[Scored]) -> Vec<String> {
-    let mut all: Vec<String> = Vec::new();
-    // In rubric order (prevention, detection, handling in the shipped bank).
-    for c in scored.iter().flat_map(|s| &s.card.criteria) {
-        if !all.contains(&c.dimension) {
-            all.push(c.dimension.clone());
+/// The dimensions in order of first appearance (rubric order: prevention,
+/// detection, handling in the shipped bank).
+fn dimensions<'a>(of_criteria: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut all: Vec<&str> = Vec::new();
+    for dimension in of_criteria {
+        if !all.contains(&dimension) {
+            all.push(dimension);
         }
     }
     all
 }
 
-fn table(scored: &[Scored]) -> String {
-    if scored.is_empty() {
+fn table<'a>(dims: &[&str], scored: impl Iterator<Item = ScoredSummary<'a>>) -> String {
+    let mut scored = scored.peekable();
+    if scored.peek().is_none() {
         return "no answers to score yet\n".to_string();
     }
-    let dims = dimensions(scored);
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
     let mut header = vec!["group".to_string(), "vignette".to_string()];
-    header.extend(dims.iter().cloned());
+    header.extend(dims.iter().map(|d| d.to_string()));
     header.extend(["overall", "red flags", "critical missing", "version"].map(String::from));
     table.set_header(header);
+    let mut rescored = String::new();
     for s in scored {
-        let mut row = vec![s.group.clone(), s.vignette.clone()];
-        row.extend(dims.iter().map(|d| {
-            s.card
-                .dimensions
-                .get(d)
-                .map_or("–".to_string(), |x| format!("{:.0}", x.score))
-        }));
-        row.push(format!("{:.0}", s.card.overall));
-        row.push(
-            s.card
-                .red_flags
+        table.add_row(row(dims, &s));
+        if !s.changes.is_empty() {
+            let changes: Vec<String> = s
+                .changes
                 .iter()
-                .map(|f| f.id.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        );
-        row.push(s.card.critical_missing.join("\n"));
-        row.push(match s.status {
-            ScoreStatus::New => format!("{} (new)", s.version),
-            ScoreStatus::Unchanged => format!("{}", s.version),
-            ScoreStatus::Rescored => format!("{} (rescored)", s.version),
-        });
-        table.add_row(row);
+                .map(|c| format!("{} {}→{}", c.criterion, c.from, c.to))
+                .collect();
+            rescored.push_str(&format!(
+                "rescored {} {}: {}\n",
+                s.group,
+                s.vignette,
+                changes.join(", ")
+            ));
+        }
     }
-    let mut out = format!("{table}\n");
-    for s in scored.iter().filter(|s| !s.changes.is_empty()) {
-        let changes: Vec<String> = s
-            .changes
-            .iter()
-            .map(|c| format!("{} {}→{}", c.criterion, c.from, c.to))
-            .collect();
-        out.push_str(&format!(
-            "rescored {} {}: {}\n",
-            s.group,
-            s.vignette,
-            changes.join(", ")
-        ));
-    }
+    let mut out = format!("{table}\n{rescored}");
     out.push_str("scores are 0–100: weighted criterion levels over their maximum; `--explain GROUP VIGNETTE` shows why\n");
     out
 }
 
-fn csv(scored: &[Scored]) -> Result<String, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+fn row(dims: &[&str], s: &ScoredSummary<'_>) -> Vec<String> {
+    let mut row = vec![s.group.to_string(), s.vignette.to_string()];
+    row.extend(dims.iter().map(|d| {
+        s.summary
+            .dimensions
+            .get(d)
+            .map_or("–".to_string(), |x| format!("{:.0}", x.score))
+    }));
+    row.push(format!("{:.0}", s.summary.overall));
+    row.push(s.summary.red_flags.join("\n"));
+    row.push(s.summary.critical_missing.join("\n"));
+    row.push(match s.status {
+        ScoreStatus::New => format!("{} (new)", s.version),
+        ScoreStatus::Unchanged => format!("{}", s.version),
+        ScoreStatus::Rescored => format!("{} (rescored)", s.version),
+    });
+    row
+}
+
+fn csv<'a>(
+    scored: impl Iterator<Item = ScoredSummary<'a>>,
+    out: impl std::io::Write,
+) -> Result<(), csv::Error> {
+    let mut writer = csv::Writer::from_writer(out);
     writer.write_record([
         "group",
         "vignette",
@@ -226,23 +297,23 @@ fn csv(scored: &[Scored]) -> Result<String, csv::Error> {
         "version",
     ])?;
     for s in scored {
-        for c in &s.card.criteria {
+        for c in &s.summary.criteria {
             writer.write_record([
-                s.group.as_str(),
-                &s.vignette,
-                &c.id,
-                &c.dimension,
+                &*s.group,
+                s.vignette,
+                c.id,
+                c.dimension,
                 &c.level.to_string(),
                 &c.max_level.to_string(),
                 &c.weight.to_string(),
                 &c.critical.to_string(),
-                &s.rubric_hash,
+                s.rubric_hash,
                 &s.version.to_string(),
             ])?;
         }
     }
-    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    writer.flush()?;
+    Ok(())
 }
 
 /// A rater-readable account of one score.
@@ -258,13 +329,13 @@ fn explain(s: &Scored, rubric: &Rubric) -> String {
         s.card.method,
         s.version
     );
-    let order = dimensions(std::slice::from_ref(s));
+    let order = dimensions(s.card.criteria.iter().map(|c| c.dimension.as_str()));
     let scores: Vec<String> = order
         .iter()
         .filter_map(|d| {
             s.card
                 .dimensions
-                .get(d)
+                .get(*d)
                 .map(|x| format!("{d} {:.0}", x.score))
         })
         .collect();

@@ -22,52 +22,13 @@ impl Folded {
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len());
         let mut starts = Vec::with_capacity(original.len());
-        let mut count = 0;
-        for (index, c) in original.chars().enumerate() {
-            count = index + 1;
-            if c.is_whitespace() {
-                if !text.is_empty() && !text.ends_with(' ') {
-                    starts.push((text.len(), index));
-                    text.push(' ');
-                }
-                continue;
-            }
-            if c.is_ascii() {
-                // ASCII is its own compatibility form and has no marks to fold.
-                starts.push((text.len(), index));
-                text.push(if c == '`' {
-                    '\''
-                } else {
-                    c.to_ascii_lowercase()
-                });
-                continue;
-            }
-            for lower in c.to_lowercase() {
-                match lower {
-                    'æ' | 'ø' | 'å' => {
-                        starts.push((text.len(), index));
-                        text.push(lower);
-                    }
-                    '\u{2019}' | '\u{2018}' | '`' | '´' => {
-                        starts.push((text.len(), index));
-                        text.push('\'');
-                    }
-                    _ => {
-                        for d in std::iter::once(lower)
-                            .nfkd()
-                            .filter(|d| !is_combining_mark(*d))
-                        {
-                            starts.push((text.len(), index));
-                            text.push(d);
-                        }
-                    }
-                }
-            }
-        }
+        let original_chars = fold(original, &mut text, |byte, index| {
+            starts.push((byte, index))
+        });
         Folded {
             text,
             starts,
-            original_chars: count,
+            original_chars,
         }
     }
 
@@ -89,6 +50,98 @@ impl Folded {
     fn original_index(&self, byte: usize) -> Option<usize> {
         let i = self.starts.partition_point(|&(b, _)| b < byte);
         self.starts.get(i).map(|&(_, o)| o)
+    }
+}
+
+/// Folds `original` into `text` (cleared first) without remembering where
+/// characters came from: for matching alone, reusing one buffer.
+pub fn fold_into(original: &str, text: &mut String) {
+    text.clear();
+    fold(original, text, |_, _| {});
+}
+
+/// Appends the normal form of `original` to the empty `text`, calling
+/// `mark(byte, index)` for each character appended (its byte offset in
+/// `text`, the index of the original character); returns the number of
+/// original characters.
+fn fold(original: &str, text: &mut String, mut mark: impl FnMut(usize, usize)) -> usize {
+    let mut index = 0;
+    let mut rest = original;
+    while let Some(c) = rest.chars().next() {
+        // Most text is ASCII that folds to itself in lower case: copy it in runs.
+        let run = plain_run(rest.as_bytes(), text.is_empty() || text.ends_with(' '));
+        if run > 0 {
+            let at = text.len();
+            text.push_str(&rest[..run]);
+            text[at..].make_ascii_lowercase();
+            (0..run).for_each(|k| mark(at + k, index + k));
+            index += run;
+            rest = &rest[run..];
+            continue;
+        }
+        match c {
+            ' ' | '\t'..='\r' => collapse_space(text, index, &mut mark),
+            '`' => put(text, index, '\'', &mut mark),
+            // Common in Norwegian: spare them the Unicode tables.
+            'æ' | 'Æ' => put(text, index, 'æ', &mut mark),
+            'ø' | 'Ø' => put(text, index, 'ø', &mut mark),
+            'å' | 'Å' => put(text, index, 'å', &mut mark),
+            _ if c.is_whitespace() => collapse_space(text, index, &mut mark),
+            _ => fold_other(c, index, text, &mut mark),
+        }
+        index += 1;
+        rest = &rest[c.len_utf8()..];
+    }
+    index
+}
+
+/// The length of the run of ASCII at the start of `bytes` that is its own
+/// normal form but for case: no backquote, no whitespace other than single
+/// spaces after something (`after_space`: the text so far is empty or ends
+/// with a space).
+fn plain_run(bytes: &[u8], mut after_space: bool) -> usize {
+    bytes
+        .iter()
+        .position(|&b| {
+            let stop = !b.is_ascii()
+                || b == b'`'
+                || (b'\t'..=b'\r').contains(&b)
+                || (b == b' ' && after_space);
+            after_space = b == b' ';
+            stop
+        })
+        .unwrap_or(bytes.len())
+}
+
+/// Appends `c`, marking where it came from.
+fn put(text: &mut String, index: usize, c: char, mark: &mut impl FnMut(usize, usize)) {
+    mark(text.len(), index);
+    text.push(c);
+}
+
+/// Appends one space for a run of whitespace, none at the start.
+fn collapse_space(text: &mut String, index: usize, mark: &mut impl FnMut(usize, usize)) {
+    if !text.is_empty() && !text.ends_with(' ') {
+        put(text, index, ' ', mark);
+    }
+}
+
+/// Appends a character outside ASCII: lower case, quotes as `'`, æ, ø and å
+/// kept, other letters decomposed without their marks.
+fn fold_other(c: char, index: usize, text: &mut String, mark: &mut impl FnMut(usize, usize)) {
+    for lower in c.to_lowercase() {
+        match lower {
+            'æ' | 'ø' | 'å' => put(text, index, lower, mark),
+            '\u{2019}' | '\u{2018}' | '`' | '´' => put(text, index, '\'', mark),
+            _ => {
+                for d in std::iter::once(lower)
+                    .nfkd()
+                    .filter(|d| !is_combining_mark(*d))
+                {
+                    put(text, index, d, mark);
+                }
+            }
+        }
     }
 }
 
@@ -155,8 +208,8 @@ impl Negation {
     /// the four words before it in the same clause (unless followed by
     /// "bare"/"only"), or, where the language allows, among the two after it.
     pub fn is_negated(&self, text: &str, start: usize, end: usize) -> bool {
-        let before = words(clause_tail(&text[..start]));
-        let window = &before[before.len().saturating_sub(4)..];
+        let (last, from) = last_four_words(clause_tail(&text[..start]));
+        let window = &last[from..];
         let negated_before = window.iter().enumerate().any(|(i, w)| {
             self.negates(w)
                 && !window
@@ -166,7 +219,6 @@ impl Negation {
         negated_before
             || (self.after_too
                 && words(clause_head(&text[end..]))
-                    .iter()
                     .take(2)
                     .any(|w| self.negates(w)))
     }
@@ -185,26 +237,47 @@ const CLAUSE_WORDS: &[&str] = &[
     " then ",
 ];
 
-fn words(text: &str) -> Vec<&str> {
+fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
-        .collect()
+}
+
+/// The last four words of `text` (fewer if it has fewer), in order, from
+/// the returned index on.
+fn last_four_words(text: &str) -> ([&str; 4], usize) {
+    let mut last = [""; 4];
+    let mut from = last.len();
+    for word in text
+        .rsplit(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .take(last.len())
+    {
+        from -= 1;
+        last[from] = word;
+    }
+    (last, from)
 }
 
 /// The part of `before` after its last clause boundary.
 fn clause_tail(before: &str) -> &str {
-    let mut cut = before
+    let marked = before
         .char_indices()
         .rfind(|(_, c)| CLAUSE_MARKS.contains(c))
         .map_or(0, |(i, c)| i + c.len_utf8());
-    // A clause word holds no clause mark, so one ending after `cut` starts after it.
-    let marked = cut;
-    for word in CLAUSE_WORDS {
-        if let Some(i) = before[marked..].rfind(word) {
-            cut = cut.max(marked + i + word.len());
-        }
-    }
-    &before[cut..]
+    // Clause words hold no clause mark and start with a space: look at each
+    // space after the mark (cheaper than searching for each word).
+    let tail = &before[marked..];
+    let cut = tail
+        .match_indices(' ')
+        .flat_map(|(i, _)| {
+            CLAUSE_WORDS
+                .iter()
+                .filter(move |word| tail[i..].starts_with(*word))
+                .map(move |word| i + word.len())
+        })
+        .max()
+        .unwrap_or(0);
+    &tail[cut..]
 }
 
 /// Punctuation that ends a clause.
@@ -227,6 +300,13 @@ mod tests {
             folded.text,
             "vi varsler rektor – ærlig, ørsta, åse, angel, cafe, fine's"
         );
+    }
+
+    #[test]
+    fn collapses_every_kind_of_whitespace_and_folds_backquotes() {
+        let folded = Folded::new(" \u{a0} A  b\t\tC \n d ` E `` f\u{a0}\u{b}g ");
+        assert_eq!(folded.text, "a b c d ' e '' f g ");
+        assert_eq!(folded.original_span(0, 1), (3, 4));
     }
 
     #[test]

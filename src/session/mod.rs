@@ -23,7 +23,8 @@ pub use create::{Planned, SessionSpec, VignetteChoice, parse_roles, plan};
 pub use import::{AnswerFile, parse_answer_file, parse_import_csv};
 pub use report::{ExportRow, Status, StatusRow, export_rows, status};
 pub use score::{
-    LevelChange, ScoreStatus, Scored, latest_answers, read_export, score_export, score_session,
+    Export, LevelChange, ScoreStatus, Scored, ScoredSummary, latest_answers, read_export,
+    score_session,
 };
 
 /// Limit on an answer or import file (16 MiB); larger files are refused unread.

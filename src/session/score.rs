@@ -4,13 +4,14 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, hash_map};
+use std::ops::Range;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::bank::{Entry, Rubric};
-use crate::scoring::{ScoreCard, Scorer};
+use crate::bank::{Bank, Entry, Rubric};
+use crate::scoring::{Levels, ScoreCard, Scorer, Scratch, Summary};
 use crate::store::{InstrumentRecord, ResponseRecord, ScoreRecord, Store};
 
 use super::{Session, SessionError, content_hash};
@@ -48,6 +49,35 @@ pub struct Scored {
     /// The answers that were scored (prompt id → latest value).
     #[serde(skip)]
     pub answers: BTreeMap<String, Value>,
+}
+
+impl Scored {
+    /// The score without its evidence.
+    pub fn summary(&self) -> ScoredSummary<'_> {
+        ScoredSummary {
+            group: Cow::Borrowed(&self.group),
+            vignette: &self.vignette,
+            language: &self.language,
+            version: self.version,
+            rubric_hash: &self.rubric_hash,
+            status: self.status,
+            changes: &self.changes,
+            summary: self.card.summary(),
+        }
+    }
+}
+
+/// A [`Scored`] without the evidence: levels and scores, what tables and CSV show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredSummary<'a> {
+    pub group: Cow<'a, str>,
+    pub vignette: &'a str,
+    pub language: &'a str,
+    pub version: u32,
+    pub rubric_hash: &'a str,
+    pub status: ScoreStatus,
+    pub changes: &'a [LevelChange],
+    pub summary: Summary<'a>,
 }
 
 /// The latest answer to every prompt, by (group, vignette).
@@ -403,16 +433,16 @@ struct Compiled<'b> {
     rubric_hash: String,
 }
 
-/// One compiled rubric per (vignette, language) of the units, and for each
-/// unit the index of its own; the first unit (in order) whose vignette the
-/// bank lacks is an error.
+/// One compiled rubric per (vignette, language) of the units, compiled in
+/// parallel, and for each unit the index of its own; the first unit (in
+/// order) whose vignette the bank lacks is an error.
 fn compile<'b>(
-    bank: &'b crate::bank::Bank,
+    bank: &'b Bank,
     units: &[(UnitKey<'_>, Unit<'_>)],
     missing: impl Fn(&str) -> SessionError,
 ) -> Result<(Vec<Compiled<'b>>, Vec<usize>), SessionError> {
     let mut index: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut compiled = Vec::new();
+    let mut needed = Vec::new();
     let mut of_unit = Vec::with_capacity(units.len());
     for ((_, _, vignette), unit) in units {
         let key = (vignette.as_ref(), unit.language.as_ref());
@@ -423,18 +453,22 @@ fn compile<'b>(
         let (Some(v), Some(r)) = (bank.vignette(vignette), bank.rubric_for(vignette)) else {
             return Err(missing(vignette));
         };
-        compiled.push(Compiled {
-            scorer: Scorer::new(&r.item, &v.item, &unit.language),
-            rubric_hash: content_hash(&r.text),
-        });
-        index.insert(key, compiled.len() - 1);
-        of_unit.push(compiled.len() - 1);
+        needed.push((r, v, key.1));
+        index.insert(key, needed.len() - 1);
+        of_unit.push(needed.len() - 1);
     }
+    let compiled = needed
+        .into_par_iter()
+        .map(|(r, v, language)| Compiled {
+            scorer: Scorer::new(&r.item, &v.item, language),
+            rubric_hash: content_hash(&r.text),
+        })
+        .collect();
     Ok((compiled, of_unit))
 }
 
 /// Reads a session export (JSON lines) into its units without scoring: the
-/// parse-only limit `score_export` is measured against. Returns the number of units.
+/// parse-only limit scoring ([`Export`]) is measured against. Returns the number of units.
 pub fn read_export(name: &str, bytes: &[u8]) -> Result<usize, SessionError> {
     Ok(parse_export(name, bytes)?.len())
 }
@@ -467,50 +501,131 @@ fn export_problem(name: &str, place: String, message: String) -> SessionError {
     }
 }
 
-/// Scores answers from a session export in JSON lines (`session export
-/// --format jsonl`) with the bank's rubrics; nothing is stored.
+/// A session export (JSON lines, `session export --format jsonl`) read into
+/// its units, sorted by session, group and vignette, with the bank's rubric
+/// compiled once per vignette and language and shared by all threads.
+/// Nothing is stored; groups are named `SESSION/GROUP` so that several
+/// sessions can be scored at once.
 ///
-/// Lines are read and units scored on all cores; each rubric is compiled
-/// once per language. Groups are named `SESSION/GROUP` so that several
-/// sessions can be scored at once; the result is sorted by session, group
-/// and vignette.
-pub fn score_export(
-    bank: &crate::bank::Bank,
-    name: &str,
-    bytes: &[u8],
-) -> Result<Vec<Scored>, SessionError> {
-    let units = parse_export(name, bytes)?;
-    let (compiled, of_unit) = compile(bank, &units, |vignette| {
-        export_problem(
-            name,
-            name.to_string(),
-            format!("the bank has no vignette and rubric `{vignette}`"),
-        )
-    })?;
-    // `Scorer` is `Sync`: every thread reads the same compiled rubrics.
-    Ok(units
-        .into_par_iter()
-        .zip(of_unit)
-        .map(|((key, unit), i)| score_unit(&compiled[i], key, unit))
-        .collect())
+/// [`Export::levels`] scores every unit on all cores without building score
+/// cards; [`Export::scored`] builds full cards for a range of units.
+pub struct Export<'t, 'b> {
+    units: Vec<(UnitKey<'t>, Unit<'t>)>,
+    compiled: Vec<Compiled<'b>>,
+    /// Per unit, the index of its compiled rubric.
+    of_unit: Vec<usize>,
+}
+
+/// Version and status of every score of an export: new, never stored.
+const EXPORT_VERSION: u32 = 1;
+
+impl<'t, 'b> Export<'t, 'b> {
+    /// Reads an export and compiles the rubrics its units need; a bad line,
+    /// or a vignette the bank lacks, is an error naming the file.
+    pub fn read(bank: &'b Bank, name: &str, bytes: &'t [u8]) -> Result<Self, SessionError> {
+        let units = parse_export(name, bytes)?;
+        let (compiled, of_unit) = compile(bank, &units, |vignette| {
+            export_problem(
+                name,
+                name.to_string(),
+                format!("the bank has no vignette and rubric `{vignette}`"),
+            )
+        })?;
+        Ok(Export {
+            units,
+            compiled,
+            of_unit,
+        })
+    }
+
+    /// The number of units (group × vignette).
+    pub fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    /// Whether the export has no answers.
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+
+    /// Unit `i`'s group (`SESSION/GROUP`) and vignette.
+    pub fn unit(&self, i: usize) -> (String, &str) {
+        let (session, group, vignette) = &self.units[i].0;
+        (format!("{session}/{group}"), vignette)
+    }
+
+    /// The rubric unit `i` is scored with.
+    pub fn rubric(&self, i: usize) -> &'b Rubric {
+        self.compiled[self.of_unit[i]].scorer.rubric()
+    }
+
+    /// Every unit's levels, in order, scored on all cores.
+    ///
+    /// Units are scored grouped by rubric and language, so that a thread
+    /// keeps one phrase automaton in its caches (phrase search is about a
+    /// fifth faster than when switching automata from unit to unit).
+    pub fn levels(&self) -> Vec<Levels> {
+        let mut order: Vec<usize> = (0..self.units.len()).collect();
+        order.sort_by_key(|&i| self.of_unit[i]);
+        let mut scored: Vec<(usize, Levels)> = order
+            .into_par_iter()
+            .map_init(
+                || (Scratch::default(), Vec::new()),
+                |(scratch, answers), i| {
+                    answers.clear();
+                    let unit = &self.units[i].1;
+                    answers.extend(unit.answers.iter().map(|(p, _, v)| (p.as_ref(), v)));
+                    let scorer = &self.compiled[self.of_unit[i]].scorer;
+                    (i, scorer.levels(answers, scratch))
+                },
+            )
+            .collect();
+        scored.sort_unstable_by_key(|(i, _)| *i);
+        scored.into_iter().map(|(_, levels)| levels).collect()
+    }
+
+    /// Unit `i`'s score from its levels (see [`Export::levels`]), without evidence.
+    pub fn summary(&self, i: usize, levels: &Levels) -> ScoredSummary<'_> {
+        let ((session, group, vignette), unit) = &self.units[i];
+        let compiled = &self.compiled[self.of_unit[i]];
+        ScoredSummary {
+            group: Cow::Owned(format!("{session}/{group}")),
+            vignette,
+            language: &unit.language,
+            version: EXPORT_VERSION,
+            rubric_hash: &compiled.rubric_hash,
+            status: ScoreStatus::New,
+            changes: &[],
+            summary: compiled.scorer.summary(levels),
+        }
+    }
+
+    /// The units in `range` scored with full cards, on all cores.
+    pub fn scored(&self, range: Range<usize>) -> Vec<Scored> {
+        self.units[range.clone()]
+            .par_iter()
+            .zip(&self.of_unit[range])
+            .map(|((key, unit), &c)| score_unit(&self.compiled[c], key, unit))
+            .collect()
+    }
 }
 
 /// Scores one unit with its compiled rubric.
 fn score_unit(
     compiled: &Compiled<'_>,
-    (session, group, vignette): UnitKey<'_>,
-    unit: Unit<'_>,
+    (session, group, vignette): &UnitKey<'_>,
+    unit: &Unit<'_>,
 ) -> Scored {
     let answers: BTreeMap<String, Value> = unit
         .answers
-        .into_iter()
-        .map(|(p, _, v)| (p.into_owned(), v))
+        .iter()
+        .map(|(p, _, v)| (p.to_string(), v.clone()))
         .collect();
     Scored {
         group: format!("{session}/{group}"),
-        language: unit.language.into_owned(),
-        vignette: vignette.into_owned(),
-        version: 1,
+        language: unit.language.to_string(),
+        vignette: vignette.to_string(),
+        version: EXPORT_VERSION,
         rubric_hash: compiled.rubric_hash.clone(),
         status: ScoreStatus::New,
         changes: Vec::new(),
@@ -551,7 +666,8 @@ mod tests {
             line("G1", "s1_seriousness", "4", 1, "nb"),
         ]
         .join("\n");
-        let scored = score_export(&bank, "x.jsonl", text.as_bytes()).unwrap();
+        let export = Export::read(&bank, "x.jsonl", text.as_bytes()).unwrap();
+        let scored = export.scored(0..export.len());
         let groups: Vec<&str> = scored.iter().map(|s| s.group.as_str()).collect();
         assert_eq!(groups, ["s/G1", "s/G9"]);
         let g1 = &scored[0];
@@ -577,7 +693,7 @@ mod tests {
         let text = format!("{filler}\n{{\"oops\": 1}}\n");
         let lines = filler.lines().count();
         let Err(SessionError::Answers { problems, .. }) =
-            score_export(&bank, "x.jsonl", text.as_bytes())
+            Export::read(&bank, "x.jsonl", text.as_bytes())
         else {
             panic!("a bad line must be an error");
         };
