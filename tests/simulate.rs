@@ -266,7 +266,8 @@ fn overall_scores(store: &Store, simulation: &Simulation) -> BTreeMap<(String, S
     }
     let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
     let mut scores: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
-    for scored in session::score_export(&bank, "simulated", export.as_bytes()).unwrap() {
+    let export = session::Export::read(&bank, "simulated", export.as_bytes()).unwrap();
+    for scored in export.scored(0..export.len()) {
         let (session, group) = scored.group.split_once('/').unwrap();
         scores
             .entry((session.to_string(), group.to_string()))
