@@ -78,7 +78,7 @@ fn run_session(source: &BankSource, db: &Path, id: &str, args: &Args) -> Outcome
         Format::Text => {
             let criteria = scored.iter().flat_map(|s| &s.card.criteria);
             let dims = dimensions(criteria.map(|c| c.dimension.as_str()));
-            print_table(&dims, scored.iter().map(Scored::summary))
+            print_table(score_table(&dims, scored.iter().map(Scored::summary)))
         }
     }
 }
@@ -110,10 +110,12 @@ fn run_export(source: &BankSource, file: &Path, args: &Args) -> Outcome {
         return print_csv(summaries);
     }
     let criteria = (0..export.len()).flat_map(|i| &export.rubric(i).criteria);
-    print_table(
-        &dimensions(criteria.map(|c| c.dimension.as_str())),
-        summaries,
-    )
+    let dims = dimensions(criteria.map(|c| c.dimension.as_str()));
+    let scores = score_table(&dims, summaries);
+    // The table owns its rows: free the file and its units before rendering.
+    drop(export);
+    drop(bytes);
+    print_table(scores)
 }
 
 /// An export's units scored with full cards, a batch at a time, so that
@@ -170,8 +172,14 @@ fn print_csv<'a>(scored: impl Iterator<Item = ScoredSummary<'a>>) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_table<'a>(dims: &[&str], scored: impl Iterator<Item = ScoredSummary<'a>>) -> Outcome {
-    print!("{}", table(dims, scored));
+fn print_table(scores: Option<ScoreTable>) -> Outcome {
+    match scores {
+        None => println!("no answers to score yet"),
+        Some(ScoreTable { table, rescored }) => print!(
+            "{table}\n{rescored}scores are 0–100: weighted criterion levels over their maximum; \
+             `--explain GROUP VIGNETTE` shows why\n"
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -227,11 +235,20 @@ fn dimensions<'a>(of_criteria: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     all
 }
 
-fn table<'a>(dims: &[&str], scored: impl Iterator<Item = ScoredSummary<'a>>) -> String {
+/// The score table and the lines about rescored units, owned, so that what
+/// the rows came from can be freed before the table is rendered.
+struct ScoreTable {
+    table: Table,
+    rescored: String,
+}
+
+/// The table of scores, or `None` without any.
+fn score_table<'a>(
+    dims: &[&str],
+    scored: impl Iterator<Item = ScoredSummary<'a>>,
+) -> Option<ScoreTable> {
     let mut scored = scored.peekable();
-    if scored.peek().is_none() {
-        return "no answers to score yet\n".to_string();
-    }
+    scored.peek()?;
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
     let mut header = vec!["group".to_string(), "vignette".to_string()];
@@ -255,9 +272,7 @@ fn table<'a>(dims: &[&str], scored: impl Iterator<Item = ScoredSummary<'a>>) -> 
             ));
         }
     }
-    let mut out = format!("{table}\n{rescored}");
-    out.push_str("scores are 0–100: weighted criterion levels over their maximum; `--explain GROUP VIGNETTE` shows why\n");
-    out
+    Some(ScoreTable { table, rescored })
 }
 
 fn row(dims: &[&str], s: &ScoredSummary<'_>) -> Vec<String> {
