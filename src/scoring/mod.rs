@@ -2,6 +2,9 @@
 //! vignette's pinned rubric. Each criterion gets a level with the evidence
 //! for it (options chosen, ranks, Likert values, phrases written and where),
 //! red flags cap or lower levels, and dimensions get scores from 0 to 100.
+//! [`Scorer::score`] builds the full card with the evidence;
+//! [`Scorer::levels`] only the levels, for scoring many units at once. Both
+//! apply the same rules.
 //!
 //! Pure: no I/O, no store. Human ratings, which override these levels, are
 //! another module's business.

@@ -1,6 +1,7 @@
 //! Scoring a session: the latest answers of every group and vignette, scored
 //! with the pinned rubric (or a newer one from the bank), stored as versions
-//! so that rescoring never overwrites and always says what changed.
+//! so that rescoring never overwrites and always says what changed. Also a
+//! session export scored with the bank's rubrics ([`Export`]), nothing stored.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, hash_map};
