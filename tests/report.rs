@@ -445,30 +445,9 @@ fn unscored_sessions_are_refused_with_a_hint() {
     let study = Study {
         dir: tempfile::tempdir().unwrap(),
     };
-    study.ok(&[
-        "session",
-        "new",
-        "--id",
-        "s",
-        "--offering",
-        "nettbasert",
-        "--phase",
-        "baseline",
-        "--site",
-        "X",
-        "--site-attr",
-        "sector=school",
-        "--site-attr",
-        "centrality=rural",
-        "--cohort",
-        "1",
-        "--groups",
-        "2",
-        "--vignettes",
-        "V2",
-        "--seed",
-        "1",
-    ]);
+    let mut args = common::NEW_SESSION.to_vec();
+    args.extend(["--groups", "2", "--vignettes", "V2", "--seed", "1"]);
+    study.ok(&args);
     let out = study.run(&[
         "report",
         "--out",
