@@ -279,7 +279,11 @@ fn add_session(
     Ok(())
 }
 
-fn group_info(record: &SessionRecord, label: String, roles: BTreeMap<String, u32>) -> GroupInfo {
+pub(crate) fn group_info(
+    record: &SessionRecord,
+    label: String,
+    roles: BTreeMap<String, u32>,
+) -> GroupInfo {
     let mut keys: BTreeMap<String, String> = record.site_attributes.clone();
     for (name, value) in [
         ("offering", &record.offering),
@@ -301,7 +305,7 @@ fn group_info(record: &SessionRecord, label: String, roles: BTreeMap<String, u32
     }
 }
 
-fn unit_score(
+pub(crate) fn unit_score(
     session: &str,
     label: String,
     vignette: String,

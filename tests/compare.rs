@@ -50,6 +50,7 @@ struct PairRef {
     n_a: usize,
     n_b: usize,
     diff: f64,
+    diff_ci95: [f64; 2],
     hedges_g: f64,
     hedges_g_ci95: [f64; 2],
     welch_t: f64,
@@ -64,6 +65,7 @@ struct ChangeRef {
     n_pairs: usize,
     unpaired: usize,
     mean_change: f64,
+    ci95: [f64; 2],
     dz: f64,
     paired_t: f64,
     p: f64,
@@ -84,10 +86,11 @@ struct IccRef {
 //     /tmp/ref/bin/pip install scipy numpy statsmodels pandas
 //     /tmp/ref/bin/python tests/reference/compare_reference.py tests/fixtures/compare/scores.csv
 //
-// Cells and pairwise at phase endpoint (Welch: `scipy.stats.ttest_ind(equal_var=False)`;
+// Cells and pairwise at phase endpoint (Welch: `scipy.stats.ttest_ind(equal_var=False)`
+// and its `confidence_interval()`;
 // t interval: `scipy.stats.t.ppf`; mean/sd(ddof=1)/median: numpy; Hedges' g by hand
 // in numpy; Holm: `statsmodels.stats.multitest.multipletests(method="holm")`),
-// change baseline → endpoint (`scipy.stats.ttest_rel`), ICC(1) with sites as
+// change baseline → endpoint (`scipy.stats.ttest_rel` and its `confidence_interval()`), ICC(1) with sites as
 // clusters from statsmodels' `anova_lm` mean squares.
 
 const GROUPS: [CellRef; 9] = [
@@ -182,6 +185,7 @@ const PAIRWISE: [PairRef; 9] = [
         n_a: 9,
         n_b: 11,
         diff: 19.924242424242422,
+        diff_ci95: [7.821611760932383, 32.02687308755246],
         hedges_g: 1.5867857018884715,
         hedges_g_ci95: [0.6102279227610982, 2.5633434810158446],
         welch_t: 3.5421603063224856,
@@ -196,6 +200,7 @@ const PAIRWISE: [PairRef; 9] = [
         n_a: 9,
         n_b: 6,
         diff: 8.749999999999993,
+        diff_ci95: [-4.85005670550839, 22.350056705508376],
         hedges_g: 0.6392815394933681,
         hedges_g_ci95: [-0.35949638454495125, 1.6380594635316874],
         welch_t: 1.3905638217601157,
@@ -210,6 +215,7 @@ const PAIRWISE: [PairRef; 9] = [
         n_a: 11,
         n_b: 6,
         diff: -11.17424242424243,
+        diff_ci95: [-22.306049365318763, -0.042435483166093135],
         hedges_g: -1.0837972981939625,
         hedges_g_ci95: [-2.0957825476492955, -0.07181204873862979],
         welch_t: -2.231855215306477,
@@ -224,6 +230,7 @@ const PAIRWISE: [PairRef; 9] = [
         n_a: 9,
         n_b: 11,
         diff: 10.366161616161612,
+        diff_ci95: [0.2210234399088744, 20.51129979241435],
         hedges_g: 0.913999307441373,
         hedges_g_ci95: [0.024008128782700644, 1.8039904861000453],
         welch_t: 2.1482506629236147,
@@ -238,6 +245,7 @@ const PAIRWISE: [PairRef; 9] = [
         n_a: 9,
         n_b: 6,
         diff: -2.8611111111111143,
+        diff_ci95: [-17.672240958142726, 11.950018735920498],
         hedges_g: -0.23177581512518242,
         hedges_g_ci95: [-1.2075345408770037, 0.7439829106266389],
         welch_t: -0.43952204133706047,
@@ -252,6 +260,7 @@ const PAIRWISE: [PairRef; 9] = [
         n_a: 11,
         n_b: 6,
         diff: -13.227272727272727,
+        diff_ci95: [-28.024748369450343, 1.5702029149048897],
         hedges_g: -1.0318024671791968,
         hedges_g_ci95: [-2.037628429999816, -0.025976504358577568],
         welch_t: -2.0257655155445646,
@@ -266,6 +275,7 @@ const PAIRWISE: [PairRef; 9] = [
         n_a: 9,
         n_b: 11,
         diff: 16.452020202020208,
+        diff_ci95: [6.444985413726743, 26.459054990313675],
         hedges_g: 1.6162431091869636,
         hedges_g_ci95: [0.6350568792567282, 2.597429339117199],
         welch_t: 3.5682581204791086,
@@ -280,6 +290,7 @@ const PAIRWISE: [PairRef; 9] = [
         n_a: 9,
         n_b: 6,
         diff: 0.6527777777777857,
+        diff_ci95: [-11.391124579823872, 12.696680135379443],
         hedges_g: 0.05502261731447024,
         hedges_g_ci95: [-0.9174042337693626, 1.027449468398303],
         welch_t: 0.11742230681376457,
@@ -294,6 +305,7 @@ const PAIRWISE: [PairRef; 9] = [
         n_a: 11,
         n_b: 6,
         diff: -15.799242424242422,
+        diff_ci95: [-25.805867621155706, -5.7926172273291385],
         hedges_g: -1.8810263164167487,
         hedges_g_ci95: [-3.0173221534738515, -0.7447304793596459],
         welch_t: -3.6121078883521545,
@@ -311,6 +323,7 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         n_a: 8,
         n_b: 10,
         diff: 11.1625,
+        diff_ci95: [3.9059749255853706, 18.419025074414627],
         hedges_g: 1.5792674095063564,
         hedges_g_ci95: [0.5545196125840446, 2.6040152064286683],
         welch_t: 3.351861267936405,
@@ -325,6 +338,7 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         n_a: 8,
         n_b: 5,
         diff: 9.6375,
+        diff_ci95: [1.599041889637391, 17.675958110362608],
         hedges_g: 1.2614035605856833,
         hedges_g_ci95: [0.11448001151204257, 2.408327109659324],
         welch_t: 2.6403689326172883,
@@ -339,6 +353,7 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         n_a: 10,
         n_b: 5,
         diff: -1.525,
+        diff_ci95: [-8.098673008264702, 5.0486730082647036],
         hedges_g: -0.26513116486749827,
         hedges_g_ci95: [-1.2799442209693408, 0.7496818912343441],
         welch_t: -0.5278248383121719,
@@ -353,6 +368,7 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         n_a: 8,
         n_b: 10,
         diff: 7.99375,
+        diff_ci95: [-1.3120960262563948, 17.299596026256395],
         hedges_g: 0.7918014488085859,
         hedges_g_ci95: [-0.1306253562232711, 1.714228253840443],
         welch_t: 1.8226404386044421,
@@ -367,6 +383,7 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         n_a: 8,
         n_b: 5,
         diff: -0.3562499999999993,
+        diff_ci95: [-10.227344421571772, 9.514844421571773],
         hedges_g: -0.043297138391993506,
         hedges_g_ci95: [-1.0828270052710787, 0.9962327284870915],
         welch_t: -0.08199343917942556,
@@ -381,6 +398,7 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         n_a: 10,
         n_b: 5,
         diff: -8.35,
+        diff_ci95: [-18.94747783318602, 2.2474778331860215],
         hedges_g: -0.78790775785354,
         hedges_g_ci95: [-1.836877172675781, 0.2610616569687013],
         welch_t: -1.730314477512582,
@@ -395,6 +413,7 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         n_a: 8,
         n_b: 10,
         diff: 10.05625,
+        diff_ci95: [-1.0098599696534727, 21.122359969653473],
         hedges_g: 0.8727050338654541,
         hedges_g_ci95: [-0.05747821980934875, 1.8028882875402568],
         welch_t: 1.934496030498543,
@@ -409,6 +428,7 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         n_a: 8,
         n_b: 5,
         diff: 1.8812499999999996,
+        diff_ci95: [-9.383484417353486, 13.145984417353485],
         hedges_g: 0.1785870924387501,
         hedges_g_ci95: [-0.8630738699701908, 1.2202480548476908],
         welch_t: 0.3684327230018825,
@@ -423,6 +443,7 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         n_a: 10,
         n_b: 5,
         diff: -8.175,
+        diff_ci95: [-18.771162845071036, 2.4211628450710343],
         hedges_g: -0.7637396622192529,
         hedges_g_ci95: [-1.8104177231311986, 0.28293839869269277],
         welch_t: -1.6905678917711306,
@@ -439,6 +460,7 @@ const CHANGE: [ChangeRef; 9] = [
         n_pairs: 8,
         unpaired: 2,
         mean_change: 14.1875,
+        ci95: [7.485584136763342, 20.889415863236657],
         dz: 1.7697994226822913,
         paired_t: 5.005748692474741,
         p: 0.0015551788389523448,
@@ -449,6 +471,7 @@ const CHANGE: [ChangeRef; 9] = [
         n_pairs: 10,
         unpaired: 2,
         mean_change: 3.025,
+        ci95: [-0.9305869821878097, 6.980586982187809],
         dz: 0.5470628380327998,
         paired_t: 1.729964591419435,
         p: 0.11769158994999397,
@@ -459,6 +482,7 @@ const CHANGE: [ChangeRef; 9] = [
         n_pairs: 5,
         unpaired: 2,
         mean_change: 4.55,
+        ci95: [-1.8358237419549255, 10.935823741954925],
         dz: 0.8847051563151341,
         paired_t: 1.978260869565217,
         p: 0.11903826970381619,
@@ -469,6 +493,7 @@ const CHANGE: [ChangeRef; 9] = [
         n_pairs: 8,
         unpaired: 2,
         mean_change: 14.09375,
+        ci95: [7.655712774078482, 20.53178722592152],
         dz: 1.8301649168442347,
         paired_t: 5.176488093561088,
         p: 0.0012858543880320049,
@@ -479,6 +504,7 @@ const CHANGE: [ChangeRef; 9] = [
         n_pairs: 10,
         unpaired: 2,
         mean_change: 6.1,
+        ci95: [-1.678170082526342, 13.878170082526342],
         dz: 0.5610159047851184,
         paired_t: 1.7740880627011304,
         p: 0.10979609815511432,
@@ -489,6 +515,7 @@ const CHANGE: [ChangeRef; 9] = [
         n_pairs: 5,
         unpaired: 2,
         mean_change: 14.45,
+        ci95: [5.0489552338446515, 23.851044766155347],
         dz: 1.9085160447950906,
         paired_t: 4.2675716123108565,
         p: 0.01297517029949291,
@@ -499,6 +526,7 @@ const CHANGE: [ChangeRef; 9] = [
         n_pairs: 8,
         unpaired: 2,
         mean_change: 13.78125,
+        ci95: [4.667199364209077, 22.895300635790925],
         dz: 1.2641375154275323,
         paired_t: 3.5755208380444876,
         p: 0.009030036730046397,
@@ -509,6 +537,7 @@ const CHANGE: [ChangeRef; 9] = [
         n_pairs: 10,
         unpaired: 2,
         mean_change: 3.725,
+        ci95: [-4.165776337100835, 11.615776337100836],
         dz: 0.3376986447089907,
         paired_t: 1.0678968800323798,
         p: 0.3133726225619096,
@@ -519,6 +548,7 @@ const CHANGE: [ChangeRef; 9] = [
         n_pairs: 5,
         unpaired: 2,
         mean_change: 11.9,
+        ci95: [2.6014992257358838, 21.19850077426412],
         dz: 1.589052035089404,
         paired_t: 3.5532283702442884,
         p: 0.02372971775864289,
@@ -587,6 +617,7 @@ fn check_pairs(list: &Value, references: &[PairRef]) {
             "{place}"
         );
         close(&format!("{place} diff"), &p["diff"], r.diff);
+        close_pair(&format!("{place} diff ci"), &p["diff_ci95"], r.diff_ci95);
         close(&format!("{place} g"), &p["hedges_g"], r.hedges_g);
         close_pair(
             &format!("{place} g ci"),
@@ -627,6 +658,7 @@ fn check_reference(json: &Value) {
         assert_eq!(c["n_pairs"].as_u64(), Some(r.n_pairs as u64), "{place}");
         assert_eq!(c["unpaired"].as_u64(), Some(r.unpaired as u64), "{place}");
         close(&format!("{place} mean"), &c["mean_change"], r.mean_change);
+        close_pair(&format!("{place} ci95"), &c["ci95"], r.ci95);
         close(&format!("{place} dz"), &c["dz"], r.dz);
         close(&format!("{place} t"), &c["paired_t"], r.paired_t);
         close(&format!("{place} p"), &c["p"], r.p);
@@ -722,6 +754,7 @@ fn the_json_follows_the_contract() {
             "b",
             "dimension",
             "diff",
+            "diff_ci95",
             "hedges_g",
             "hedges_g_ci95",
             "welch_t",
@@ -738,6 +771,7 @@ fn the_json_follows_the_contract() {
         assert_eq!(
             keys,
             [
+                "ci95",
                 "dimension",
                 "dz",
                 "mean_change",

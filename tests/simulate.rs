@@ -341,3 +341,52 @@ fn a_planted_offering_effect_shows_in_the_endpoint_scores() {
     );
     assert!(project - online > 15.0, "{project} vs {online}");
 }
+
+#[test]
+fn scoring_in_memory_gives_what_storing_and_scoring_gives() {
+    let spec = Spec {
+        sites: 3,
+        seed: 8,
+        attrition: 0.3,
+        ..Spec::default()
+    };
+    let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
+    let scorers = simulate::Scorers::new(&bank, &spec.study).unwrap();
+    let in_memory = simulate::plan(&bank, &spec)
+        .unwrap()
+        .score_in_memory(&scorers)
+        .unwrap();
+    let (mut store, stored) = simulate_in_memory(&spec);
+    for s in &stored.sessions {
+        let loaded = session::load(&store, &s.id).unwrap();
+        session::score_session(&mut store, &loaded, None).unwrap();
+    }
+    let data = vignette::dataset::load(&store, &Default::default()).unwrap();
+    assert_eq!(in_memory.simulation, stored);
+    let sorted = |mut scores: Vec<vignette::dataset::GroupScore>| {
+        scores.sort_by(|a, b| {
+            (&a.group, &a.keys, &a.dimension).cmp(&(&b.group, &b.keys, &b.dimension))
+        });
+        scores
+    };
+    let expected = sorted(data.group_scores());
+    assert_eq!(
+        expected.len(),
+        stored.groups() * 3,
+        "three dimensions per group"
+    );
+    let got = sorted(in_memory.data.group_scores());
+    assert_eq!(got.len(), expected.len());
+    for (got, expected) in got.iter().zip(&expected) {
+        assert_eq!(got, expected);
+    }
+    let units = |mut units: Vec<vignette::dataset::UnitScore>| {
+        units.sort_by(|a, b| {
+            (&a.session, &a.label, &a.vignette).cmp(&(&b.session, &b.label, &b.vignette))
+        });
+        units
+    };
+    assert_eq!(units(in_memory.data.units), units(data.units));
+    assert_eq!(in_memory.data.groups, data.groups);
+    assert_eq!(in_memory.data.rubrics, data.rubrics);
+}

@@ -26,8 +26,9 @@ const MAX_SCORES_BYTES: u64 = 1 << 30;
 ///
 /// Per cell (a combination of the --by keys, on each dimension): n, mean,
 /// sd, median, a t interval and a percentile bootstrap interval of the mean.
-/// Per pair of the first key's levels: the difference, Hedges' g with its
-/// 95 % interval, Welch's t test and Holm-adjusted p (within each dimension).
+/// Per pair of the first key's levels: the difference with its Welch 95 %
+/// interval, Hedges' g with its 95 % interval, Welch's t test and
+/// Holm-adjusted p (within each dimension).
 ///
 /// Groups are the unit of analysis: a group's score on a dimension is the
 /// mean over the vignettes it answered (the human consensus where there is
@@ -38,7 +39,8 @@ const MAX_SCORES_BYTES: u64 = 1 << 30;
 /// keys).
 ///
 /// --change FROM:TO pairs each group with itself across two phases and gives
-/// per offering the mean change, Cohen's d_z and a paired t test, and the
+/// per offering the mean change with its 95 % interval, Cohen's d_z and a
+/// paired t test, and the
 /// offerings' changes compared as above. --cluster KEY adds a bootstrap that
 /// resamples whole clusters (e.g. sites) and per dimension the ICC(1) and
 /// the design effect. Undefined statistics show as – (null in JSON).
@@ -346,6 +348,7 @@ fn pairs_table(pairs: &[Pairwise]) -> Table {
         "n a",
         "n b",
         "diff",
+        "diff 95 % CI",
         "g",
         "g 95 % CI",
         "t",
@@ -361,6 +364,7 @@ fn pairs_table(pairs: &[Pairwise]) -> Table {
             p.n_a.to_string(),
             p.n_b.to_string(),
             format!("{:.2}", p.diff),
+            interval(p.diff_ci95, 2),
             number(p.hedges_g, 3),
             interval(p.hedges_g_ci95, 3),
             number(p.welch_t, 3),
@@ -379,6 +383,7 @@ fn change_table(change: &[Change]) -> Table {
         "pairs",
         "unpaired",
         "mean change",
+        "95 % CI",
         "d_z",
         "t",
         "p",
@@ -390,6 +395,7 @@ fn change_table(change: &[Change]) -> Table {
             c.n_pairs.to_string(),
             c.unpaired.to_string(),
             number(c.mean_change, 2),
+            interval(c.ci95, 2),
             number(c.dz, 3),
             number(c.paired_t, 3),
             p_value(c.p),

@@ -20,11 +20,12 @@
 //!   other keys): diff = mean a − mean b; Hedges' g = J·d with d = diff /
 //!   pooled sd, J = 1 − 3/(4(n_a + n_b) − 9), interval g ± 1.959964·SE with
 //!   SE² = J²·((n_a + n_b)/(n_a n_b) + d²/(2(n_a + n_b))) (Borenstein et al.
-//!   2009); Welch's t with Welch–Satterthwaite df and two-sided p; Holm's
-//!   adjustment among the pairs of a dimension.
+//!   2009); Welch's t with Welch–Satterthwaite df and two-sided p, and the
+//!   interval diff ± t₀.₉₇₅(df)·SE; Holm's adjustment among the pairs of a
+//!   dimension.
 //! - **Change** (`change`): per offering and dimension, each group paired
-//!   with itself by group id; mean change (B − A), d_z = mean / sd of the
-//!   changes, paired t with n − 1 df; groups at only one phase are counted
+//!   with itself by group id; mean change (B − A) with its t interval,
+//!   d_z = mean / sd of the changes, paired t with n − 1 df; groups at only one phase are counted
 //!   (`unpaired`) and named in a warning. Offerings' changes are compared as
 //!   the pairwise levels are.
 //! - **Clustering** (`cluster`): per dimension ICC(1) from a one-way ANOVA
@@ -145,6 +146,8 @@ pub struct Pairwise {
     pub n_a: usize,
     pub n_b: usize,
     pub diff: f64,
+    /// Welch's 95 % interval of the difference.
+    pub diff_ci95: Option<[f64; 2]>,
     pub hedges_g: Option<f64>,
     pub hedges_g_ci95: Option<[f64; 2]>,
     pub welch_t: Option<f64>,
@@ -163,6 +166,8 @@ pub struct Change {
     /// Groups seen in only one of the two phases.
     pub unpaired: usize,
     pub mean_change: Option<f64>,
+    /// The paired t 95 % interval of the mean change.
+    pub ci95: Option<[f64; 2]>,
     /// Cohen's d_z: mean change over the sd of the changes.
     pub dz: Option<f64>,
     pub paired_t: Option<f64>,

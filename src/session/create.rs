@@ -7,7 +7,7 @@ use crate::bank::{Bank, Entry, SiteAttribute, Study};
 use crate::design::{self, DesignInput};
 use crate::store::{AssignmentRecord, GroupRecord, InstrumentRecord, SessionRecord, Store};
 
-use super::{SessionError, content_hash};
+use super::{Session, SessionError, content_hash};
 
 /// Which vignettes the groups get.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +97,32 @@ pub struct Planned {
 }
 
 impl Planned {
+    /// The session as [`super::load`] would return it once stored under the
+    /// id asked for, without a store (e.g. to score simulated answers in
+    /// memory). `None` when no id was asked for: the stored one is made then.
+    pub fn session(&self) -> Option<Result<Session, SessionError>> {
+        let mut record = self.record.clone();
+        record.id = self.id.clone()?;
+        let instrument = |hash: &str| {
+            let found = self.instruments.iter().find(|i| i.hash == hash);
+            found.cloned().ok_or_else(|| {
+                SessionError::Spec(format!("instrument {hash} is not pinned by the plan"))
+            })
+        };
+        // In the store's order: by group, then position.
+        let mut assignments = self.assignments.clone();
+        assignments.sort_by_key(|a| {
+            let group = self.groups.iter().position(|g| g.label == a.group);
+            (group, a.position)
+        });
+        Some(super::assemble(
+            record,
+            self.groups.clone(),
+            assignments,
+            instrument,
+        ))
+    }
+
     /// Stores the session, all or nothing; returns its id.
     pub fn store(mut self, store: &mut Store) -> Result<String, SessionError> {
         self.record.id = match self.id {

@@ -17,7 +17,9 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::bank::{Prompt, Rubric, Study, Vignette};
-use crate::store::{AnswerRecord, AssignmentRecord, GroupRecord, SessionRecord, Store, StoreError};
+use crate::store::{
+    AnswerRecord, AssignmentRecord, GroupRecord, InstrumentRecord, SessionRecord, Store, StoreError,
+};
 
 pub use create::{Planned, SessionSpec, VignetteChoice, parse_roles, plan};
 pub use import::{AnswerFile, parse_answer_file, parse_import_csv};
@@ -82,22 +84,38 @@ pub struct Session {
 /// Loads a session and parses the instruments it pinned (never the bank).
 pub fn load(store: &Store, id: &str) -> Result<Session, SessionError> {
     let record = store.session(id)?;
-    let study = pinned(store, &record.study_hash)?;
+    let groups = store.groups(id)?;
     let assignments = store.assignments(id)?;
+    assemble(record, groups, assignments, |hash| {
+        Ok(store.instrument(hash)?)
+    })
+}
+
+/// A session from its records, each pinned instrument parsed from the
+/// record `instrument` gives for its hash.
+fn assemble(
+    record: SessionRecord,
+    groups: Vec<GroupRecord>,
+    assignments: Vec<AssignmentRecord>,
+    instrument: impl Fn(&str) -> Result<InstrumentRecord, SessionError>,
+) -> Result<Session, SessionError> {
+    let study = parse_pinned(&instrument(&record.study_hash)?)?;
     let mut vignettes = BTreeMap::new();
     let mut rubrics = BTreeMap::new();
     for a in &assignments {
         if !vignettes.contains_key(&a.vignette_hash) {
-            vignettes.insert(a.vignette_hash.clone(), pinned(store, &a.vignette_hash)?);
+            let vignette = parse_pinned(&instrument(&a.vignette_hash)?)?;
+            vignettes.insert(a.vignette_hash.clone(), vignette);
         }
         if !rubrics.contains_key(&a.rubric_hash) {
-            rubrics.insert(a.rubric_hash.clone(), pinned(store, &a.rubric_hash)?);
+            let rubric = parse_pinned(&instrument(&a.rubric_hash)?)?;
+            rubrics.insert(a.rubric_hash.clone(), rubric);
         }
     }
     Ok(Session {
-        groups: store.groups(id)?,
         record,
         study,
+        groups,
         assignments,
         vignettes,
         rubrics,
@@ -109,7 +127,12 @@ pub(crate) fn pinned<T: serde::de::DeserializeOwned>(
     store: &Store,
     hash: &str,
 ) -> Result<T, SessionError> {
-    let record = store.instrument(hash)?;
+    parse_pinned(&store.instrument(hash)?)
+}
+
+fn parse_pinned<T: serde::de::DeserializeOwned>(
+    record: &InstrumentRecord,
+) -> Result<T, SessionError> {
     serde_json::from_str(&record.text).map_err(|e| {
         StoreError::Corrupt(format!("pinned {} {}: {e}", record.kind, record.item_id)).into()
     })
@@ -273,16 +296,26 @@ pub fn store_answer_file_in(
     name: &str,
     bytes: &[u8],
 ) -> Result<usize, SessionError> {
+    let records = check_answer_file(session, name, bytes)?;
+    store.save_answers(&session.record.id, &records)?;
+    Ok(records.len())
+}
+
+/// Parses an answer file and checks it against the session's pinned
+/// prompts: the records `session answer --file` would store.
+pub fn check_answer_file(
+    session: &Session,
+    name: &str,
+    bytes: &[u8],
+) -> Result<Vec<AnswerRecord>, SessionError> {
     let rejected = |problems| SessionError::Answers {
         source_name: name.to_string(),
         problems,
     };
     let file = parse_answer_file(name, bytes).map_err(rejected)?;
-    let records = session
+    session
         .check_answers(&file.group, &file.vignette, &file.answers, "file")
-        .map_err(rejected)?;
-    store.save_answers(&session.record.id, &records)?;
-    Ok(records.len())
+        .map_err(rejected)
 }
 
 /// Stores the rows of a paper transcription CSV, all or nothing.

@@ -56,13 +56,17 @@ mod words;
 
 pub use population::{Effect, default_effects};
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::bank::{Bank, Study};
-use crate::session::{self, Planned, SessionError, SessionSpec, VignetteChoice};
-use crate::store::{GroupRecord, Store, StoreError};
+use crate::dataset::{self, StudyData, UnitScore};
+use crate::scoring::Scorer;
+use crate::session::{self, Planned, Session, SessionError, SessionSpec, VignetteChoice};
+use crate::store::{AnswerRecord, AssignmentRecord, GroupRecord, Store, StoreError};
 
 use answers::Style;
 use population::{Frame, Site};
@@ -471,8 +475,7 @@ impl Plan {
             truth: Vec::new(),
         };
         for (index, simulated) in self.sessions.into_iter().enumerate() {
-            let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-            rng.set_stream(index as u64 + 1);
+            let mut rng = session_rng(self.seed, index);
             let id = simulated.summary.id.clone();
             match fill(store, simulated, &mut rng) {
                 Ok((summary, truth)) => {
@@ -508,6 +511,29 @@ fn fill(
     } = simulated;
     let id = planned.store(store)?;
     let session = session::load(store, &id)?;
+    for file in answer_files(&session, &groups, rng) {
+        summary.answers +=
+            session::store_answer_file_in(store, &session, &file.name, file.json.as_bytes())?;
+    }
+    let truth = truth(&summary, groups);
+    Ok((summary, truth))
+}
+
+/// One group's simulated answers to one vignette, as an answer file.
+struct AnswerFile<'s> {
+    assignment: &'s AssignmentRecord,
+    name: String,
+    json: String,
+}
+
+/// Each group's answers to each of its vignettes, in assignment order.
+fn answer_files<'s>(
+    session: &'s Session,
+    groups: &[SimulatedGroup],
+    rng: &mut ChaCha8Rng,
+) -> Vec<AnswerFile<'s>> {
+    let id = &session.record.id;
+    let mut files = Vec::new();
     for assignment in &session.assignments {
         let Some(group) = groups.iter().find(|g| g.label == assignment.group) else {
             continue;
@@ -525,23 +551,195 @@ fn fill(
             "vignette": assignment.vignette,
             "answers": values,
         });
-        let name = format!(
-            "simulated answers of {} to {} in {id}",
-            group.label, assignment.vignette
-        );
-        summary.answers +=
-            session::store_answer_file_in(store, &session, &name, file.to_string().as_bytes())?;
+        files.push(AnswerFile {
+            assignment,
+            name: format!(
+                "simulated answers of {} to {} in {id}",
+                group.label, assignment.vignette
+            ),
+            json: file.to_string(),
+        });
     }
-    let truth = groups
+    files
+}
+
+/// The true competence of a session's groups.
+fn truth(summary: &SessionSummary, groups: Vec<SimulatedGroup>) -> Vec<Truth> {
+    groups
         .into_iter()
         .map(|g| Truth {
-            session: id.clone(),
+            session: summary.id.clone(),
             group: g.label,
             site: summary.site.clone(),
             offering: summary.offering.clone(),
             phase: summary.phase.clone(),
             theta: g.theta,
         })
-        .collect();
-    Ok((summary, truth))
+        .collect()
+}
+
+/// The generator of the `index`-th session's answers.
+fn session_rng(seed: u64, index: usize) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(index as u64 + 1);
+    rng
+}
+
+/// Every vignette of a study compiled for scoring in each of its
+/// languages, to score many simulations in memory: compiling a rubric costs
+/// far more than scoring a unit with it.
+pub struct Scorers<'b> {
+    /// By vignette hash: (rubric hash, language, scorer).
+    compiled: HashMap<String, Vec<(String, &'b str, Scorer<'b>)>>,
+}
+
+impl<'b> Scorers<'b> {
+    /// Compiles the study's vignettes and their rubrics from the bank.
+    pub fn new(bank: &'b Bank, study: &str) -> Result<Scorers<'b>, SimulateError> {
+        let study = find_study(bank, study)?;
+        let mut compiled: HashMap<String, Vec<_>> = HashMap::new();
+        for id in &study.vignettes {
+            let (Some(vignette), Some(rubric)) = (bank.vignette(id), bank.rubric_for(id)) else {
+                return Err(spec_error(format!(
+                    "vignette `{id}` or its rubric is not in the bank"
+                )));
+            };
+            let rubric_hash = session::content_hash(&rubric.text);
+            let scorers = compiled.entry(session::content_hash(&vignette.text));
+            let scorers = scorers.or_default();
+            for language in &study.languages {
+                let scorer = Scorer::new(&rubric.item, &vignette.item, language);
+                scorers.push((rubric_hash.clone(), language.as_str(), scorer));
+            }
+        }
+        Ok(Scorers { compiled })
+    }
+
+    fn get(
+        &self,
+        assignment: &AssignmentRecord,
+        language: &str,
+    ) -> Result<&Scorer<'b>, SimulateError> {
+        let found = self
+            .compiled
+            .get(&assignment.vignette_hash)
+            .and_then(|all| {
+                all.iter().find(|(rubric, lang, _)| {
+                    *rubric == assignment.rubric_hash && *lang == language
+                })
+            });
+        found.map(|(_, _, scorer)| scorer).ok_or_else(|| {
+            spec_error(format!(
+                "vignette `{}` in `{language}` is not among the compiled scorers",
+                assignment.vignette
+            ))
+        })
+    }
+}
+
+/// A simulation composed and scored in memory.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    /// What [`crate::dataset::load`] gives once the simulation is stored and
+    /// every session scored (automatic scores; no raters).
+    pub data: StudyData,
+    pub simulation: Simulation,
+}
+
+impl Plan {
+    /// Composes every answer and scores it in memory, storing nothing: the
+    /// same answer files as [`Plan::run`], checked by the same
+    /// [`session::check_answer_file`] and scored by the same rubrics, for
+    /// many replications (power, recovery of planted effects).
+    pub fn score_in_memory(self, scorers: &Scorers) -> Result<Scored, SimulateError> {
+        let mut simulation = Simulation {
+            study: self.study,
+            cohort: self.cohort,
+            seed: self.seed,
+            effects: self.effects,
+            sessions: Vec::with_capacity(self.sessions.len()),
+            truth: Vec::new(),
+        };
+        let mut data: Option<StudyData> = None;
+        for (index, simulated) in self.sessions.into_iter().enumerate() {
+            let session = simulated
+                .planned
+                .session()
+                .ok_or_else(|| spec_error("a simulated session has no id"))??;
+            let data = data.get_or_insert_with(|| empty_data(&session));
+            let mut summary = simulated.summary;
+            let mut rng = session_rng(self.seed, index);
+            let mut units = Vec::new();
+            for file in answer_files(&session, &simulated.groups, &mut rng) {
+                let records =
+                    session::check_answer_file(&session, &file.name, file.json.as_bytes())?;
+                summary.answers += records.len();
+                units.push(score_unit(&session, file.assignment, records, scorers)?);
+            }
+            // In the order `dataset::load` reads them, so that sums agree to the bit.
+            units.sort_by(|a, b| (&a.label, &a.vignette).cmp(&(&b.label, &b.vignette)));
+            data.units.extend(units);
+            add_session(data, session);
+            simulation.truth.extend(truth(&summary, simulated.groups));
+            simulation.sessions.push(summary);
+        }
+        let data = data.ok_or_else(|| spec_error("the simulation has no sessions"))?;
+        Ok(Scored { data, simulation })
+    }
+}
+
+/// The automatic score of one group's checked answers to one vignette.
+fn score_unit(
+    session: &Session,
+    assignment: &AssignmentRecord,
+    records: Vec<AnswerRecord>,
+    scorers: &Scorers,
+) -> Result<UnitScore, SimulateError> {
+    let values = records.into_iter().map(|r| (r.prompt, r.value)).collect();
+    let card = scorers
+        .get(assignment, &session.record.language)?
+        .score(&values);
+    Ok(dataset::unit_score(
+        &session.record.id,
+        assignment.group.clone(),
+        assignment.vignette.clone(),
+        1,
+        card,
+        assignment.rubric_hash.clone(),
+    ))
+}
+
+/// A data set of the study of `session`, with no sessions yet.
+fn empty_data(session: &Session) -> StudyData {
+    StudyData {
+        study: session.study.clone(),
+        study_hashes: BTreeSet::new(),
+        sessions: Vec::new(),
+        groups: Vec::new(),
+        units: Vec::new(),
+        rubrics: BTreeMap::new(),
+        vignette_titles: BTreeMap::new(),
+        unscored: BTreeMap::new(),
+    }
+}
+
+/// Adds a scored session's groups, rubrics and titles to the data set.
+fn add_session(data: &mut StudyData, session: Session) {
+    let Session {
+        record,
+        groups,
+        vignettes,
+        rubrics,
+        ..
+    } = session;
+    for group in groups {
+        data.groups
+            .push(dataset::group_info(&record, group.label, group.roles));
+    }
+    data.rubrics.extend(rubrics);
+    for vignette in vignettes.into_values() {
+        data.vignette_titles.insert(vignette.id, vignette.title);
+    }
+    data.study_hashes.insert(record.study_hash.clone());
+    data.sessions.push(record);
 }

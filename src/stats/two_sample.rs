@@ -4,7 +4,7 @@
 //! A statistic that is not defined (too few values, no variance) is `None`,
 //! never NaN.
 
-use super::student_t::t_two_sided_p;
+use super::student_t::{t_quantile, t_two_sided_p};
 use super::summary::{mean, variance};
 
 /// z for a two-sided 95 % normal interval: Φ⁻¹(0.975).
@@ -18,22 +18,32 @@ pub struct Welch {
     pub df: f64,
     /// Two-sided.
     pub p: f64,
+    /// 95 % interval of m_a − m_b: diff ± t₀.₉₇₅(df)·SE.
+    pub ci95: [f64; 2],
 }
 
 /// Welch's t = (m_a − m_b) / √(s_a²/n_a + s_b²/n_b) with Welch–Satterthwaite
 /// df = (s_a²/n_a + s_b²/n_b)² / ((s_a²/n_a)²/(n_a − 1) + (s_b²/n_b)²/(n_b − 1)),
-/// as `scipy.stats.ttest_ind(a, b, equal_var=False)`. `None` when a side has
-/// fewer than two values or both have no variance.
+/// as `scipy.stats.ttest_ind(a, b, equal_var=False)` (and its
+/// `confidence_interval()`). `None` when a side has fewer than two values or
+/// both have no variance.
 pub fn welch(a: &[f64], b: &[f64]) -> Option<Welch> {
     let (va, vb) = (variance(a)? / a.len() as f64, variance(b)? / b.len() as f64);
     let se2 = va + vb;
     if se2 <= 0.0 {
         return None;
     }
-    let t = (mean(a)? - mean(b)?) / se2.sqrt();
+    let diff = mean(a)? - mean(b)?;
+    let t = diff / se2.sqrt();
     let df = se2 * se2 / (va * va / (a.len() - 1) as f64 + vb * vb / (b.len() - 1) as f64);
     let p = t_two_sided_p(t, df)?;
-    Some(Welch { t, df, p })
+    let half = t_quantile(0.975, df)? * se2.sqrt();
+    Some(Welch {
+        t,
+        df,
+        p,
+        ci95: [diff - half, diff + half],
+    })
 }
 
 /// Hedges' g with its 95 % interval.
@@ -64,7 +74,8 @@ pub fn hedges_g(a: &[f64], b: &[f64]) -> Option<Hedges> {
     })
 }
 
-/// The paired t test of changes (B − A per pair), as `scipy.stats.ttest_rel(b, a)`.
+/// The paired t test of changes (B − A per pair), as `scipy.stats.ttest_rel(b, a)`
+/// (and its `confidence_interval()`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Paired {
     /// Cohen's d_z: the mean change over the sd of the changes.
@@ -73,6 +84,8 @@ pub struct Paired {
     pub t: f64,
     /// Two-sided.
     pub p: f64,
+    /// 95 % interval of the mean change: mean ± t₀.₉₇₅(n − 1)·sd/√n.
+    pub ci95: [f64; 2],
 }
 
 /// The paired test of `changes`; `None` below two changes or when all are equal.
@@ -82,12 +95,15 @@ pub fn paired(changes: &[f64]) -> Option<Paired> {
         return None;
     }
     let n = changes.len() as f64;
-    let dz = mean(changes)? / sd;
+    let mean = mean(changes)?;
+    let dz = mean / sd;
     let t = dz * n.sqrt();
+    let half = t_quantile(0.975, n - 1.0)? * sd / n.sqrt();
     Some(Paired {
         dz,
         t,
         p: t_two_sided_p(t, n - 1.0)?,
+        ci95: [mean - half, mean + half],
     })
 }
 

@@ -7,11 +7,13 @@ Prints JSON with, at phase `endpoint`:
 - `groups`: per offering and dimension n, mean, sd (ddof=1), median and the
   95 % t interval mean ± t.ppf(0.975, n − 1)·sd/√n;
 - `pairwise`: per dimension and pair of offerings (sorted names, a before b)
-  Welch's t, df and p from `scipy.stats.ttest_ind(a, b, equal_var=False)`,
+  Welch's t, df, p and 95 % interval of the difference from
+  `scipy.stats.ttest_ind(a, b, equal_var=False)` (`confidence_interval()`),
   Hedges' g and its 95 % interval by hand (numpy; Borenstein et al. 2009),
   Holm-adjusted p from `statsmodels.stats.multitest.multipletests(method="holm")`;
 - `change`: baseline → endpoint per offering and dimension, groups paired by
-  id: `scipy.stats.ttest_rel(endpoint, baseline)`, d_z = mean/sd of the
+  id: `scipy.stats.ttest_rel(endpoint, baseline)` with its
+  `confidence_interval()`, d_z = mean/sd of the
   changes; `change_pairwise` as `pairwise` on the changes;
 - `icc`: ICC(1) per dimension with sites as clusters, from the mean squares
   of `statsmodels` `anova_lm(ols("score ~ C(site)"))` and n0 = (N − Σn²/N)/(k − 1),
@@ -59,7 +61,9 @@ def pairs(samples, dimension):
         welch = stats.ttest_ind(xa, xb, equal_var=False)
         g, ci = hedges(xa, xb)
         rows.append({"a": a, "b": b, "dimension": dimension, "n_a": len(xa), "n_b": len(xb),
-                     "diff": np.mean(xa) - np.mean(xb), "hedges_g": g, "hedges_g_ci95": ci,
+                     "diff": np.mean(xa) - np.mean(xb),
+                     "diff_ci95": list(welch.confidence_interval(0.95)),
+                     "hedges_g": g, "hedges_g_ci95": ci,
                      "welch_t": welch.statistic, "welch_df": welch.df, "p": welch.pvalue})
     holm = multipletests([r["p"] for r in rows], method="holm")[1]
     for r, p in zip(rows, holm):
@@ -105,7 +109,9 @@ def main(path):
             changes[offering] = list(diff)
             out["change"].append({"offering": offering, "dimension": dim, "n_pairs": len(both),
                                   "unpaired": len(set(a.index) ^ set(b.index)),
-                                  "mean_change": diff.mean(), "dz": diff.mean() / diff.std(ddof=1),
+                                  "mean_change": diff.mean(),
+                                  "ci95": list(test.confidence_interval(0.95)),
+                                  "dz": diff.mean() / diff.std(ddof=1),
                                   "paired_t": test.statistic, "p": test.pvalue})
         out["change_pairwise"] += pairs(changes, dim)
     print(json.dumps(out, indent=1, default=float))
