@@ -62,8 +62,8 @@ _WORD = re.compile(r"(?:[^\W_]|')+")
 NOT_NEGATING_AFTER = frozenset(["bare", "berre", "kun", "only", "just", "merely"])
 #: Clause boundaries beyond which a negation does not reach, as whole words.
 CLAUSE_WORDS = (" men ", " but ", " og så ", " and then ", " deretter ", " then ")
-#: Punctuation that ends a clause.
-CLAUSE_MARKS = ".,;:!?()-–—\n"
+#: Punctuation that ends a clause (line breaks are folded into spaces first).
+CLAUSE_MARKS = ".,;:!?()-–—"
 _CLAUSE_MARK = re.compile(f"[{re.escape(CLAUSE_MARKS)}]")
 
 NORWEGIAN_NEGATORS = frozenset(

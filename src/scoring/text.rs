@@ -280,8 +280,10 @@ fn clause_tail(before: &str) -> &str {
     &tail[cut..]
 }
 
-/// Punctuation that ends a clause.
-const CLAUSE_MARKS: &[char] = &['.', ',', ';', ':', '!', '?', '(', ')', '-', '–', '—', '\n'];
+/// Punctuation that ends a clause. A line break does not: the text is
+/// folded first (line breaks become spaces), and a transcribed answer may
+/// break its lines anywhere, "vi vil ikke⏎vente" included.
+const CLAUSE_MARKS: &[char] = &['.', ',', ';', ':', '!', '?', '(', ')', '-', '–', '—'];
 
 /// The part of `after` before its first clause boundary.
 fn clause_head(after: &str) -> &str {
@@ -402,6 +404,9 @@ mod tests {
             true
         ));
         assert!(!negated("We call the parents", "call the parents", false));
+        // A line break is no clause mark: transcriptions break lines anywhere.
+        assert!(negated("Vi vil ikke\nvente", "vente", true));
+        assert!(!negated("Vi vil ikke.\nVi varsler", "varsler", true));
         // Nynorsk "no" means "now", not "no".
         assert!(!negated("Vi varslar rektor no", "varslar rektor", true));
         assert!(negated(
