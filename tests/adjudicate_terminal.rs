@@ -41,29 +41,10 @@ fn rated_session(dir: &Path, db: &Path) -> String {
     vignette(
         db,
         &[
-            "session",
-            "new",
-            "--id",
-            "s",
-            "--offering",
-            "nettbasert",
-            "--phase",
-            "baseline",
-            "--site",
-            "X",
-            "--site-attr",
-            "sector=school",
-            "--site-attr",
-            "centrality=rural",
-            "--cohort",
-            "1",
-            "--groups",
-            "1",
-            "--vignettes",
-            "V2",
-            "--seed",
-            "1",
-        ],
+            &common::NEW_SESSION[..],
+            &["--groups", "1", "--vignettes", "V2", "--seed", "1"],
+        ]
+        .concat(),
     );
     let answers = dir.join("a.csv");
     std::fs::write(

@@ -45,29 +45,10 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
     vignette(
         &db,
         &[
-            "session",
-            "new",
-            "--id",
-            "s",
-            "--offering",
-            "nettbasert",
-            "--phase",
-            "baseline",
-            "--site",
-            "X",
-            "--site-attr",
-            "sector=school",
-            "--site-attr",
-            "centrality=rural",
-            "--cohort",
-            "1",
-            "--groups",
-            "1",
-            "--vignettes",
-            "V2",
-            "--seed",
-            "1",
-        ],
+            &common::NEW_SESSION[..],
+            &["--groups", "1", "--vignettes", "V2", "--seed", "1"],
+        ]
+        .concat(),
     );
     let answers = dir.path().join("a.csv");
     std::fs::write(
