@@ -345,6 +345,7 @@ struct PairRow {
     n_a: usize,
     n_b: usize,
     diff: f64,
+    diff_ci: Option<[f64; 2]>,
     g: Option<f64>,
     g_ci: Option<[f64; 2]>,
     p: Option<f64>,
@@ -361,6 +362,7 @@ fn pair_rows(pairs: &[Pairwise], key: &str, labels: &Labels) -> Vec<PairRow> {
             n_a: p.n_a,
             n_b: p.n_b,
             diff: p.diff,
+            diff_ci: p.diff_ci95,
             g: p.hedges_g,
             g_ci: p.hedges_g_ci95,
             p: p.p,
@@ -387,6 +389,7 @@ struct ChangeRow {
     n_pairs: usize,
     unpaired: usize,
     mean_change: Option<f64>,
+    ci: Option<[f64; 2]>,
     dz: Option<f64>,
     p: Option<f64>,
 }
@@ -415,6 +418,7 @@ fn change(comparison: &Comparison, scores: &[GroupScore], labels: &Labels) -> Ch
             n_pairs: c.n_pairs,
             unpaired: c.unpaired,
             mean_change: c.mean_change,
+            ci: c.ci95,
             dz: c.dz,
             p: c.p,
         })
