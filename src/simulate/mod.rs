@@ -45,7 +45,9 @@
 //! [`session::Planned::store`], each in its own transaction; each group's
 //! answers to each vignette are one answer file stored through
 //! [`session::store_answer_file_in`] (the path of `session answer --file`),
-//! checked like any other, all or nothing.
+//! checked like any other, all or nothing. For many replications (power,
+//! recovery of planted effects) [`Plan::score_in_memory`] makes the same
+//! answer files, checks them the same way and scores them without a store.
 //! Everything is drawn from ChaCha8 generators seeded with `seed`: the same
 //! spec and seed give the same database content (timestamps aside).
 
