@@ -179,7 +179,7 @@ fn print_csv<'a>(scored: impl Iterator<Item = ScoredSummary<'a>>) -> Outcome {
 fn print_export_csv(export: &session::Export<'_, '_>, levels: &[Levels]) -> Outcome {
     /// Units per batch, and batches formatted at once (bounding the memory).
     const UNITS: usize = 1024;
-    const BATCHES: usize = 32;
+    const BATCHES: usize = 8;
     let format = |units: Range<usize>| -> Result<Vec<u8>, csv::Error> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         for i in units {
