@@ -7,7 +7,6 @@
 
 pub mod answer;
 mod create;
-mod export_line;
 mod import;
 mod report;
 pub mod runner;

@@ -15,7 +15,6 @@ use crate::bank::{Bank, Entry, Rubric};
 use crate::scoring::{Levels, ScoreCard, Scorer, Scratch, Summary};
 use crate::store::{InstrumentRecord, ResponseRecord, ScoreRecord, Store};
 
-use super::export_line::ExportLine;
 use super::{Session, SessionError, content_hash};
 
 /// Whether a score is new, changed since the last scoring, or as before.
@@ -311,6 +310,24 @@ fn level_changes(before: &ScoreCard, after: &ScoreCard) -> Vec<LevelChange> {
         .collect()
 }
 
+/// One line of a session export, as far as scoring needs it; ids borrow
+/// from the file unless they contain escapes.
+#[derive(Debug, serde::Deserialize)]
+struct ExportLine<'a> {
+    #[serde(borrow)]
+    session: Cow<'a, str>,
+    #[serde(borrow)]
+    group: Cow<'a, str>,
+    #[serde(borrow)]
+    vignette: Cow<'a, str>,
+    #[serde(borrow)]
+    prompt: Cow<'a, str>,
+    value: Value,
+    revision: u32,
+    #[serde(borrow)]
+    language: Cow<'a, str>,
+}
+
 /// (session, group, vignette): the answers scored together.
 type UnitKey<'a> = (Cow<'a, str>, Cow<'a, str>, Cow<'a, str>);
 
@@ -342,14 +359,13 @@ impl<'a> Unit<'a> {
 /// Bytes per chunk of lines parsed by one task.
 const CHUNK_BYTES: usize = 1 << 20;
 
-/// The file cut into pieces of about [`CHUNK_BYTES`] that end after a
-/// newline (a newline byte is never part of another character in UTF-8, so
-/// the file is UTF-8 if and only if every piece is).
-fn chunks(bytes: &[u8]) -> Vec<&[u8]> {
-    let mut chunks = Vec::with_capacity(bytes.len() / CHUNK_BYTES + 1);
-    let mut rest = bytes;
+/// The text cut into pieces of about [`CHUNK_BYTES`] that end after a newline.
+fn chunks(text: &str) -> Vec<&str> {
+    let mut chunks = Vec::with_capacity(text.len() / CHUNK_BYTES + 1);
+    let mut rest = text;
     while !rest.is_empty() {
-        let cut = match rest.get(CHUNK_BYTES..) {
+        // Bytes, not chars: the cut may fall inside a character; a newline never does.
+        let cut = match rest.as_bytes().get(CHUNK_BYTES..) {
             Some(tail) => tail
                 .iter()
                 .position(|&b| b == b'\n')
@@ -363,23 +379,17 @@ fn chunks(bytes: &[u8]) -> Vec<&[u8]> {
     chunks
 }
 
-/// Why a chunk could not be read.
-enum ChunkError {
-    /// It is not UTF-8.
-    Utf8,
-    /// A line that is not an export line: its index in the chunk, and why.
-    Line(usize, serde_json::Error),
-}
+/// A line that is not an export line: its index in its chunk, and why.
+type LineError = (usize, serde_json::Error);
 
-/// The units of one chunk, or why it cannot be read (not UTF-8, or its first bad line).
-fn read_chunk(chunk: &[u8]) -> Result<HashMap<UnitKey<'_>, Unit<'_>>, ChunkError> {
-    let chunk = std::str::from_utf8(chunk).map_err(|_| ChunkError::Utf8)?;
+/// The units of one chunk, or its first bad line.
+fn read_chunk(chunk: &str) -> Result<HashMap<UnitKey<'_>, Unit<'_>>, LineError> {
     let mut units: HashMap<UnitKey<'_>, Unit<'_>> = HashMap::new();
     for (n, line) in chunk.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let line = ExportLine::read(line).map_err(|e| ChunkError::Line(n, e))?;
+        let line: ExportLine<'_> = serde_json::from_str(line).map_err(|e| (n, e))?;
         units
             .entry((line.session, line.group, line.vignette))
             .or_insert_with(|| Unit {
@@ -391,28 +401,18 @@ fn read_chunk(chunk: &[u8]) -> Result<HashMap<UnitKey<'_>, Unit<'_>>, ChunkError
     Ok(units)
 }
 
-/// Reads an export in parallel into its units, sorted by (session, group,
-/// vignette). A file that is not UTF-8 is `not_utf8`'s error, whatever its
-/// lines; else the first bad line is `bad_line`'s.
+/// Reads an export in parallel into its units, sorted by (session, group, vignette).
 fn read_units<'t>(
-    bytes: &'t [u8],
-    not_utf8: impl Fn() -> SessionError,
+    text: &'t str,
     bad_line: impl Fn(usize, serde_json::Error) -> SessionError,
 ) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, SessionError> {
-    let chunks = chunks(bytes);
+    let chunks = chunks(text);
     let read: Vec<_> = chunks.par_iter().map(|c| read_chunk(c)).collect();
-    if read.iter().any(|r| matches!(r, Err(ChunkError::Utf8))) {
-        return Err(not_utf8());
-    }
     let mut units: HashMap<UnitKey<'t>, Unit<'t>> = HashMap::new();
     for (c, chunk) in read.into_iter().enumerate() {
-        let chunk = chunk.map_err(|e| match e {
-            ChunkError::Line(n, e) => {
-                let newlines = |c: &&[u8]| c.iter().filter(|&&b| b == b'\n').count();
-                let before: usize = chunks[..c].iter().map(newlines).sum();
-                bad_line(before + n + 1, e)
-            }
-            ChunkError::Utf8 => not_utf8(),
+        let chunk = chunk.map_err(|(n, e)| {
+            let before: usize = chunks[..c].iter().map(|c| c.matches('\n').count()).sum();
+            bad_line(before + n + 1, e)
         })?;
         for (key, unit) in chunk {
             match units.entry(key) {
@@ -479,16 +479,14 @@ fn parse_export<'t>(
     name: &str,
     bytes: &'t [u8],
 ) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, SessionError> {
-    let not_utf8 = || match crate::bank::json::decode_utf8(bytes) {
-        Err(e) => export_problem(
+    let text = crate::bank::json::decode_utf8(bytes).map_err(|e| {
+        export_problem(
             name,
             format!("{name}:{}:{}", e.position.line, e.position.column),
             e.message,
-        ),
-        // Not reached: a piece was not UTF-8, so neither is the whole.
-        Ok(_) => export_problem(name, name.to_string(), "not UTF-8".to_string()),
-    };
-    read_units(bytes, not_utf8, |line, e| {
+        )
+    })?;
+    read_units(text, |line, e| {
         export_problem(
             name,
             format!("{name} line {line}"),
