@@ -3,9 +3,11 @@
 //! `tests/common/generate.rs`) scored with the shipped rubrics, against only
 //! reading and grouping the same file. Both run on all cores (rayon).
 //!
-//! - `parse only`: read the file, check UTF-8, parse every line into borrowed
-//!   fields, keep the latest revision per prompt, group into units and sort
-//!   them: exactly what scoring does before it scores ([`session::read_export`]).
+//! - `parse only`: read the file (in pieces on all cores, as `score
+//!   --responses` does: [`session::read_export_file`]), check UTF-8, parse
+//!   every line into borrowed fields, keep the latest revision per prompt,
+//!   group into units and sort them: exactly what scoring does before it
+//!   scores ([`session::read_export`]).
 //! - `score`: the same, then what `vignette score --responses FILE` computes
 //!   for its table and CSV: compile each rubric once per language, score every
 //!   unit's criterion levels and red flags ([`session::Export::levels`]), then
@@ -76,7 +78,7 @@ fn scoring(c: &mut Criterion) {
     group.throughput(Throughput::Elements(lines as u64));
     group.bench_function("parse only (read, parse, group into units)", |b| {
         b.iter(|| {
-            let bytes = std::fs::read(&path).unwrap();
+            let bytes = session::read_export_file(&path).unwrap();
             session::read_export("export.jsonl", &bytes).unwrap()
         })
     });
@@ -91,7 +93,7 @@ fn scoring(c: &mut Criterion) {
 /// Scores the file as `score --responses` does for its table and CSV;
 /// returns the number of units and the sum of their overall scores.
 fn score(bank: &Bank, path: &Path) -> (usize, f64) {
-    let bytes = std::fs::read(path).unwrap();
+    let bytes = session::read_export_file(path).unwrap();
     let export = session::Export::read(bank, "export.jsonl", &bytes).unwrap();
     let levels = export.levels();
     let overall = levels

@@ -7,7 +7,7 @@
 //! is the human consensus where raters reached one, else the automatic score
 //! (both as stored by `vignette score`, latest version).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -381,46 +381,68 @@ pub fn read_scores_csv(name: &str, bytes: &[u8]) -> Result<Vec<GroupScore>, Vec<
             ),
         )]);
     }
-    let mut problems = Vec::new();
-    let mut scores = Vec::new();
-    let mut seen: BTreeMap<(String, String, String), u64> = BTreeMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+    let columns = Columns::new(&header);
+    // Each row's score (with its line) or problem, in order.
+    let mut rows: Vec<Result<(GroupScore, u64), Problem>> = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                rows.push(
+                    columns
+                        .score(&record)
+                        .map(|score| (score, line))
+                        .map_err(|message| problem(line, message)),
+                );
+            }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                problems.push(problem(line, format!("unreadable row: {e}")));
-                continue;
+                rows.push(Err(problem(line, format!("unreadable row: {e}"))));
             }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let fields: BTreeMap<&str, &str> = header
-            .iter()
-            .map(String::as_str)
-            .zip(record.iter().map(str::trim))
-            .collect();
-        match score_row(&fields) {
-            Ok(score) => {
-                let key = (
-                    score.group.clone(),
-                    score.key("phase").to_string(),
-                    score.dimension.clone(),
-                );
-                if let Some(first) = seen.insert(key, line) {
-                    problems.push(problem(
-                        line,
-                        format!(
-                            "group `{}` already has a `{}` score at phase `{}` (line {first}); \
-                             expected one row per group, phase and dimension",
-                            score.group,
-                            score.dimension,
-                            score.key("phase")
-                        ),
-                    ));
+        }
+    }
+    // A row repeating the group, phase and dimension of an earlier one
+    // names the latest such row before it.
+    let mut repeated: Vec<(usize, Problem)> = Vec::new();
+    let mut seen: HashMap<(&str, &str, &str), u64> = HashMap::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let Ok((score, line)) = row else { continue };
+        let key = (
+            score.group.as_str(),
+            score.key("phase"),
+            score.dimension.as_str(),
+        );
+        if let Some(first) = seen.insert(key, *line) {
+            repeated.push((
+                i,
+                problem(
+                    *line,
+                    format!(
+                        "group `{}` already has a `{}` score at phase `{}` (line {first}); \
+                         expected one row per group, phase and dimension",
+                        score.group,
+                        score.dimension,
+                        score.key("phase")
+                    ),
+                ),
+            ));
+        }
+    }
+    drop(seen);
+    let mut repeated = repeated.into_iter().peekable();
+    let mut problems = Vec::new();
+    let mut scores = Vec::with_capacity(rows.len());
+    for (i, row) in rows.into_iter().enumerate() {
+        match row {
+            Ok((score, _)) => {
+                if let Some((_, problem)) = repeated.next_if(|(r, _)| *r == i) {
+                    problems.push(problem);
                 }
                 scores.push(score);
             }
-            Err(message) => problems.push(problem(line, message)),
+            Err(problem) => problems.push(problem),
         }
     }
     if problems.is_empty() {
@@ -430,28 +452,56 @@ pub fn read_scores_csv(name: &str, bytes: &[u8]) -> Result<Vec<GroupScore>, Vec<
     }
 }
 
-fn score_row(fields: &BTreeMap<&str, &str>) -> Result<GroupScore, String> {
-    for column in CSV_COLUMNS {
-        if fields[column].is_empty() {
-            return Err(format!("`{column}` is empty; expected a value"));
+/// Where a scores CSV's columns are: a name given twice counts with its
+/// last column.
+struct Columns {
+    /// The column of each of [`CSV_COLUMNS`].
+    required: [usize; CSV_COLUMNS.len()],
+    /// The columns that become keys (all but group, dimension and score), by name.
+    keys: Vec<(String, usize)>,
+}
+
+impl Columns {
+    /// The columns of a header that has all of [`CSV_COLUMNS`].
+    fn new(header: &[String]) -> Columns {
+        let last = |name: &str| header.iter().rposition(|h| h == name).unwrap_or(0);
+        let mut keys: Vec<(String, usize)> = header
+            .iter()
+            .filter(|h| !matches!(h.as_str(), "group" | "dimension" | "score"))
+            .map(|h| (h.clone(), last(h)))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        Columns {
+            required: CSV_COLUMNS.map(last),
+            keys,
         }
     }
-    let raw = fields["score"];
-    let score: f64 = raw
-        .parse()
-        .ok()
-        .filter(|s: &f64| s.is_finite())
-        .ok_or_else(|| format!("score `{raw}` is not a number; expected e.g. 62.5"))?;
-    Ok(GroupScore {
-        group: fields["group"].to_string(),
-        keys: fields
-            .iter()
-            .filter(|(column, _)| !matches!(**column, "group" | "dimension" | "score"))
-            .map(|(column, value)| (column.to_string(), value.to_string()))
-            .collect(),
-        dimension: fields["dimension"].to_string(),
-        score,
-    })
+
+    fn score(&self, record: &csv::StringRecord) -> Result<GroupScore, String> {
+        let field = |column: usize| record.get(column).map_or("", str::trim);
+        let [group, _, _, _, _, dimension, score] = self.required.map(field);
+        for (column, at) in CSV_COLUMNS.iter().zip(self.required) {
+            if field(at).is_empty() {
+                return Err(format!("`{column}` is empty; expected a value"));
+            }
+        }
+        let parsed: f64 = score
+            .parse()
+            .ok()
+            .filter(|s: &f64| s.is_finite())
+            .ok_or_else(|| format!("score `{score}` is not a number; expected e.g. 62.5"))?;
+        Ok(GroupScore {
+            group: group.to_string(),
+            keys: self
+                .keys
+                .iter()
+                .map(|(name, at)| (name.clone(), field(*at).to_string()))
+                .collect(),
+            dimension: dimension.to_string(),
+            score: parsed,
+        })
+    }
 }
 
 #[cfg(test)]

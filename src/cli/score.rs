@@ -2,15 +2,17 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use rayon::prelude::*;
 use serde::Serializer;
 use serde_json::Value;
 use vignette::bank::{BankSource, Rubric};
 use vignette::render::localized;
-use vignette::scoring::{CriterionScore, Evidence};
+use vignette::scoring::{CriterionScore, Evidence, Levels};
 use vignette::session::{self, ScoreStatus, Scored, ScoredSummary};
 use vignette::store::Store;
 
@@ -105,10 +107,10 @@ fn run_export(source: &BankSource, file: &Path, args: &Args) -> Outcome {
         return print_json(export_cards(&export));
     }
     let levels = export.levels();
-    let summaries = levels.iter().enumerate().map(|(i, l)| export.summary(i, l));
     if args.format == Format::Csv {
-        return print_csv(summaries);
+        return print_export_csv(&export, &levels);
     }
+    let summaries = levels.iter().enumerate().map(|(i, l)| export.summary(i, l));
     let criteria = (0..export.len()).flat_map(|i| &export.rubric(i).criteria);
     let dims = dimensions(criteria.map(|c| c.dimension.as_str()));
     let scores = score_table(&dims, summaries);
@@ -169,6 +171,43 @@ fn print_json(scored: impl Iterator<Item = Scored>) -> Outcome {
 fn print_csv<'a>(scored: impl Iterator<Item = ScoredSummary<'a>>) -> Outcome {
     let out = BufWriter::new(std::io::stdout().lock());
     csv(scored, out).map_err(|e| Failure::usage(e.to_string()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints an export's scores as CSV, as [`print_csv`] does: batches of units
+/// are formatted on all cores, a few batches at a time, and written in order.
+fn print_export_csv(export: &session::Export<'_, '_>, levels: &[Levels]) -> Outcome {
+    /// Units per batch, and batches formatted at once (bounding the memory).
+    const UNITS: usize = 1024;
+    const BATCHES: usize = 8;
+    let format = |units: Range<usize>| -> Result<Vec<u8>, csv::Error> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        for i in units {
+            csv_rows(&mut writer, &export.summary(i, &levels[i]))?;
+        }
+        writer.into_inner().map_err(|e| e.into_error().into())
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut write = || -> Result<(), csv::Error> {
+        let mut header = csv::Writer::from_writer(&mut out);
+        csv_header(&mut header)?;
+        header.flush()?;
+        drop(header);
+        for first in (0..levels.len()).step_by(UNITS * BATCHES) {
+            let last = levels.len().min(first + UNITS * BATCHES);
+            let batches: Vec<Range<usize>> = (first..last)
+                .step_by(UNITS)
+                .map(|start| start..last.min(start + UNITS))
+                .collect();
+            let formatted: Vec<_> = batches.into_par_iter().map(format).collect();
+            for batch in formatted {
+                out.write_all(&batch?)?;
+            }
+        }
+        out.flush()?;
+        Ok(())
+    };
+    write().map_err(|e| Failure::usage(e.to_string()))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -299,6 +338,15 @@ fn csv<'a>(
     out: impl std::io::Write,
 ) -> Result<(), csv::Error> {
     let mut writer = csv::Writer::from_writer(out);
+    csv_header(&mut writer)?;
+    for s in scored {
+        csv_rows(&mut writer, &s)?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+fn csv_header(writer: &mut csv::Writer<impl std::io::Write>) -> Result<(), csv::Error> {
     writer.write_record([
         "group",
         "vignette",
@@ -310,24 +358,28 @@ fn csv<'a>(
         "critical",
         "rubric_hash",
         "version",
-    ])?;
-    for s in scored {
-        for c in &s.summary.criteria {
-            writer.write_record([
-                &*s.group,
-                s.vignette,
-                c.id,
-                c.dimension,
-                &c.level.to_string(),
-                &c.max_level.to_string(),
-                &c.weight.to_string(),
-                &c.critical.to_string(),
-                s.rubric_hash,
-                &s.version.to_string(),
-            ])?;
-        }
+    ])
+}
+
+/// One row per criterion of a score.
+fn csv_rows(
+    writer: &mut csv::Writer<impl std::io::Write>,
+    s: &ScoredSummary<'_>,
+) -> Result<(), csv::Error> {
+    for c in &s.summary.criteria {
+        writer.write_record([
+            &*s.group,
+            s.vignette,
+            c.id,
+            c.dimension,
+            &c.level.to_string(),
+            &c.max_level.to_string(),
+            &c.weight.to_string(),
+            &c.critical.to_string(),
+            s.rubric_hash,
+            &s.version.to_string(),
+        ])?;
     }
-    writer.flush()?;
     Ok(())
 }
 

@@ -1,14 +1,16 @@
 //! Percentile bootstrap intervals of a cell's mean, resampling groups or
 //! whole clusters, in parallel and reproducibly.
 //!
-//! Each sample has its own ChaCha8 stream (the seed, with the FNV-1a hash of
-//! what the sample is as stream number), and its resamples are drawn in
-//! fixed chunks of [`CHUNK`], chunk c starting at word 2⁴⁰·c of the stream.
-//! So an interval depends only on the seed, the sample and the number of
-//! resamples: not on the other cells, nor on how many threads run it.
+//! Each sample has its own Xoshiro256++ stream, seeded (through SplitMix64)
+//! with the seed and the FNV-1a hash of what the sample is, and its
+//! resamples are drawn in fixed chunks of [`CHUNK`], chunk c starting 2¹²⁸·c
+//! words into the stream (c jumps, so chunks never overlap). Each 64-bit
+//! word gives two 32-bit draws. So an interval depends only on the seed, the
+//! sample and the number of resamples: not on the other cells, nor on how
+//! many threads run it.
 
-use rand::{Rng, RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use crate::stats::quantile_sorted;
@@ -56,14 +58,12 @@ fn interval(job: &Job, boot: usize, seed: u64) -> Option<[f64; 2]> {
     if n < 2 || boot == 0 {
         return None;
     }
-    let stream = fnv1a(&job.name);
-    let mut means: Vec<f64> = (0..boot.div_ceil(CHUNK))
+    let starts = chunk_starts(seed, fnv1a(&job.name), boot.div_ceil(CHUNK));
+    let mut means: Vec<f64> = starts
         .into_par_iter()
-        .flat_map_iter(|chunk| {
+        .enumerate()
+        .flat_map_iter(|(chunk, mut rng)| {
             let count = CHUNK.min(boot - chunk * CHUNK);
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            rng.set_stream(stream);
-            rng.set_word_pos((chunk as u128) << 40);
             resample_means(&job.sample, n, count, &mut rng)
         })
         .collect();
@@ -74,37 +74,39 @@ fn interval(job: &Job, boot: usize, seed: u64) -> Option<[f64; 2]> {
     ])
 }
 
-fn resample_means(sample: &Sample, n: u32, count: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+/// The generator at the start of each of `chunks` chunks of a stream.
+fn chunk_starts(seed: u64, stream: u64, chunks: usize) -> Vec<Xoshiro256PlusPlus> {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(splitmix(seed) ^ stream);
+    (0..chunks)
+        .map(|_| {
+            let start = rng.clone();
+            rng.jump();
+            start
+        })
+        .collect()
+}
+
+/// SplitMix64's output function: a bijection that mixes all bits of `x`.
+fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn resample_means(sample: &Sample, n: u32, count: usize, rng: &mut Xoshiro256PlusPlus) -> Vec<f64> {
     let draw = Bounded::new(n);
-    let mut words = vec![0; BATCH.min(n as usize)];
     match sample {
         Sample::Values(values) => (0..count)
-            .map(|_| {
-                // Four running sums keep the additions from waiting on each other.
-                let mut sums = [0.0; 4];
-                draw.each_batch(&mut words, rng, |batch, rng| {
-                    let mut quads = batch.chunks_exact(4);
-                    for quad in &mut quads {
-                        for (sum, &word) in sums.iter_mut().zip(quad) {
-                            *sum += values[draw.index(word, rng)];
-                        }
-                    }
-                    for &word in quads.remainder() {
-                        sums[0] += values[draw.index(word, rng)];
-                    }
-                });
-                ((sums[0] + sums[1]) + (sums[2] + sums[3])) / f64::from(n)
-            })
+            .map(|_| draw.sum_of(values, rng) / f64::from(n))
             .collect(),
         Sample::Clusters(clusters) => (0..count)
             .map(|_| {
                 let (mut sum, mut groups) = (0.0, 0.0);
-                draw.each_batch(&mut words, rng, |batch, rng| {
-                    for &word in batch {
-                        let (s, c) = clusters[draw.index(word, rng)];
-                        sum += s;
-                        groups += c;
-                    }
+                draw.each(rng, |i| {
+                    let (s, c) = clusters[i];
+                    sum += s;
+                    groups += c;
                 });
                 sum / groups
             })
@@ -112,12 +114,10 @@ fn resample_means(sample: &Sample, n: u32, count: usize, rng: &mut ChaCha8Rng) -
     }
 }
 
-/// Words drawn from the stream per batch.
-const BATCH: usize = 256;
-
-/// Unbiased indices in 0..n from 32-bit words (Lemire 2019: multiply by n,
-/// keep the high half; a word whose low half is below 2³² mod n is replaced
-/// by a fresh one, which is rare for the n here).
+/// Unbiased indices in 0..n from 32-bit draws, two per 64-bit word (Lemire
+/// 2019: multiply by n, keep the high half; a draw whose low half is below
+/// 2³² mod n is replaced by the low half of a fresh word, which is rare for
+/// the n here).
 #[derive(Debug, Clone, Copy)]
 struct Bounded {
     n: u32,
@@ -133,29 +133,63 @@ impl Bounded {
     }
 
     #[inline]
-    fn index(self, word: u32, rng: &mut ChaCha8Rng) -> usize {
-        let mut m = u64::from(word) * u64::from(self.n);
+    fn index(self, draw: u32, rng: &mut Xoshiro256PlusPlus) -> usize {
+        let mut m = u64::from(draw) * u64::from(self.n);
         while (m as u32) < self.threshold {
-            m = u64::from(rng.next_u32()) * u64::from(self.n);
+            m = u64::from(rng.next_u64() as u32) * u64::from(self.n);
         }
         (m >> 32) as usize
     }
 
-    /// Draws n words from the stream, a batch at a time into `words`, and
-    /// hands each batch to `use_batch` with the generator (for redraws).
+    /// The sum of n values drawn with replacement: two words give four
+    /// draws, added to four running sums so that the additions do not wait
+    /// on each other.
     #[inline]
-    fn each_batch(
-        self,
-        words: &mut [u32],
-        rng: &mut ChaCha8Rng,
-        mut use_batch: impl FnMut(&[u32], &mut ChaCha8Rng),
-    ) {
-        let (mut rest, size) = (self.n as usize, words.len());
-        while rest > 0 {
-            let batch = &mut words[..rest.min(size)];
-            rng.fill(&mut *batch);
-            use_batch(batch, rng);
-            rest -= batch.len();
+    fn sum_of(self, values: &[f64], rng: &mut Xoshiro256PlusPlus) -> f64 {
+        let mut sums = [0.0; 4];
+        let n = self.n as usize;
+        for _ in 0..n / 4 {
+            let (a, b) = (rng.next_u64(), rng.next_u64());
+            sums[0] += values[self.index(a as u32, rng)];
+            sums[1] += values[self.index((a >> 32) as u32, rng)];
+            sums[2] += values[self.index(b as u32, rng)];
+            sums[3] += values[self.index((b >> 32) as u32, rng)];
+        }
+        let rest = n % 4;
+        if rest > 0 {
+            let a = rng.next_u64();
+            sums[0] += values[self.index(a as u32, rng)];
+            if rest > 1 {
+                sums[1] += values[self.index((a >> 32) as u32, rng)];
+            }
+            if rest > 2 {
+                sums[2] += values[self.index(rng.next_u64() as u32, rng)];
+            }
+        }
+        (sums[0] + sums[1]) + (sums[2] + sums[3])
+    }
+
+    /// Hands n indices to `each`, drawn as [`Bounded::sum_of`] draws them.
+    #[inline]
+    fn each(self, rng: &mut Xoshiro256PlusPlus, mut each: impl FnMut(usize)) {
+        let n = self.n as usize;
+        for _ in 0..n / 4 {
+            let (a, b) = (rng.next_u64(), rng.next_u64());
+            each(self.index(a as u32, rng));
+            each(self.index((a >> 32) as u32, rng));
+            each(self.index(b as u32, rng));
+            each(self.index((b >> 32) as u32, rng));
+        }
+        let rest = n % 4;
+        if rest > 0 {
+            let a = rng.next_u64();
+            each(self.index(a as u32, rng));
+            if rest > 1 {
+                each(self.index((a >> 32) as u32, rng));
+            }
+            if rest > 2 {
+                each(self.index(rng.next_u64() as u32, rng));
+            }
         }
     }
 }
@@ -179,19 +213,46 @@ mod tests {
 
     #[test]
     fn draws_cover_the_range_evenly() {
-        let draw = Bounded::new(3);
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
-        let mut counts = [0; 3];
-        let mut words = [0; 3];
-        for _ in 0..10_000 {
-            draw.each_batch(&mut words, &mut rng, |batch, rng| {
-                batch.iter().for_each(|&w| counts[draw.index(w, rng)] += 1);
-            });
+        for n in [3, 5] {
+            let draw = Bounded::new(n);
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+            let mut counts = vec![0; n as usize];
+            for _ in 0..10_000 {
+                draw.each(&mut rng, |i| counts[i] += 1);
+            }
+            assert!(
+                counts.iter().all(|&c| (9_500..10_500).contains(&c)),
+                "{counts:?}"
+            );
         }
-        assert!(
-            counts.iter().all(|&c| (9_500..10_500).contains(&c)),
-            "{counts:?}"
-        );
+    }
+
+    #[test]
+    fn sums_and_single_draws_take_the_same_indices() {
+        let values: Vec<f64> = (0..7).map(|i| f64::from(1 << i)).collect();
+        for n in [2, 3, 4, 5, 6, 7] {
+            let draw = Bounded::new(n);
+            let (mut a, mut b) = (
+                Xoshiro256PlusPlus::seed_from_u64(9),
+                Xoshiro256PlusPlus::seed_from_u64(9),
+            );
+            for _ in 0..100 {
+                let mut sum = 0.0;
+                draw.each(&mut b, |i| sum += values[i]);
+                // Powers of two below 2⁵³: any order of adding gives the same sum.
+                assert_eq!(draw.sum_of(&values, &mut a), sum, "n = {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_start_one_jump_apart_in_a_stream_of_their_own() {
+        let starts = chunk_starts(7, 1, 3);
+        let mut jumped = starts[0].clone();
+        jumped.jump();
+        assert_eq!(starts[1], jumped);
+        assert_ne!(chunk_starts(7, 2, 1)[0], starts[0]);
+        assert_ne!(chunk_starts(8, 1, 1)[0], starts[0]);
     }
 
     #[test]

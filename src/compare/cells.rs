@@ -45,19 +45,29 @@ fn members<'a>(frame: &Frame<'a>) -> Vec<Members<'a>> {
     let level_ranks: Vec<HashMap<&str, usize>> = levels.iter().map(|l| ranks(l)).collect();
     let dimension_ranks = ranks(&frame.dimensions);
     let mut cells: BTreeMap<Vec<usize>, Members<'a>> = BTreeMap::new();
+    let mut position: Vec<usize> = Vec::new();
     for &score in &frame.selected {
-        let values: Vec<&str> = frame.by.iter().map(|k| value(score, k)).collect();
-        let mut position = vec![dimension_ranks[score.dimension.as_str()]];
-        position.extend(values.iter().zip(&level_ranks).map(|(v, r)| r[v]));
-        cells
-            .entry(position)
-            .or_insert_with(|| Members {
-                dimension: &score.dimension,
-                values,
-                scores: Vec::new(),
-            })
-            .scores
-            .push(score);
+        position.clear();
+        position.push(dimension_ranks[score.dimension.as_str()]);
+        position.extend(
+            frame
+                .by
+                .iter()
+                .zip(&level_ranks)
+                .map(|(k, r)| r[value(score, k)]),
+        );
+        if let Some(cell) = cells.get_mut(position.as_slice()) {
+            cell.scores.push(score);
+        } else {
+            cells.insert(
+                position.clone(),
+                Members {
+                    dimension: &score.dimension,
+                    values: frame.by.iter().map(|k| value(score, k)).collect(),
+                    scores: vec![score],
+                },
+            );
+        }
     }
     cells.into_values().collect()
 }

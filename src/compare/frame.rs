@@ -138,12 +138,19 @@ pub fn ranks(levels: &[String]) -> HashMap<&str, usize> {
 }
 
 fn available_keys(scores: &[GroupScore]) -> Vec<String> {
-    let keys: BTreeSet<&str> = scores
-        .iter()
-        .flat_map(|s| s.keys.keys().map(String::as_str))
+    let mut keys: BTreeSet<&str> = BTreeSet::new();
+    let mut before: Option<&GroupScore> = None;
+    for score in scores {
+        // Scores mostly have the keys of the one before.
+        if before.is_none_or(|b| !b.keys.keys().eq(score.keys.keys())) {
+            keys.extend(score.keys.keys().map(String::as_str));
+        }
+        before = Some(score);
+    }
+    keys.into_iter()
         .filter(|k| !RESERVED.contains(k))
-        .collect();
-    keys.into_iter().map(str::to_string).collect()
+        .map(str::to_string)
+        .collect()
 }
 
 fn known_key(key: &str, purpose: &'static str, available: &[String]) -> Result<(), CompareError> {
@@ -183,7 +190,8 @@ fn ordered<'s>(
     let mut seen: Vec<&str> = Vec::new();
     let mut set: BTreeSet<&str> = BTreeSet::new();
     for v in values.filter(|v| !v.is_empty()) {
-        if set.insert(v) {
+        // Few distinct values, most of them seen: look among them first.
+        if !seen.iter().rev().take(8).any(|s| *s == v) && set.insert(v) {
             seen.push(v);
         }
     }

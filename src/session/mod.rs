@@ -257,14 +257,70 @@ pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, SessionError> {
 }
 
 /// Reads a session export to score, refusing files over [`MAX_EXPORT_BYTES`].
+///
+/// A large file is read in pieces on all cores (copying from the page cache
+/// and faulting in the buffer's pages are most of the time); what it holds
+/// is what [`std::fs::read`] would return.
 pub fn read_export_file(path: &std::path::Path) -> Result<Vec<u8>, SessionError> {
-    read_limited(path, MAX_EXPORT_BYTES, "exports to score")
+    let cannot =
+        |e: std::io::Error| SessionError::Spec(format!("cannot read {}: {e}", path.display()));
+    let size = std::fs::metadata(path).map_err(cannot)?.len();
+    check_size(path, size, MAX_EXPORT_BYTES, "exports to score")?;
+    read_in_pieces(path, size).map_err(cannot)
+}
+
+/// Reads a file of about `size` bytes in pieces of 8 MiB, in parallel.
+#[cfg(unix)]
+fn read_in_pieces(path: &std::path::Path, size: u64) -> std::io::Result<Vec<u8>> {
+    use rayon::prelude::*;
+    use std::io::{Read, Seek};
+    use std::os::unix::fs::FileExt;
+    /// Bytes per piece read by one task.
+    const PIECE: usize = 8 << 20;
+    let Ok(length) = usize::try_from(size) else {
+        return std::fs::read(path);
+    };
+    if length <= PIECE {
+        return std::fs::read(path);
+    }
+    let mut file = std::fs::File::open(path)?;
+    let mut bytes = vec![0; length];
+    let read = bytes
+        .par_chunks_mut(PIECE)
+        .enumerate()
+        .try_for_each(|(i, piece)| file.read_exact_at(piece, (i * PIECE) as u64));
+    match read {
+        // Read whatever was added since, as fs::read would.
+        Ok(()) => {
+            file.seek(std::io::SeekFrom::Start(size))?;
+            file.read_to_end(&mut bytes)?;
+            Ok(bytes)
+        }
+        // It shrank since: read it again the plain way.
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => std::fs::read(path),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(not(unix))]
+fn read_in_pieces(path: &std::path::Path, _size: u64) -> std::io::Result<Vec<u8>> {
+    std::fs::read(path)
 }
 
 fn read_limited(path: &std::path::Path, limit: u64, what: &str) -> Result<Vec<u8>, SessionError> {
     let cannot =
         |e: std::io::Error| SessionError::Spec(format!("cannot read {}: {e}", path.display()));
     let size = std::fs::metadata(path).map_err(cannot)?.len();
+    check_size(path, size, limit, what)?;
+    std::fs::read(path).map_err(cannot)
+}
+
+fn check_size(
+    path: &std::path::Path,
+    size: u64,
+    limit: u64,
+    what: &str,
+) -> Result<(), SessionError> {
     if size > limit {
         return Err(SessionError::Spec(format!(
             "{} is {size} bytes; {what} are limited to {limit} bytes ({} MiB)",
@@ -272,7 +328,7 @@ fn read_limited(path: &std::path::Path, limit: u64, what: &str) -> Result<Vec<u8
             limit >> 20
         )));
     }
-    std::fs::read(path).map_err(cannot)
+    Ok(())
 }
 
 /// Stores one group's answers to one vignette from an answer file, all or nothing.
