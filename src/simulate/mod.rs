@@ -6,13 +6,14 @@
 //!
 //! The model:
 //!
-//! - **Sites.** `sites` municipalities `kommune-01`, …; offerings go
-//!   round-robin; within each offering the sites walk through the
-//!   combinations of the study's listed site attributes (sector over the
-//!   sectors of the study's vignettes, centrality, …), each offering
-//!   starting one combination later, so twelve sites cross three offerings
-//!   with two sectors and two centralities. `X_index` integers follow
-//!   attribute X (rural sites get centrality index 4–6, urban 1–3); `county`
+//! - **Sites.** `sites` municipalities `kommune-01`, …; the study's
+//!   offerings (or the chosen ones) go round-robin; within each offering
+//!   the sites walk through the combinations of the study's listed site
+//!   attributes (sector over the sectors of the study's vignettes,
+//!   centrality, …), each offering starting one combination later, so
+//!   twelve sites cross three offerings with two sectors and two
+//!   centralities. `X_index` integers follow attribute X (rural sites get
+//!   centrality index 4–6, urban 1–3); `county`
 //!   is drawn from Norway's counties. A share `english` of the sites, drawn
 //!   at random, answer in English; the rest in the study's first language.
 //! - **Groups.** `groups` groups per site, `G1`…, the same people at every
@@ -96,6 +97,9 @@ pub struct Spec {
     pub groups: usize,
     /// Phase ids to simulate; every phase of the study when empty.
     pub phases: Vec<String>,
+    /// Offering ids the sites take in turn; every offering of the study when
+    /// empty.
+    pub offerings: Vec<String>,
     pub vignettes_per_group: usize,
     /// Planted effects; [`default_effects`] when `None`.
     pub effects: Option<Vec<Effect>>,
@@ -116,6 +120,7 @@ impl Default for Spec {
             sites: DEFAULT_SITES,
             groups: DEFAULT_GROUPS,
             phases: Vec::new(),
+            offerings: Vec::new(),
             vignettes_per_group: DEFAULT_VIGNETTES_PER_GROUP,
             effects: None,
             icc: DEFAULT_ICC,
@@ -311,6 +316,30 @@ fn chosen_phases<'s>(study: &'s Study, wanted: &[String]) -> Result<Vec<&'s str>
         .collect())
 }
 
+/// The offerings sites take in turn, in the order asked for (the study's
+/// order when none are asked for); each must be the study's, once.
+fn chosen_offerings<'s>(
+    study: &'s Study,
+    wanted: &'s [String],
+) -> Result<Vec<&'s str>, SimulateError> {
+    let ids: Vec<&str> = study.offerings.iter().map(|o| o.id.as_str()).collect();
+    if wanted.is_empty() {
+        return Ok(ids);
+    }
+    for (i, offering) in wanted.iter().enumerate() {
+        if !ids.contains(&offering.as_str()) {
+            return Err(spec_error(format!(
+                "the study has no offering `{offering}`; expected one of: {}",
+                ids.join(", ")
+            )));
+        }
+        if wanted[..i].contains(offering) {
+            return Err(spec_error(format!("offering `{offering}` is given twice")));
+        }
+    }
+    Ok(wanted.iter().map(String::as_str).collect())
+}
+
 /// The study's vignettes that fit a site's sector (all when none fits).
 fn fitting_vignettes(bank: &Bank, study: &Study, site: &Site) -> Vec<String> {
     let fits = |id: &&String| {
@@ -331,6 +360,7 @@ pub fn plan(bank: &Bank, spec: &Spec) -> Result<Plan, SimulateError> {
     check_limits(spec)?;
     let study = find_study(bank, &spec.study)?;
     let phases = chosen_phases(study, &spec.phases)?;
+    let offerings = chosen_offerings(study, &spec.offerings)?;
     if spec.english > 0.0 && !study.languages.iter().any(|l| l == "en") {
         return Err(spec_error(format!(
             "study `{}` has no English texts; use --english 0",
@@ -353,6 +383,7 @@ pub fn plan(bank: &Bank, spec: &Spec) -> Result<Plan, SimulateError> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     let frame = Frame {
         study,
+        offerings,
         sectors,
         sites: spec.sites,
         groups: spec.groups,
