@@ -69,7 +69,7 @@ use crate::scoring::Scorer;
 use crate::session::{self, Planned, Session, SessionError, SessionSpec, VignetteChoice};
 use crate::store::{AnswerRecord, AssignmentRecord, GroupRecord, Store, StoreError};
 
-use answers::Style;
+use answers::{Style, Vocabularies};
 use population::{Frame, Site};
 
 /// Defaults of [`Spec`].
@@ -505,10 +505,11 @@ impl Plan {
             sessions: Vec::with_capacity(total),
             truth: Vec::new(),
         };
+        let vocabularies = Vocabularies::default();
         for (index, simulated) in self.sessions.into_iter().enumerate() {
             let mut rng = session_rng(self.seed, index);
             let id = simulated.summary.id.clone();
-            match fill(store, simulated, &mut rng) {
+            match fill(store, simulated, &mut rng, &vocabularies) {
                 Ok((summary, truth)) => {
                     simulation.sessions.push(summary);
                     simulation.truth.extend(truth);
@@ -534,6 +535,7 @@ fn fill(
     store: &mut Store,
     simulated: SimulatedSession,
     rng: &mut ChaCha8Rng,
+    vocabularies: &Vocabularies,
 ) -> Result<(SessionSummary, Vec<Truth>), SessionError> {
     let SimulatedSession {
         planned,
@@ -542,7 +544,7 @@ fn fill(
     } = simulated;
     let id = planned.store(store)?;
     let session = session::load(store, &id)?;
-    for file in answer_files(&session, &groups, rng) {
+    for file in answer_files(&session, &groups, rng, vocabularies) {
         summary.answers +=
             session::store_answer_file_in(store, &session, &file.name, file.json.as_bytes())?;
     }
@@ -562,6 +564,7 @@ fn answer_files<'s>(
     session: &'s Session,
     groups: &[SimulatedGroup],
     rng: &mut ChaCha8Rng,
+    vocabularies: &Vocabularies,
 ) -> Vec<AnswerFile<'s>> {
     let id = &session.record.id;
     let mut files = Vec::new();
@@ -576,6 +579,7 @@ fn answer_files<'s>(
             &session.record.language,
             session.vignette(assignment),
             &session.rubrics[&assignment.rubric_hash],
+            vocabularies,
         );
         let file = serde_json::json!({
             "group": group.label,
@@ -618,10 +622,13 @@ fn session_rng(seed: u64, index: usize) -> ChaCha8Rng {
 
 /// Every vignette of a study compiled for scoring in each of its
 /// languages, to score many simulations in memory: compiling a rubric costs
-/// far more than scoring a unit with it.
+/// far more than scoring a unit with it. The rubrics' vocabularies for
+/// composing answers are built once here too, shared by every simulation
+/// scored with these scorers.
 pub struct Scorers<'b> {
     /// By vignette hash: (rubric hash, language, scorer).
     compiled: HashMap<String, Vec<(String, &'b str, Scorer<'b>)>>,
+    vocabularies: Vocabularies,
 }
 
 impl<'b> Scorers<'b> {
@@ -643,7 +650,10 @@ impl<'b> Scorers<'b> {
                 scorers.push((rubric_hash.clone(), language.as_str(), scorer));
             }
         }
-        Ok(Scorers { compiled })
+        Ok(Scorers {
+            compiled,
+            vocabularies: Vocabularies::default(),
+        })
     }
 
     fn get(
@@ -701,7 +711,8 @@ impl Plan {
             let mut summary = simulated.summary;
             let mut rng = session_rng(self.seed, index);
             let mut units = Vec::new();
-            for file in answer_files(&session, &simulated.groups, &mut rng) {
+            let files = answer_files(&session, &simulated.groups, &mut rng, &scorers.vocabularies);
+            for file in files {
                 let records =
                     session::check_answer_file(&session, &file.name, file.json.as_bytes())?;
                 summary.answers += records.len();
