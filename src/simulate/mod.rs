@@ -82,8 +82,8 @@ pub const DEFAULT_ICC: f64 = 0.1;
 pub const DEFAULT_ENGLISH: f64 = 0.3;
 
 /// Upper limits on the size of a simulation.
-const MAX_SITES: usize = 999;
-const MAX_GROUPS: usize = 50;
+pub const MAX_SITES: usize = 999;
+pub const MAX_GROUPS: usize = 50;
 
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq)]
