@@ -536,7 +536,11 @@ fn a_power_analysis_gets_its_section_with_curves_and_escaped_labels() {
         "Handling: 8 municipalities × 2 groups = 16 groups per offering (site-level power 0.85)"
     ));
     assert!(section.contains("no design simulated reaches power 0.8"));
-    assert!(section.contains("<span class=\"mean\">0.85</span>"));
+    assert!(section.contains("<td class=\"reached\"><span class=\"mean\">0.85</span>"));
+    assert!(
+        section.contains("<td><span class=\"mean\">0.50</span>"),
+        "not reached"
+    );
     assert!(section.contains("group level 0.95"));
     assert!(page.contains("<a href=\"#power\">8 Power</a>"));
     assert!(page.contains("<a href=\"#methods\">9 Methods</a>"));
