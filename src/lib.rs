@@ -13,6 +13,7 @@ pub mod dataset;
 pub mod demo;
 pub mod design;
 pub mod export;
+pub mod power;
 pub mod rating;
 pub mod render;
 pub mod report;

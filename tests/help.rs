@@ -28,6 +28,7 @@ fn help_texts() {
         &["profile", "--help"],
         &["report", "--help"],
         &["simulate", "--help"],
+        &["power", "--help"],
         &["demo", "--help"],
     ];
     for &command in commands {

@@ -464,6 +464,97 @@ fn unscored_sessions_are_refused_with_a_hint() {
     assert!(!Path::new(&study.dir.path().join("r.html")).exists());
 }
 
+/// A power analysis from the real command (a tiny grid), with the study
+/// id and one dimension replaced by markup.
+fn power_file(dir: &Path) -> PathBuf {
+    let out = vignette([
+        "power", "--sites", "2,3", "--groups", "1,2", "--reps", "3", "--format", "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json = out
+        .stdout
+        .replace(
+            "\"inkluderende-miljo\"",
+            &serde_json::to_string(SCRIPT).unwrap(),
+        )
+        .replace("\"detection\"", &serde_json::to_string(SCRIPT).unwrap());
+    let path = dir.join("power.json");
+    std::fs::write(&path, json).unwrap();
+    path
+}
+
+#[test]
+fn a_power_file_adds_a_section_with_its_curves_and_escaped_labels() {
+    let (study, _) = shared();
+    let power = power_file(study.dir.path());
+    let html = study.report(&["--power", power.to_str().unwrap()]);
+    let section = section(&html, "power");
+    assert!(section.contains("<svg class=\"chart\""), "{section}");
+    assert_eq!(
+        section.matches("<polyline").count(),
+        6,
+        "3 dimensions × 2 numbers of municipalities"
+    );
+    assert!(section.contains("class=\"target\""));
+    assert!(section.contains("Site-level power by groups per offering"));
+    assert!(section.contains("The Learning Environment Project"));
+    assert!(!html.contains("<script"), "no raw script tag");
+    assert!(
+        section.contains(&format!("<code>{ESCAPED}</code>")),
+        "the study id"
+    );
+    assert!(
+        section.contains(&format!("<th scope=\"col\">{ESCAPED}</th>")),
+        "a dimension"
+    );
+    assert_eq!(
+        section.matches("<tr><td class=\"n\">").count(),
+        4,
+        "four designs"
+    );
+    assert!(html.contains("<a href=\"#power\">8 Power</a>"));
+}
+
+#[test]
+fn a_malformed_power_file_is_refused_naming_it_and_nothing_is_written() {
+    let (study, _) = shared();
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("r.html");
+    for (text, expected) in [
+        ("{\"study\": ", "power.json:1:10: EOF while parsing a value"),
+        (
+            "{\"study\": 1}",
+            "power.json:1:11: invalid type: integer `1`, expected a string",
+        ),
+    ] {
+        let power = dir.path().join("power.json");
+        std::fs::write(&power, text).unwrap();
+        let out = study.run(&[
+            "report",
+            "--power",
+            power.to_str().unwrap(),
+            "--out",
+            out_file.to_str().unwrap(),
+        ]);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(out.stderr.contains(expected), "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("hint: write it with `vignette power --format json")
+        );
+        assert!(!out_file.exists());
+    }
+    let missing = study.run(&["report", "--power", "/nonexistent/power.json"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("cannot read /nonexistent/power.json"),
+        "{}",
+        missing.stderr
+    );
+}
+
 fn files(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir)
         .unwrap()

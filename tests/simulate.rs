@@ -219,6 +219,50 @@ fn bad_requests_are_refused_before_a_database_is_made() {
 }
 
 #[test]
+fn chosen_offerings_take_the_sites_in_turn_and_are_checked() {
+    let spec = Spec {
+        sites: 4,
+        groups: 1,
+        phases: vec!["endpoint".into()],
+        offerings: vec!["nettbasert".into(), "laeringsmiljoprosjektet".into()],
+        ..Spec::default()
+    };
+    let (_, simulation) = simulate_in_memory(&spec);
+    let offerings: Vec<&str> = simulation
+        .sessions
+        .iter()
+        .map(|s| s.offering.as_str())
+        .collect();
+    assert_eq!(
+        offerings,
+        [
+            "nettbasert",
+            "laeringsmiljoprosjektet",
+            "nettbasert",
+            "laeringsmiljoprosjektet"
+        ]
+    );
+    let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
+    for (offerings, expected) in [
+        (
+            vec!["nope"],
+            "the study has no offering `nope`; expected one of: laeringsmiljoprosjektet, samlingsbasert, nettbasert",
+        ),
+        (
+            vec!["nettbasert", "nettbasert"],
+            "offering `nettbasert` is given twice",
+        ),
+    ] {
+        let spec = Spec {
+            offerings: offerings.iter().map(|o| o.to_string()).collect(),
+            ..Spec::default()
+        };
+        let error = simulate::plan(&bank, &spec).err().unwrap().to_string();
+        assert_eq!(error, expected);
+    }
+}
+
+#[test]
 fn a_second_simulation_of_the_same_cohort_is_refused_and_changes_nothing() {
     let dir = Dir::new();
     assert_eq!(dir.small(&[]).code, 0);

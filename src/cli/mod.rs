@@ -6,6 +6,7 @@ mod compare;
 mod demo;
 mod export;
 mod list;
+mod power;
 mod profile;
 mod rate;
 mod report;
@@ -66,6 +67,7 @@ enum Command {
     Profile(profile::Args),
     Report(report::Args),
     Simulate(simulate::Args),
+    Power(power::Args),
     Demo(demo::Args),
 }
 
@@ -144,6 +146,7 @@ pub fn run() -> ExitCode {
         Command::Export(args) => export::run(&cli.db, &args),
         Command::Profile(args) => profile::run(&cli.db, &args),
         Command::Simulate(args) => simulate::run(&source, &cli.db, &args),
+        Command::Power(args) => power::run(&source, &args),
         Command::Demo(args) => demo::run(&source, &args),
     };
     match outcome {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use vignette::compare;
 use vignette::dataset::{self, Selection, StudyData};
+use vignette::power::{self, Power};
 use vignette::report::{self, Report, ReportError};
 
 use super::session::open_existing;
@@ -19,10 +20,13 @@ use super::{Failure, Outcome};
 /// change of the same groups from the first to the last phase; scores by
 /// role and by rural/urban site; rater agreement; the criteria groups most
 /// often miss, with one group's answer quoted; and the methods, rubric
-/// hashes and warnings. Every text from the data is escaped.
+/// hashes and warnings. With --power, a section on how many groups and
+/// municipalities a comparison needs, from `vignette power --format json`.
+/// Every text from the data is escaped.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  vignette report --out report.html\n  \
-    vignette report --study inkluderende-miljo --cohort 2026 --phase midpoint --lang nb")]
+    vignette report --study inkluderende-miljo --cohort 2026 --phase midpoint --lang nb\n  \
+    vignette power --format json > power.json && vignette report --power power.json")]
 pub struct Args {
     /// The study (needed when the database holds sessions of several).
     #[arg(long, value_name = "ID")]
@@ -50,9 +54,16 @@ pub struct Args {
     /// Language of the study's labels (offerings, phases, roles, criteria).
     #[arg(long, value_name = "LANG", default_value = "en")]
     lang: String,
+    /// Add a power section from this file, written by `vignette power --format json`.
+    #[arg(long, value_name = "FILE.json")]
+    power: Option<PathBuf>,
 }
 
+/// The largest power file read, in bytes (64 MiB).
+const MAX_POWER_BYTES: u64 = 64 << 20;
+
 pub fn run(db: &Path, args: &Args) -> Outcome {
+    let power = args.power.as_deref().map(read_power).transpose()?;
     let store = open_existing(db)?;
     let selection = Selection {
         study: args.study.clone(),
@@ -67,7 +78,16 @@ pub fn run(db: &Path, args: &Args) -> Outcome {
         boot: args.boot as usize,
         seed: args.seed,
     };
-    let report = Report::assemble(&store, data, &options, &args.lang).map_err(failure)?;
+    let mut report = Report::assemble(&store, data, &options, &args.lang).map_err(failure)?;
+    if let Some(power) = &power
+        && power.study != report.data.study.id
+    {
+        eprintln!(
+            "note: the power analysis is of study `{}`, the report of study `{}`",
+            power.study, report.data.study.id
+        );
+    }
+    report.power = power;
     let html = report.html().map_err(failure)?;
     report::write_atomically(&args.out, &html)
         .map_err(|e| Failure::usage(format!("cannot write {}: {e}", args.out.display())))?;
@@ -79,6 +99,23 @@ pub fn run(db: &Path, args: &Args) -> Outcome {
         report.data.units.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a power analysis; a file that is not one is refused (exit 1).
+fn read_power(path: &Path) -> Result<Power, Failure> {
+    let name = path.display().to_string();
+    let unreadable = |e: std::io::Error| Failure::usage(format!("cannot read {name}: {e}"));
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > MAX_POWER_BYTES {
+        return Err(Failure::invalid(format!(
+            "{name} is {size} bytes; power files are limited to {MAX_POWER_BYTES} bytes (64 MiB)"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    power::read_json(&name, &bytes).map_err(|e| {
+        Failure::invalid(e.to_string())
+            .hint("write it with `vignette power --format json > FILE.json`")
+    })
 }
 
 fn check_language(data: &StudyData, lang: &str) -> Result<(), Failure> {

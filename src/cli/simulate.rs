@@ -111,6 +111,7 @@ impl Args {
             sites: self.sites,
             groups: self.groups,
             phases: self.phases.clone(),
+            offerings: Vec::new(),
             vignettes_per_group: self.vignettes_per_group,
             effects,
             icc: self.icc,

@@ -1,6 +1,7 @@
 //! The geometry of the report's charts, in SVG user units: dot-and-whisker
 //! and arrow charts on the 0–100 score scale (one panel per dimension, one
-//! row per offering) and the criteria heatmap. The templates draw them.
+//! row per offering), the criteria heatmap and power curves. The templates
+//! draw them.
 
 use serde::Serialize;
 
@@ -460,6 +461,212 @@ fn row_words(row: &HeatInput, columns: &[String]) -> String {
     format!("{} missed: {}.", row.id, cells.join(", "))
 }
 
+const CURVE_TOP: f64 = 34.0;
+const CURVE_HEIGHT: f64 = 220.0;
+const CURVE_LEFT: f64 = 40.0;
+const CURVE_LEGEND_ITEM: f64 = 210.0;
+const CURVE_LEGEND_ROW: f64 = 20.0;
+/// Power ticks: 0 to 1 in fifths.
+const POWER_TICKS: [f64; 6] = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0];
+
+/// One line of a power panel: (groups per offering, power) points.
+pub(super) struct Series {
+    pub label: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Power curves side by side, one panel per dimension, with the target as
+/// a dashed line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(super) struct CurveChart {
+    pub width: f64,
+    pub height: f64,
+    pub title: String,
+    pub desc: String,
+    pub plot_top: f64,
+    pub plot_bottom: f64,
+    pub target_y: f64,
+    pub axis_label: String,
+    pub y_ticks: Vec<YTick>,
+    pub panels: Vec<CurvePanel>,
+    /// One item per series label, then the target (dashed).
+    pub legend: Vec<LegendItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(super) struct YTick {
+    pub y: f64,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(super) struct CurvePanel {
+    /// The plot area's left edge and width.
+    pub x: f64,
+    pub width: f64,
+    pub title: String,
+    pub ticks: Vec<Tick>,
+    pub lines: Vec<CurveLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(super) struct CurveLine {
+    pub colour: &'static str,
+    /// SVG polyline points: `x,y x,y …`.
+    pub points: String,
+    pub dots: Vec<CurveDot>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(super) struct CurveDot {
+    pub x: f64,
+    pub y: f64,
+    /// What a pointer shows.
+    pub tip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(super) struct LegendItem {
+    pub x: f64,
+    pub y: f64,
+    pub colour: &'static str,
+    pub label: String,
+    pub dashed: bool,
+}
+
+/// A step of 1, 2 or 5 times a power of ten near `raw` (at least 1).
+fn nice_step(raw: f64) -> f64 {
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = match raw / magnitude {
+        f if f <= 1.0 => 1.0,
+        f if f <= 2.0 => 2.0,
+        f if f <= 5.0 => 5.0,
+        _ => 10.0,
+    } * magnitude;
+    step.max(1.0)
+}
+
+/// Power curves: x groups per offering (from 0), y power 0–1. Series of
+/// the same label share a colour in every panel, in the order of `labels`.
+pub(super) fn curve_chart(
+    title: &str,
+    target: f64,
+    labels: &[String],
+    panels: &[(String, Vec<Series>)],
+) -> CurveChart {
+    let largest = panels
+        .iter()
+        .flat_map(|(_, series)| series.iter().flat_map(|s| &s.points))
+        .map(|(x, _)| *x)
+        .fold(1.0, f64::max);
+    let step = nice_step(largest / 4.0);
+    let x_max = (largest / step).ceil() * step;
+    let count = panels.len().max(1) as f64;
+    let width = (WIDTH - RIGHT - GAP * (count - 1.0)) / count - CURVE_LEFT;
+    let plot_bottom = CURVE_TOP + CURVE_HEIGHT;
+    let y_of = |power: f64| round(plot_bottom - power.clamp(0.0, 1.0) * CURVE_HEIGHT);
+    let colour_of = |label: &str| colour(labels.iter().position(|l| l == label).unwrap_or(0));
+    let mut desc = Vec::new();
+    let laid = panels
+        .iter()
+        .enumerate()
+        .map(|(i, (panel_title, series))| {
+            let x = CURVE_LEFT + i as f64 * (width + CURVE_LEFT + GAP);
+            let x_of = |groups: f64| round(x + groups / x_max * width);
+            let mut said = Vec::new();
+            let lines = series
+                .iter()
+                .map(|s| {
+                    let words: Vec<String> = s
+                        .points
+                        .iter()
+                        .map(|(g, p)| format!("{g} groups {p:.2}"))
+                        .collect();
+                    said.push(format!("{}: {}", s.label, words.join(", ")));
+                    let dots: Vec<CurveDot> = s
+                        .points
+                        .iter()
+                        .map(|&(g, p)| CurveDot {
+                            x: x_of(g),
+                            y: y_of(p),
+                            tip: format!("{}, {g} groups per offering: power {p:.2}", s.label),
+                        })
+                        .collect();
+                    CurveLine {
+                        colour: colour_of(&s.label),
+                        points: dots
+                            .iter()
+                            .map(|d| format!("{},{}", d.x, d.y))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        dots,
+                    }
+                })
+                .collect();
+            desc.push(format!("{panel_title}: {}.", said.join("; ")));
+            let ticks = (0..=(x_max / step).round() as usize)
+                .map(|k| {
+                    let groups = k as f64 * step;
+                    Tick {
+                        x: x_of(groups),
+                        label: format!("{groups:.0}"),
+                    }
+                })
+                .collect();
+            CurvePanel {
+                x,
+                width,
+                title: panel_title.clone(),
+                ticks,
+                lines,
+            }
+        })
+        .collect();
+    let legend = curve_legend(labels, target, plot_bottom + 62.0);
+    CurveChart {
+        width: WIDTH,
+        height: legend
+            .last()
+            .map_or(plot_bottom + 50.0, |item| item.y + 14.0),
+        title: title.to_string(),
+        desc: format!("{} Dashed line: target {target}.", desc.join(" ")),
+        plot_top: CURVE_TOP,
+        plot_bottom,
+        target_y: y_of(target),
+        axis_label: "Groups per offering".to_string(),
+        y_ticks: POWER_TICKS
+            .iter()
+            .map(|&p| YTick {
+                y: y_of(p),
+                label: format!("{p:.1}"),
+            })
+            .collect(),
+        panels: laid,
+        legend,
+    }
+}
+
+/// The legend in rows from `top`: each series label, then the target.
+fn curve_legend(labels: &[String], target: f64, top: f64) -> Vec<LegendItem> {
+    let per_row = ((WIDTH - CURVE_LEFT) / CURVE_LEGEND_ITEM).floor() as usize;
+    let series = labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| (colour(i), label.clone(), false));
+    let target = ("#1a2130", format!("target power {target}"), true);
+    series
+        .chain(std::iter::once(target))
+        .enumerate()
+        .map(|(i, (colour, label, dashed))| LegendItem {
+            x: CURVE_LEFT + CURVE_LEGEND_ITEM * (i % per_row) as f64,
+            y: top + CURVE_LEGEND_ROW * (i / per_row) as f64,
+            colour,
+            label,
+            dashed,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -562,5 +769,74 @@ mod tests {
         assert_eq!(cell(4, 4).fill, STEPS[4].0);
         assert_eq!(cell(3, 4).text, "75 %");
         assert_eq!(heat_cell(0.0, None).text, "–");
+    }
+
+    #[test]
+    fn power_curves_rise_with_power_and_share_colours_by_label() {
+        let labels = [
+            "4 municipalities".to_string(),
+            "8 municipalities".to_string(),
+        ];
+        let series = |label: &str, points: &[(f64, f64)]| Series {
+            label: label.into(),
+            points: points.to_vec(),
+        };
+        let panels = [
+            (
+                "Prevention".to_string(),
+                vec![
+                    series(&labels[0], &[(8.0, 0.2), (24.0, 0.5)]),
+                    series(&labels[1], &[(16.0, 0.4), (48.0, 0.9)]),
+                ],
+            ),
+            (
+                "Handling".to_string(),
+                vec![series(&labels[1], &[(16.0, 1.0)])],
+            ),
+        ];
+        let chart = curve_chart("t", 0.8, &labels, &panels);
+        let first = &chart.panels[0];
+        let [low, high] = [&first.lines[0].dots[0], &first.lines[0].dots[1]];
+        assert!(high.x > low.x && high.y < low.y, "{low:?} {high:?}");
+        assert_eq!(chart.panels[1].lines[0].colour, first.lines[1].colour);
+        assert_eq!(chart.y_ticks[0].y, chart.plot_bottom, "power 0 on the axis");
+        assert_eq!(
+            chart.target_y,
+            round(chart.plot_bottom - 0.8 * CURVE_HEIGHT)
+        );
+        assert_eq!(
+            first.ticks.last().unwrap().label,
+            "60",
+            "48 / 4 groups: steps of 20"
+        );
+        let legend: Vec<(&str, bool)> = chart
+            .legend
+            .iter()
+            .map(|l| (l.label.as_str(), l.dashed))
+            .collect();
+        assert_eq!(
+            legend,
+            [
+                ("4 municipalities", false),
+                ("8 municipalities", false),
+                ("target power 0.8", true)
+            ]
+        );
+        assert_eq!(
+            first.lines[0].points,
+            format!("{},{} {},{}", low.x, low.y, high.x, high.y)
+        );
+        assert!(
+            chart
+                .desc
+                .contains("Prevention: 4 municipalities: 8 groups 0.20, 24 groups 0.50")
+        );
+        assert!(chart.desc.ends_with("Dashed line: target 0.8."));
+    }
+
+    #[test]
+    fn steps_are_one_two_or_five_times_a_power_of_ten() {
+        let steps: Vec<f64> = [0.3, 1.5, 3.0, 7.0, 12.0, 45.0].map(nice_step).to_vec();
+        assert_eq!(steps, [1.0, 2.0, 5.0, 10.0, 20.0, 50.0]);
     }
 }

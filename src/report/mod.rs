@@ -2,7 +2,8 @@
 //! statisticians — the sessions included, what was collected per offering
 //! and phase, dimension scores with 95 % intervals, change from the first to
 //! the last phase, roles and rural/urban sites, rater agreement, the
-//! criteria most often missed, and how it was all done. Charts are inline
+//! criteria most often missed, optionally a power analysis made beforehand
+//! (`vignette power`), and how it was all done. Charts are inline
 //! SVG; there is no script and nothing is loaded from elsewhere.
 //!
 //! Not for statistics (see [`crate::compare`] and [`crate::agreement`]) or
@@ -33,6 +34,7 @@ use crate::agreement::Options as AgreementOptions;
 use crate::bank::Rubric;
 use crate::compare::Comparison;
 use crate::dataset::StudyData;
+use crate::power::Power;
 use crate::rating::{self, SessionAgreement};
 use crate::session::SessionError;
 use crate::store::Store;
@@ -51,6 +53,8 @@ pub struct Report {
     pub agreement: Vec<SessionRatings>,
     /// A group's words for the criterion most often missed (see [`example::find`]).
     pub example: Option<Example>,
+    /// A power analysis to show with the results (see [`crate::power`]).
+    pub power: Option<Power>,
     /// The language of the study's labels (`en`, `nb`); the report's own
     /// words are English.
     pub language: String,
@@ -113,6 +117,7 @@ impl Report {
             analyses,
             agreement,
             example,
+            power: None,
             language: language.to_string(),
         })
     }

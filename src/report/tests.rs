@@ -216,6 +216,7 @@ fn report(data: StudyData) -> Report {
         rubrics: Vec::new(),
         agreement: Vec::new(),
         example: None,
+        power: None,
         language: "en".into(),
     }
 }
@@ -449,4 +450,98 @@ fn numbers_are_written_for_people() {
     assert_eq!(pvalue(Some(0.0004)), "< 0.001");
     assert_eq!(pvalue(Some(0.0412)), "0.041");
     assert_eq!(pct(Some(0.456)), "46 %");
+}
+
+/// A power analysis of two designs with a study id and a dimension that
+/// carry markup.
+fn power() -> crate::power::Power {
+    use crate::power::{Power, Recommendation, Recommended, Row, TestPower};
+    let test = |power: f64| TestPower {
+        power,
+        mc_se: 0.03,
+        undefined: 0,
+    };
+    let row = |sites: usize, dimension: &str, site: f64| Row {
+        sites,
+        groups_per_site: 2,
+        groups: sites * 2,
+        dimension: dimension.into(),
+        group_level: test(site + 0.1),
+        site_level: test(site),
+        mean_diff: Some(6.25),
+        mean_hedges_g: Some(0.41),
+    };
+    Power {
+        study: SCRIPT.into(),
+        offerings: ["laeringsmiljoprosjektet".into(), "nettbasert".into()],
+        phase: "endpoint".into(),
+        difference: 0.5,
+        icc: 0.1,
+        vignettes_per_group: 3,
+        english: 0.3,
+        alpha: 0.05,
+        target: 0.8,
+        replications: 200,
+        seed: 7,
+        dimensions: vec!["handling".into(), SCRIPT.into()],
+        rows: vec![
+            row(4, "handling", 0.5),
+            row(4, SCRIPT, 0.4),
+            row(8, "handling", 0.85),
+            row(8, SCRIPT, 0.7),
+        ],
+        recommendations: vec![
+            Recommendation {
+                dimension: "handling".into(),
+                design: Some(Recommended {
+                    sites: 8,
+                    groups_per_site: 2,
+                    groups: 16,
+                    power: 0.85,
+                }),
+            },
+            Recommendation {
+                dimension: SCRIPT.into(),
+                design: None,
+            },
+        ],
+    }
+}
+
+#[test]
+fn a_power_analysis_gets_its_section_with_curves_and_escaped_labels() {
+    let without = html(&report(data()));
+    assert!(!without.contains("<section id=\"power\">"));
+    let mut with = report(data());
+    with.power = Some(power());
+    let page = html(&with);
+    let start = page
+        .find("<section id=\"power\">")
+        .expect("a power section");
+    let section = &page[start..start + page[start..].find("</section>").unwrap()];
+    assert!(!page.contains("<script"), "no raw script tag");
+    assert!(section.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+    assert_eq!(section.matches("<svg class=\"chart").count(), 1);
+    assert_eq!(
+        section.matches("<polyline").count(),
+        4,
+        "2 dimensions × 2 numbers of sites"
+    );
+    assert!(
+        section.contains("class=\"target\""),
+        "the target as a dashed line"
+    );
+    assert!(section.contains("Handling: 4 municipalities per offering: 8 groups 0.50"));
+    assert!(section.contains(
+        "Handling: 8 municipalities × 2 groups = 16 groups per offering (site-level power 0.85)"
+    ));
+    assert!(section.contains("no design simulated reaches power 0.8"));
+    assert!(section.contains("<td class=\"reached\"><span class=\"mean\">0.85</span>"));
+    assert!(
+        section.contains("<td><span class=\"mean\">0.50</span>"),
+        "not reached"
+    );
+    assert!(section.contains("group level 0.95"));
+    assert!(page.contains("<a href=\"#power\">8 Power</a>"));
+    assert!(page.contains("<a href=\"#methods\">9 Methods</a>"));
 }

@@ -6,13 +6,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::Report;
-use super::charts::{self, Chart, Estimate, HeatInput, Heatmap, PanelData};
+use super::charts::{self, Chart, CurveChart, Estimate, HeatInput, Heatmap, PanelData, Series};
 use super::example::Example;
 use super::labels::Labels;
 use super::missed::{self, Missed};
 use super::plan::CENTRALITY;
 use crate::compare::{Cell, Change, Comparison, Pairwise};
 use crate::dataset::{GroupScore, StudyData};
+use crate::power::{Power, Row};
 use crate::render::localized;
 
 /// The whole page.
@@ -35,6 +36,7 @@ pub(super) struct View {
     centrality: Option<Matrix>,
     agreement: AgreementView,
     missed: MissedView,
+    power: Option<PowerView>,
     methods: Methods,
     groups: Vec<GroupRow>,
 }
@@ -77,6 +79,7 @@ pub(super) fn build(report: &Report) -> View {
             .map(|c| matrix(c, CENTRALITY, None, &labels)),
         agreement: agreement(report, &labels),
         missed: missed_view(data, &analyses.phase, report.example.as_ref(), &labels),
+        power: report.power.as_ref().map(|p| power_view(p, &labels)),
         methods: methods(report),
         groups: group_rows(data, &labels),
     }
@@ -633,6 +636,164 @@ fn most_missed(missed: &Missed, labels: &Labels) -> Vec<MostMissed> {
     all.sort_by(|a, b| b.share.total_cmp(&a.share).then_with(|| a.id.cmp(&b.id)));
     all.truncate(3);
     all
+}
+
+/// The power section: what was simulated, the curves, the table and the
+/// recommendation per dimension.
+#[derive(Debug, Serialize)]
+struct PowerView {
+    study: String,
+    a: String,
+    b: String,
+    phase: String,
+    difference: f64,
+    icc: f64,
+    vignettes_per_group: usize,
+    english: f64,
+    alpha: f64,
+    target: f64,
+    replications: usize,
+    seed: u64,
+    chart: CurveChart,
+    dimensions: Vec<String>,
+    rows: Vec<PowerRow>,
+    recommendations: Vec<String>,
+}
+
+/// One design: its power on each dimension (`None`: not simulated).
+#[derive(Debug, Serialize)]
+struct PowerRow {
+    sites: usize,
+    groups_per_site: usize,
+    groups: usize,
+    cells: Vec<Option<PowerCell>>,
+}
+
+#[derive(Debug, Serialize)]
+struct PowerCell {
+    site: f64,
+    site_se: f64,
+    group: f64,
+    diff: Option<f64>,
+    g: Option<f64>,
+    /// Whether the site-level power reaches the target.
+    reached: bool,
+}
+
+fn power_view(power: &Power, labels: &Labels) -> PowerView {
+    let [a, b] = &power.offerings;
+    let dimension = |id: &str| labels.of("dimension", id);
+    PowerView {
+        study: power.study.clone(),
+        a: labels.of("offering", a),
+        b: labels.of("offering", b),
+        phase: labels.of("phase", &power.phase),
+        difference: power.difference,
+        icc: power.icc,
+        vignettes_per_group: power.vignettes_per_group,
+        english: power.english,
+        alpha: power.alpha,
+        target: power.target,
+        replications: power.replications,
+        seed: power.seed,
+        chart: power_chart(power, labels),
+        dimensions: power.dimensions.iter().map(|d| dimension(d)).collect(),
+        rows: power_rows(power),
+        recommendations: power
+            .recommendations
+            .iter()
+            .map(|r| match &r.design {
+                Some(d) => format!(
+                    "{}: {} municipalities × {} groups = {} groups per offering (site-level power {:.2})",
+                    dimension(&r.dimension),
+                    d.sites,
+                    d.groups_per_site,
+                    d.groups,
+                    d.power
+                ),
+                None => format!(
+                    "{}: no design simulated reaches power {}",
+                    dimension(&r.dimension),
+                    power.target
+                ),
+            })
+            .collect(),
+    }
+}
+
+/// The designs in the order of the file, each with a cell per dimension.
+fn power_rows(power: &Power) -> Vec<PowerRow> {
+    let mut designs: Vec<(usize, usize)> = Vec::new();
+    for r in &power.rows {
+        if !designs.contains(&(r.sites, r.groups_per_site)) {
+            designs.push((r.sites, r.groups_per_site));
+        }
+    }
+    designs
+        .into_iter()
+        .map(|(sites, groups_per_site)| {
+            let cell = |dimension: &String| {
+                let row = power.rows.iter().find(|r| {
+                    (r.sites, r.groups_per_site) == (sites, groups_per_site)
+                        && &r.dimension == dimension
+                })?;
+                Some(PowerCell {
+                    site: row.site_level.power,
+                    site_se: row.site_level.mc_se,
+                    group: row.group_level.power,
+                    diff: row.mean_diff,
+                    g: row.mean_hedges_g,
+                    reached: row.site_level.power >= power.target,
+                })
+            };
+            PowerRow {
+                sites,
+                groups_per_site,
+                groups: sites * groups_per_site,
+                cells: power.dimensions.iter().map(cell).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Site-level power by groups per offering: a panel per dimension, a line
+/// per number of municipalities.
+fn power_chart(power: &Power, labels: &Labels) -> CurveChart {
+    let mut sites: Vec<usize> = power.rows.iter().map(|r| r.sites).collect();
+    sites.sort_unstable();
+    sites.dedup();
+    let label = |n: usize| format!("{n} municipalities per offering");
+    let series_of = |dimension: &str, n: usize| {
+        let mut rows: Vec<&Row> = power
+            .rows
+            .iter()
+            .filter(|r| r.dimension == dimension && r.sites == n)
+            .collect();
+        rows.sort_by_key(|r| r.groups);
+        Series {
+            label: label(n),
+            points: rows
+                .iter()
+                .map(|r| (r.groups as f64, r.site_level.power))
+                .collect(),
+        }
+    };
+    let panels: Vec<(String, Vec<Series>)> = power
+        .dimensions
+        .iter()
+        .map(|d| {
+            let series = sites.iter().map(|&n| series_of(d, n));
+            let series = series.filter(|s| !s.points.is_empty()).collect();
+            (labels.of("dimension", d), series)
+        })
+        .collect();
+    let legend: Vec<String> = sites.iter().map(|&n| label(n)).collect();
+    charts::curve_chart(
+        "Site-level power by groups per offering, one line per number of municipalities",
+        power.target,
+        &legend,
+        &panels,
+    )
 }
 
 /// Section 8.

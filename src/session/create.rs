@@ -186,43 +186,34 @@ pub fn plan(bank: &Bank, spec: &SessionSpec) -> Result<Planned, SessionError> {
         seed: spec.seed,
     })?;
     let mut instruments = vec![pin("study", &study.id, &study.version, &study_entry.text)];
+    // Vignette id → the hashes of it and its rubric: each is hashed once.
+    let mut hashes: BTreeMap<&str, (String, String)> = BTreeMap::new();
     let mut assignments = Vec::new();
     for plan in &design.groups {
         for (position, planned) in plan.vignettes.iter().enumerate() {
-            let vignette = bank
-                .vignette(&planned.vignette)
-                .ok_or_else(|| spec_error("design names an unknown vignette"))?;
-            let rubric = bank.rubric_for(&planned.vignette).ok_or_else(|| {
-                spec_error(format!("vignette `{}` has no rubric", planned.vignette))
-            })?;
-            let (vignette, rubric) = (
-                pin(
-                    "vignette",
-                    &vignette.item.id,
-                    &vignette.item.version,
-                    &vignette.text,
-                ),
-                pin(
-                    "rubric",
-                    &rubric.item.id,
-                    &rubric.item.version,
-                    &rubric.text,
-                ),
-            );
+            let (vignette_hash, rubric_hash) = match hashes.get(planned.vignette.as_str()) {
+                Some(known) => known.clone(),
+                None => {
+                    let [vignette, rubric] = pin_vignette(bank, &planned.vignette)?;
+                    let known = (vignette.hash.clone(), rubric.hash.clone());
+                    for pinned in [vignette, rubric] {
+                        if !instruments.iter().any(|i| i.hash == pinned.hash) {
+                            instruments.push(pinned);
+                        }
+                    }
+                    hashes.insert(&planned.vignette, known.clone());
+                    known
+                }
+            };
             assignments.push(AssignmentRecord {
                 group: plan.group.clone(),
                 position: position as u32 + 1,
                 vignette: planned.vignette.clone(),
-                vignette_hash: vignette.hash.clone(),
-                rubric_hash: rubric.hash.clone(),
+                vignette_hash,
+                rubric_hash,
                 levels: planned.levels.clone(),
                 revealed: 0,
             });
-            for pinned in [vignette, rubric] {
-                if !instruments.iter().any(|i| i.hash == pinned.hash) {
-                    instruments.push(pinned);
-                }
-            }
         }
     }
     if let Some(id) = &spec.id {
@@ -258,6 +249,30 @@ fn design_json(design: &design::Design) -> String {
     let mut json = serde_json::to_string_pretty(design).unwrap_or_default();
     json.push('\n');
     json
+}
+
+/// Pins a vignette of the bank and its rubric.
+fn pin_vignette(bank: &Bank, id: &str) -> Result<[InstrumentRecord; 2], SessionError> {
+    let vignette = bank
+        .vignette(id)
+        .ok_or_else(|| spec_error("design names an unknown vignette"))?;
+    let rubric = bank
+        .rubric_for(id)
+        .ok_or_else(|| spec_error(format!("vignette `{id}` has no rubric")))?;
+    Ok([
+        pin(
+            "vignette",
+            &vignette.item.id,
+            &vignette.item.version,
+            &vignette.text,
+        ),
+        pin(
+            "rubric",
+            &rubric.item.id,
+            &rubric.item.version,
+            &rubric.text,
+        ),
+    ])
 }
 
 /// Pins an instrument file by the SHA-256 of its exact text.

@@ -20,7 +20,8 @@
 //!
 //! Not for storing: this returns values; the caller writes an answer file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use rand::RngExt;
 use rand::seq::SliceRandom;
@@ -286,7 +287,29 @@ impl<'v> Draft<'v> {
 struct Writer<'a> {
     rng: &'a mut ChaCha8Rng,
     form: Form,
-    vocabulary: Vocabulary,
+    vocabulary: Arc<Vocabulary>,
+}
+
+/// The vocabularies of the rubrics of one bank, built on first use per
+/// rubric (id and version) and written form, and shared by every thread:
+/// building one sorts every word of a rubric, which costs more than
+/// composing an answer with it.
+#[derive(Debug, Default)]
+pub(super) struct Vocabularies {
+    built: Mutex<HashMap<(String, String, Form), Arc<Vocabulary>>>,
+}
+
+impl Vocabularies {
+    fn get(&self, rubric: &Rubric, form: Form) -> Arc<Vocabulary> {
+        // A panic while building cannot leave a half-built entry behind.
+        let mut built = self.built.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (rubric.id.clone(), rubric.version.clone(), form);
+        Arc::clone(
+            built
+                .entry(key)
+                .or_insert_with(|| Arc::new(Vocabulary::of(rubric, form))),
+        )
+    }
 }
 
 impl Writer<'_> {
@@ -448,6 +471,7 @@ pub(super) fn compose(
     language: &str,
     vignette: &Vignette,
     rubric: &Rubric,
+    vocabularies: &Vocabularies,
 ) -> BTreeMap<String, Value> {
     let theta = theta + super::normal(rng, CASE_VARIANCE);
     let intent = Intent::draw(rng, theta, rubric);
@@ -461,7 +485,7 @@ pub(super) fn compose(
     let mut writer = Writer {
         rng,
         form,
-        vocabulary: Vocabulary::of(rubric, form),
+        vocabulary: vocabularies.get(rubric, form),
     };
     let mut draft = Draft::new(vignette);
     writer.stated(&mut draft, &intent);
@@ -496,7 +520,15 @@ mod tests {
                 (2.5, "en", false, true),
             ] {
                 let style = Style { nynorsk, lists };
-                let answers = compose(&mut rng, theta, style, language, vignette, rubric);
+                let answers = compose(
+                    &mut rng,
+                    theta,
+                    style,
+                    language,
+                    vignette,
+                    rubric,
+                    &Vocabularies::default(),
+                );
                 for prompt in prompts(vignette) {
                     let value = &answers[&prompt.id];
                     assert!(
@@ -520,12 +552,12 @@ mod tests {
             nynorsk: false,
             lists: false,
         };
+        let vocabularies = Vocabularies::default();
         let mean = |rng: &mut ChaCha8Rng, theta: f64| {
             (0..40)
                 .map(|_| {
-                    scorer
-                        .score(&compose(rng, theta, style, "nb", vignette, rubric))
-                        .overall
+                    let answers = compose(rng, theta, style, "nb", vignette, rubric, &vocabularies);
+                    scorer.score(&answers).overall
                 })
                 .sum::<f64>()
                 / 40.0

@@ -6,13 +6,14 @@
 //!
 //! The model:
 //!
-//! - **Sites.** `sites` municipalities `kommune-01`, …; offerings go
-//!   round-robin; within each offering the sites walk through the
-//!   combinations of the study's listed site attributes (sector over the
-//!   sectors of the study's vignettes, centrality, …), each offering
-//!   starting one combination later, so twelve sites cross three offerings
-//!   with two sectors and two centralities. `X_index` integers follow
-//!   attribute X (rural sites get centrality index 4–6, urban 1–3); `county`
+//! - **Sites.** `sites` municipalities `kommune-01`, …; the study's
+//!   offerings (or the chosen ones) go round-robin; within each offering
+//!   the sites walk through the combinations of the study's listed site
+//!   attributes (sector over the sectors of the study's vignettes,
+//!   centrality, …), each offering starting one combination later, so
+//!   twelve sites cross three offerings with two sectors and two
+//!   centralities. `X_index` integers follow attribute X (rural sites get
+//!   centrality index 4–6, urban 1–3); `county`
 //!   is drawn from Norway's counties. A share `english` of the sites, drawn
 //!   at random, answer in English; the rest in the study's first language.
 //! - **Groups.** `groups` groups per site, `G1`…, the same people at every
@@ -70,7 +71,7 @@ use crate::scoring::Scorer;
 use crate::session::{self, Planned, Session, SessionError, SessionSpec, VignetteChoice};
 use crate::store::{AnswerRecord, AssignmentRecord, GroupRecord, Store, StoreError};
 
-use answers::Style;
+use answers::{Style, Vocabularies};
 use population::{Frame, Site};
 
 /// Defaults of [`Spec`].
@@ -83,8 +84,8 @@ pub const DEFAULT_ICC: f64 = 0.1;
 pub const DEFAULT_ENGLISH: f64 = 0.3;
 
 /// Upper limits on the size of a simulation.
-const MAX_SITES: usize = 999;
-const MAX_GROUPS: usize = 50;
+pub const MAX_SITES: usize = 999;
+pub const MAX_GROUPS: usize = 50;
 
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +99,9 @@ pub struct Spec {
     pub groups: usize,
     /// Phase ids to simulate; every phase of the study when empty.
     pub phases: Vec<String>,
+    /// Offering ids the sites take in turn; every offering of the study when
+    /// empty.
+    pub offerings: Vec<String>,
     pub vignettes_per_group: usize,
     /// Planted effects; [`default_effects`] when `None`.
     pub effects: Option<Vec<Effect>>,
@@ -118,6 +122,7 @@ impl Default for Spec {
             sites: DEFAULT_SITES,
             groups: DEFAULT_GROUPS,
             phases: Vec::new(),
+            offerings: Vec::new(),
             vignettes_per_group: DEFAULT_VIGNETTES_PER_GROUP,
             effects: None,
             icc: DEFAULT_ICC,
@@ -313,6 +318,30 @@ fn chosen_phases<'s>(study: &'s Study, wanted: &[String]) -> Result<Vec<&'s str>
         .collect())
 }
 
+/// The offerings sites take in turn, in the order asked for (the study's
+/// order when none are asked for); each must be the study's, once.
+fn chosen_offerings<'s>(
+    study: &'s Study,
+    wanted: &'s [String],
+) -> Result<Vec<&'s str>, SimulateError> {
+    let ids: Vec<&str> = study.offerings.iter().map(|o| o.id.as_str()).collect();
+    if wanted.is_empty() {
+        return Ok(ids);
+    }
+    for (i, offering) in wanted.iter().enumerate() {
+        if !ids.contains(&offering.as_str()) {
+            return Err(spec_error(format!(
+                "the study has no offering `{offering}`; expected one of: {}",
+                ids.join(", ")
+            )));
+        }
+        if wanted[..i].contains(offering) {
+            return Err(spec_error(format!("offering `{offering}` is given twice")));
+        }
+    }
+    Ok(wanted.iter().map(String::as_str).collect())
+}
+
 /// The study's vignettes that fit a site's sector (all when none fits).
 fn fitting_vignettes(bank: &Bank, study: &Study, site: &Site) -> Vec<String> {
     let fits = |id: &&String| {
@@ -333,6 +362,7 @@ pub fn plan(bank: &Bank, spec: &Spec) -> Result<Plan, SimulateError> {
     check_limits(spec)?;
     let study = find_study(bank, &spec.study)?;
     let phases = chosen_phases(study, &spec.phases)?;
+    let offerings = chosen_offerings(study, &spec.offerings)?;
     if spec.english > 0.0 && !study.languages.iter().any(|l| l == "en") {
         return Err(spec_error(format!(
             "study `{}` has no English texts; use --english 0",
@@ -355,6 +385,7 @@ pub fn plan(bank: &Bank, spec: &Spec) -> Result<Plan, SimulateError> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     let frame = Frame {
         study,
+        offerings,
         sectors,
         sites: spec.sites,
         groups: spec.groups,
@@ -476,10 +507,11 @@ impl Plan {
             sessions: Vec::with_capacity(total),
             truth: Vec::new(),
         };
+        let vocabularies = Vocabularies::default();
         for (index, simulated) in self.sessions.into_iter().enumerate() {
             let mut rng = session_rng(self.seed, index);
             let id = simulated.summary.id.clone();
-            match fill(store, simulated, &mut rng) {
+            match fill(store, simulated, &mut rng, &vocabularies) {
                 Ok((summary, truth)) => {
                     simulation.sessions.push(summary);
                     simulation.truth.extend(truth);
@@ -505,6 +537,7 @@ fn fill(
     store: &mut Store,
     simulated: SimulatedSession,
     rng: &mut ChaCha8Rng,
+    vocabularies: &Vocabularies,
 ) -> Result<(SessionSummary, Vec<Truth>), SessionError> {
     let SimulatedSession {
         planned,
@@ -513,7 +546,7 @@ fn fill(
     } = simulated;
     let id = planned.store(store)?;
     let session = session::load(store, &id)?;
-    for file in answer_files(&session, &groups, rng) {
+    for file in answer_files(&session, &groups, rng, vocabularies) {
         summary.answers +=
             session::store_answer_file_in(store, &session, &file.name, file.json.as_bytes())?;
     }
@@ -533,6 +566,7 @@ fn answer_files<'s>(
     session: &'s Session,
     groups: &[SimulatedGroup],
     rng: &mut ChaCha8Rng,
+    vocabularies: &Vocabularies,
 ) -> Vec<AnswerFile<'s>> {
     let id = &session.record.id;
     let mut files = Vec::new();
@@ -547,6 +581,7 @@ fn answer_files<'s>(
             &session.record.language,
             session.vignette(assignment),
             &session.rubrics[&assignment.rubric_hash],
+            vocabularies,
         );
         let file = serde_json::json!({
             "group": group.label,
@@ -589,10 +624,13 @@ fn session_rng(seed: u64, index: usize) -> ChaCha8Rng {
 
 /// Every vignette of a study compiled for scoring in each of its
 /// languages, to score many simulations in memory: compiling a rubric costs
-/// far more than scoring a unit with it.
+/// far more than scoring a unit with it. The rubrics' vocabularies for
+/// composing answers are built once here too, shared by every simulation
+/// scored with these scorers.
 pub struct Scorers<'b> {
     /// By vignette hash: (rubric hash, language, scorer).
     compiled: HashMap<String, Vec<(String, &'b str, Scorer<'b>)>>,
+    vocabularies: Vocabularies,
 }
 
 impl<'b> Scorers<'b> {
@@ -614,7 +652,10 @@ impl<'b> Scorers<'b> {
                 scorers.push((rubric_hash.clone(), language.as_str(), scorer));
             }
         }
-        Ok(Scorers { compiled })
+        Ok(Scorers {
+            compiled,
+            vocabularies: Vocabularies::default(),
+        })
     }
 
     fn get(
@@ -672,7 +713,8 @@ impl Plan {
             let mut summary = simulated.summary;
             let mut rng = session_rng(self.seed, index);
             let mut units = Vec::new();
-            for file in answer_files(&session, &simulated.groups, &mut rng) {
+            let files = answer_files(&session, &simulated.groups, &mut rng, &scorers.vocabularies);
+            for file in files {
                 let records =
                     session::check_answer_file(&session, &file.name, file.json.as_bytes())?;
                 summary.answers += records.len();

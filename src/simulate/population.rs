@@ -215,6 +215,8 @@ pub(super) struct Group {
 /// What the population is drawn from.
 pub(super) struct Frame<'a> {
     pub study: &'a Study,
+    /// The offerings sites take in turn.
+    pub offerings: Vec<&'a str>,
     /// Sectors of the study's vignettes: the sectors sites are spread over.
     pub sectors: Vec<&'a str>,
     pub sites: usize,
@@ -242,9 +244,7 @@ impl Frame<'_> {
                     .collect();
                 Site {
                     name: format!("kommune-{:0width$}", i + 1),
-                    offering: self.study.offerings[i % self.study.offerings.len()]
-                        .id
-                        .clone(),
+                    offering: self.offerings[i % self.offerings.len()].to_string(),
                     attributes,
                     language,
                     effect: normal(rng, self.icc),
@@ -284,7 +284,7 @@ impl Frame<'_> {
     /// the sites walk through the combinations of the listed attributes (the
     /// first varying fastest), each offering starting one combination later.
     fn attributes(&self, rng: &mut ChaCha8Rng, i: usize) -> BTreeMap<String, String> {
-        let offerings = self.study.offerings.len();
+        let offerings = self.offerings.len();
         let mut cell = i / offerings + i % offerings;
         let mut attributes = BTreeMap::new();
         let listed = self.listed();
@@ -448,6 +448,7 @@ mod tests {
     fn frame(study: &Study, sites: usize) -> Frame<'_> {
         Frame {
             study,
+            offerings: study.offerings.iter().map(|o| o.id.as_str()).collect(),
             sectors: vec!["kindergarten", "school"],
             sites,
             groups: 4,

@@ -11,7 +11,7 @@ use crate::bank::{Rubric, Terms};
 
 /// The written form of an answer: the session's language, and for bokmål
 /// sessions whether the group writes nynorsk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Form {
     Bokmal,
     Nynorsk,
