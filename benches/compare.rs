@@ -9,7 +9,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use vignette::compare::{self, Request};
-use vignette::dataset::GroupScore;
+use vignette::dataset::{GroupScore, Keys};
 
 const GROUPS: usize = 100_000;
 const OFFERINGS: [&str; 3] = ["laeringsmiljoprosjektet", "samlingsbasert", "nettbasert"];
@@ -27,7 +27,7 @@ fn scores() -> Vec<GroupScore> {
     let mut scores = Vec::with_capacity(GROUPS * DIMENSIONS.len());
     for g in 0..GROUPS {
         let site = g / 20;
-        let keys = BTreeMap::from([
+        let keys = Keys::new(BTreeMap::from([
             ("offering".to_string(), OFFERINGS[site % 3].to_string()),
             ("phase".to_string(), "endpoint".to_string()),
             ("site".to_string(), format!("site {site}")),
@@ -35,7 +35,7 @@ fn scores() -> Vec<GroupScore> {
                 "role".to_string(),
                 ROLES[rng.random_range(0..ROLES.len())].to_string(),
             ),
-        ]);
+        ]));
         for dimension in DIMENSIONS {
             scores.push(GroupScore {
                 group: format!("1/site {site}/G{}", g % 20 + 1),

@@ -7,8 +7,10 @@
 //! is the human consensus where raters reached one, else the automatic score
 //! (both as stored by `vignette score`, latest version).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 
 use crate::bank::{Rubric, Study, Text};
@@ -22,13 +24,17 @@ pub const MIXED_ROLE: &str = "mixed";
 /// The keys every group score carries, in this order, before any others.
 pub const BASE_KEYS: [&str; 4] = ["offering", "phase", "site", "role"];
 
+/// The keys a score is compared by, name → value; shared by the scores
+/// that have the same keys (a group's dimensions, a CSV's repeated rows).
+pub type Keys = Arc<BTreeMap<String, String>>;
+
 /// One group's score on one dimension, with the keys it is compared by.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupScore {
     /// Stable across phases, so that a group can be paired with itself.
     pub group: String,
     /// `offering`, `phase`, `site`, `role` and any further keys.
-    pub keys: BTreeMap<String, String>,
+    pub keys: Keys,
     pub dimension: String,
     pub score: f64,
 }
@@ -147,9 +153,10 @@ impl StudyData {
                 .map(|((_, _, d), (sum, n))| (*d, sum / *n as f64))
                 .collect();
             dimensions.sort_by_key(|(d, _)| order.get(d).copied().unwrap_or(usize::MAX));
+            let keys = Keys::new(group.keys.clone());
             scores.extend(dimensions.into_iter().map(|(dimension, score)| GroupScore {
                 group: group.id.clone(),
-                keys: group.keys.clone(),
+                keys: keys.clone(),
                 dimension: dimension.to_string(),
                 score,
             }));
@@ -381,7 +388,7 @@ pub fn read_scores_csv(name: &str, bytes: &[u8]) -> Result<Vec<GroupScore>, Vec<
             ),
         )]);
     }
-    let columns = Columns::new(&header);
+    let mut columns = Columns::new(&header);
     // Each row's score (with its line) or problem, in order.
     let mut rows: Vec<Result<(GroupScore, u64), Problem>> = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -452,13 +459,20 @@ pub fn read_scores_csv(name: &str, bytes: &[u8]) -> Result<Vec<GroupScore>, Vec<
     }
 }
 
-/// Where a scores CSV's columns are: a name given twice counts with its
-/// last column.
+/// Where a scores CSV's columns are (a name given twice counts with its
+/// last column), and the keys and dimensions of the rows read so far.
 struct Columns {
     /// The column of each of [`CSV_COLUMNS`].
     required: [usize; CSV_COLUMNS.len()],
     /// The columns that become keys (all but group, dimension and score), by name.
     keys: Vec<(String, usize)>,
+    /// The keys seen, by their values joined (each after its length): rows
+    /// with the same values share one map.
+    seen_keys: HashMap<String, Keys>,
+    /// The dimensions seen.
+    dimensions: Vec<String>,
+    /// A row's key values joined, reused from row to row.
+    joined: String,
 }
 
 impl Columns {
@@ -475,10 +489,13 @@ impl Columns {
         Columns {
             required: CSV_COLUMNS.map(last),
             keys,
+            seen_keys: HashMap::new(),
+            dimensions: Vec::new(),
+            joined: String::new(),
         }
     }
 
-    fn score(&self, record: &csv::StringRecord) -> Result<GroupScore, String> {
+    fn score(&mut self, record: &csv::StringRecord) -> Result<GroupScore, String> {
         let field = |column: usize| record.get(column).map_or("", str::trim);
         let [group, _, _, _, _, dimension, score] = self.required.map(field);
         for (column, at) in CSV_COLUMNS.iter().zip(self.required) {
@@ -491,16 +508,44 @@ impl Columns {
             .ok()
             .filter(|s: &f64| s.is_finite())
             .ok_or_else(|| format!("score `{score}` is not a number; expected e.g. 62.5"))?;
+        let dimension = match self.dimensions.iter().find(|d| *d == dimension) {
+            Some(known) => known.clone(),
+            None => {
+                self.dimensions.push(dimension.to_string());
+                dimension.to_string()
+            }
+        };
         Ok(GroupScore {
             group: group.to_string(),
-            keys: self
-                .keys
-                .iter()
-                .map(|(name, at)| (name.clone(), field(*at).to_string()))
-                .collect(),
-            dimension: dimension.to_string(),
+            keys: self.keys_of(record),
+            dimension,
             score: parsed,
         })
+    }
+
+    /// The keys of a row, shared with the earlier rows that have the same.
+    fn keys_of(&mut self, record: &csv::StringRecord) -> Keys {
+        use std::fmt::Write;
+        self.joined.clear();
+        for (_, at) in &self.keys {
+            let value = record.get(*at).map_or("", str::trim);
+            // Writing to a String cannot fail.
+            let _ = write!(self.joined, "{}:{value}", value.len());
+        }
+        if let Some(keys) = self.seen_keys.get(&self.joined) {
+            return keys.clone();
+        }
+        let keys = Keys::new(
+            self.keys
+                .iter()
+                .map(|(name, at)| {
+                    let value = record.get(*at).map_or("", str::trim);
+                    (name.clone(), value.to_string())
+                })
+                .collect(),
+        );
+        self.seen_keys.insert(self.joined.clone(), keys.clone());
+        keys
     }
 }
 

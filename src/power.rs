@@ -821,10 +821,12 @@ mod tests {
     fn site_means_average_each_sites_groups() {
         let score = |group: &str, site: &str, offering: &str, score: f64| GroupScore {
             group: group.into(),
-            keys: [("site", site), ("offering", offering)]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            keys: crate::dataset::Keys::new(
+                [("site", site), ("offering", offering)]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
             dimension: "handling".into(),
             score,
         };

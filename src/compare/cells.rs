@@ -2,10 +2,12 @@
 //! dimension): n, mean, sd, median, the t interval and the bootstrap
 //! intervals of the mean.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 use super::bootstrap::{self, Job, Sample};
-use super::frame::{Frame, ranks, value};
+use super::frame::{Frame, KeyReader, ranks, value};
 use super::{Cell, Request};
 use crate::dataset::GroupScore;
 use crate::stats;
@@ -46,15 +48,15 @@ fn members<'a>(frame: &Frame<'a>) -> Vec<Members<'a>> {
     let dimension_ranks = ranks(&frame.dimensions);
     let mut cells: BTreeMap<Vec<usize>, Members<'a>> = BTreeMap::new();
     let mut position: Vec<usize> = Vec::new();
+    let mut readers: Vec<KeyReader> = frame.by.iter().map(|k| KeyReader::new(k)).collect();
     for &score in &frame.selected {
         position.clear();
         position.push(dimension_ranks[score.dimension.as_str()]);
         position.extend(
-            frame
-                .by
-                .iter()
+            readers
+                .iter_mut()
                 .zip(&level_ranks)
-                .map(|(k, r)| r[value(score, k)]),
+                .map(|(k, r)| r[k.of(score)]),
         );
         if let Some(cell) = cells.get_mut(position.as_slice()) {
             cell.scores.push(score);

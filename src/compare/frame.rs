@@ -2,10 +2,13 @@
 //! (keys, phases, dimensions), the filters applied, and every key's levels
 //! in a stable order.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use foldhash::HashMap;
 
 use super::{CompareError, Request};
-use crate::dataset::GroupScore;
+use crate::dataset::{GroupScore, Keys};
 
 /// Shown for a group that has no value for a key.
 pub const NO_VALUE: &str = "(none)";
@@ -27,6 +30,39 @@ pub fn value<'a>(score: &'a GroupScore, key: &str) -> &'a str {
     match score.key(key) {
         "" => NO_VALUE,
         v => v,
+    }
+}
+
+/// Reads one key of many scores, looking it up once per run of scores that
+/// share their keys (a group's dimensions, a CSV's repeated rows).
+pub struct KeyReader<'a, 'k> {
+    key: &'k str,
+    last: Option<(&'a Keys, &'a str)>,
+}
+
+impl<'a, 'k> KeyReader<'a, 'k> {
+    pub fn new(key: &'k str) -> KeyReader<'a, 'k> {
+        KeyReader { key, last: None }
+    }
+
+    /// As [`value`].
+    pub fn of(&mut self, score: &'a GroupScore) -> &'a str {
+        match self.raw(score) {
+            "" => NO_VALUE,
+            v => v,
+        }
+    }
+
+    /// As [`GroupScore::key`].
+    pub fn raw(&mut self, score: &'a GroupScore) -> &'a str {
+        match self.last {
+            Some((keys, v)) if Arc::ptr_eq(keys, &score.keys) => v,
+            _ => {
+                let v = score.key(self.key);
+                self.last = Some((&score.keys, v));
+                v
+            }
+        }
     }
 }
 
@@ -67,8 +103,9 @@ impl<'a> Frame<'a> {
         if let Some(key) = &request.cluster {
             known_key(key, "to cluster by", &available)?;
         }
+        let mut phase = KeyReader::new("phase");
         let phases = ordered(
-            scores.iter().map(|s| s.key("phase")),
+            scores.iter().map(|s| phase.raw(s)),
             &request.phase_order,
             false,
         );
@@ -119,7 +156,8 @@ impl<'a> Frame<'a> {
         key: &str,
         scores: impl Iterator<Item = &'s GroupScore>,
     ) -> Vec<String> {
-        let values = scores.map(|s| value(s, key));
+        let mut reader = KeyReader::new(key);
+        let values = scores.map(|s| reader.of(s));
         if key == "phase" {
             ordered(values, &self.phase_order, false)
         } else {
@@ -141,8 +179,10 @@ fn available_keys(scores: &[GroupScore]) -> Vec<String> {
     let mut keys: BTreeSet<&str> = BTreeSet::new();
     let mut before: Option<&GroupScore> = None;
     for score in scores {
-        // Scores mostly have the keys of the one before.
-        if before.is_none_or(|b| !b.keys.keys().eq(score.keys.keys())) {
+        // Scores mostly have the keys of the one before, often the same map.
+        if before.is_none_or(|b| {
+            !Arc::ptr_eq(&b.keys, &score.keys) && !b.keys.keys().eq(score.keys.keys())
+        }) {
             keys.extend(score.keys.keys().map(String::as_str));
         }
         before = Some(score);

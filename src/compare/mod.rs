@@ -221,12 +221,22 @@ pub struct Comparison {
 /// documentation for every statistic.
 pub fn compare(scores: &[GroupScore], request: &Request) -> Result<Comparison, CompareError> {
     let frame = frame::Frame::new(scores, request)?;
-    let groups = cells::describe(&frame, request);
-    let mut warnings = warnings::collect(&frame, request, &groups);
-    let changes = request
-        .change
-        .as_ref()
-        .map(|(from, to)| pairwise::change(&frame, from, to));
+    // The cells' bootstrap beside everything else.
+    let (groups, (about_data, pairwise, changes)) = rayon::join(
+        || cells::describe(&frame, request),
+        || {
+            (
+                warnings::about_data(&frame, request),
+                pairwise::between_levels(&frame),
+                request
+                    .change
+                    .as_ref()
+                    .map(|(from, to)| pairwise::change(&frame, from, to)),
+            )
+        },
+    );
+    let mut warnings = warnings::about_cells(&groups);
+    warnings.extend(about_data);
     if let Some(changes) = &changes {
         warnings.extend(changes.warnings.iter().cloned());
     }
@@ -237,7 +247,7 @@ pub fn compare(scores: &[GroupScore], request: &Request) -> Result<Comparison, C
     };
     Ok(Comparison {
         by: frame.by.clone(),
-        pairwise: pairwise::between_levels(&frame),
+        pairwise,
         groups,
         change,
         change_pairwise,

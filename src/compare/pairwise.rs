@@ -2,9 +2,11 @@
 //! Hedges' g, Holm), and change between two phases within offerings (paired
 //! t, d_z) compared between offerings.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::frame::{Frame, value};
+use foldhash::{HashMap, HashMapExt};
+
+use super::frame::{Frame, KeyReader, value};
 use super::{Change, Pairwise};
 use crate::dataset::GroupScore;
 use crate::stats;
@@ -15,9 +17,10 @@ pub fn between_levels(frame: &Frame) -> Vec<Pairwise> {
     let key = &frame.by[0];
     let levels = frame.levels(key, frame.selected.iter().copied());
     let mut samples: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
+    let mut reader = KeyReader::new(key);
     for s in &frame.selected {
         samples
-            .entry((s.dimension.as_str(), value(s, key)))
+            .entry((s.dimension.as_str(), reader.of(s)))
             .or_default()
             .push(s.score);
     }

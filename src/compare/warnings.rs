@@ -2,10 +2,14 @@
 //! that lack a phase others have, phases pooled in one cell, and offerings
 //! whose groups are made of different roles.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
-use super::frame::{Frame, value};
+use foldhash::HashSet;
+
+use super::frame::{Frame, KeyReader, value};
 use super::{Cell, Request};
+use crate::dataset::GroupScore;
 
 /// Cells with fewer groups than this are flagged.
 pub const SMALL_CELL: usize = 5;
@@ -14,11 +18,17 @@ pub const SMALL_CELL: usize = 5;
 /// distance are flagged.
 pub const ROLE_MIX_DISTANCE: f64 = 0.3;
 
-/// Every warning about the data and the cells, in a fixed order.
-pub fn collect(frame: &Frame, request: &Request, cells: &[Cell]) -> Vec<String> {
+/// Warnings about the cells: small and flat ones.
+pub fn about_cells(cells: &[Cell]) -> Vec<String> {
     let mut warnings = small_cells(cells);
     warnings.extend(flat_cells(cells));
-    warnings.extend(missing_phases(frame));
+    warnings
+}
+
+/// Warnings about the data whatever the cells: missing and pooled phases,
+/// role mixes, few clusters.
+pub fn about_data(frame: &Frame, request: &Request) -> Vec<String> {
+    let mut warnings = missing_phases(frame);
     warnings.extend(pooled_phases(frame, request));
     warnings.extend(role_mix(frame));
     if let Some(key) = &request.cluster {
@@ -105,11 +115,18 @@ fn flat_cells(cells: &[Cell]) -> Vec<String> {
 fn missing_phases(frame: &Frame) -> Vec<String> {
     let phases = frame.levels("phase", frame.every.iter());
     let mut by_offering: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let (mut offering, mut phase) = (KeyReader::new("offering"), KeyReader::new("phase"));
+    let mut last: Option<&GroupScore> = None;
     for s in frame.every {
+        // Scores sharing their keys with the one before add nothing.
+        if last.is_some_and(|l| Arc::ptr_eq(&l.keys, &s.keys)) {
+            continue;
+        }
+        last = Some(s);
         by_offering
-            .entry(value(s, "offering"))
+            .entry(offering.of(s))
             .or_default()
-            .insert(value(s, "phase"));
+            .insert(phase.of(s));
     }
     by_offering
         .iter()
@@ -150,18 +167,17 @@ fn pooled_phases(frame: &Frame, request: &Request) -> Option<String> {
 /// variation distance ½ Σ_r |p_a(r) − p_b(r)| between their role shares
 /// (each group counted once per phase) above [`ROLE_MIX_DISTANCE`].
 fn role_mix(frame: &Frame) -> Vec<String> {
-    let groups: HashSet<(&str, &str, &str, &str)> = frame
-        .selected
-        .iter()
-        .map(|s| {
-            (
-                value(s, "offering"),
-                s.group.as_str(),
-                value(s, "phase"),
-                value(s, "role"),
-            )
-        })
-        .collect();
+    let [mut offering, mut phase, mut role] = ["offering", "phase", "role"].map(KeyReader::new);
+    let mut groups: HashSet<(&str, &str, &str, &str)> = HashSet::default();
+    let mut last: Option<&GroupScore> = None;
+    for &s in &frame.selected {
+        // A group's other dimensions, one after the other, add nothing.
+        if last.is_some_and(|l| l.group == s.group && Arc::ptr_eq(&l.keys, &s.keys)) {
+            continue;
+        }
+        last = Some(s);
+        groups.insert((offering.of(s), s.group.as_str(), phase.of(s), role.of(s)));
+    }
     let mut shares: BTreeMap<&str, BTreeMap<&str, f64>> = BTreeMap::new();
     for (offering, _, _, role) in groups {
         *shares.entry(offering).or_default().entry(role).or_default() += 1.0;
