@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::bank::{Rubric, Study, Text};
@@ -388,28 +389,10 @@ pub fn read_scores_csv(name: &str, bytes: &[u8]) -> Result<Vec<GroupScore>, Vec<
             ),
         )]);
     }
-    let mut columns = Columns::new(&header);
-    // Each row's score (with its line) or problem, in order.
-    let mut rows: Vec<Result<(GroupScore, u64), Problem>> = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
-                rows.push(
-                    columns
-                        .score(&record)
-                        .map(|score| (score, line))
-                        .map_err(|message| problem(line, message)),
-                );
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                rows.push(Err(problem(line, format!("unreadable row: {e}"))));
-            }
-        }
-    }
+    let start = reader.position().clone();
+    let body = bytes.get(start.byte() as usize..).unwrap_or_default();
+    let rows = read_in_pieces(&header, body, start.line(), &problem)
+        .unwrap_or_else(|| read_rows(reader, Columns::new(&header), &problem));
     // A row repeating the group, phase and dimension of an earlier one
     // names the latest such row before it.
     let mut repeated: Vec<(usize, Problem)> = Vec::new();
@@ -457,6 +440,104 @@ pub fn read_scores_csv(name: &str, bytes: &[u8]) -> Result<Vec<GroupScore>, Vec<
     } else {
         Err(problems)
     }
+}
+
+/// A row's score with its line, or its problem.
+type Row = Result<(GroupScore, u64), Problem>;
+
+/// Rows below this many bytes are read in one piece.
+const PIECE: usize = 4 << 20;
+
+/// Reads the rows after the header in order.
+fn read_rows(
+    mut reader: csv::Reader<&[u8]>,
+    mut columns: Columns,
+    problem: &impl Fn(u64, String) -> Problem,
+) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                rows.push(
+                    columns
+                        .score(&record)
+                        .map(|score| (score, line))
+                        .map_err(|message| problem(line, message)),
+                );
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                rows.push(Err(problem(line, format!("unreadable row: {e}"))));
+            }
+        }
+    }
+    rows
+}
+
+/// Reads the rows after the header (`body`, starting at line `line`) in
+/// pieces of whole lines on all cores, when that is safe: a body without
+/// quotes (so no field holds a line break) of at least [`PIECE`] bytes.
+/// `None` when not safe, or when a row is unreadable or has a different
+/// number of fields than the header: [`read_rows`] then names the problems.
+fn read_in_pieces(
+    header: &[String],
+    body: &[u8],
+    line: u64,
+    problem: &(impl Fn(u64, String) -> Problem + Sync),
+) -> Option<Vec<Row>> {
+    if body.len() < PIECE || body.contains(&b'"') {
+        return None;
+    }
+    let mut pieces: Vec<(&[u8], u64)> = Vec::new();
+    let (mut rest, mut line) = (body, line);
+    while !rest.is_empty() {
+        let end = rest
+            .get(PIECE..)
+            .and_then(|after| after.iter().position(|&b| b == b'\n'))
+            .map_or(rest.len(), |at| PIECE + at + 1);
+        let (piece, after) = rest.split_at(end);
+        pieces.push((piece, line));
+        line += piece.iter().filter(|&&b| b == b'\n').count() as u64;
+        rest = after;
+    }
+    let read: Option<Vec<Vec<Row>>> = pieces
+        .into_par_iter()
+        .map(|(piece, first)| read_piece(header, piece, first, problem))
+        .collect();
+    Some(read?.into_iter().flatten().collect())
+}
+
+/// The rows of one piece whose first line is `first`; `None` at a row that
+/// is unreadable or has a different number of fields than the header.
+fn read_piece(
+    header: &[String],
+    piece: &[u8],
+    first: u64,
+    problem: &(impl Fn(u64, String) -> Problem + Sync),
+) -> Option<Vec<Row>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(piece);
+    let mut columns = Columns::new(header);
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).ok()? {
+        if record.len() != header.len() {
+            return None;
+        }
+        let line = first + record.position().map_or(1, |p| p.line()) - 1;
+        rows.push(
+            columns
+                .score(&record)
+                .map(|score| (score, line))
+                .map_err(|message| problem(line, message)),
+        );
+    }
+    Some(rows)
 }
 
 /// Where a scores CSV's columns are (a name given twice counts with its
@@ -592,6 +673,62 @@ mod tests {
         assert_eq!(places, ["s.csv:2", "s.csv:4", "s.csv:5"]);
         assert!(
             problems[1].message.contains("line 3"),
+            "{}",
+            problems[1].message
+        );
+    }
+
+    /// A scores CSV of `groups` groups × 3 dimensions, over 4 MiB from
+    /// 45 000 groups on.
+    fn large_csv(groups: usize) -> String {
+        let mut csv = String::from("group,site,offering,phase,role,dimension,score\n");
+        for g in 0..groups {
+            for (d, dimension) in ["prevention", "detection", "handling"].iter().enumerate() {
+                let score = (g * 7 + d * 13) % 101;
+                csv += &format!(
+                    "g{g},s{},o{},endpoint,teacher,{dimension},{score}.5\n",
+                    g / 20,
+                    g % 3
+                );
+            }
+        }
+        csv
+    }
+
+    #[test]
+    fn a_large_scores_csv_read_in_pieces_gives_what_reading_in_order_gives() {
+        let csv = large_csv(60_000);
+        assert!(csv.len() > 2 * PIECE);
+        let header: Vec<String> = CSV_COLUMNS.iter().map(|c| c.to_string()).collect();
+        let problem = |line: u64, message: String| Problem {
+            place: format!("s.csv:{line}"),
+            message,
+        };
+        let body = &csv.as_bytes()[csv.find('\n').unwrap() + 1..];
+        let pieces = read_in_pieces(&header, body, 2, &problem).expect("read in pieces");
+        let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+        reader.headers().unwrap();
+        let in_order = read_rows(reader, Columns::new(&header), &problem);
+        assert_eq!(pieces.len(), 180_000);
+        assert_eq!(pieces, in_order);
+        let lines: Vec<u64> = pieces.iter().map(|r| r.as_ref().unwrap().1).collect();
+        assert_eq!(lines, (2..180_002).collect::<Vec<u64>>());
+    }
+
+    #[test]
+    fn a_large_scores_csv_names_its_bad_lines_as_a_small_one_does() {
+        let mut lines: Vec<String> = large_csv(60_000).lines().map(String::from).collect();
+        lines[150_000] = lines[150_000].replace(".5", ".5x");
+        let problems = read_scores_csv("s.csv", lines.join("\n").as_bytes()).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].place, "s.csv:150001");
+        // A row with a field too many is named by the csv reader, in order.
+        lines[170_000] += ",extra";
+        let problems = read_scores_csv("s.csv", lines.join("\n").as_bytes()).unwrap_err();
+        let places: Vec<&str> = problems.iter().map(|p| p.place.as_str()).collect();
+        assert_eq!(places, ["s.csv:150001", "s.csv:170001"]);
+        assert!(
+            problems[1].message.contains("8 fields"),
             "{}",
             problems[1].message
         );
