@@ -162,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
             rust_args = args.rust_compare.format(scores=scores, boot=args.boot, seed=args.seed)
             rust = repeated("rust", [str(binary), *shlex.split(rust_args)], args.repeat)
             python = repeated("python", python_command, args.repeat)
+            counts = repeated("python --method counts", [*python_command, "--method", "counts"], args.repeat)
             print(f"  compare: rust {rust:.2f} s, python {python:.2f} s: rust is {python / rust:.1f}× faster")
+            print(f"  compare, python by counts too: {counts:.2f} s: rust is {counts / rust:.1f}× faster")
         else:
             print("  this build has no `vignette compare`: timing the Python side only")
             python = repeated("python", python_command, args.repeat)
