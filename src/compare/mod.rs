@@ -34,7 +34,8 @@
 //!   Clusters are taken over all selected scores of the dimension, so when
 //!   clusters nest in offerings a difference between offerings counts as
 //!   clustering: the ICC is then an upper bound of the within-offering one.
-//! - **Bootstrap streams**: see `bootstrap`; the same seed gives the same
+//! - **Bootstrap streams** and resampling by counts of distinct values: see
+//!   `bootstrap`; the same seed gives the same
 //!   intervals whatever the number of threads.
 
 mod bootstrap;
