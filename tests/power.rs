@@ -89,7 +89,7 @@ fn text_and_csv_show_the_designs_and_the_recommendation() {
     let text = out.stdout;
     assert!(
         text.starts_with(
-            "laeringsmiljoprosjektet (+0.5 SD of θ) against samlingsbasert at endpoint of study \
+            "laeringsmiljoprosjektet (+0.8 SD of θ) against samlingsbasert at endpoint of study \
              inkluderende-miljo: 6 simulated studies per design"
         ),
         "{text}"

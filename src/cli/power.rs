@@ -37,8 +37,17 @@ use super::{Failure, Outcome, valid_bank};
 /// per offering (then the fewest municipalities) whose site-level power
 /// reaches --target. The same --seed gives the same result whatever the
 /// number of threads (RAYON_NUM_THREADS).
+///
+/// The defaults are a first look, in well under a minute on two cores: a
+/// difference of 0.8 SD of θ (about 14–19 score points, Hedges' g ≈ 0.6–0.75
+/// between groups), for which the grid of 8, 12 and 16 municipalities × 2
+/// and 4 groups runs from below to above the target power, with 100
+/// studies per design (Monte Carlo SE 0.04 at power 0.8). To plan, give the
+/// difference that matters, a grid around the answer and --reps 1000; the
+/// run time grows with the number of groups simulated.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  vignette power\n  \
+    vignette power --difference 0.5 --sites 12,20,30 --groups 4\n  \
     vignette power --offerings laeringsmiljoprosjektet,nettbasert --difference 0.3 --sites 6,10,20\n  \
     vignette power --reps 1000 --format json > power.json\n  \
     vignette report --power power.json")]
