@@ -10,9 +10,9 @@
 //!   offerings (or the chosen ones) go round-robin; within each offering
 //!   the sites walk through the combinations of the study's listed site
 //!   attributes (sector over the sectors of the study's vignettes,
-//!   centrality, …), each offering starting one combination later, so
-//!   twelve sites cross three offerings with two sectors and two
-//!   centralities. `X_index` integers follow attribute X (rural sites get
+//!   centrality, …) in rounds, so twelve sites cross three offerings with
+//!   two sectors and two centralities, and every offering gets the same
+//!   mix of attributes whatever the number of sites. `X_index` integers follow attribute X (rural sites get
 //!   centrality index 4–6, urban 1–3); `county`
 //!   is drawn from Norway's counties. A share `english` of the sites, drawn
 //!   at random, answer in English; the rest in the study's first language.
