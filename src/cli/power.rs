@@ -16,7 +16,7 @@ use vignette::simulate::{
     DEFAULT_ENGLISH, DEFAULT_ICC, DEFAULT_STUDY, DEFAULT_VIGNETTES_PER_GROUP,
 };
 
-use super::{Failure, Outcome, valid_bank};
+use super::{Failure, Outcome, TableFormat, valid_bank};
 
 /// How many groups per offering, in how many municipalities, are needed to
 /// detect a difference between two offerings at the study's last phase?
@@ -92,14 +92,7 @@ pub struct Args {
     /// Output format: text (tables), json (the contract `report --power`
     /// reads) or csv (one row per design and dimension).
     #[arg(long, value_enum, default_value = "text")]
-    format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-    Csv,
+    format: TableFormat,
 }
 
 impl Args {
@@ -146,13 +139,13 @@ pub fn run(source: &BankSource, args: &Args) -> Outcome {
     bar.0.finish_and_clear();
     let power = result?;
     match args.format {
-        Format::Json => {
+        TableFormat::Json => {
             let json = serde_json::to_string_pretty(&power)
                 .map_err(|e| Failure::usage(format!("cannot write JSON: {e}")))?;
             println!("{json}");
         }
-        Format::Csv => print!("{}", csv(&power).map_err(Failure::usage)?),
-        Format::Text => print!("{}", text(&power, started.elapsed())),
+        TableFormat::Csv => print!("{}", csv(&power).map_err(Failure::usage)?),
+        TableFormat::Text => print!("{}", text(&power, started.elapsed())),
     }
     Ok(ExitCode::SUCCESS)
 }
