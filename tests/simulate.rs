@@ -262,6 +262,61 @@ fn chosen_offerings_take_the_sites_in_turn_and_are_checked() {
     }
 }
 
+/// Each offering's sorted (sector, centrality) pairs, one per site, from
+/// the answers `simulate --jsonl` wrote.
+fn offering_mixes(jsonl: &Path) -> BTreeMap<String, Vec<(String, String)>> {
+    let mut sites: BTreeMap<String, (String, (String, String))> = BTreeMap::new();
+    for line in std::fs::read_to_string(jsonl).unwrap().lines() {
+        let row: Value = serde_json::from_str(line).unwrap();
+        let attribute = |key: &str| row["site_attributes"][key].as_str().unwrap().to_string();
+        let offering = row["offering"].as_str().unwrap().to_string();
+        let pair = (attribute("sector"), attribute("centrality"));
+        sites.insert(row["site"].as_str().unwrap().to_string(), (offering, pair));
+    }
+    let mut mixes: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (offering, pair) in sites.into_values() {
+        mixes.entry(offering).or_default().push(pair);
+    }
+    for mix in mixes.values_mut() {
+        mix.sort();
+    }
+    mixes
+}
+
+/// With 2, 3 or 5 municipalities per offering (not a whole round of the 4
+/// sector × centrality combinations), every offering still gets the same
+/// sectors and centralities, so neither is confounded with the offering.
+#[test]
+fn offerings_get_the_same_sectors_and_centralities_whatever_the_number_of_sites() {
+    for sites in ["6", "9", "15"] {
+        let dir = Dir::new();
+        let jsonl = dir.path("answers.jsonl");
+        let out = dir.run(&[
+            "simulate",
+            "--no-store",
+            "--sites",
+            sites,
+            "--groups",
+            "1",
+            "--phases",
+            "endpoint",
+            "--vignettes-per-group",
+            "1",
+            "--jsonl",
+            jsonl.to_str().unwrap(),
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let mixes = offering_mixes(&jsonl);
+        assert_eq!(mixes.len(), 3, "{sites} sites: {mixes:?}");
+        let first = mixes.values().next().unwrap();
+        assert!(first.iter().any(|(sector, _)| sector == "school"));
+        assert!(
+            mixes.values().all(|mix| mix == first),
+            "{sites} sites: {mixes:#?}"
+        );
+    }
+}
+
 #[test]
 fn a_second_simulation_of_the_same_cohort_is_refused_and_changes_nothing() {
     let dir = Dir::new();

@@ -13,7 +13,7 @@ use vignette::compare::{
 use vignette::dataset::{self, CSV_COLUMNS, GroupScore, Selection};
 use vignette::store::Store;
 
-use super::{Failure, Outcome};
+use super::{Failure, Outcome, TableFormat as Format};
 
 /// Problems listed before the rest are only counted.
 const SHOWN_PROBLEMS: usize = 20;
@@ -92,13 +92,6 @@ pub struct Args {
     /// Output format; csv prints the cells only (warnings go to stderr).
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-    Csv,
 }
 
 fn parse_change(raw: &str) -> Result<(String, String), String> {

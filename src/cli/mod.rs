@@ -78,6 +78,15 @@ pub enum DataFormat {
     Json,
 }
 
+/// Output of a table: for people, for programs, or its cells for a
+/// spreadsheet or statistics package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    Text,
+    Json,
+    Csv,
+}
+
 /// A failed command: what went wrong, how to fix it, and the exit code.
 #[derive(Debug)]
 pub struct Failure {

@@ -16,7 +16,7 @@ use vignette::simulate::{
     DEFAULT_ENGLISH, DEFAULT_ICC, DEFAULT_STUDY, DEFAULT_VIGNETTES_PER_GROUP,
 };
 
-use super::{Failure, Outcome, valid_bank};
+use super::{Failure, Outcome, TableFormat, valid_bank};
 
 /// How many groups per offering, in how many municipalities, are needed to
 /// detect a difference between two offerings at the study's last phase?
@@ -37,8 +37,17 @@ use super::{Failure, Outcome, valid_bank};
 /// per offering (then the fewest municipalities) whose site-level power
 /// reaches --target. The same --seed gives the same result whatever the
 /// number of threads (RAYON_NUM_THREADS).
+///
+/// The defaults are a first look, in well under a minute on two cores: a
+/// difference of 0.8 SD of θ (about 14–19 score points, Hedges' g ≈ 0.6–0.75
+/// between groups), for which the grid of 8, 12 and 16 municipalities × 2
+/// and 4 groups runs from below to above the target power, with 100
+/// studies per design (Monte Carlo SE 0.04 at power 0.8). To plan, give the
+/// difference that matters, a grid around the answer and --reps 1000; the
+/// run time grows with the number of groups simulated.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  vignette power\n  \
+    vignette power --difference 0.5 --sites 12,20,30 --groups 4\n  \
     vignette power --offerings laeringsmiljoprosjektet,nettbasert --difference 0.3 --sites 6,10,20\n  \
     vignette power --reps 1000 --format json > power.json\n  \
     vignette report --power power.json")]
@@ -83,14 +92,7 @@ pub struct Args {
     /// Output format: text (tables), json (the contract `report --power`
     /// reads) or csv (one row per design and dimension).
     #[arg(long, value_enum, default_value = "text")]
-    format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-    Csv,
+    format: TableFormat,
 }
 
 impl Args {
@@ -137,13 +139,13 @@ pub fn run(source: &BankSource, args: &Args) -> Outcome {
     bar.0.finish_and_clear();
     let power = result?;
     match args.format {
-        Format::Json => {
+        TableFormat::Json => {
             let json = serde_json::to_string_pretty(&power)
                 .map_err(|e| Failure::usage(format!("cannot write JSON: {e}")))?;
             println!("{json}");
         }
-        Format::Csv => print!("{}", csv(&power).map_err(Failure::usage)?),
-        Format::Text => print!("{}", text(&power, started.elapsed())),
+        TableFormat::Csv => print!("{}", csv(&power).map_err(Failure::usage)?),
+        TableFormat::Text => print!("{}", text(&power, started.elapsed())),
     }
     Ok(ExitCode::SUCCESS)
 }

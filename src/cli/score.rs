@@ -16,7 +16,7 @@ use vignette::scoring::{CriterionScore, Evidence, Levels};
 use vignette::session::{self, ScoreStatus, Scored, ScoredSummary};
 use vignette::store::Store;
 
-use super::{Failure, Outcome, valid_bank};
+use super::{Failure, Outcome, TableFormat as Format, valid_bank};
 
 /// Score answers on prevention, detection and handling with the rubrics'
 /// evidence rules: options chosen, ranks, Likert values and phrases written
@@ -47,13 +47,6 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-    Csv,
 }
 
 pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {

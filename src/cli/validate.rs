@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use vignette::bank::{self, BankSource, Report};
 
-use super::Outcome;
+use super::{DataFormat, Outcome};
 
 /// Check a bank: schemas, references, languages, and that every template
 /// renders for every combination of factor levels.
@@ -16,20 +16,14 @@ use super::Outcome;
 pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
-    format: Format,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
+    format: DataFormat,
 }
 
 pub fn run(source: &BankSource, args: &Args) -> Outcome {
     let (_, report) = bank::load(source)?;
     match args.format {
-        Format::Text => print!("{}", text(source, &report)),
-        Format::Json => {
+        DataFormat::Text => print!("{}", text(source, &report)),
+        DataFormat::Json => {
             let json = serde_json::json!({
                 "bank": source.describe(),
                 "valid": report.is_valid(),

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::bank::{Bank, Entry, SiteAttribute, Study};
+use crate::bank::{Bank, Entry, Rubric, SiteAttribute, Study, Vignette};
 use crate::design::{self, DesignInput};
 use crate::store::{AssignmentRecord, GroupRecord, InstrumentRecord, SessionRecord, Store};
 
-use super::{Session, SessionError, content_hash};
+use super::{Instruments, Session, SessionError, content_hash, parse_pinned};
 
 /// Which vignettes the groups get.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,16 +99,13 @@ pub struct Planned {
 impl Planned {
     /// The session as [`super::load`] would return it once stored under the
     /// id asked for, without a store (e.g. to score simulated answers in
-    /// memory). `None` when no id was asked for: the stored one is made then.
-    pub fn session(&self) -> Option<Result<Session, SessionError>> {
+    /// memory), with its instruments taken out of `parsed` rather than
+    /// parsed again: give them back with [`Parsed::give_back`] before the
+    /// next session takes them. `None` when no id was asked for: the stored
+    /// one is made then.
+    pub fn session(&self, parsed: &mut Parsed) -> Option<Result<Session, SessionError>> {
         let mut record = self.record.clone();
         record.id = self.id.clone()?;
-        let instrument = |hash: &str| {
-            let found = self.instruments.iter().find(|i| i.hash == hash);
-            found.cloned().ok_or_else(|| {
-                SessionError::Spec(format!("instrument {hash} is not pinned by the plan"))
-            })
-        };
         // In the store's order: by group, then position.
         let mut assignments = self.assignments.clone();
         assignments.sort_by_key(|a| {
@@ -119,7 +116,7 @@ impl Planned {
             record,
             self.groups.clone(),
             assignments,
-            instrument,
+            parsed,
         ))
     }
 
@@ -136,6 +133,81 @@ impl Planned {
             &self.assignments,
         )?;
         Ok(self.record.id)
+    }
+}
+
+/// Every instrument sessions of one study can pin, parsed once as
+/// [`super::load`] parses them and kept by content hash, to assemble many
+/// sessions without parsing the same JSON for each (a simulation scored in
+/// memory). [`Planned::session`] takes a session's instruments out;
+/// [`Parsed::give_back`] puts them back.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    studies: BTreeMap<String, Study>,
+    vignettes: BTreeMap<String, Vignette>,
+    rubrics: BTreeMap<String, Rubric>,
+}
+
+impl Parsed {
+    /// The study `id` of the bank and each of its vignettes with its rubric,
+    /// pinned as [`plan`] pins them and parsed.
+    pub fn of_study(bank: &Bank, id: &str) -> Result<Parsed, SessionError> {
+        let entry = bank
+            .study(id)
+            .ok_or_else(|| spec_error(format!("no study `{id}` in the bank")))?;
+        let study = &entry.item;
+        let pinned = pin("study", &study.id, &study.version, &entry.text);
+        let mut parsed = Parsed::default();
+        parsed
+            .studies
+            .insert(pinned.hash.clone(), parse_pinned(&pinned)?);
+        for vignette in &study.vignettes {
+            let [vignette, rubric] = pin_vignette(bank, vignette)?;
+            parsed
+                .vignettes
+                .insert(vignette.hash.clone(), parse_pinned(&vignette)?);
+            parsed
+                .rubrics
+                .insert(rubric.hash.clone(), parse_pinned(&rubric)?);
+        }
+        Ok(parsed)
+    }
+
+    /// Puts back the instruments [`Planned::session`] took for a session of
+    /// the study pinned as `study_hash`.
+    pub fn give_back(
+        &mut self,
+        study_hash: String,
+        study: Study,
+        vignettes: BTreeMap<String, Vignette>,
+        rubrics: BTreeMap<String, Rubric>,
+    ) {
+        self.studies.insert(study_hash, study);
+        self.vignettes.extend(vignettes);
+        self.rubrics.extend(rubrics);
+    }
+}
+
+/// Takes an instrument out of one of the maps of [`Parsed`].
+fn take<T>(from: &mut BTreeMap<String, T>, kind: &str, hash: &str) -> Result<T, SessionError> {
+    from.remove(hash).ok_or_else(|| {
+        spec_error(format!(
+            "{kind} {hash} is not among the parsed instruments (or is lent to another session)"
+        ))
+    })
+}
+
+impl Instruments for Parsed {
+    fn study(&mut self, hash: &str) -> Result<Study, SessionError> {
+        take(&mut self.studies, "study", hash)
+    }
+
+    fn vignette(&mut self, hash: &str) -> Result<Vignette, SessionError> {
+        take(&mut self.vignettes, "vignette", hash)
+    }
+
+    fn rubric(&mut self, hash: &str) -> Result<Rubric, SessionError> {
+        take(&mut self.rubrics, "rubric", hash)
     }
 }
 

@@ -21,7 +21,7 @@ use crate::store::{
     AnswerRecord, AssignmentRecord, GroupRecord, InstrumentRecord, SessionRecord, Store, StoreError,
 };
 
-pub use create::{Planned, SessionSpec, VignetteChoice, parse_roles, plan};
+pub use create::{Parsed, Planned, SessionSpec, VignetteChoice, parse_roles, plan};
 pub use import::{AnswerFile, parse_answer_file, parse_import_csv};
 pub use report::{ExportRow, Status, StatusRow, export_rows, status};
 pub use score::{
@@ -86,29 +86,50 @@ pub fn load(store: &Store, id: &str) -> Result<Session, SessionError> {
     let record = store.session(id)?;
     let groups = store.groups(id)?;
     let assignments = store.assignments(id)?;
-    assemble(record, groups, assignments, |hash| {
-        Ok(store.instrument(hash)?)
-    })
+    assemble(record, groups, assignments, &mut Stored(store))
 }
 
-/// A session from its records, each pinned instrument parsed from the
-/// record `instrument` gives for its hash.
+/// Where [`assemble`] gets a session's pinned instruments, by content hash.
+trait Instruments {
+    fn study(&mut self, hash: &str) -> Result<Study, SessionError>;
+    fn vignette(&mut self, hash: &str) -> Result<Vignette, SessionError>;
+    fn rubric(&mut self, hash: &str) -> Result<Rubric, SessionError>;
+}
+
+/// The instruments pinned in a store, parsed when asked for.
+struct Stored<'s>(&'s Store);
+
+impl Instruments for Stored<'_> {
+    fn study(&mut self, hash: &str) -> Result<Study, SessionError> {
+        pinned(self.0, hash)
+    }
+
+    fn vignette(&mut self, hash: &str) -> Result<Vignette, SessionError> {
+        pinned(self.0, hash)
+    }
+
+    fn rubric(&mut self, hash: &str) -> Result<Rubric, SessionError> {
+        pinned(self.0, hash)
+    }
+}
+
+/// A session from its records and its pinned instruments.
 fn assemble(
     record: SessionRecord,
     groups: Vec<GroupRecord>,
     assignments: Vec<AssignmentRecord>,
-    instrument: impl Fn(&str) -> Result<InstrumentRecord, SessionError>,
+    instruments: &mut impl Instruments,
 ) -> Result<Session, SessionError> {
-    let study = parse_pinned(&instrument(&record.study_hash)?)?;
+    let study = instruments.study(&record.study_hash)?;
     let mut vignettes = BTreeMap::new();
     let mut rubrics = BTreeMap::new();
     for a in &assignments {
         if !vignettes.contains_key(&a.vignette_hash) {
-            let vignette = parse_pinned(&instrument(&a.vignette_hash)?)?;
+            let vignette = instruments.vignette(&a.vignette_hash)?;
             vignettes.insert(a.vignette_hash.clone(), vignette);
         }
         if !rubrics.contains_key(&a.rubric_hash) {
-            let rubric = parse_pinned(&instrument(&a.rubric_hash)?)?;
+            let rubric = instruments.rubric(&a.rubric_hash)?;
             rubrics.insert(a.rubric_hash.clone(), rubric);
         }
     }

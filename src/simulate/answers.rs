@@ -67,10 +67,11 @@ fn gumbel(rng: &mut ChaCha8Rng) -> f64 {
     -(-u.ln()).ln()
 }
 
-/// The criterion's difficulty, from −0.5 to 0.5, the same in every run.
+/// The criterion's difficulty, from −0.5 to 0.5, the same in every run:
+/// from the first byte of the SHA-256 of its id.
 fn difficulty(criterion: &Criterion) -> f64 {
-    let hash = crate::session::content_hash(&criterion.id);
-    let byte = u8::from_str_radix(&hash[..2], 16).unwrap_or(128);
+    use sha2::{Digest, Sha256};
+    let byte = Sha256::digest(criterion.id.as_bytes())[0];
     f64::from(byte) / 255.0 - 0.5
 }
 
@@ -505,6 +506,21 @@ mod tests {
 
     fn prompts(vignette: &Vignette) -> impl Iterator<Item = &Prompt> {
         vignette.stages.iter().flat_map(|s| &s.prompts)
+    }
+
+    /// Simulated data depend on the difficulties: they are what the first
+    /// two hex digits of the id's content hash always gave.
+    #[test]
+    fn difficulty_is_the_first_byte_of_the_ids_hash() {
+        let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
+        for entry in &bank.rubrics {
+            for criterion in &entry.item.criteria {
+                let hash = crate::session::content_hash(&criterion.id);
+                let byte = u8::from_str_radix(&hash[..2], 16).unwrap();
+                assert_eq!(difficulty(criterion), f64::from(byte) / 255.0 - 0.5);
+                assert!((-0.5..=0.5).contains(&difficulty(criterion)));
+            }
+        }
     }
 
     #[test]

@@ -10,9 +10,9 @@
 //!   offerings (or the chosen ones) go round-robin; within each offering
 //!   the sites walk through the combinations of the study's listed site
 //!   attributes (sector over the sectors of the study's vignettes,
-//!   centrality, …), each offering starting one combination later, so
-//!   twelve sites cross three offerings with two sectors and two
-//!   centralities. `X_index` integers follow attribute X (rural sites get
+//!   centrality, …) in rounds, so twelve sites cross three offerings with
+//!   two sectors and two centralities, and every offering gets the same
+//!   mix of attributes whatever the number of sites. `X_index` integers follow attribute X (rural sites get
 //!   centrality index 4–6, urban 1–3); `county`
 //!   is drawn from Norway's counties. A share `english` of the sites, drawn
 //!   at random, answer in English; the rest in the study's first language.
@@ -68,7 +68,7 @@ use serde::Serialize;
 use crate::bank::{Bank, Study};
 use crate::dataset::{self, StudyData, UnitScore};
 use crate::scoring::Scorer;
-use crate::session::{self, Planned, Session, SessionError, SessionSpec, VignetteChoice};
+use crate::session::{self, Parsed, Planned, Session, SessionError, SessionSpec, VignetteChoice};
 use crate::store::{AnswerRecord, AssignmentRecord, GroupRecord, Store, StoreError};
 
 use answers::{Style, Vocabularies};
@@ -625,12 +625,15 @@ fn session_rng(seed: u64, index: usize) -> ChaCha8Rng {
 /// Every vignette of a study compiled for scoring in each of its
 /// languages, to score many simulations in memory: compiling a rubric costs
 /// far more than scoring a unit with it. The rubrics' vocabularies for
-/// composing answers are built once here too, shared by every simulation
-/// scored with these scorers.
+/// composing answers are built once here too, and the instruments sessions
+/// pin are parsed once, shared by every simulation scored with these
+/// scorers.
 pub struct Scorers<'b> {
     /// By vignette hash: (rubric hash, language, scorer).
     compiled: HashMap<String, Vec<(String, &'b str, Scorer<'b>)>>,
     vocabularies: Vocabularies,
+    /// The study, its vignettes and rubrics as sessions pin them, parsed.
+    parsed: Parsed,
 }
 
 impl<'b> Scorers<'b> {
@@ -655,6 +658,7 @@ impl<'b> Scorers<'b> {
         Ok(Scorers {
             compiled,
             vocabularies: Vocabularies::default(),
+            parsed: Parsed::of_study(bank, &study.id)?,
         })
     }
 
@@ -693,7 +697,9 @@ impl Plan {
     /// Composes every answer and scores it in memory, storing nothing: the
     /// same answer files as [`Plan::run`], checked by the same
     /// [`session::check_answer_file`] and scored by the same rubrics, for
-    /// many replications (power, recovery of planted effects).
+    /// many replications (power, recovery of planted effects). The sessions
+    /// take their instruments in turn from one copy of those the scorers
+    /// parsed.
     pub fn score_in_memory(self, scorers: &Scorers) -> Result<Scored, SimulateError> {
         let mut simulation = Simulation {
             study: self.study,
@@ -704,10 +710,11 @@ impl Plan {
             truth: Vec::new(),
         };
         let mut data: Option<StudyData> = None;
+        let mut parsed = scorers.parsed.clone();
         for (index, simulated) in self.sessions.into_iter().enumerate() {
             let session = simulated
                 .planned
-                .session()
+                .session(&mut parsed)
                 .ok_or_else(|| spec_error("a simulated session has no id"))??;
             let data = data.get_or_insert_with(|| empty_data(&session));
             let mut summary = simulated.summary;
@@ -723,7 +730,7 @@ impl Plan {
             // In the order `dataset::load` reads them, so that sums agree to the bit.
             units.sort_by(|a, b| (&a.label, &a.vignette).cmp(&(&b.label, &b.vignette)));
             data.units.extend(units);
-            add_session(data, session);
+            add_session(data, session, &mut parsed);
             simulation.truth.extend(truth(&summary, simulated.groups));
             simulation.sessions.push(summary);
         }
@@ -767,10 +774,12 @@ fn empty_data(session: &Session) -> StudyData {
     }
 }
 
-/// Adds a scored session's groups, rubrics and titles to the data set.
-fn add_session(data: &mut StudyData, session: Session) {
+/// Adds a scored session's groups, rubrics and titles to the data set, and
+/// gives its instruments back to `parsed`.
+fn add_session(data: &mut StudyData, session: Session, parsed: &mut Parsed) {
     let Session {
         record,
+        study,
         groups,
         vignettes,
         rubrics,
@@ -780,10 +789,16 @@ fn add_session(data: &mut StudyData, session: Session) {
         data.groups
             .push(dataset::group_info(&record, group.label, group.roles));
     }
-    data.rubrics.extend(rubrics);
-    for vignette in vignettes.into_values() {
-        data.vignette_titles.insert(vignette.id, vignette.title);
+    for (hash, rubric) in &rubrics {
+        if !data.rubrics.contains_key(hash) {
+            data.rubrics.insert(hash.clone(), rubric.clone());
+        }
+    }
+    for vignette in vignettes.values() {
+        let title = vignette.title.clone();
+        data.vignette_titles.insert(vignette.id.clone(), title);
     }
     data.study_hashes.insert(record.study_hash.clone());
+    parsed.give_back(record.study_hash.clone(), study, vignettes, rubrics);
     data.sessions.push(record);
 }

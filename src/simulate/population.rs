@@ -282,12 +282,17 @@ impl Frame<'_> {
 
     /// Site `i`'s attributes. Offerings go round-robin; within each offering
     /// the sites walk through the combinations of the listed attributes (the
-    /// first varying fastest), each offering starting one combination later.
+    /// first varying fastest) in rounds: in full rounds each offering starts
+    /// one combination later, a last, incomplete round starts at the first
+    /// combination for every offering. So every offering gets the same mix
+    /// of attributes whatever the number of sites (but for the one site some
+    /// offerings have more when the sites do not divide evenly), and designs
+    /// of full rounds keep the sites they always had.
     fn attributes(&self, rng: &mut ChaCha8Rng, i: usize) -> BTreeMap<String, String> {
-        let offerings = self.offerings.len();
-        let mut cell = i / offerings + i % offerings;
-        let mut attributes = BTreeMap::new();
         let listed = self.listed();
+        let combinations: usize = listed.iter().map(|(_, values)| values.len()).product();
+        let mut cell = self.cell(i, combinations);
+        let mut attributes = BTreeMap::new();
         for (id, values) in &listed {
             attributes.insert(id.to_string(), values[cell % values.len()].to_string());
             cell /= values.len();
@@ -303,6 +308,20 @@ impl Frame<'_> {
             }
         }
         attributes
+    }
+
+    /// Which combination of `combinations` site `i` takes (see
+    /// [`Frame::attributes`]); may exceed `combinations`, which wraps.
+    fn cell(&self, i: usize, combinations: usize) -> usize {
+        let offerings = self.offerings.len();
+        let (offering, position) = (i % offerings, i / offerings);
+        let of_offering = (self.sites - offering).div_ceil(offerings);
+        let in_full_rounds = of_offering - of_offering % combinations.max(1);
+        if position < in_full_rounds {
+            position + offering
+        } else {
+            position
+        }
     }
 
     fn group(
@@ -521,6 +540,67 @@ mod tests {
         assert_eq!(cells.len(), 12, "every combination once");
         assert_eq!(sites.iter().filter(|s| s.language == "en").count(), 3);
         assert_eq!(sites[0].name, "kommune-01");
+    }
+
+    /// Each offering's sorted (sector, centrality) pairs.
+    fn mixes(frame: &Frame) -> Vec<Vec<(String, String)>> {
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        let mut mixes = vec![Vec::new(); frame.offerings.len()];
+        for (i, site) in frame.draw(&mut rng).iter().enumerate() {
+            let pair = (
+                site.attributes["sector"].clone(),
+                site.attributes["centrality"].clone(),
+            );
+            mixes[i % frame.offerings.len()].push(pair);
+        }
+        for mix in &mut mixes {
+            mix.sort();
+        }
+        mixes
+    }
+
+    #[test]
+    fn every_offering_gets_the_same_mix_of_sectors_and_centralities() {
+        let study = study();
+        for offerings in [2, 3] {
+            for sites in 1..=27 {
+                let mixes = mixes(&frame_of(&study, sites, offerings));
+                // The last offering has the fewest sites; any other has the
+                // same pairs, and at most one more.
+                let fewest = &mixes[offerings - 1];
+                for mix in &mixes {
+                    let mut rest = mix.clone();
+                    for pair in fewest {
+                        let found = rest.iter().position(|p| p == pair);
+                        rest.remove(found.unwrap_or_else(|| {
+                            panic!("{sites} sites, {offerings} offerings: {mixes:?}")
+                        }));
+                    }
+                    assert!(rest.len() <= 1, "{sites} sites: {mixes:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn full_rounds_keep_each_offering_one_combination_later() {
+        let study = study();
+        let frame = frame(&study, 12);
+        let cells: Vec<usize> = (0..12).map(|i| frame.cell(i, 4)).collect();
+        assert_eq!(cells, [0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4, 5]);
+        let odd = frame_of(&study, 6, 2);
+        let cells: Vec<usize> = (0..6).map(|i| odd.cell(i, 4)).collect();
+        assert_eq!(
+            cells,
+            [0, 0, 1, 1, 2, 2],
+            "3 sites per offering: no full round"
+        );
+    }
+
+    fn frame_of(study: &Study, sites: usize, offerings: usize) -> Frame<'_> {
+        let mut frame = frame(study, sites);
+        frame.offerings.truncate(offerings);
+        frame
     }
 
     #[test]
