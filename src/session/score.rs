@@ -555,6 +555,17 @@ impl<'t, 'b> Export<'t, 'b> {
         (format!("{session}/{group}"), vignette)
     }
 
+    /// The number of compiled rubrics (one per vignette and language).
+    pub fn scorers(&self) -> usize {
+        self.compiled.len()
+    }
+
+    /// The index (below [`Export::scorers`]) of the compiled rubric unit `i`
+    /// is scored with: units with the same index share vignette, rubric and language.
+    pub fn scorer_index(&self, i: usize) -> usize {
+        self.of_unit[i]
+    }
+
     /// The rubric unit `i` is scored with.
     pub fn rubric(&self, i: usize) -> &'b Rubric {
         self.compiled[self.of_unit[i]].scorer.rubric()
