@@ -33,7 +33,8 @@ pub use score::{
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Limit on a session export scored with `score --responses` (4 GiB; scoring
-/// needs about 1.4 times the file size in memory, 1.5 for the table).
+/// needs about 1.3 times the file size in memory, mapped file included, a
+/// little more for the table).
 pub const MAX_EXPORT_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 
 /// Why a session command could not be carried out.
