@@ -3,8 +3,8 @@
 //! `tests/common/generate.rs`) scored with the shipped rubrics, against only
 //! reading and grouping the same file. Both run on all cores (rayon).
 //!
-//! - `parse only`: read the file (in pieces on all cores, as `score
-//!   --responses` does: [`session::read_export_file`]), check UTF-8, parse
+//! - `parse only`: map the file into memory (as `score --responses` does:
+//!   [`session::read_export_file`]), check UTF-8, parse
 //!   every line into borrowed fields, keep the latest revision per prompt,
 //!   group into units and sort them: exactly what scoring does before it
 //!   scores ([`session::read_export`]).

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use vignette::agreement::{Weights, cohen_kappa};
 use vignette::bank::{self, BankSource, Rubric};
-use vignette::scoring::{Scorer, Scratch};
+use vignette::scoring::{Answer, Scorer, Scratch};
 use vignette::stats::spearman;
 
 #[derive(serde::Deserialize)]
@@ -128,12 +128,13 @@ fn levels_alone_equal_the_score_cards() {
         let rubric = &bank.rubric_for(&set.vignette).unwrap().item;
         let scorer = Scorer::new(rubric, vignette, &set.language);
         let card = scorer.score(&set.answers);
-        // In reverse order: the lean path sorts the answers itself.
-        let mut answers: Vec<(&str, &Value)> = set
+        // In reverse order: the lean path sorts the answers itself. Strings
+        // as an export gives them, borrowed.
+        let mut answers: Vec<(&str, Answer<'_>)> = set
             .answers
             .iter()
             .rev()
-            .map(|(p, v)| (p.as_str(), v))
+            .map(|(p, v)| (p.as_str(), v.as_str().map_or(Answer::Json(v), Answer::Str)))
             .collect();
         let levels = scorer.levels(&mut answers, &mut scratch);
         assert_eq!(scorer.summary(&levels), card.summary(), "{}", set.id);

@@ -12,7 +12,7 @@ use serde::Serializer;
 use serde_json::Value;
 use vignette::bank::{BankSource, Rubric};
 use vignette::render::localized;
-use vignette::scoring::{CriterionScore, Evidence, Levels};
+use vignette::scoring::{CriterionLevel, CriterionScore, Evidence, Levels};
 use vignette::session::{self, ScoreStatus, Scored, ScoredSummary};
 use vignette::store::Store;
 
@@ -167,18 +167,21 @@ fn print_csv<'a>(scored: impl Iterator<Item = ScoredSummary<'a>>) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints an export's scores as CSV, as [`print_csv`] does: batches of units
-/// are formatted on all cores, a few batches at a time, and written in order.
+/// Prints an export's scores as CSV, as [`print_csv`] does. Rows differ
+/// from unit to unit only in the group and the level: the rest of every row
+/// is rendered once ([`RowTails`]). Batches of units are put together on all
+/// cores, a few batches at a time, and written in order.
 fn print_export_csv(export: &session::Export<'_, '_>, levels: &[Levels]) -> Outcome {
     /// Units per batch, and batches formatted at once (bounding the memory).
     const UNITS: usize = 1024;
     const BATCHES: usize = 8;
+    let tails = RowTails::new(export).map_err(|e| Failure::usage(e.to_string()))?;
     let format = |units: Range<usize>| -> Result<Vec<u8>, csv::Error> {
-        let mut writer = csv::Writer::from_writer(Vec::new());
+        let mut rows = Vec::new();
         for i in units {
-            csv_rows(&mut writer, &export.summary(i, &levels[i]))?;
+            tails.write_rows(&mut rows, export, i, &levels[i])?;
         }
-        writer.into_inner().map_err(|e| e.into_error().into())
+        Ok(rows)
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut write = || -> Result<(), csv::Error> {
@@ -202,6 +205,92 @@ fn print_export_csv(export: &session::Export<'_, '_>, levels: &[Levels]) -> Outc
     };
     write().map_err(|e| Failure::usage(e.to_string()))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The CSV rows of an export's scores without their group: per rubric the
+/// export compiled, per criterion and per level up to its maximum, the row
+/// from the comma after the group to the end of the line, rendered by
+/// [`csv_rows`] (fields are quoted one by one, so a row is its group's cell
+/// followed by this).
+struct RowTails(Vec<Vec<Vec<Vec<u8>>>>);
+
+impl RowTails {
+    fn new(export: &session::Export<'_, '_>) -> Result<RowTails, csv::Error> {
+        let mut first = vec![None; export.scorers()];
+        for i in 0..export.len() {
+            first[export.scorer_index(i)].get_or_insert(i);
+        }
+        let tails = first.into_iter().map(|unit| match unit {
+            Some(i) => Self::of_unit(export, i),
+            None => Ok(Vec::new()),
+        });
+        Ok(RowTails(tails.collect::<Result<_, _>>()?))
+    }
+
+    /// The tails for the rubric of unit `i`, per criterion and level.
+    fn of_unit(
+        export: &session::Export<'_, '_>,
+        i: usize,
+    ) -> Result<Vec<Vec<Vec<u8>>>, csv::Error> {
+        let criteria = &export.rubric(i).criteria;
+        let top = criteria.iter().map(|c| c.max_level()).max().unwrap_or(0);
+        let mut tails = vec![Vec::new(); criteria.len()];
+        for level in 0..=top {
+            let all_at = Levels {
+                criteria: vec![level; criteria.len()],
+                red_flags: Vec::new(),
+            };
+            let mut summary = export.summary(i, &all_at);
+            summary.group = "".into();
+            for (c, tail) in summary.summary.criteria.iter().zip(&mut tails) {
+                if level <= c.max_level {
+                    let mut writer = csv::Writer::from_writer(Vec::new());
+                    csv_row(&mut writer, &summary, c)?;
+                    tail.push(writer.into_inner().map_err(|e| e.into_error())?);
+                }
+            }
+        }
+        Ok(tails)
+    }
+
+    /// Appends unit `i`'s rows to `out`.
+    fn write_rows(
+        &self,
+        out: &mut Vec<u8>,
+        export: &session::Export<'_, '_>,
+        i: usize,
+        levels: &Levels,
+    ) -> Result<(), csv::Error> {
+        // A group is `SESSION/GROUP`, never empty: alone in a record, its
+        // cell is quoted as in a longer one.
+        let mut line = Vec::new();
+        let mut cells = csv::WriterBuilder::new()
+            .buffer_capacity(256)
+            .from_writer(&mut line);
+        cells.write_record([export.unit(i).0])?;
+        cells.flush()?;
+        drop(cells);
+        let cell = line.strip_suffix(b"\n").unwrap_or(&line);
+        let tails = &self.0[export.scorer_index(i)];
+        let start = out.len();
+        let complete = levels.criteria.iter().enumerate().all(|(c, &level)| {
+            let tail = tails.get(c).and_then(|t| t.get(usize::from(level)));
+            if let Some(tail) = tail {
+                out.extend_from_slice(cell);
+                out.extend_from_slice(tail);
+            }
+            tail.is_some()
+        });
+        if !complete {
+            // A level above its criterion's maximum has no tail: write the
+            // unit's rows one by one.
+            out.truncate(start);
+            let mut writer = csv::Writer::from_writer(out);
+            csv_rows(&mut writer, &export.summary(i, levels))?;
+            writer.flush()?;
+        }
+        Ok(())
+    }
 }
 
 fn print_table(scores: Option<ScoreTable>) -> Outcome {
@@ -360,20 +449,29 @@ fn csv_rows(
     s: &ScoredSummary<'_>,
 ) -> Result<(), csv::Error> {
     for c in &s.summary.criteria {
-        writer.write_record([
-            &*s.group,
-            s.vignette,
-            c.id,
-            c.dimension,
-            &c.level.to_string(),
-            &c.max_level.to_string(),
-            &c.weight.to_string(),
-            &c.critical.to_string(),
-            s.rubric_hash,
-            &s.version.to_string(),
-        ])?;
+        csv_row(writer, s, c)?;
     }
     Ok(())
+}
+
+/// The row of criterion `c` of a score.
+fn csv_row(
+    writer: &mut csv::Writer<impl std::io::Write>,
+    s: &ScoredSummary<'_>,
+    c: &CriterionLevel<'_>,
+) -> Result<(), csv::Error> {
+    writer.write_record([
+        &*s.group,
+        s.vignette,
+        c.id,
+        c.dimension,
+        &c.level.to_string(),
+        &c.max_level.to_string(),
+        &c.weight.to_string(),
+        &c.critical.to_string(),
+        s.rubric_hash,
+        &s.version.to_string(),
+    ])
 }
 
 /// A rater-readable account of one score.

@@ -24,6 +24,37 @@ use crate::bank::{
 
 pub use matcher::{Hit, Matcher, Target};
 
+/// An answer as the rules read it: a string (a text, or the option chosen)
+/// borrowed as it is, or any JSON value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Answer<'a> {
+    Str(&'a str),
+    Json(&'a Value),
+}
+
+impl<'a> Answer<'a> {
+    fn as_str(self) -> Option<&'a str> {
+        match self {
+            Answer::Str(text) => Some(text),
+            Answer::Json(value) => value.as_str(),
+        }
+    }
+
+    fn as_array(self) -> Option<&'a [Value]> {
+        match self {
+            Answer::Str(_) => None,
+            Answer::Json(value) => value.as_array().map(Vec::as_slice),
+        }
+    }
+
+    fn as_i64(self) -> Option<i64> {
+        match self {
+            Answer::Str(_) => None,
+            Answer::Json(value) => value.as_i64(),
+        }
+    }
+}
+
 /// A rubric compiled for scoring answers in one language.
 #[derive(Debug, Clone)]
 pub struct Scorer<'r> {
@@ -287,7 +318,10 @@ impl<'r> Scorer<'r> {
 
     /// Scores answers (prompt id → latest value); unknown prompts are ignored.
     pub fn score(&self, answers: &BTreeMap<String, Value>) -> ScoreCard {
-        let answers: Vec<(&str, &Value)> = answers.iter().map(|(p, v)| (p.as_str(), v)).collect();
+        let answers: Vec<(&str, Answer<'_>)> = answers
+            .iter()
+            .map(|(p, v)| (p.as_str(), Answer::Json(v)))
+            .collect();
         let hits: Vec<Hit> = self
             .texts(&answers)
             .flat_map(|(prompt, text)| self.matcher.find(prompt, text))
@@ -328,7 +362,7 @@ impl<'r> Scorer<'r> {
     /// any order (they are sorted here).
     pub fn levels<'a>(
         &self,
-        answers: &mut [(&'a str, &'a Value)],
+        answers: &mut [(&'a str, Answer<'a>)],
         scratch: &mut Scratch<'a>,
     ) -> Levels {
         answers.sort_unstable_by_key(|(prompt, _)| *prompt);
@@ -387,7 +421,7 @@ impl<'r> Scorer<'r> {
     /// The answers to the vignette's text prompts, as (prompt, text).
     fn texts<'a>(
         &self,
-        answers: &[(&'a str, &'a Value)],
+        answers: &[(&'a str, Answer<'a>)],
     ) -> impl Iterator<Item = (&'a str, &'a str)> {
         answers
             .iter()
@@ -396,7 +430,7 @@ impl<'r> Scorer<'r> {
     }
 
     /// The red flags raised by phrases or options, by index, ascending.
-    fn raised(&self, answers: &[(&str, &Value)], spots: &[Spot]) -> Vec<usize> {
+    fn raised(&self, answers: &[(&str, Answer<'_>)], spots: &[Spot]) -> Vec<usize> {
         (0..self.rubric.red_flags.len())
             .filter(|&f| {
                 self.flag_spots(f, spots).next().is_some()
@@ -421,7 +455,7 @@ impl<'r> Scorer<'r> {
     fn flag_options(
         &self,
         f: usize,
-        answers: &[(&str, &Value)],
+        answers: &[(&str, Answer<'_>)],
     ) -> impl Iterator<Item = &'r FlagOption> {
         self.rubric.red_flags[f]
             .options
@@ -437,7 +471,7 @@ impl<'r> Scorer<'r> {
     fn raised_flag(
         &self,
         f: usize,
-        answers: &[(&str, &Value)],
+        answers: &[(&str, Answer<'_>)],
         hits: &[Hit],
         spots: &[Spot],
     ) -> RaisedFlag {
@@ -502,7 +536,7 @@ impl<'r> Scorer<'r> {
     }
 
     /// The level the evidence earns criterion `c`, before counter-phrases and red flags.
-    fn earned(&self, c: usize, answers: &[(&str, &Value)], spots: &[Spot]) -> u8 {
+    fn earned(&self, c: usize, answers: &[(&str, Answer<'_>)], spots: &[Spot]) -> u8 {
         let choices = choices(&self.rubric.criteria[c], answers).map(|choice| choice.level());
         let phrases = self
             .phrases(c, spots)
@@ -532,7 +566,7 @@ impl<'r> Scorer<'r> {
     fn criterion(
         &self,
         c: usize,
-        answers: &[(&str, &Value)],
+        answers: &[(&str, Answer<'_>)],
         hits: &[Hit],
         spots: &[Spot],
         raised: &[usize],
@@ -628,23 +662,24 @@ fn allowed(prompts: &Option<Vec<String>>, prompt: &str) -> bool {
 }
 
 /// The answer to `prompt` among answers sorted by prompt.
-fn answer<'a>(answers: &[(&str, &'a Value)], prompt: &str) -> Option<&'a Value> {
+fn answer<'a>(answers: &[(&str, Answer<'a>)], prompt: &str) -> Option<Answer<'a>> {
     answers
         .binary_search_by(|(p, _)| (*p).cmp(prompt))
         .ok()
         .map(|i| answers[i].1)
 }
 
-fn chosen(answers: &[(&str, &Value)], prompt: &str, option: &str) -> bool {
-    match answer(answers, prompt) {
-        Some(Value::String(id)) => id == option,
-        Some(Value::Array(ids)) => ids.iter().any(|id| id == option),
-        _ => false,
-    }
+fn chosen(answers: &[(&str, Answer<'_>)], prompt: &str, option: &str) -> bool {
+    answer(answers, prompt).is_some_and(|a| match a.as_str() {
+        Some(id) => id == option,
+        None => a
+            .as_array()
+            .is_some_and(|ids| ids.iter().any(|id| id == option)),
+    })
 }
 
 /// 1-based position of an option in a ranking answer.
-fn rank_position(answers: &[(&str, &Value)], prompt: &str, option: &str) -> Option<usize> {
+fn rank_position(answers: &[(&str, Answer<'_>)], prompt: &str, option: &str) -> Option<usize> {
     answer(answers, prompt)?
         .as_array()?
         .iter()
@@ -696,7 +731,7 @@ impl Choice<'_> {
 /// `criterion`: options first, then ranks, then Likert values.
 fn choices<'r>(
     criterion: &'r Criterion,
-    answers: &[(&str, &Value)],
+    answers: &[(&str, Answer<'_>)],
 ) -> impl Iterator<Item = Choice<'r>> {
     let rules = &criterion.evidence;
     let options = rules

@@ -208,7 +208,7 @@ impl Negation {
     /// the four words before it in the same clause (unless followed by
     /// "bare"/"only"), or, where the language allows, among the two after it.
     pub fn is_negated(&self, text: &str, start: usize, end: usize) -> bool {
-        let (last, from) = last_four_words(clause_tail(&text[..start]));
+        let (last, from) = last_four_words(clause_tail(near_end(&text[..start])));
         let window = &last[from..];
         let negated_before = window.iter().enumerate().any(|(i, w)| {
             self.negates(w)
@@ -218,7 +218,7 @@ impl Negation {
         });
         negated_before
             || (self.after_too
-                && words(clause_head(&text[end..]))
+                && words(clause_head(near_start(&text[end..])))
                     .take(2)
                     .any(|w| self.negates(w)))
     }
@@ -240,6 +240,49 @@ const CLAUSE_WORDS: &[&str] = &[
 fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
+}
+
+/// The end of `before` that decides its last four words after a clause
+/// boundary: from the longest clause word's length before its fourth-last
+/// word on (a clause mark or word further back cannot cut into those four
+/// words), so that negation reads a few words, not the whole answer.
+fn near_end(before: &str) -> &str {
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, c) in before.char_indices().rev() {
+        let word = is_word_char(c);
+        if in_word && !word {
+            words += 1;
+            if words == 4 {
+                let longest = CLAUSE_WORDS.iter().map(|w| w.len()).max().unwrap_or(0);
+                let mut from = (i + c.len_utf8()).saturating_sub(longest);
+                while !before.is_char_boundary(from) {
+                    from -= 1;
+                }
+                return &before[from..];
+            }
+        }
+        in_word = word;
+    }
+    before
+}
+
+/// The start of `after` to the end of its second word: all that its first
+/// two words in the clause depend on (clause marks are not word characters).
+fn near_start(after: &str) -> &str {
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, c) in after.char_indices() {
+        let word = is_word_char(c);
+        if in_word && !word {
+            words += 1;
+            if words == 2 {
+                return &after[..i];
+            }
+        }
+        in_word = word;
+    }
+    after
 }
 
 /// The last four words of `text` (fewer if it has fewer), in order, from
@@ -355,6 +398,29 @@ mod tests {
             start + phrase.len(),
         )
     }
+
+    proptest::proptest! {
+        /// Reading only the words near a match decides as reading the whole clause.
+        #[test]
+        fn negation_near_a_match_is_negation_in_its_clause(
+            before in proptest::collection::vec(WORDS, 0..12),
+            after in proptest::collection::vec(WORDS, 0..6),
+        ) {
+            let (before, after) = (before.concat(), after.concat());
+            let text = format!("{before}vi ringer{after}");
+            let (start, end) = (before.len(), before.len() + "vi ringer".len());
+            let (last, from) = last_four_words(clause_tail(&text[..start]));
+            let whole_before = last[from..].to_vec();
+            let (last, from) = last_four_words(clause_tail(near_end(&text[..start])));
+            proptest::prop_assert_eq!(whole_before, last[from..].to_vec());
+            let whole_after: Vec<&str> = words(clause_head(&text[end..])).take(2).collect();
+            let near_after: Vec<&str> = words(clause_head(near_start(&text[end..]))).take(2).collect();
+            proptest::prop_assert_eq!(whole_after, near_after);
+        }
+    }
+
+    /// Pieces of answers around a match: words, negations, clause marks and words.
+    const WORDS: &str = "( |  |ikke|not|bare|only|men|but|og så|and then|deretter|then|\\.|, |-|—|'|n't|vi|we|å|ærlig|ﬁne|x)";
 
     #[test]
     fn negation_is_read_in_the_clause() {

@@ -33,7 +33,8 @@ pub use score::{
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Limit on a session export scored with `score --responses` (4 GiB; scoring
-/// needs about 1.4 times the file size in memory, 1.5 for the table).
+/// needs about 1.3 times the file size in memory, mapped file included, a
+/// little more for the table).
 pub const MAX_EXPORT_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 
 /// Why a session command could not be carried out.
@@ -279,15 +280,57 @@ pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, SessionError> {
 
 /// Reads a session export to score, refusing files over [`MAX_EXPORT_BYTES`].
 ///
-/// A large file is read in pieces on all cores (copying from the page cache
-/// and faulting in the buffer's pages are most of the time); what it holds
-/// is what [`std::fs::read`] would return.
-pub fn read_export_file(path: &std::path::Path) -> Result<Vec<u8>, SessionError> {
+/// A regular file is mapped into memory (nothing is copied: the pages come
+/// from the page cache as they are read); anything else, or a file that
+/// cannot be mapped, is read in pieces on all cores. Either way the bytes
+/// are what [`std::fs::read`] would return.
+pub fn read_export_file(path: &std::path::Path) -> Result<ExportBytes, SessionError> {
     let cannot =
         |e: std::io::Error| SessionError::Spec(format!("cannot read {}: {e}", path.display()));
-    let size = std::fs::metadata(path).map_err(cannot)?.len();
-    check_size(path, size, MAX_EXPORT_BYTES, "exports to score")?;
-    read_in_pieces(path, size).map_err(cannot)
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let metadata = file.metadata().map_err(cannot)?;
+    check_size(path, metadata.len(), MAX_EXPORT_BYTES, "exports to score")?;
+    if metadata.is_file()
+        && metadata.len() > 0
+        && let Some(map) = map_file(&file)
+    {
+        return Ok(ExportBytes(Bytes::Mapped(map)));
+    }
+    let bytes = read_in_pieces(path, metadata.len()).map_err(cannot)?;
+    Ok(ExportBytes(Bytes::Read(bytes)))
+}
+
+/// The bytes of a session export: the file mapped into memory, or read.
+#[derive(Debug)]
+pub struct ExportBytes(Bytes);
+
+#[derive(Debug)]
+enum Bytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for ExportBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match &self.0 {
+            Bytes::Mapped(map) => map,
+            Bytes::Read(bytes) => bytes,
+        }
+    }
+}
+
+/// The whole file mapped read-only, or `None` where it cannot be mapped.
+fn map_file(file: &std::fs::File) -> Option<memmap2::Mmap> {
+    // SAFETY: the map is read-only and this process never writes the file,
+    // which is held for the process's lifetime (until scoring is done).
+    // Another process could still change it meanwhile: the bytes would then
+    // change under the parsed text (after its UTF-8 check), and a truncated
+    // file ends the process with SIGBUS when the lost pages are read. An
+    // export is written once and then only read, as `session export` does.
+    let map = unsafe { memmap2::MmapOptions::new().populate().map(file) }.ok()?;
+    Some(map)
 }
 
 /// Reads a file of about `size` bytes in pieces of 8 MiB, in parallel.
@@ -478,4 +521,31 @@ pub fn store_streamed(
         })?;
     let record = records.into_iter().next().expect("one answer checked");
     Ok((record, revisions[0]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_export_reads_the_same_mapped_or_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.jsonl");
+        let text = "{\"a\": 1}\n".repeat(1000);
+        std::fs::write(&path, &text).unwrap();
+        let mapped = read_export_file(&path).unwrap();
+        assert!(matches!(mapped.0, Bytes::Mapped(_)));
+        assert_eq!(&*mapped, text.as_bytes());
+        assert_eq!(read_in_pieces(&path, 0).unwrap(), text.as_bytes());
+        // Empty and special files are read, not mapped.
+        std::fs::write(&path, "").unwrap();
+        assert!(read_export_file(&path).unwrap().is_empty());
+        #[cfg(unix)]
+        assert!(matches!(
+            read_export_file(std::path::Path::new("/dev/null"))
+                .unwrap()
+                .0,
+            Bytes::Read(_)
+        ));
+    }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::bank::{Bank, Entry, Rubric};
-use crate::scoring::{Levels, ScoreCard, Scorer, Scratch, Summary};
+use crate::scoring::{Answer, Levels, ScoreCard, Scorer, Scratch, Summary};
 use crate::store::{InstrumentRecord, ResponseRecord, ScoreRecord, Store};
 
 use super::{Session, SessionError, content_hash};
@@ -322,10 +322,98 @@ struct ExportLine<'a> {
     vignette: Cow<'a, str>,
     #[serde(borrow)]
     prompt: Cow<'a, str>,
-    value: Value,
+    #[serde(borrow)]
+    value: ExportValue<'a>,
     revision: u32,
     #[serde(borrow)]
     language: Cow<'a, str>,
+}
+
+/// A hash map for keys borrowed from the export (foldhash: several times
+/// faster than the default SipHash on short strings).
+type FastMap<K, V> = foldhash::HashMap<K, V>;
+
+/// An answer's value in an export: a string (a text, or the option chosen)
+/// borrowed from the file unless it has escapes, or any other JSON value.
+#[derive(Debug)]
+enum ExportValue<'a> {
+    Str(Cow<'a, str>),
+    Json(Value),
+}
+
+impl ExportValue<'_> {
+    fn answer(&self) -> Answer<'_> {
+        match self {
+            ExportValue::Str(text) => Answer::Str(text),
+            ExportValue::Json(value) => Answer::Json(value),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        match self {
+            ExportValue::Str(text) => Value::String(text.to_string()),
+            ExportValue::Json(value) => value.clone(),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for ExportValue<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ExportValueVisitor)
+    }
+}
+
+/// Builds an [`ExportValue`]: strings as they are, the rest as [`Value`] does.
+struct ExportValueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ExportValueVisitor {
+    type Value = ExportValue<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(ExportValue::Str(Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(ExportValue::Str(Cow::Owned(text.to_string())))
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
+        Ok(ExportValue::Str(Cow::Owned(text)))
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(ExportValue::Json(value.into()))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(ExportValue::Json(value.into()))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(ExportValue::Json(value.into()))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(ExportValue::Json(value.into()))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(ExportValue::Json(Value::Null))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let seq = serde::de::value::SeqAccessDeserializer::new(seq);
+        Ok(ExportValue::Json(serde::Deserialize::deserialize(seq)?))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let map = serde::de::value::MapAccessDeserializer::new(map);
+        Ok(ExportValue::Json(serde::Deserialize::deserialize(map)?))
+    }
 }
 
 /// (session, group, vignette): the answers scored together.
@@ -336,11 +424,11 @@ type UnitKey<'a> = (Cow<'a, str>, Cow<'a, str>, Cow<'a, str>);
 #[derive(Debug)]
 struct Unit<'a> {
     language: Cow<'a, str>,
-    answers: Vec<(Cow<'a, str>, u32, Value)>,
+    answers: Vec<(Cow<'a, str>, u32, ExportValue<'a>)>,
 }
 
 impl<'a> Unit<'a> {
-    fn add(&mut self, prompt: Cow<'a, str>, revision: u32, value: Value) {
+    fn add(&mut self, prompt: Cow<'a, str>, revision: u32, value: ExportValue<'a>) {
         match self.answers.iter_mut().find(|(p, _, _)| *p == prompt) {
             Some(seen) if seen.1 < revision => *seen = (prompt, revision, value),
             Some(_) => {}
@@ -383,8 +471,8 @@ fn chunks(text: &str) -> Vec<&str> {
 type LineError = (usize, serde_json::Error);
 
 /// The units of one chunk, or its first bad line.
-fn read_chunk(chunk: &str) -> Result<HashMap<UnitKey<'_>, Unit<'_>>, LineError> {
-    let mut units: HashMap<UnitKey<'_>, Unit<'_>> = HashMap::new();
+fn read_chunk(chunk: &str) -> Result<FastMap<UnitKey<'_>, Unit<'_>>, LineError> {
+    let mut units: FastMap<UnitKey<'_>, Unit<'_>> = FastMap::default();
     for (n, line) in chunk.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -408,7 +496,7 @@ fn read_units<'t>(
 ) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, SessionError> {
     let chunks = chunks(text);
     let read: Vec<_> = chunks.par_iter().map(|c| read_chunk(c)).collect();
-    let mut units: HashMap<UnitKey<'t>, Unit<'t>> = HashMap::new();
+    let mut units: FastMap<UnitKey<'t>, Unit<'t>> = FastMap::default();
     for (c, chunk) in read.into_iter().enumerate() {
         let chunk = chunk.map_err(|(n, e)| {
             let before: usize = chunks[..c].iter().map(|c| c.matches('\n').count()).sum();
@@ -442,7 +530,7 @@ fn compile<'b>(
     units: &[(UnitKey<'_>, Unit<'_>)],
     missing: impl Fn(&str) -> SessionError,
 ) -> Result<(Vec<Compiled<'b>>, Vec<usize>), SessionError> {
-    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut index: FastMap<(&str, &str), usize> = FastMap::default();
     let mut needed = Vec::new();
     let mut of_unit = Vec::with_capacity(units.len());
     for ((_, _, vignette), unit) in units {
@@ -555,6 +643,17 @@ impl<'t, 'b> Export<'t, 'b> {
         (format!("{session}/{group}"), vignette)
     }
 
+    /// The number of compiled rubrics (one per vignette and language).
+    pub fn scorers(&self) -> usize {
+        self.compiled.len()
+    }
+
+    /// The index (below [`Export::scorers`]) of the compiled rubric unit `i`
+    /// is scored with: units with the same index share vignette, rubric and language.
+    pub fn scorer_index(&self, i: usize) -> usize {
+        self.of_unit[i]
+    }
+
     /// The rubric unit `i` is scored with.
     pub fn rubric(&self, i: usize) -> &'b Rubric {
         self.compiled[self.of_unit[i]].scorer.rubric()
@@ -575,7 +674,11 @@ impl<'t, 'b> Export<'t, 'b> {
                 |(scratch, answers), i| {
                     answers.clear();
                     let unit = &self.units[i].1;
-                    answers.extend(unit.answers.iter().map(|(p, _, v)| (p.as_ref(), v)));
+                    answers.extend(
+                        unit.answers
+                            .iter()
+                            .map(|(p, _, v)| (p.as_ref(), v.answer())),
+                    );
                     let scorer = &self.compiled[self.of_unit[i]].scorer;
                     (i, scorer.levels(answers, scratch))
                 },
@@ -620,7 +723,7 @@ fn score_unit(
     let answers: BTreeMap<String, Value> = unit
         .answers
         .iter()
-        .map(|(p, _, v)| (p.to_string(), v.clone()))
+        .map(|(p, _, v)| (p.to_string(), v.to_value()))
         .collect();
     Scored {
         group: format!("{session}/{group}"),
