@@ -13,7 +13,8 @@
 //! - **One draw per unit**: n indices drawn with replacement, each 64-bit
 //!   word giving two 32-bit draws.
 //! - **Counts of distinct units**, when the sample has few distinct units
-//!   (scores take few values: 42 among 100 000 groups in the benchmark).
+//!   (scores take few values: 42 among the 100 000 groups of the Python
+//!   comparison's scores file).
 //!   How often each distinct unit is drawn in n draws with replacement is
 //!   multinomial, with n trials and each distinct unit's share of the
 //!   sample as its probability; it is drawn as a chain of binomials (the

@@ -41,6 +41,7 @@ pub struct KeyReader<'a, 'k> {
 }
 
 impl<'a, 'k> KeyReader<'a, 'k> {
+    /// A reader of `key` that has read nothing yet.
     pub fn new(key: &'k str) -> KeyReader<'a, 'k> {
         KeyReader { key, last: None }
     }
