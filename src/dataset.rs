@@ -550,8 +550,6 @@ struct Columns {
     /// The keys seen, by their values joined (each after its length): rows
     /// with the same values share one map.
     seen_keys: HashMap<String, Keys>,
-    /// The dimensions seen.
-    dimensions: Vec<String>,
     /// A row's key values joined, reused from row to row.
     joined: String,
 }
@@ -571,7 +569,6 @@ impl Columns {
             required: CSV_COLUMNS.map(last),
             keys,
             seen_keys: HashMap::new(),
-            dimensions: Vec::new(),
             joined: String::new(),
         }
     }
@@ -589,17 +586,10 @@ impl Columns {
             .ok()
             .filter(|s: &f64| s.is_finite())
             .ok_or_else(|| format!("score `{score}` is not a number; expected e.g. 62.5"))?;
-        let dimension = match self.dimensions.iter().find(|d| *d == dimension) {
-            Some(known) => known.clone(),
-            None => {
-                self.dimensions.push(dimension.to_string());
-                dimension.to_string()
-            }
-        };
         Ok(GroupScore {
             group: group.to_string(),
             keys: self.keys_of(record),
-            dimension,
+            dimension: dimension.to_string(),
             score: parsed,
         })
     }
