@@ -461,12 +461,7 @@ fn read_rows(
             Ok(false) => break,
             Ok(true) => {
                 let line = record.position().map_or(0, |p| p.line());
-                rows.push(
-                    columns
-                        .score(&record)
-                        .map(|score| (score, line))
-                        .map_err(|message| problem(line, message)),
-                );
+                rows.push(columns.row(&record, line, problem));
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
@@ -530,12 +525,7 @@ fn read_piece(
             return None;
         }
         let line = first + record.position().map_or(1, |p| p.line()) - 1;
-        rows.push(
-            columns
-                .score(&record)
-                .map(|score| (score, line))
-                .map_err(|message| problem(line, message)),
-        );
+        rows.push(columns.row(&record, line, problem));
     }
     Some(rows)
 }
@@ -571,6 +561,18 @@ impl Columns {
             seen_keys: HashMap::new(),
             joined: String::new(),
         }
+    }
+
+    /// The row of `record`, found at `line`.
+    fn row(
+        &mut self,
+        record: &csv::StringRecord,
+        line: u64,
+        problem: &impl Fn(u64, String) -> Problem,
+    ) -> Row {
+        self.score(record)
+            .map(|score| (score, line))
+            .map_err(|message| problem(line, message))
     }
 
     fn score(&mut self, record: &csv::StringRecord) -> Result<GroupScore, String> {
