@@ -11,6 +11,10 @@ use rand_chacha::ChaCha8Rng;
 use vignette::compare::{self, Request};
 use vignette::dataset::{GroupScore, Keys};
 
+/// The allocator the `vignette` binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const GROUPS: usize = 100_000;
 const OFFERINGS: [&str; 3] = ["laeringsmiljoprosjektet", "samlingsbasert", "nettbasert"];
 const ROLES: [&str; 5] = [

@@ -32,6 +32,10 @@ use criterion::{Criterion, Throughput, criterion_group};
 use vignette::bank::{self, Bank, BankSource};
 use vignette::session;
 
+/// The allocator the `vignette` binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Answer lines in the benchmark file.
 const LINES: usize = 1_000_000;
 /// The generator's seed.
