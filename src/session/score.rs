@@ -4,7 +4,7 @@
 //! session export scored with the bank's rubrics ([`Export`]), nothing stored.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, hash_map};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -447,13 +447,13 @@ impl<'a> Unit<'a> {
 /// Bytes per chunk of lines parsed by one task.
 const CHUNK_BYTES: usize = 1 << 20;
 
-/// The text cut into pieces of about [`CHUNK_BYTES`] that end after a newline.
-fn chunks(text: &str) -> Vec<&str> {
-    let mut chunks = Vec::with_capacity(text.len() / CHUNK_BYTES + 1);
-    let mut rest = text;
+/// The bytes cut into pieces of about [`CHUNK_BYTES`] that end after a
+/// newline (a newline byte is never part of a longer UTF-8 character).
+fn chunks(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut chunks = Vec::with_capacity(bytes.len() / CHUNK_BYTES + 1);
+    let mut rest = bytes;
     while !rest.is_empty() {
-        // Bytes, not chars: the cut may fall inside a character; a newline never does.
-        let cut = match rest.as_bytes().get(CHUNK_BYTES..) {
+        let cut = match rest.get(CHUNK_BYTES..) {
             Some(tail) => tail
                 .iter()
                 .position(|&b| b == b'\n')
@@ -467,17 +467,24 @@ fn chunks(text: &str) -> Vec<&str> {
     chunks
 }
 
-/// A line that is not an export line: its index in its chunk, and why.
-type LineError = (usize, serde_json::Error);
+/// Why a chunk could not be read.
+enum ChunkError {
+    /// It is not UTF-8 (the whole file is decoded again to say where).
+    Utf8,
+    /// A line that is not an export line: its index in the chunk, and why.
+    Line(usize, serde_json::Error),
+}
 
-/// The units of one chunk, or its first bad line.
-fn read_chunk(chunk: &str) -> Result<FastMap<UnitKey<'_>, Unit<'_>>, LineError> {
+/// The units of one chunk, in no order, or why it could not be read.
+fn read_chunk(chunk: &[u8]) -> Result<Vec<(UnitKey<'_>, Unit<'_>)>, ChunkError> {
+    let text = std::str::from_utf8(chunk).map_err(|_| ChunkError::Utf8)?;
     let mut units: FastMap<UnitKey<'_>, Unit<'_>> = FastMap::default();
-    for (n, line) in chunk.lines().enumerate() {
+    for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let line: ExportLine<'_> = serde_json::from_str(line).map_err(|e| (n, e))?;
+        let line: ExportLine<'_> =
+            serde_json::from_str(line).map_err(|e| ChunkError::Line(n, e))?;
         units
             .entry((line.session, line.group, line.vignette))
             .or_insert_with(|| Unit {
@@ -486,33 +493,45 @@ fn read_chunk(chunk: &str) -> Result<FastMap<UnitKey<'_>, Unit<'_>>, LineError> 
             })
             .add(line.prompt, line.revision, line.value);
     }
-    Ok(units)
+    Ok(units.into_iter().collect())
 }
 
-/// Reads an export in parallel into its units, sorted by (session, group, vignette).
+/// Reads an export's bytes in parallel into its units, sorted by (session,
+/// group, vignette). The file must be UTF-8 (`not_utf8` says where it is
+/// not) and every line an export line (`bad_line` gets its number).
 fn read_units<'t>(
-    text: &'t str,
+    bytes: &'t [u8],
+    not_utf8: impl Fn() -> SessionError,
     bad_line: impl Fn(usize, serde_json::Error) -> SessionError,
 ) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, SessionError> {
-    let chunks = chunks(text);
+    let chunks = chunks(bytes);
     let read: Vec<_> = chunks.par_iter().map(|c| read_chunk(c)).collect();
-    let mut units: FastMap<UnitKey<'t>, Unit<'t>> = FastMap::default();
+    if read.iter().any(|r| matches!(r, Err(ChunkError::Utf8))) {
+        return Err(not_utf8());
+    }
+    // A unit's pieces from every chunk, in file order, next to each other.
+    let mut pieces = Vec::with_capacity(read.iter().map(|r| r.as_ref().map_or(0, Vec::len)).sum());
     for (c, chunk) in read.into_iter().enumerate() {
-        let chunk = chunk.map_err(|(n, e)| {
-            let before: usize = chunks[..c].iter().map(|c| c.matches('\n').count()).sum();
-            bad_line(before + n + 1, e)
-        })?;
-        for (key, unit) in chunk {
-            match units.entry(key) {
-                hash_map::Entry::Occupied(mut seen) => seen.get_mut().absorb(unit),
-                hash_map::Entry::Vacant(new) => {
-                    new.insert(unit);
-                }
+        let units = chunk.map_err(|e| match e {
+            ChunkError::Utf8 => not_utf8(),
+            ChunkError::Line(n, e) => {
+                let before = chunks[..c]
+                    .iter()
+                    .flat_map(|c| c.iter())
+                    .filter(|&&b| b == b'\n');
+                bad_line(before.count() + n + 1, e)
             }
+        })?;
+        pieces.extend(units.into_iter().map(|(key, unit)| (key, c, unit)));
+    }
+    pieces.par_sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let mut units: Vec<(UnitKey<'t>, Unit<'t>)> = Vec::with_capacity(pieces.len());
+    for (key, _, unit) in pieces {
+        match units.last_mut() {
+            Some((last, seen)) if *last == key => seen.absorb(unit),
+            _ => units.push((key, unit)),
         }
     }
-    let mut units: Vec<_> = units.into_iter().collect();
-    units.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(units)
 }
 
@@ -567,14 +586,15 @@ fn parse_export<'t>(
     name: &str,
     bytes: &'t [u8],
 ) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, SessionError> {
-    let text = crate::bank::json::decode_utf8(bytes).map_err(|e| {
-        export_problem(
+    let not_utf8 = || match crate::bank::json::decode_utf8(bytes) {
+        Err(e) => export_problem(
             name,
             format!("{name}:{}:{}", e.position.line, e.position.column),
             e.message,
-        )
-    })?;
-    read_units(text, |line, e| {
+        ),
+        Ok(_) => export_problem(name, name.to_string(), "the file is not valid UTF-8".into()),
+    };
+    read_units(bytes, not_utf8, |line, e| {
         export_problem(
             name,
             format!("{name} line {line}"),
@@ -802,5 +822,29 @@ mod tests {
             panic!("a bad line must be an error");
         };
         assert_eq!(problems[0].place, format!("x.jsonl line {}", lines + 2));
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_named_by_line_and_column_before_any_bad_line() {
+        let bank = crate::bank::load(&crate::bank::BankSource::Embedded)
+            .unwrap()
+            .0;
+        let filler = filler();
+        let lines = filler.lines().count();
+        // A bad line first, then (in a later chunk) a byte that is not UTF-8.
+        let mut bytes = b"{\"oops\": 1}\n".to_vec();
+        bytes.extend_from_slice(filler.as_bytes());
+        bytes.extend_from_slice(b"{\"value\": \"ab\xff\"}\n");
+        let Err(SessionError::Answers { problems, .. }) = Export::read(&bank, "x.jsonl", &bytes)
+        else {
+            panic!("bytes that are not UTF-8 must be an error");
+        };
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].place, format!("x.jsonl:{}:14", lines + 2));
+        assert!(
+            problems[0]
+                .message
+                .contains("not valid UTF-8 (bad byte 0xff)")
+        );
     }
 }
