@@ -2,6 +2,8 @@
 //! the rubric (evidence, counter-phrases, red flags), with word boundaries,
 //! word stems and negation checked around each match.
 
+use std::collections::hash_map::Entry;
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use crate::bank::{Rubric, Terms};
@@ -89,6 +91,8 @@ impl Matcher {
     /// Compiles every phrase of `rubric` for `language`.
     pub fn new(rubric: &Rubric, language: &str) -> Matcher {
         let mut patterns: Vec<Pattern> = Vec::new();
+        // (folded phrase, stem) → index in `patterns`.
+        let mut seen: foldhash::HashMap<(String, bool), usize> = Default::default();
         let mut add = |terms: &Terms, target: Target| {
             for code in variants(language) {
                 for term in terms.get(code).into_iter().flatten() {
@@ -96,22 +100,27 @@ impl Matcher {
                     if folded.is_empty() {
                         continue;
                     }
-                    match patterns
-                        .iter_mut()
-                        .find(|p| p.folded == folded && p.stem == stem)
-                    {
-                        Some(p) if !p.targets.contains(&target) => p.targets.push(target),
-                        Some(_) => {}
-                        None => patterns.push(Pattern {
-                            term: if stem {
-                                format!("{folded}*")
-                            } else {
-                                folded.clone()
-                            },
-                            folded,
-                            stem,
-                            targets: vec![target],
-                        }),
+                    match seen.entry((folded, stem)) {
+                        Entry::Occupied(at) => {
+                            let targets = &mut patterns[*at.get()].targets;
+                            if !targets.contains(&target) {
+                                targets.push(target);
+                            }
+                        }
+                        Entry::Vacant(at) => {
+                            let (folded, stem) = at.key().clone();
+                            at.insert(patterns.len());
+                            patterns.push(Pattern {
+                                term: if stem {
+                                    format!("{folded}*")
+                                } else {
+                                    folded.clone()
+                                },
+                                folded,
+                                stem,
+                                targets: vec![target],
+                            });
+                        }
                     }
                 }
             }
