@@ -208,7 +208,7 @@ impl Negation {
     /// the four words before it in the same clause (unless followed by
     /// "bare"/"only"), or, where the language allows, among the two after it.
     pub fn is_negated(&self, text: &str, start: usize, end: usize) -> bool {
-        let (last, from) = last_four_words(clause_tail(near_end(&text[..start])));
+        let (last, from) = last_words_in_clause(text, start);
         let window = &last[from..];
         let negated_before = window.iter().enumerate().any(|(i, w)| {
             self.negates(w)
@@ -217,121 +217,81 @@ impl Negation {
                     .is_some_and(|next| NOT_NEGATING_AFTER.contains(next))
         });
         negated_before
-            || (self.after_too
-                && words(clause_head(near_start(&text[end..])))
-                    .take(2)
-                    .any(|w| self.negates(w)))
+            || (self.after_too && first_words_in_clause(&text[end..]).any(|w| self.negates(w)))
     }
 }
 
 /// Words after a negator that undo it ("ikke bare" = "not only").
 const NOT_NEGATING_AFTER: &[&str] = &["bare", "berre", "kun", "only", "just", "merely"];
 
-/// Clause boundaries beyond which a negation does not reach, as whole words.
-const CLAUSE_WORDS: &[&str] = &[
-    " men ",
-    " but ",
-    " og så ",
-    " and then ",
-    " deretter ",
-    " then ",
-];
-
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !is_word_char(c))
-        .filter(|w| !w.is_empty())
-}
-
-/// The end of `before` that decides its last four words after a clause
-/// boundary: from the longest clause word's length before its fourth-last
-/// word on (a clause mark or word further back cannot cut into those four
-/// words), so that negation reads a few words, not the whole answer.
-fn near_end(before: &str) -> &str {
-    let mut words = 0;
-    let mut in_word = false;
-    for (i, c) in before.char_indices().rev() {
-        let word = is_word_char(c);
-        if in_word && !word {
-            words += 1;
-            if words == 4 {
-                let longest = CLAUSE_WORDS.iter().map(|w| w.len()).max().unwrap_or(0);
-                let mut from = (i + c.len_utf8()).saturating_sub(longest);
-                while !before.is_char_boundary(from) {
-                    from -= 1;
-                }
-                return &before[from..];
-            }
-        }
-        in_word = word;
-    }
-    before
-}
-
-/// The start of `after` to the end of its second word: all that its first
-/// two words in the clause depend on (clause marks are not word characters).
-fn near_start(after: &str) -> &str {
-    let mut words = 0;
-    let mut in_word = false;
-    for (i, c) in after.char_indices() {
-        let word = is_word_char(c);
-        if in_word && !word {
-            words += 1;
-            if words == 2 {
-                return &after[..i];
-            }
-        }
-        in_word = word;
-    }
-    after
-}
-
-/// The last four words of `text` (fewer if it has fewer), in order, from
-/// the returned index on.
-fn last_four_words(text: &str) -> ([&str; 4], usize) {
-    let mut last = [""; 4];
-    let mut from = last.len();
-    for word in text
-        .rsplit(|c: char| !is_word_char(c))
-        .filter(|w| !w.is_empty())
-        .take(last.len())
-    {
-        from -= 1;
-        last[from] = word;
-    }
-    (last, from)
-}
-
-/// The part of `before` after its last clause boundary.
-fn clause_tail(before: &str) -> &str {
-    let marked = before
-        .char_indices()
-        .rfind(|(_, c)| CLAUSE_MARKS.contains(c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    // Clause words hold no clause mark and start with a space: look at each
-    // space after the mark (cheaper than searching for each word).
-    let tail = &before[marked..];
-    let cut = tail
-        .match_indices(' ')
-        .flat_map(|(i, _)| {
-            CLAUSE_WORDS
-                .iter()
-                .filter(move |word| tail[i..].starts_with(*word))
-                .map(move |word| i + word.len())
-        })
-        .max()
-        .unwrap_or(0);
-    &tail[cut..]
-}
+/// Single words that end a clause when spaces surround them; "og så" and
+/// "and then" end one too (the latter by its "then").
+const CLAUSE_WORDS: &[&str] = &["men", "but", "deretter", "then"];
 
 /// Punctuation that ends a clause. A line break does not: the text is
 /// folded first (line breaks become spaces), and a transcribed answer may
 /// break its lines anywhere, "vi vil ikke⏎vente" included.
-const CLAUSE_MARKS: &[char] = &['.', ',', ';', ':', '!', '?', '(', ')', '-', '–', '—'];
+fn is_clause_mark(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '-' | '–' | '—'
+    )
+}
 
-/// The part of `after` before its first clause boundary.
-fn clause_head(after: &str) -> &str {
-    let cut = after.find(CLAUSE_MARKS).unwrap_or(after.len());
-    &after[..cut]
+/// The last four words of `text[..start]` (fewer if it has fewer) in the
+/// clause that ends there, in order, from the returned index on: read
+/// backwards up to a clause mark or to a clause word with a space on either
+/// side (" men ", " og så ").
+fn last_words_in_clause(text: &str, start: usize) -> ([&str; 4], usize) {
+    let before = &text[..start];
+    let mut last = [""; 4];
+    let mut from = last.len();
+    // Where the word being read backwards ends.
+    let mut word_end = None;
+    let mut chars = before.char_indices().rev();
+    loop {
+        let next = chars.next();
+        let word_char = next.is_some_and(|(_, c)| is_word_char(c));
+        if !word_char && let Some(end) = word_end.take() {
+            let begin = next.map_or(0, |(i, c)| i + c.len_utf8());
+            if ends_clause(before, begin, end) {
+                break;
+            }
+            from -= 1;
+            last[from] = &before[begin..end];
+            if from == 0 {
+                break;
+            }
+        }
+        match next {
+            None => break,
+            Some((_, c)) if is_clause_mark(c) => break,
+            Some((i, c)) if word_char => {
+                word_end.get_or_insert(i + c.len_utf8());
+            }
+            Some(_) => {}
+        }
+    }
+    (last, from)
+}
+
+/// Whether the word `before[begin..end]` ends a clause word: " men ",
+/// " but ", " deretter ", " then " (so " and then "), or " og så ".
+fn ends_clause(before: &str, begin: usize, end: usize) -> bool {
+    let word = &before[begin..end];
+    let spaced = before[..begin].ends_with(' ') && before[end..].starts_with(' ');
+    spaced && (CLAUSE_WORDS.contains(&word) || (word == "så" && before[..begin].ends_with(" og ")))
+}
+
+/// The first two words of `after` (fewer if it has fewer) before a clause mark.
+fn first_words_in_clause(after: &str) -> impl Iterator<Item = &str> {
+    let clause = after
+        .find(is_clause_mark)
+        .map_or(after, |cut| &after[..cut]);
+    clause
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .take(2)
 }
 
 #[cfg(test)]
@@ -400,27 +360,67 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Reading only the words near a match decides as reading the whole clause.
+        /// The single backward and forward reads give the words of the
+        /// clause as its definition does (cut the text at clause marks and
+        /// spaced clause words, then split it into words).
         #[test]
-        fn negation_near_a_match_is_negation_in_its_clause(
+        fn words_in_the_clause_are_read_as_defined(
             before in proptest::collection::vec(WORDS, 0..12),
             after in proptest::collection::vec(WORDS, 0..6),
         ) {
             let (before, after) = (before.concat(), after.concat());
             let text = format!("{before}vi ringer{after}");
             let (start, end) = (before.len(), before.len() + "vi ringer".len());
-            let (last, from) = last_four_words(clause_tail(&text[..start]));
-            let whole_before = last[from..].to_vec();
-            let (last, from) = last_four_words(clause_tail(near_end(&text[..start])));
-            proptest::prop_assert_eq!(whole_before, last[from..].to_vec());
-            let whole_after: Vec<&str> = words(clause_head(&text[end..])).take(2).collect();
-            let near_after: Vec<&str> = words(clause_head(near_start(&text[end..]))).take(2).collect();
-            proptest::prop_assert_eq!(whole_after, near_after);
+            let defined: Vec<&str> = words(clause_tail(&text[..start])).collect();
+            let defined = &defined[defined.len().saturating_sub(4)..];
+            let (last, from) = last_words_in_clause(&text, start);
+            proptest::prop_assert_eq!(defined, &last[from..]);
+            let defined: Vec<&str> = words(clause_head(&text[end..])).take(2).collect();
+            let read: Vec<&str> = first_words_in_clause(&text[end..]).collect();
+            proptest::prop_assert_eq!(defined, read);
         }
     }
 
     /// Pieces of answers around a match: words, negations, clause marks and words.
-    const WORDS: &str = "( |  |ikke|not|bare|only|men|but|og så|and then|deretter|then|\\.|, |-|—|'|n't|vi|we|å|ærlig|ﬁne|x)";
+    const WORDS: &str = "( |  |ikke|not|bare|only|men|but|og så|og|så|and then|and|deretter|then|\\.|, |-|—|'|\"|n't|vi|we|å|ærlig|ﬁne|x)";
+
+    /// The words of a text: its runs of word characters.
+    fn words(text: &str) -> impl Iterator<Item = &str> {
+        text.split(|c: char| !is_word_char(c))
+            .filter(|w| !w.is_empty())
+    }
+
+    /// The part of `before` after its last clause mark or spaced clause word.
+    fn clause_tail(before: &str) -> &str {
+        let marked = before
+            .char_indices()
+            .rfind(|(_, c)| is_clause_mark(*c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let tail = &before[marked..];
+        let cut = tail
+            .match_indices(' ')
+            .flat_map(|(i, _)| {
+                [
+                    " men ",
+                    " but ",
+                    " og så ",
+                    " and then ",
+                    " deretter ",
+                    " then ",
+                ]
+                .into_iter()
+                .filter(move |word| tail[i..].starts_with(word))
+                .map(move |word| i + word.len())
+            })
+            .max()
+            .unwrap_or(0);
+        &tail[cut..]
+    }
+
+    /// The part of `after` before its first clause mark.
+    fn clause_head(after: &str) -> &str {
+        &after[..after.find(is_clause_mark).unwrap_or(after.len())]
+    }
 
     #[test]
     fn negation_is_read_in_the_clause() {
@@ -470,6 +470,17 @@ mod tests {
             true
         ));
         assert!(!negated("We call the parents", "call the parents", false));
+        // "og så" ends a clause, "og" alone does not.
+        assert!(!negated(
+            "Vi venter ikke og så ringer vi foreldrene",
+            "ringer vi foreldrene",
+            true
+        ));
+        assert!(negated(
+            "Vi venter ikke og ringer foreldrene",
+            "ringer foreldrene",
+            true
+        ));
         // A line break is no clause mark: transcriptions break lines anywhere.
         assert!(negated("Vi vil ikke\nvente", "vente", true));
         assert!(!negated("Vi vil ikke.\nVi varsler", "varsler", true));
