@@ -67,7 +67,7 @@ pub fn fold_into(original: &str, text: &mut String) {
 fn fold(original: &str, text: &mut String, mut mark: impl FnMut(usize, usize)) -> usize {
     let mut index = 0;
     let mut rest = original;
-    while let Some(c) = rest.chars().next() {
+    while !rest.is_empty() {
         // Most text is ASCII that folds to itself in lower case: copy it in runs.
         let run = plain_run(rest.as_bytes(), text.is_empty() || text.ends_with(' '));
         if run > 0 {
@@ -79,6 +79,7 @@ fn fold(original: &str, text: &mut String, mut mark: impl FnMut(usize, usize)) -
             rest = &rest[run..];
             continue;
         }
+        let Some(c) = rest.chars().next() else { break };
         match c {
             ' ' | '\t'..='\r' => collapse_space(text, index, &mut mark),
             '`' => put(text, index, '\'', &mut mark),
