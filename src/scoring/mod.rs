@@ -59,8 +59,8 @@ impl<'a> Answer<'a> {
 #[derive(Debug, Clone)]
 pub struct Scorer<'r> {
     rubric: &'r Rubric,
-    /// Prompt id → kind, stage and options of the pinned vignette.
-    prompts: BTreeMap<&'r str, &'r PromptKind>,
+    /// Ids of the pinned vignette's text prompts.
+    text_prompts: foldhash::HashSet<&'r str>,
     matcher: Matcher,
     language: String,
     /// Per criterion: the red flags' effects on it, as (flag index, effect).
@@ -291,15 +291,16 @@ struct Spot<'a> {
 impl<'r> Scorer<'r> {
     /// Compiles `rubric` (which scores `vignette`) for answers in `language`.
     pub fn new(rubric: &'r Rubric, vignette: &'r Vignette, language: &str) -> Scorer<'r> {
-        let prompts = vignette
+        let text_prompts = vignette
             .stages
             .iter()
             .flat_map(|s| &s.prompts)
-            .map(|p| (p.id.as_str(), &p.kind))
+            .filter(|p| matches!(p.kind, PromptKind::Text { .. }))
+            .map(|p| p.id.as_str())
             .collect();
         Scorer {
             rubric,
-            prompts,
+            text_prompts,
             matcher: Matcher::new(rubric, language),
             language: language.to_string(),
             effects: effects(rubric),
@@ -425,7 +426,7 @@ impl<'r> Scorer<'r> {
     ) -> impl Iterator<Item = (&'a str, &'a str)> {
         answers
             .iter()
-            .filter(|(prompt, _)| matches!(self.prompts.get(prompt), Some(PromptKind::Text { .. })))
+            .filter(|(prompt, _)| self.text_prompts.contains(prompt))
             .filter_map(|(prompt, value)| value.as_str().map(|text| (*prompt, text)))
     }
 
