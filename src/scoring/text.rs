@@ -101,17 +101,15 @@ fn fold(original: &str, text: &mut String, mut mark: impl FnMut(usize, usize)) -
 /// spaces after something (`after_space`: the text so far is empty or ends
 /// with a space).
 fn plain_run(bytes: &[u8], mut after_space: bool) -> usize {
-    bytes
-        .iter()
-        .position(|&b| {
-            let stop = !b.is_ascii()
-                || b == b'`'
-                || (b'\t'..=b'\r').contains(&b)
-                || (b == b' ' && after_space);
-            after_space = b == b' ';
-            stop
-        })
-        .unwrap_or(bytes.len())
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if after_space => return i,
+            b' ' => after_space = true,
+            b'`' | b'\t'..=b'\r' | 0x80.. => return i,
+            _ => after_space = false,
+        }
+    }
+    bytes.len()
 }
 
 /// Appends `c`, marking where it came from.
