@@ -10,6 +10,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use std::hash::BuildHasher;
+use std::sync::{Mutex, PoisonError};
+
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -391,24 +394,27 @@ pub fn read_scores_csv(name: &str, bytes: &[u8]) -> Result<Vec<GroupScore>, Vec<
     }
     let start = reader.position().clone();
     let body = bytes.get(start.byte() as usize..).unwrap_or_default();
-    let rows = read_in_pieces(&header, body, start.line(), &problem)
-        .unwrap_or_else(|| read_rows(reader, Columns::new(&header), &problem));
+    let pieces = read_in_pieces(&header, body, start.line(), &problem).unwrap_or_else(|| {
+        let shared = SharedKeys::default();
+        vec![read_rows(reader, Columns::new(&header, &shared), &problem)]
+    });
+    let rows = || pieces.iter().flatten();
     // A row repeating the group, phase and dimension of an earlier one
     // names the latest such row before it.
     let mut repeated: Vec<(usize, Problem)> = Vec::new();
-    let mut seen: HashMap<(&str, &str, &str), u64> = HashMap::with_capacity(rows.len());
-    for (i, row) in rows.iter().enumerate() {
-        let Ok((score, line)) = row else { continue };
-        let key = (
-            score.group.as_str(),
-            score.key("phase"),
-            score.dimension.as_str(),
-        );
-        if let Some(first) = seen.insert(key, *line) {
+    let mut seen: HashMap<Identity, u64> = HashMap::with_capacity(rows().count());
+    for (i, row) in rows().enumerate() {
+        let Ok(read) = row else { continue };
+        let identity = Identity {
+            hash: read.identity,
+            score: &read.score,
+        };
+        if let Some(first) = seen.insert(identity, read.line) {
+            let score = &read.score;
             repeated.push((
                 i,
                 problem(
-                    *line,
+                    read.line,
                     format!(
                         "group `{}` already has a `{}` score at phase `{}` (line {first}); \
                          expected one row per group, phase and dimension",
@@ -420,17 +426,18 @@ pub fn read_scores_csv(name: &str, bytes: &[u8]) -> Result<Vec<GroupScore>, Vec<
             ));
         }
     }
+    let count = seen.len();
     drop(seen);
     let mut repeated = repeated.into_iter().peekable();
     let mut problems = Vec::new();
-    let mut scores = Vec::with_capacity(rows.len());
-    for (i, row) in rows.into_iter().enumerate() {
+    let mut scores = Vec::with_capacity(count);
+    for (i, row) in pieces.into_iter().flatten().enumerate() {
         match row {
-            Ok((score, _)) => {
+            Ok(read) => {
                 if let Some((_, problem)) = repeated.next_if(|(r, _)| *r == i) {
                     problems.push(problem);
                 }
-                scores.push(score);
+                scores.push(read.score);
             }
             Err(problem) => problems.push(problem),
         }
@@ -442,11 +449,54 @@ pub fn read_scores_csv(name: &str, bytes: &[u8]) -> Result<Vec<GroupScore>, Vec<
     }
 }
 
-/// A row's score with its line, or its problem.
-type Row = Result<(GroupScore, u64), Problem>;
+/// A row read, or its problem.
+type Row = Result<Read, Problem>;
 
-/// Rows below this many bytes are read in one piece.
-const PIECE: usize = 4 << 20;
+/// A row's score, its line, and the [`identity`] of its group, phase and
+/// dimension.
+#[derive(Debug, Clone, PartialEq)]
+struct Read {
+    score: GroupScore,
+    line: u64,
+    identity: u64,
+}
+
+/// The hash of a score's group, phase and dimension, the same in every
+/// piece of a file (rows read in pieces hash their rows on all cores).
+fn identity(group: &str, phase: &str, dimension: &str) -> u64 {
+    foldhash::fast::FixedState::with_seed(0).hash_one((group, phase, dimension))
+}
+
+/// A score as what may appear once per file: its group, phase and
+/// dimension, hashed as [`identity`].
+struct Identity<'a> {
+    hash: u64,
+    score: &'a GroupScore,
+}
+
+impl std::hash::Hash for Identity<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl PartialEq for Identity<'_> {
+    fn eq(&self, other: &Identity) -> bool {
+        let (a, b) = (self.score, other.score);
+        self.hash == other.hash
+            && a.group == b.group
+            && a.dimension == b.dimension
+            && a.key("phase") == b.key("phase")
+    }
+}
+
+impl Eq for Identity<'_> {}
+
+/// A body of at least this many bytes is read in pieces.
+const IN_PIECES: usize = 4 << 20;
+
+/// The size of a piece, about: many pieces keep all cores busy to the end.
+const PIECE: usize = 1 << 20;
 
 /// Reads the rows after the header in order.
 fn read_rows(
@@ -474,7 +524,7 @@ fn read_rows(
 
 /// Reads the rows after the header (`body`, starting at line `line`) in
 /// pieces of whole lines on all cores, when that is safe: a body without
-/// quotes (so no field holds a line break) of at least [`PIECE`] bytes.
+/// quotes (so no field holds a line break) of at least [`IN_PIECES`] bytes.
 /// `None` when not safe, or when a row is unreadable or has a different
 /// number of fields than the header: [`read_rows`] then names the problems.
 fn read_in_pieces(
@@ -482,8 +532,8 @@ fn read_in_pieces(
     body: &[u8],
     line: u64,
     problem: &(impl Fn(u64, String) -> Problem + Sync),
-) -> Option<Vec<Row>> {
-    if body.len() < PIECE || body.contains(&b'"') {
+) -> Option<Vec<Vec<Row>>> {
+    if body.len() < IN_PIECES || body.contains(&b'"') {
         return None;
     }
     let mut pieces: Vec<(&[u8], u64)> = Vec::new();
@@ -498,11 +548,11 @@ fn read_in_pieces(
         line += piece.iter().filter(|&&b| b == b'\n').count() as u64;
         rest = after;
     }
-    let read: Option<Vec<Vec<Row>>> = pieces
+    let shared = SharedKeys::default();
+    pieces
         .into_par_iter()
-        .map(|(piece, first)| read_piece(header, piece, first, problem))
-        .collect();
-    Some(read?.into_iter().flatten().collect())
+        .map(|(piece, first)| read_piece(header, piece, first, &shared, problem))
+        .collect()
 }
 
 /// The rows of one piece whose first line is `first`; `None` at a row that
@@ -511,13 +561,14 @@ fn read_piece(
     header: &[String],
     piece: &[u8],
     first: u64,
+    shared: &SharedKeys,
     problem: &(impl Fn(u64, String) -> Problem + Sync),
 ) -> Option<Vec<Row>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(piece);
-    let mut columns = Columns::new(header);
+    let mut columns = Columns::new(header, shared);
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record).ok()? {
@@ -530,23 +581,30 @@ fn read_piece(
     Some(rows)
 }
 
+/// The keys of the rows read so far, by their values joined (each after
+/// its length): rows with the same values share one map, whichever piece
+/// of the file they are in.
+type SharedKeys = Mutex<HashMap<Vec<u8>, Keys>>;
+
 /// Where a scores CSV's columns are (a name given twice counts with its
-/// last column), and the keys and dimensions of the rows read so far.
-struct Columns {
+/// last column), and the keys of the rows read so far.
+struct Columns<'s> {
     /// The column of each of [`CSV_COLUMNS`].
     required: [usize; CSV_COLUMNS.len()],
     /// The columns that become keys (all but group, dimension and score), by name.
     keys: Vec<(String, usize)>,
-    /// The keys seen, by their values joined (each after its length): rows
-    /// with the same values share one map.
-    seen_keys: HashMap<String, Keys>,
+    seen_keys: &'s SharedKeys,
     /// A row's key values joined, reused from row to row.
-    joined: String,
+    joined: Vec<u8>,
+    /// The keys of the row before, and its key values joined.
+    last: Option<Keys>,
+    last_joined: Vec<u8>,
 }
 
-impl Columns {
-    /// The columns of a header that has all of [`CSV_COLUMNS`].
-    fn new(header: &[String]) -> Columns {
+impl<'s> Columns<'s> {
+    /// The columns of a header that has all of [`CSV_COLUMNS`], sharing the
+    /// keys of rows with `seen_keys`.
+    fn new(header: &[String], seen_keys: &'s SharedKeys) -> Columns<'s> {
         let last = |name: &str| header.iter().rposition(|h| h == name).unwrap_or(0);
         let mut keys: Vec<(String, usize)> = header
             .iter()
@@ -558,8 +616,10 @@ impl Columns {
         Columns {
             required: CSV_COLUMNS.map(last),
             keys,
-            seen_keys: HashMap::new(),
-            joined: String::new(),
+            seen_keys,
+            joined: Vec::new(),
+            last: None,
+            last_joined: Vec::new(),
         }
     }
 
@@ -570,14 +630,13 @@ impl Columns {
         line: u64,
         problem: &impl Fn(u64, String) -> Problem,
     ) -> Row {
-        self.score(record)
-            .map(|score| (score, line))
+        self.read(record, line)
             .map_err(|message| problem(line, message))
     }
 
-    fn score(&mut self, record: &csv::StringRecord) -> Result<GroupScore, String> {
+    fn read(&mut self, record: &csv::StringRecord, line: u64) -> Result<Read, String> {
         let field = |column: usize| record.get(column).map_or("", str::trim);
-        let [group, _, _, _, _, dimension, score] = self.required.map(field);
+        let [group, _, _, phase, _, dimension, score] = self.required.map(field);
         for (column, at) in CSV_COLUMNS.iter().zip(self.required) {
             if field(at).is_empty() {
                 return Err(format!("`{column}` is empty; expected a value"));
@@ -588,36 +647,57 @@ impl Columns {
             .ok()
             .filter(|s: &f64| s.is_finite())
             .ok_or_else(|| format!("score `{score}` is not a number; expected e.g. 62.5"))?;
-        Ok(GroupScore {
-            group: group.to_string(),
-            keys: self.keys_of(record),
-            dimension: dimension.to_string(),
-            score: parsed,
+        Ok(Read {
+            identity: identity(group, phase, dimension),
+            score: GroupScore {
+                group: group.to_string(),
+                keys: self.keys_of(record),
+                dimension: dimension.to_string(),
+                score: parsed,
+            },
+            line,
         })
     }
 
     /// The keys of a row, shared with the earlier rows that have the same.
     fn keys_of(&mut self, record: &csv::StringRecord) -> Keys {
-        use std::fmt::Write;
         self.joined.clear();
         for (_, at) in &self.keys {
             let value = record.get(*at).map_or("", str::trim);
-            // Writing to a String cannot fail.
-            let _ = write!(self.joined, "{}:{value}", value.len());
+            self.joined.extend_from_slice(&value.len().to_le_bytes());
+            self.joined.extend_from_slice(value.as_bytes());
         }
-        if let Some(keys) = self.seen_keys.get(&self.joined) {
+        // Rows mostly have the keys of the row before.
+        if let Some(keys) = &self.last
+            && self.last_joined == self.joined
+        {
             return keys.clone();
         }
-        let keys = Keys::new(
-            self.keys
-                .iter()
-                .map(|(name, at)| {
-                    let value = record.get(*at).map_or("", str::trim);
-                    (name.clone(), value.to_string())
-                })
-                .collect(),
-        );
-        self.seen_keys.insert(self.joined.clone(), keys.clone());
+        let keys = {
+            // A reader that panicked cannot have left the map half-changed.
+            let mut seen = self
+                .seen_keys
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            match seen.get(&self.joined) {
+                Some(keys) => keys.clone(),
+                None => {
+                    let keys = Keys::new(
+                        self.keys
+                            .iter()
+                            .map(|(name, at)| {
+                                let value = record.get(*at).map_or("", str::trim);
+                                (name.clone(), value.to_string())
+                            })
+                            .collect(),
+                    );
+                    seen.insert(self.joined.clone(), keys.clone());
+                    keys
+                }
+            }
+        };
+        self.last = Some(keys.clone());
+        std::mem::swap(&mut self.last_joined, &mut self.joined);
         keys
     }
 }
@@ -690,20 +770,25 @@ mod tests {
     #[test]
     fn a_large_scores_csv_read_in_pieces_gives_what_reading_in_order_gives() {
         let csv = large_csv(60_000);
-        assert!(csv.len() > 2 * PIECE);
+        assert!(csv.len() > IN_PIECES + PIECE);
         let header: Vec<String> = CSV_COLUMNS.iter().map(|c| c.to_string()).collect();
         let problem = |line: u64, message: String| Problem {
             place: format!("s.csv:{line}"),
             message,
         };
         let body = &csv.as_bytes()[csv.find('\n').unwrap() + 1..];
-        let pieces = read_in_pieces(&header, body, 2, &problem).expect("read in pieces");
+        let pieces: Vec<Row> = read_in_pieces(&header, body, 2, &problem)
+            .expect("read in pieces")
+            .into_iter()
+            .flatten()
+            .collect();
         let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
         reader.headers().unwrap();
-        let in_order = read_rows(reader, Columns::new(&header), &problem);
+        let shared = SharedKeys::default();
+        let in_order = read_rows(reader, Columns::new(&header, &shared), &problem);
         assert_eq!(pieces.len(), 180_000);
         assert_eq!(pieces, in_order);
-        let lines: Vec<u64> = pieces.iter().map(|r| r.as_ref().unwrap().1).collect();
+        let lines: Vec<u64> = pieces.iter().map(|r| r.as_ref().unwrap().line).collect();
         assert_eq!(lines, (2..180_002).collect::<Vec<u64>>());
     }
 

@@ -150,6 +150,10 @@ pub fn run(db: &Path, args: &Args) -> Outcome {
         }
         Format::Text => print!("{}", text(&result)),
     }
+    // The process ends next: its memory goes back whole. Freeing the scores
+    // one by one (two strings each, 300 000 of them in the benchmark's
+    // file) would take about 5 % of the run.
+    std::mem::forget(input.scores);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -4,27 +4,29 @@
 
 use std::collections::BTreeMap;
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::bootstrap::{self, Job, Sample};
-use super::frame::{Frame, KeyReader, ranks, value};
+use super::frame::{Column, Frame};
 use super::{Cell, Request};
-use crate::dataset::GroupScore;
 use crate::stats;
 
 /// One cell's scores before they are summarised.
 struct Members<'a> {
     dimension: &'a str,
     values: Vec<&'a str>,
-    scores: Vec<&'a GroupScore>,
+    /// The scores' indices in the frame.
+    scores: Vec<usize>,
 }
 
 /// Every cell, dimensions in order and within them the keys' levels in order.
 pub fn describe(frame: &Frame, request: &Request) -> Vec<Cell> {
-    let members = members(frame);
-    let mut jobs: Vec<Job> = members.iter().map(|m| value_job(m)).collect();
+    let columns: Vec<&Column> = frame.by.iter().map(|k| frame.column(k)).collect();
+    let members = members(frame, &columns);
+    let mut jobs: Vec<Job> = members.iter().map(|m| value_job(frame, m)).collect();
     if let Some(key) = &request.cluster {
-        jobs.extend(members.iter().map(|m| cluster_job(m, key)));
+        let clusters = frame.column(key);
+        jobs.extend(members.iter().map(|m| cluster_job(frame, m, clusters)));
     }
     let intervals = bootstrap::intervals(&jobs, request.boot, request.seed);
     let (groups, clusters) = intervals.split_at(members.len());
@@ -38,40 +40,49 @@ pub fn describe(frame: &Frame, request: &Request) -> Vec<Cell> {
         .collect()
 }
 
-fn members<'a>(frame: &Frame<'a>) -> Vec<Members<'a>> {
-    let levels: Vec<Vec<String>> = frame
-        .by
+/// The selected scores of each cell, in the order of the cells.
+fn members<'f>(frame: &'f Frame, columns: &[&Column<'f>]) -> Vec<Members<'f>> {
+    // Of each key, the rank of each code among the levels.
+    let ranks: Vec<Vec<u32>> = columns
         .iter()
-        .map(|key| frame.levels(key, frame.selected.iter().copied()))
+        .map(|column| {
+            let codes = frame.selected.iter().map(|&i| column.code(i));
+            let mut rank = vec![u32::MAX; column.values.len()];
+            for (r, code) in frame.levels(column, codes).into_iter().enumerate() {
+                rank[code as usize] = r as u32;
+            }
+            rank
+        })
         .collect();
-    let level_ranks: Vec<HashMap<&str, usize>> = levels.iter().map(|l| ranks(l)).collect();
-    let dimension_ranks = ranks(&frame.dimensions);
-    let mut cells: BTreeMap<Vec<usize>, Members<'a>> = BTreeMap::new();
-    let mut position: Vec<usize> = Vec::new();
-    let mut readers: Vec<KeyReader> = frame.by.iter().map(|k| KeyReader::new(k)).collect();
+    let mut cells: Vec<(Vec<u32>, Members)> = Vec::new();
+    let mut index: HashMap<Vec<u32>, usize> = HashMap::new();
+    let mut position: Vec<u32> = Vec::new();
     for &score in &frame.selected {
+        let Some(dimension) = frame.dimension(score) else {
+            continue;
+        };
         position.clear();
-        position.push(dimension_ranks[score.dimension.as_str()]);
+        position.push(dimension as u32);
         position.extend(
-            readers
-                .iter_mut()
-                .zip(&level_ranks)
-                .map(|(k, r)| r[k.of(score)]),
+            columns
+                .iter()
+                .zip(&ranks)
+                .map(|(c, r)| r[c.code(score) as usize]),
         );
-        if let Some(cell) = cells.get_mut(position.as_slice()) {
-            cell.scores.push(score);
+        if let Some(&at) = index.get(position.as_slice()) {
+            cells[at].1.scores.push(score);
         } else {
-            cells.insert(
-                position.clone(),
-                Members {
-                    dimension: &score.dimension,
-                    values: frame.by.iter().map(|k| value(score, k)).collect(),
-                    scores: vec![score],
-                },
-            );
+            index.insert(position.clone(), cells.len());
+            let members = Members {
+                dimension: &frame.dimensions[dimension],
+                values: columns.iter().map(|c| c.value(c.code(score))).collect(),
+                scores: vec![score],
+            };
+            cells.push((position.clone(), members));
         }
     }
-    cells.into_values().collect()
+    cells.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+    cells.into_iter().map(|(_, m)| m).collect()
 }
 
 /// The name a cell's bootstrap stream is derived from.
@@ -79,28 +90,29 @@ fn name(m: &Members) -> String {
     format!("{}\u{1f}{}", m.dimension, m.values.join("\u{1f}"))
 }
 
-fn value_job(m: &Members) -> Job {
+fn value_job(frame: &Frame, m: &Members) -> Job {
     Job {
         name: format!("groups\u{1f}{}", name(m)),
-        sample: Sample::Values(m.scores.iter().map(|s| s.score).collect()),
+        sample: Sample::Values(m.scores.iter().map(|&i| frame.score(i).score).collect()),
     }
 }
 
-fn cluster_job(m: &Members, key: &str) -> Job {
-    let mut clusters: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
-    for s in &m.scores {
-        let cluster = clusters.entry(value(s, key)).or_default();
-        cluster.0 += s.score;
+fn cluster_job(frame: &Frame, m: &Members, clusters: &Column) -> Job {
+    // Codes sort as the clusters' values do.
+    let mut sums: BTreeMap<u32, (f64, f64)> = BTreeMap::new();
+    for &i in &m.scores {
+        let cluster = sums.entry(clusters.code(i)).or_default();
+        cluster.0 += frame.score(i).score;
         cluster.1 += 1.0;
     }
     Job {
-        name: format!("clusters\u{1f}{key}\u{1f}{}", name(m)),
-        sample: Sample::Clusters(clusters.into_values().collect()),
+        name: format!("clusters\u{1f}{}\u{1f}{}", clusters.key, name(m)),
+        sample: Sample::Clusters(sums.into_values().collect()),
     }
 }
 
 fn summary(frame: &Frame, m: &Members, ci95_boot: Option<[f64; 2]>) -> Cell {
-    let scores: Vec<f64> = m.scores.iter().map(|s| s.score).collect();
+    let scores: Vec<f64> = m.scores.iter().map(|&i| frame.score(i).score).collect();
     // A cell exists because a score fell into it: n ≥ 1.
     let n = scores.len();
     let mean = scores.iter().sum::<f64>() / n as f64;

@@ -1,11 +1,18 @@
 //! The scores a comparison works on: the request checked against the data
 //! (keys, phases, dimensions), the filters applied, and every key's levels
 //! in a stable order.
+//!
+//! Scores are read by their index in the data. Each has a dimension and a
+//! key set (the scores sharing one `Keys` map: a group's dimensions, a CSV's
+//! repeated rows). A key's values are looked up once per key set and kept
+//! as codes, so that grouping scores by key reads numbers, not maps and
+//! strings.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 
 use super::{CompareError, Request};
 use crate::dataset::{GroupScore, Keys};
@@ -25,61 +32,94 @@ const RESERVED: [&str; 8] = [
     "ci95_cluster",
 ];
 
-/// The value of a key for a group score, [`NO_VALUE`] when it has none.
-pub fn value<'a>(score: &'a GroupScore, key: &str) -> &'a str {
-    match score.key(key) {
-        "" => NO_VALUE,
-        v => v,
-    }
-}
+/// Marks a score whose dimension is not among the frame's dimensions.
+const NO_DIMENSION: u32 = u32::MAX;
 
-/// Reads one key of many scores, looking it up once per run of scores that
-/// share their keys (a group's dimensions, a CSV's repeated rows).
-pub struct KeyReader<'a, 'k> {
-    key: &'k str,
-    last: Option<(&'a Keys, &'a str)>,
-}
-
-impl<'a, 'k> KeyReader<'a, 'k> {
-    /// A reader of `key` that has read nothing yet.
-    pub fn new(key: &'k str) -> KeyReader<'a, 'k> {
-        KeyReader { key, last: None }
-    }
-
-    /// As [`value`].
-    pub fn of(&mut self, score: &'a GroupScore) -> &'a str {
-        match self.raw(score) {
-            "" => NO_VALUE,
-            v => v,
-        }
-    }
-
-    /// As [`GroupScore::key`].
-    pub fn raw(&mut self, score: &'a GroupScore) -> &'a str {
-        match self.last {
-            Some((keys, v)) if Arc::ptr_eq(keys, &score.keys) => v,
-            _ => {
-                let v = score.key(self.key);
-                self.last = Some((&score.keys, v));
-                v
-            }
-        }
-    }
-}
+/// Keys the warnings and the change always read, besides the requested ones.
+const ALWAYS_READ: [&str; 3] = ["offering", "phase", "role"];
 
 /// The checked request and the scores it selects.
 pub struct Frame<'a> {
     /// The keys cells are made of (first compared pairwise), without repeats.
     pub by: Vec<String>,
-    /// Every score, unfiltered (for warnings about the whole data).
-    pub every: &'a [GroupScore],
-    /// Scores on the chosen dimension, at every phase (for change).
-    pub all_phases: Vec<&'a GroupScore>,
-    /// Scores on the chosen dimension at the chosen phase.
-    pub selected: Vec<&'a GroupScore>,
+    /// Every score, unfiltered.
+    every: &'a [GroupScore],
+    /// Indices of the scores on the chosen dimension, at every phase (for change).
+    pub all_phases: Vec<usize>,
+    /// Indices of the scores on the chosen dimension at the chosen phase.
+    pub selected: Vec<usize>,
     /// Dimensions in study order, then in the order they appear.
     pub dimensions: Vec<String>,
+    /// Of each score, its position in `dimensions` ([`NO_DIMENSION`] if none).
+    dimension_of: Vec<u32>,
+    /// Of each score, its key set.
+    set_of: Vec<u32>,
+    /// The keys of each key set, in the order the sets first appear.
+    sets: Vec<&'a Keys>,
+    /// The `by` keys, the cluster key and [`ALWAYS_READ`].
+    columns: Vec<Column<'a>>,
     phase_order: Vec<String>,
+}
+
+/// One key's values as codes: the distinct values shown (a missing or
+/// empty one as [`NO_VALUE`]) sorted, so that codes sort as values do.
+pub struct Column<'a> {
+    /// The key.
+    pub key: String,
+    /// The distinct values, sorted.
+    pub values: Vec<&'a str>,
+    /// Of each key set, the code of its value.
+    pub set_codes: Vec<u32>,
+    /// Of each score, the code of its value.
+    codes: Vec<u32>,
+}
+
+impl<'a> Column<'a> {
+    /// The values of `key` in the key sets `sets`, and of the scores whose
+    /// sets `set_of` gives.
+    fn new(key: &str, sets: &[&'a Keys], set_of: &[u32]) -> Column<'a> {
+        // Codes in the order values first appear, then renumbered sorted.
+        let mut first: HashMap<&str, u32> = HashMap::new();
+        let mut values: Vec<&str> = Vec::new();
+        let set_codes: Vec<u32> = sets
+            .iter()
+            .map(|k| {
+                let value = match raw(k, key) {
+                    "" => NO_VALUE,
+                    v => v,
+                };
+                let next = values.len() as u32;
+                let code = *first.entry(value).or_insert(next);
+                if code == next {
+                    values.push(value);
+                }
+                code
+            })
+            .collect();
+        let mut order: Vec<u32> = (0..values.len() as u32).collect();
+        order.sort_unstable_by_key(|&code| values[code as usize]);
+        let mut renumber = vec![0; order.len()];
+        for (sorted, &code) in order.iter().enumerate() {
+            renumber[code as usize] = sorted as u32;
+        }
+        let set_codes: Vec<u32> = set_codes.iter().map(|&c| renumber[c as usize]).collect();
+        Column {
+            key: key.to_string(),
+            values: order.iter().map(|&code| values[code as usize]).collect(),
+            codes: set_of.iter().map(|&set| set_codes[set as usize]).collect(),
+            set_codes,
+        }
+    }
+
+    /// The code of a score's value.
+    pub fn code(&self, score: usize) -> u32 {
+        self.codes[score]
+    }
+
+    /// The value of a code.
+    pub fn value(&self, code: u32) -> &'a str {
+        self.values[code as usize]
+    }
 }
 
 impl<'a> Frame<'a> {
@@ -88,7 +128,8 @@ impl<'a> Frame<'a> {
         if scores.is_empty() {
             return Err(CompareError::NoScores);
         }
-        let available = available_keys(scores);
+        let (set_of, sets) = key_sets(scores);
+        let available = available_keys(&sets);
         let mut by: Vec<String> = Vec::new();
         let requested = if request.by.is_empty() {
             vec!["offering".to_string()]
@@ -104,17 +145,10 @@ impl<'a> Frame<'a> {
         if let Some(key) = &request.cluster {
             known_key(key, "to cluster by", &available)?;
         }
-        let mut phase = KeyReader::new("phase");
-        let phases = ordered(
-            scores.iter().map(|s| phase.raw(s)),
-            &request.phase_order,
-            false,
-        );
-        let dimensions = ordered(
-            scores.iter().map(|s| s.dimension.as_str()),
-            &request.dimension_order,
-            false,
-        );
+        // Key sets are numbered as they first appear, so are their phases.
+        let phases = ordered(sets.iter().map(|k| raw(k, "phase")), &request.phase_order);
+        let (dimension_code, names) = dimension_codes(scores);
+        let dimensions = ordered(names.iter().copied(), &request.dimension_order);
         known_value("phase", request.phase.as_deref(), &phases)?;
         known_value("dimension", request.dimension.as_deref(), &dimensions)?;
         if let Some((a, b)) = &request.change {
@@ -124,21 +158,49 @@ impl<'a> Frame<'a> {
                 return Err(CompareError::SamePhase(a.clone()));
             }
         }
-        let all_phases: Vec<&GroupScore> = scores
+        let on_dimension: Vec<bool> = names
             .iter()
-            .filter(|s| request.dimension.as_ref().is_none_or(|d| &s.dimension == d))
+            .map(|d| request.dimension.as_ref().is_none_or(|wanted| d == wanted))
             .collect();
-        let selected: Vec<&GroupScore> = all_phases
+        let at_phase: Vec<bool> = sets
+            .iter()
+            .map(|k| request.phase.as_ref().is_none_or(|p| raw(k, "phase") == p))
+            .collect();
+        let all_phases: Vec<usize> = (0..scores.len())
+            .filter(|&i| on_dimension[dimension_code[i] as usize])
+            .collect();
+        let selected: Vec<usize> = all_phases
             .iter()
             .copied()
-            .filter(|s| request.phase.as_ref().is_none_or(|p| s.key("phase") == p))
+            .filter(|&i| at_phase[set_of[i] as usize])
             .collect();
         if selected.is_empty() {
             return Err(CompareError::NoScores);
         }
-        let dimensions = dimensions
+        let mut present = vec![false; names.len()];
+        for &i in &selected {
+            present[dimension_code[i] as usize] = true;
+        }
+        let dimensions: Vec<String> = dimensions
             .into_iter()
-            .filter(|d| selected.iter().any(|s| &s.dimension == d))
+            .filter(|d| names.iter().zip(&present).any(|(n, p)| *p && n == d))
+            .collect();
+        let mut keys: Vec<&str> = by.iter().map(String::as_str).collect();
+        keys.extend(request.cluster.as_deref());
+        keys.extend(ALWAYS_READ);
+        keys.sort_unstable();
+        keys.dedup();
+        let columns = keys
+            .into_par_iter()
+            .map(|key| Column::new(key, &sets, &set_of))
+            .collect();
+        let position: Vec<u32> = names
+            .iter()
+            .zip(&present)
+            .map(|(n, p)| match dimensions.iter().position(|d| d == n) {
+                Some(at) if *p => at as u32,
+                _ => NO_DIMENSION,
+            })
             .collect();
         Ok(Frame {
             by,
@@ -146,47 +208,133 @@ impl<'a> Frame<'a> {
             all_phases,
             selected,
             dimensions,
+            dimension_of: dimension_code
+                .into_iter()
+                .map(|c| position[c as usize])
+                .collect(),
+            set_of,
+            sets,
+            columns,
             phase_order: request.phase_order.clone(),
         })
     }
 
-    /// The distinct values of `key` among `scores`: phases in study order,
-    /// anything else sorted.
-    pub fn levels<'s>(
-        &self,
-        key: &str,
-        scores: impl Iterator<Item = &'s GroupScore>,
-    ) -> Vec<String> {
-        let mut reader = KeyReader::new(key);
-        let values = scores.map(|s| reader.of(s));
-        if key == "phase" {
-            ordered(values, &self.phase_order, false)
-        } else {
-            ordered(values, &[], true)
+    /// The score at an index.
+    pub fn score(&self, score: usize) -> &'a GroupScore {
+        &self.every[score]
+    }
+
+    /// A score's position in `dimensions`; `None` for a dimension without
+    /// selected scores (never for a selected score).
+    pub fn dimension(&self, score: usize) -> Option<usize> {
+        let at = self.dimension_of[score];
+        (at != NO_DIMENSION).then_some(at as usize)
+    }
+
+    /// The key set of a score: scores of one set have the same keys.
+    pub fn set(&self, score: usize) -> usize {
+        self.set_of[score] as usize
+    }
+
+    /// The raw value of `key` (as [`GroupScore::key`]) of each key set.
+    pub fn raw_values(&self, key: &str) -> Vec<&'a str> {
+        self.sets.iter().map(|k| raw(k, key)).collect()
+    }
+
+    /// The values of `key`: a `by` key, the cluster key or one of
+    /// [`ALWAYS_READ`].
+    pub fn column(&self, key: &str) -> &Column<'a> {
+        self.columns
+            .iter()
+            .find(|c| c.key == key)
+            .expect("the frame reads the requested keys and those it always reads")
+    }
+
+    /// The distinct codes among `codes`: phases in study order (then in
+    /// the order they appear), anything else sorted.
+    pub fn levels(&self, column: &Column, codes: impl Iterator<Item = u32>) -> Vec<u32> {
+        let mut seen = vec![false; column.values.len()];
+        let mut levels: Vec<u32> = Vec::new();
+        for code in codes {
+            if !seen[code as usize] {
+                seen[code as usize] = true;
+                levels.push(code);
+            }
         }
+        if column.key == "phase" {
+            let position = |code: &u32| {
+                let v = column.value(*code);
+                self.phase_order
+                    .iter()
+                    .position(|p| p == v)
+                    .unwrap_or(usize::MAX)
+            };
+            levels.sort_by_key(position);
+        } else {
+            levels.sort_unstable();
+        }
+        levels
     }
 }
 
-/// Each level's position, for sorting.
-pub fn ranks(levels: &[String]) -> HashMap<&str, usize> {
-    levels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.as_str(), i))
-        .collect()
+/// The value of a key in a key set, or "" when it has none.
+fn raw<'a>(keys: &'a Keys, key: &str) -> &'a str {
+    keys.get(key).map_or("", String::as_str)
 }
 
-fn available_keys(scores: &[GroupScore]) -> Vec<String> {
+/// Of each score its key set, and the keys of each set in the order they
+/// first appear. Scores share a set when they share their `Keys` map.
+fn key_sets(scores: &[GroupScore]) -> (Vec<u32>, Vec<&Keys>) {
+    let mut sets: Vec<&Keys> = Vec::new();
+    let mut known: HashMap<*const (), u32> = HashMap::new();
+    let mut last: Option<(&Keys, u32)> = None;
+    let set_of = scores
+        .iter()
+        .map(|s| match last {
+            // Scores mostly share the map of the one before.
+            Some((keys, set)) if Arc::ptr_eq(keys, &s.keys) => set,
+            _ => {
+                let next = sets.len() as u32;
+                let set = *known.entry(Arc::as_ptr(&s.keys).cast()).or_insert(next);
+                if set == next {
+                    sets.push(&s.keys);
+                }
+                last = Some((&s.keys, set));
+                set
+            }
+        })
+        .collect();
+    (set_of, sets)
+}
+
+/// Of each score the code of its dimension, and the dimensions in the
+/// order they first appear.
+fn dimension_codes(scores: &[GroupScore]) -> (Vec<u32>, Vec<&str>) {
+    let mut names: Vec<&str> = Vec::new();
+    let mut known: HashMap<&str, u32> = HashMap::new();
+    let codes = scores
+        .iter()
+        .map(|s| {
+            let next = names.len() as u32;
+            let code = *known.entry(&s.dimension).or_insert(next);
+            if code == next {
+                names.push(&s.dimension);
+            }
+            code
+        })
+        .collect();
+    (codes, names)
+}
+
+fn available_keys(sets: &[&Keys]) -> Vec<String> {
     let mut keys: BTreeSet<&str> = BTreeSet::new();
-    let mut before: Option<&GroupScore> = None;
-    for score in scores {
-        // Scores mostly have the keys of the one before, often the same map.
-        if before.is_none_or(|b| {
-            !Arc::ptr_eq(&b.keys, &score.keys) && !b.keys.keys().eq(score.keys.keys())
-        }) {
-            keys.extend(score.keys.keys().map(String::as_str));
+    let mut before: Option<&Keys> = None;
+    for set in sets {
+        // Key sets mostly have the key names of the one before.
+        if before.is_none_or(|b| !b.keys().eq(set.keys())) {
+            keys.extend(set.keys().map(String::as_str));
         }
-        before = Some(score);
+        before = Some(set);
     }
     keys.into_iter()
         .filter(|k| !RESERVED.contains(k))
@@ -222,22 +370,14 @@ fn known_value(
 }
 
 /// Distinct non-empty values: those in `preferred` first in its order, then
-/// the rest sorted (`sort_rest`) or in the order they appear.
-fn ordered<'s>(
-    values: impl Iterator<Item = &'s str>,
-    preferred: &[String],
-    sort_rest: bool,
-) -> Vec<String> {
+/// the rest in the order they appear.
+fn ordered<'s>(values: impl Iterator<Item = &'s str>, preferred: &[String]) -> Vec<String> {
     let mut seen: Vec<&str> = Vec::new();
     let mut set: BTreeSet<&str> = BTreeSet::new();
     for v in values.filter(|v| !v.is_empty()) {
-        // Few distinct values, most of them seen: look among them first.
-        if !seen.iter().rev().take(8).any(|s| *s == v) && set.insert(v) {
+        if set.insert(v) {
             seen.push(v);
         }
-    }
-    if sort_rest {
-        seen.sort_unstable();
     }
     let position = |v: &str| preferred.iter().position(|p| p == v).unwrap_or(usize::MAX);
     seen.sort_by_key(|v| position(v));
@@ -251,15 +391,10 @@ mod tests {
     #[test]
     fn preferred_values_come_first_in_their_order() {
         let preferred = ["baseline".to_string(), "endpoint".to_string()];
-        let values = ["x", "endpoint", "a", "baseline", "x"].into_iter();
+        let values = ["x", "endpoint", "", "a", "baseline", "x"].into_iter();
         assert_eq!(
-            ordered(values, &preferred, false),
+            ordered(values, &preferred),
             ["baseline", "endpoint", "x", "a"]
-        );
-        let values = ["x", "endpoint", "a", "baseline"].into_iter();
-        assert_eq!(
-            ordered(values, &[], true),
-            ["a", "baseline", "endpoint", "x"]
         );
     }
 }

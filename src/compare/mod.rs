@@ -264,16 +264,23 @@ pub fn compare(scores: &[GroupScore], request: &Request) -> Result<Comparison, C
 
 /// ICC(1) and design effect per dimension, clusters being the levels of `key`.
 fn clustering(frame: &frame::Frame, key: &str) -> Vec<Clustering> {
+    let column = frame.column(key);
     frame
         .dimensions
         .iter()
-        .map(|dimension| {
-            let mut clusters: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-            for s in frame.selected.iter().filter(|s| &s.dimension == dimension) {
+        .enumerate()
+        .map(|(d, dimension)| {
+            // Codes sort as the clusters' values do.
+            let mut clusters: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+            for &i in frame
+                .selected
+                .iter()
+                .filter(|&&i| frame.dimension(i) == Some(d))
+            {
                 clusters
-                    .entry(frame::value(s, key))
+                    .entry(column.code(i))
                     .or_default()
-                    .push(s.score);
+                    .push(frame.score(i).score);
             }
             let icc = crate::stats::icc1(&clusters.into_values().collect::<Vec<_>>());
             Clustering {

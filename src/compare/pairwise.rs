@@ -4,35 +4,33 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use foldhash::{HashMap, HashMapExt};
-
-use super::frame::{Frame, KeyReader, value};
+use super::frame::{Column, Frame};
 use super::{Change, Pairwise};
-use crate::dataset::GroupScore;
 use crate::stats;
 
 /// Every pair of levels of the first `by` key, per dimension, pooled over
 /// the other keys; Holm within each dimension.
 pub fn between_levels(frame: &Frame) -> Vec<Pairwise> {
-    let key = &frame.by[0];
-    let levels = frame.levels(key, frame.selected.iter().copied());
-    let mut samples: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
-    let mut reader = KeyReader::new(key);
-    for s in &frame.selected {
-        samples
-            .entry((s.dimension.as_str(), reader.of(s)))
-            .or_default()
-            .push(s.score);
+    let column = frame.column(&frame.by[0]);
+    let levels = frame.levels(column, frame.selected.iter().map(|&i| column.code(i)));
+    // Of each dimension and value, the scores in order.
+    let width = column.values.len();
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); frame.dimensions.len() * width];
+    for &i in &frame.selected {
+        if let Some(dimension) = frame.dimension(i) {
+            samples[dimension * width + column.code(i) as usize].push(frame.score(i).score);
+        }
     }
     frame
         .dimensions
         .iter()
-        .flat_map(|dimension| {
+        .enumerate()
+        .flat_map(|(d, dimension)| {
             let samples: Vec<(&str, Vec<f64>)> = levels
                 .iter()
-                .map(|level| {
-                    let scores = samples.remove(&(dimension.as_str(), level.as_str()));
-                    (level.as_str(), scores.unwrap_or_default())
+                .map(|&code| {
+                    let scores = std::mem::take(&mut samples[d * width + code as usize]);
+                    (column.value(code), scores)
                 })
                 .collect();
             pairs(dimension, &samples)
@@ -100,23 +98,31 @@ pub struct Changes {
 /// A group scored twice at one phase (two sessions of the same site and
 /// label) counts with the mean of its scores.
 pub fn change(frame: &Frame, from: &str, to: &str) -> Changes {
-    let at_either: Vec<&GroupScore> = frame
+    // Of each key set: 0 at `from`, 1 at `to`, else `None`.
+    let side: Vec<Option<usize>> = frame
+        .raw_values("phase")
+        .into_iter()
+        .map(|p| [from, to].iter().position(|phase| *phase == p))
+        .collect();
+    let at_either: Vec<usize> = frame
         .all_phases
         .iter()
         .copied()
-        .filter(|s| s.key("phase") == from || s.key("phase") == to)
+        .filter(|&i| side[frame.set(i)].is_some())
         .collect();
-    let offerings = frame.levels("offering", at_either.iter().copied());
+    let column = frame.column("offering");
+    let offerings = frame.levels(column, at_either.iter().map(|&i| column.code(i)));
     let (mut change, mut pairwise) = (Vec::new(), Vec::new());
     let mut gaps = Gaps::default();
-    for dimension in &frame.dimensions {
+    for (d, dimension) in frame.dimensions.iter().enumerate() {
         let mut samples = Vec::new();
-        for offering in &offerings {
-            let pairing = pairing(&at_either, dimension, offering, from);
+        for &code in &offerings {
+            let offering = column.value(code);
+            let pairing = pairing(frame, &at_either, &side, d, column, code);
             gaps.note(offering, &pairing, [from, to]);
             let changes = changes(&pairing);
             change.push(summarise(offering, dimension, &pairing, &changes));
-            samples.push((offering.as_str(), changes));
+            samples.push((offering, changes));
         }
         pairwise.extend(pairs(dimension, &samples));
     }
@@ -169,18 +175,23 @@ impl<'a> Gaps<'a> {
     }
 }
 
+/// The groups of one offering (`code` in `offerings`) on one dimension,
+/// with their scores at each side.
 fn pairing<'a>(
-    scores: &[&'a GroupScore],
-    dimension: &str,
-    offering: &str,
-    from: &str,
+    frame: &Frame<'a>,
+    scores: &[usize],
+    side: &[Option<usize>],
+    dimension: usize,
+    offerings: &Column,
+    code: u32,
 ) -> Pairing<'a> {
     let mut pairing: Pairing = BTreeMap::new();
-    for s in scores
+    for &i in scores
         .iter()
-        .filter(|s| s.dimension == dimension && value(s, "offering") == offering)
+        .filter(|&&i| frame.dimension(i) == Some(dimension) && offerings.code(i) == code)
     {
-        let side = usize::from(s.key("phase") != from);
+        let s = frame.score(i);
+        let side = side[frame.set(i)].unwrap_or_default();
         pairing.entry(&s.group).or_default()[side].push(s.score);
     }
     pairing

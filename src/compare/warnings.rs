@@ -3,13 +3,11 @@
 //! whose groups are made of different roles.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use foldhash::HashSet;
 
-use super::frame::{Frame, KeyReader, value};
+use super::frame::{Column, Frame};
 use super::{Cell, Request};
-use crate::dataset::GroupScore;
 
 /// Cells with fewer groups than this are flagged.
 pub const SMALL_CELL: usize = 5;
@@ -67,10 +65,16 @@ fn small_cells(cells: &[Cell]) -> Vec<String> {
 /// Cells whose groups come from fewer than [`SMALL_CELL`] clusters: a
 /// bootstrap over so few clusters gives too narrow an interval.
 fn few_clusters(frame: &Frame, key: &str) -> Vec<String> {
-    let mut clusters: BTreeMap<Vec<&str>, BTreeSet<&str>> = BTreeMap::new();
-    for s in &frame.selected {
-        let cell: Vec<&str> = frame.by.iter().map(|k| value(s, k)).collect();
-        clusters.entry(cell).or_default().insert(value(s, key));
+    let columns: Vec<&Column> = frame.by.iter().map(|k| frame.column(k)).collect();
+    let clusters_of = frame.column(key);
+    // Codes sort as values do: cells and clusters in the order of their values.
+    let mut clusters: BTreeMap<Vec<u32>, BTreeSet<u32>> = BTreeMap::new();
+    for &i in &frame.selected {
+        let cell: Vec<u32> = columns.iter().map(|c| c.code(i)).collect();
+        clusters
+            .entry(cell)
+            .or_default()
+            .insert(clusters_of.code(i));
     }
     clusters
         .into_iter()
@@ -79,8 +83,9 @@ fn few_clusters(frame: &Frame, key: &str) -> Vec<String> {
             let name: Vec<String> = frame
                 .by
                 .iter()
+                .zip(&columns)
                 .zip(cell)
-                .map(|(k, v)| format!("{k}={v}"))
+                .map(|((k, column), code)| format!("{k}={}", column.value(code)))
                 .collect();
             format!(
                 "{}: its groups come from only {} {key} cluster(s); a bootstrap over fewer than \
@@ -113,27 +118,32 @@ fn flat_cells(cells: &[Cell]) -> Vec<String> {
 /// Offerings without scores at a phase other offerings have (all scores,
 /// before any filter).
 fn missing_phases(frame: &Frame) -> Vec<String> {
-    let phases = frame.levels("phase", frame.every.iter());
+    let (offering, phase) = (frame.column("offering"), frame.column("phase"));
+    // Every key set has scores: its codes are those of all the scores.
+    let phases: Vec<&str> = frame
+        .levels(phase, phase.set_codes.iter().copied())
+        .into_iter()
+        .map(|code| phase.value(code))
+        .collect();
     let mut by_offering: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    let (mut offering, mut phase) = (KeyReader::new("offering"), KeyReader::new("phase"));
-    let mut last: Option<&GroupScore> = None;
-    for s in frame.every {
-        // Scores sharing their keys with the one before add nothing.
-        if last.is_some_and(|l| Arc::ptr_eq(&l.keys, &s.keys)) {
-            continue;
-        }
-        last = Some(s);
+    let pairs: BTreeSet<(u32, u32)> = offering
+        .set_codes
+        .iter()
+        .copied()
+        .zip(phase.set_codes.iter().copied())
+        .collect();
+    for (o, p) in pairs {
         by_offering
-            .entry(offering.of(s))
+            .entry(offering.value(o))
             .or_default()
-            .insert(phase.of(s));
+            .insert(phase.value(p));
     }
     by_offering
         .iter()
         .filter_map(|(offering, has)| {
             let lacking: Vec<&str> = phases
                 .iter()
-                .map(String::as_str)
+                .copied()
                 .filter(|p| !has.contains(p))
                 .collect();
             (!lacking.is_empty()).then(|| {
@@ -152,7 +162,13 @@ fn pooled_phases(frame: &Frame, request: &Request) -> Option<String> {
     if request.phase.is_some() || frame.by.iter().any(|k| k == "phase") {
         return None;
     }
-    let phases = frame.levels("phase", frame.selected.iter().copied());
+    let phase = frame.column("phase");
+    let codes = frame.selected.iter().map(|&i| phase.code(i));
+    let phases: Vec<&str> = frame
+        .levels(phase, codes)
+        .into_iter()
+        .map(|code| phase.value(code))
+        .collect();
     (phases.len() > 1).then(|| {
         format!(
             "scores of {} phases ({}) are pooled in each cell, so a group counts once per \
@@ -167,20 +183,25 @@ fn pooled_phases(frame: &Frame, request: &Request) -> Option<String> {
 /// variation distance ½ Σ_r |p_a(r) − p_b(r)| between their role shares
 /// (each group counted once per phase) above [`ROLE_MIX_DISTANCE`].
 fn role_mix(frame: &Frame) -> Vec<String> {
-    let [mut offering, mut phase, mut role] = ["offering", "phase", "role"].map(KeyReader::new);
-    let mut groups: HashSet<(&str, &str, &str, &str)> = HashSet::default();
-    let mut last: Option<&GroupScore> = None;
-    for &s in &frame.selected {
+    let [offering, phase, role] = ["offering", "phase", "role"].map(|k| frame.column(k));
+    let mut groups: HashSet<(&str, u32, u32, u32)> = HashSet::default();
+    let mut last: Option<(&str, usize)> = None;
+    for &i in &frame.selected {
+        let (group, set) = (frame.score(i).group.as_str(), frame.set(i));
         // A group's other dimensions, one after the other, add nothing.
-        if last.is_some_and(|l| l.group == s.group && Arc::ptr_eq(&l.keys, &s.keys)) {
+        if last == Some((group, set)) {
             continue;
         }
-        last = Some(s);
-        groups.insert((offering.of(s), s.group.as_str(), phase.of(s), role.of(s)));
+        last = Some((group, set));
+        groups.insert((group, offering.code(i), phase.code(i), role.code(i)));
     }
     let mut shares: BTreeMap<&str, BTreeMap<&str, f64>> = BTreeMap::new();
-    for (offering, _, _, role) in groups {
-        *shares.entry(offering).or_default().entry(role).or_default() += 1.0;
+    for (_, o, _, r) in groups {
+        *shares
+            .entry(offering.value(o))
+            .or_default()
+            .entry(role.value(r))
+            .or_default() += 1.0;
     }
     for roles in shares.values_mut() {
         let total: f64 = roles.values().sum();
