@@ -768,6 +768,12 @@ mod tests {
         )
     }
 
+    fn embedded_bank() -> crate::bank::Bank {
+        crate::bank::load(&crate::bank::BankSource::Embedded)
+            .unwrap()
+            .0
+    }
+
     /// Lines of another unit, enough to push what follows past the first chunk.
     fn filler() -> String {
         let one = line("G9", "s1_do", r#""Vi varsler rektor.""#, 1, "nb");
@@ -778,9 +784,7 @@ mod tests {
 
     #[test]
     fn the_latest_revision_counts_across_chunks_and_the_first_line_sets_the_language() {
-        let bank = crate::bank::load(&crate::bank::BankSource::Embedded)
-            .unwrap()
-            .0;
+        let bank = embedded_bank();
         let text = [
             line("G1", "s1_do", r#""Vi venter.""#, 1, "nb"),
             line("G1", "s1_seriousness", "2", 3, "nb"),
@@ -810,9 +814,7 @@ mod tests {
 
     #[test]
     fn a_bad_line_is_named_by_its_line_number_in_the_file() {
-        let bank = crate::bank::load(&crate::bank::BankSource::Embedded)
-            .unwrap()
-            .0;
+        let bank = embedded_bank();
         let filler = filler();
         let text = format!("{filler}\n{{\"oops\": 1}}\n");
         let lines = filler.lines().count();
@@ -826,9 +828,7 @@ mod tests {
 
     #[test]
     fn bytes_that_are_not_utf8_are_named_by_line_and_column_before_any_bad_line() {
-        let bank = crate::bank::load(&crate::bank::BankSource::Embedded)
-            .unwrap()
-            .0;
+        let bank = embedded_bank();
         let filler = filler();
         let lines = filler.lines().count();
         // A bad line first, then (in a later chunk) a byte that is not UTF-8.
