@@ -113,11 +113,16 @@ fn plain_run(bytes: &[u8], mut after_space: bool) -> usize {
         after_space = word >> 56 == u64::from(b' ');
         i += 8;
     }
-    for (k, &b) in bytes[i..].iter().enumerate() {
+    i + plain_run_bytewise(&bytes[i..], after_space)
+}
+
+/// [`plain_run`] as defined: byte by byte.
+fn plain_run_bytewise(bytes: &[u8], mut after_space: bool) -> usize {
+    for (i, &b) in bytes.iter().enumerate() {
         match b {
-            b' ' if after_space => return i + k,
+            b' ' if after_space => return i,
             b' ' => after_space = true,
-            b'`' | b'\t'..=b'\r' | 0x80.. => return i + k,
+            b'`' | b'\t'..=b'\r' | 0x80.. => return i,
             _ => after_space = false,
         }
     }
@@ -396,19 +401,6 @@ mod tests {
         )
     }
 
-    /// `plain_run` as defined: byte by byte.
-    fn plain_run_by_bytes(bytes: &[u8], mut after_space: bool) -> usize {
-        for (i, &b) in bytes.iter().enumerate() {
-            match b {
-                b' ' if after_space => return i,
-                b' ' => after_space = true,
-                b'`' | b'\t'..=b'\r' | 0x80.. => return i,
-                _ => after_space = false,
-            }
-        }
-        bytes.len()
-    }
-
     proptest::proptest! {
         /// Reading eight bytes at a time ends a plain run where reading byte
         /// by byte does, whatever the mix of spaces, controls, backquotes
@@ -420,7 +412,7 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(
                 plain_run(text.as_bytes(), after_space),
-                plain_run_by_bytes(text.as_bytes(), after_space)
+                plain_run_bytewise(text.as_bytes(), after_space)
             );
         }
 
