@@ -8,8 +8,8 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use vignette::compare::dataset::{GroupScore, Keys};
 use vignette::compare::{self, Request};
-use vignette::dataset::{GroupScore, Keys};
 
 /// The allocator the `vignette` binary uses.
 #[global_allocator]

@@ -83,7 +83,7 @@ fn scoring(c: &mut Criterion) {
     group.bench_function("parse only (read, parse, group into units)", |b| {
         b.iter(|| {
             let bytes = session::read_export_file(&path).unwrap();
-            session::read_export("export.jsonl", &bytes).unwrap()
+            vignette::scoring::read_export("export.jsonl", &bytes).unwrap()
         })
     });
     group.bench_function(
@@ -98,7 +98,7 @@ fn scoring(c: &mut Criterion) {
 /// returns the number of units and the sum of their overall scores.
 fn score(bank: &Bank, path: &Path) -> (usize, f64) {
     let bytes = session::read_export_file(path).unwrap();
-    let export = session::Export::read(bank, "export.jsonl", &bytes).unwrap();
+    let export = vignette::scoring::Export::read(bank, "export.jsonl", &bytes).unwrap();
     let levels = export.levels();
     let overall = levels
         .iter()

@@ -1,19 +1,20 @@
 //! `vignette`: vignette-based competence assessment of how school and
 //! kindergarten staff prevent, detect and handle bullying.
 //!
-//! The library follows the data flow of the design: the [`bank`] loads and
-//! checks instruments, [`render`] turns a vignette into text for any face.
-//! It never prints and never reads standard input; the `vignette` binary is
-//! a thin command-line face over it.
+//! The modules follow the data flow of the design: [`bank`] loads and checks
+//! the instruments, [`render`] turns a vignette into text for any face,
+//! [`design`] plans who answers what, [`session`] takes the answers and
+//! [`store`] keeps them, [`scoring`] and [`rating`] turn them into criterion
+//! levels, [`stats`] and [`compare`] weigh the scores, and [`report`] and
+//! [`export`] show them. [`input`] reads every file a user gives; [`simulate`]
+//! makes studies to try all of it on. The library never prints and never
+//! reads standard input; the `vignette` binary is a thin command-line face.
 
-pub mod agreement;
 pub mod bank;
 pub mod compare;
-pub mod dataset;
-pub mod demo;
 pub mod design;
 pub mod export;
-pub mod power;
+pub mod input;
 pub mod rating;
 pub mod render;
 pub mod report;

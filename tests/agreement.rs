@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use common::{repo, vignette};
 use proptest::prelude::*;
 use serde_json::Value;
-use vignette::agreement::{self, Metric, Options, Rating};
+use vignette::rating::agreement::{self, Metric, Options, Rating};
 
 /// The statistics the reference script prints, in its order.
 const STATS: [&str; 7] = [

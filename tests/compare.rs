@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use common::{repo, vignette};
 use serde_json::Value;
+use vignette::compare::dataset;
 use vignette::compare::{self, Request};
-use vignette::dataset;
 
 fn fixture() -> PathBuf {
     repo().join("tests/fixtures/compare/scores.csv")

@@ -5,7 +5,7 @@
 mod generate;
 
 use vignette::bank::{self, BankSource};
-use vignette::session::Export;
+use vignette::scoring::Export;
 
 #[test]
 fn levels_alone_equal_the_score_cards_on_a_generated_export() {

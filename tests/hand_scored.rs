@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use vignette::agreement::{Weights, cohen_kappa};
 use vignette::bank::{self, BankSource, Rubric};
+use vignette::rating::agreement::{Weights, cohen_kappa};
 use vignette::scoring::{Answer, Scorer, Scratch};
 use vignette::stats::spearman;
 

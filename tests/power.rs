@@ -10,7 +10,7 @@ use assert_cmd::Command;
 use common::Output;
 use serde_json::Value;
 use vignette::bank::{self, Bank, BankSource};
-use vignette::power::{self, Power, Row, Spec};
+use vignette::simulate::power::{self, Power, Row, Spec};
 
 /// Runs `vignette power ARGS` with `RAYON_NUM_THREADS=threads`.
 fn power_with_threads(threads: &str, args: &[&str]) -> Output {

@@ -365,7 +365,7 @@ fn overall_scores(store: &Store, simulation: &Simulation) -> BTreeMap<(String, S
     }
     let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
     let mut scores: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
-    let export = session::Export::read(&bank, "simulated", export.as_bytes()).unwrap();
+    let export = vignette::scoring::Export::read(&bank, "simulated", export.as_bytes()).unwrap();
     for scored in export.scored(0..export.len()) {
         let (session, group) = scored.group.split_once('/').unwrap();
         scores
@@ -458,11 +458,11 @@ fn scoring_in_memory_gives_what_storing_and_scoring_gives() {
     let (mut store, stored) = simulate_in_memory(&spec);
     for s in &stored.sessions {
         let loaded = session::load(&store, &s.id).unwrap();
-        session::score_session(&mut store, &loaded, None).unwrap();
+        vignette::scoring::score_session(&mut store, &loaded, None).unwrap();
     }
-    let data = vignette::dataset::load(&store, &Default::default()).unwrap();
+    let data = vignette::compare::dataset::load(&store, &Default::default()).unwrap();
     assert_eq!(in_memory.simulation, stored);
-    let sorted = |mut scores: Vec<vignette::dataset::GroupScore>| {
+    let sorted = |mut scores: Vec<vignette::compare::dataset::GroupScore>| {
         scores.sort_by(|a, b| {
             (&a.group, &a.keys, &a.dimension).cmp(&(&b.group, &b.keys, &b.dimension))
         });
@@ -479,7 +479,7 @@ fn scoring_in_memory_gives_what_storing_and_scoring_gives() {
     for (got, expected) in got.iter().zip(&expected) {
         assert_eq!(got, expected);
     }
-    let units = |mut units: Vec<vignette::dataset::UnitScore>| {
+    let units = |mut units: Vec<vignette::compare::dataset::UnitScore>| {
         units.sort_by(|a, b| {
             (&a.session, &a.label, &a.vignette).cmp(&(&b.session, &b.label, &b.vignette))
         });

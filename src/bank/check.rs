@@ -9,7 +9,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::*;
 use super::{Bank, Broken, Diagnostic, Entry, Kind, Stats};
-use crate::render;
 
 /// Language codes accepted in phrase lists as variants of a declared language.
 const LANGUAGE_VARIANTS: &[(&str, &str)] = &[("nn", "nb")];
@@ -300,7 +299,7 @@ impl Checker<'_> {
                 format!("vignette `{}` is used by no study", vignette.id),
             );
         }
-        let templates = render::check_templates(vignette);
+        let templates = super::templates::check_templates(vignette);
         stats.combinations += templates.combinations;
         stats.renders += templates.renders;
         for problem in templates.problems {

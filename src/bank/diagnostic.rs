@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::json::Position;
+use crate::input::json::Position;
 
 /// How bad a problem is: errors make a bank invalid, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -7,14 +7,16 @@
 
 mod check;
 mod diagnostic;
-pub mod json;
 mod model;
 mod schema;
 mod source;
+pub mod templates;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::de::DeserializeOwned;
+
+use crate::input::json;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::*;
@@ -286,7 +288,7 @@ impl Bank {
                 Summary {
                     id: v.id.clone(),
                     version: v.version.clone(),
-                    title: crate::render::localized(&v.title, language),
+                    title: crate::bank::localized(&v.title, language),
                     sector: v.sector.clone(),
                     languages: v.languages.clone(),
                     stages: v.stages.len(),

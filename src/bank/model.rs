@@ -10,6 +10,14 @@ use serde::{Deserialize, Serialize};
 /// A text per language code, e.g. `{"nb": "…", "en": "…"}`.
 pub type Text = BTreeMap<String, String>;
 
+/// The text in `language`, or in the first language it has.
+pub fn localized(text: &Text, language: &str) -> String {
+    text.get(language)
+        .or_else(|| text.values().next())
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Phrases per language code (`nn` may add nynorsk variants of `nb`).
 pub type Terms = BTreeMap<String, Vec<String>>;
 

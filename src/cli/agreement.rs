@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use vignette::agreement::{self, Agreement, MAX_RATINGS_BYTES, Options, Problem, Rating};
 use vignette::rating;
+use vignette::rating::agreement::{self, Agreement, MAX_RATINGS_BYTES, Options, Problem, Rating};
 use vignette::store::Store;
 
 use super::{DataFormat, Failure, Outcome};

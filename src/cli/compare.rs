@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use vignette::compare::dataset::{self, CSV_COLUMNS, GroupScore, Selection};
 use vignette::compare::{
     self, Cell, Change, Clustering, CompareError, Comparison, DEFAULT_BOOT, DEFAULT_SEED, Pairwise,
     Request,
 };
-use vignette::dataset::{self, CSV_COLUMNS, GroupScore, Selection};
 use vignette::store::Store;
 
 use super::{Failure, Outcome, TableFormat as Format};

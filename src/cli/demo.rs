@@ -9,7 +9,7 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
 use vignette::bank::BankSource;
 use vignette::compare::{self, Comparison};
-use vignette::demo::{self, Demo, DemoError, Spec};
+use vignette::simulate::demo::{self, Demo, DemoError, Spec};
 
 use super::{Failure, Outcome, valid_bank};
 
@@ -213,7 +213,7 @@ fn ordered<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     seen
 }
 
-fn mean_alpha(agreement: &vignette::agreement::Agreement) -> String {
+fn mean_alpha(agreement: &vignette::rating::agreement::Agreement) -> String {
     let alphas: Vec<f64> = agreement
         .criteria
         .values()

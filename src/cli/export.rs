@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use vignette::dataset::{self, Selection, StudyData};
+use vignette::compare::dataset::{self, Selection, StudyData};
 use vignette::export::{self, ExportError, Options};
 
 use super::session::open_existing;

@@ -1,6 +1,6 @@
 //! `vignette power`: how many groups and municipalities a comparison of two
 //! offerings needs, by simulation, with a progress bar. Not for the
-//! simulation itself (see `vignette::power`).
+//! simulation itself (see `vignette::simulate::power`).
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
 use vignette::bank::BankSource;
-use vignette::power::{
+use vignette::simulate::power::{
     self, DEFAULT_ALPHA, DEFAULT_DIFFERENCE, DEFAULT_REPLICATIONS, DEFAULT_SEED, DEFAULT_TARGET,
     Power, PowerError, Row, Spec, TestPower,
 };

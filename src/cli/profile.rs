@@ -4,8 +4,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use vignette::dataset::{self, Selection};
-use vignette::export::{self, Profile, ProfileFormat, ProfileRequest};
+use vignette::compare::dataset::{self, Selection};
+use vignette::report::{self, Profile, ProfileFormat, ProfileRequest};
 
 use super::session::open_existing;
 use super::{Outcome, export::language};
@@ -76,7 +76,7 @@ pub fn run(db: &Path, args: &Args) -> Outcome {
             None => None,
         },
     };
-    let profile = export::profile(&data, &request)?;
+    let profile = report::profile(&data, &request)?;
     let written = match args.format {
         Format::Text => text(&profile),
         Format::Json => profile.write(ProfileFormat::Json)?,
@@ -153,4 +153,10 @@ fn text(p: &Profile) -> String {
         out.push_str(&format!("note: {note}\n"));
     }
     out
+}
+
+impl From<vignette::report::ProfileError> for super::Failure {
+    fn from(error: vignette::report::ProfileError) -> super::Failure {
+        super::Failure::usage(error.to_string())
+    }
 }

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use vignette::compare;
-use vignette::dataset::{self, Selection, StudyData};
-use vignette::power::{self, Power};
+use vignette::compare::dataset::{self, Selection, StudyData};
 use vignette::report::{self, Report, ReportError};
+use vignette::simulate::power::{self, Power};
 
 use super::session::open_existing;
 use super::{Failure, Outcome};

@@ -10,10 +10,11 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use rayon::prelude::*;
 use serde::Serializer;
 use serde_json::Value;
+use vignette::bank::localized;
 use vignette::bank::{BankSource, Rubric};
-use vignette::render::localized;
+use vignette::scoring::{self, ScoreStatus, Scored, ScoredSummary};
 use vignette::scoring::{CriterionLevel, CriterionScore, Evidence, Levels};
-use vignette::session::{self, ScoreStatus, Scored, ScoredSummary};
+use vignette::session;
 use vignette::store::Store;
 
 use super::{Failure, Outcome, TableFormat as Format, valid_bank};
@@ -83,7 +84,7 @@ fn run_session(source: &BankSource, db: &Path, id: &str, args: &Args) -> Outcome
 fn run_export(source: &BankSource, file: &Path, args: &Args) -> Outcome {
     let bank = valid_bank(source)?;
     let bytes = session::read_export_file(file)?;
-    let export = session::Export::read(&bank, &file.display().to_string(), &bytes)?;
+    let export = scoring::Export::read(&bank, &file.display().to_string(), &bytes)?;
     let units = || (0..export.len()).map(|i| export.unit(i));
     if let Some(unit) = &args.explain {
         let found = units()
@@ -119,7 +120,7 @@ fn run_export(source: &BankSource, file: &Path, args: &Args) -> Outcome {
 
 /// An export's units scored with full cards, a batch at a time, so that
 /// only one batch of cards is held at once.
-fn export_cards<'e>(export: &'e session::Export<'_, '_>) -> impl Iterator<Item = Scored> + 'e {
+fn export_cards<'e>(export: &'e scoring::Export<'_, '_>) -> impl Iterator<Item = Scored> + 'e {
     const BATCH: usize = 512;
     (0..export.len())
         .step_by(BATCH)
@@ -175,7 +176,7 @@ fn print_csv<'a>(scored: impl Iterator<Item = ScoredSummary<'a>>) -> Outcome {
 /// from unit to unit only in the group and the level: the rest of every row
 /// is rendered once ([`RowTails`]). Batches of units are put together on all
 /// cores, a few batches at a time, and written in order.
-fn print_export_csv(export: &session::Export<'_, '_>, levels: &[Levels]) -> Outcome {
+fn print_export_csv(export: &scoring::Export<'_, '_>, levels: &[Levels]) -> Outcome {
     /// Units per batch, and batches formatted at once (bounding the memory).
     const UNITS: usize = 1024;
     const BATCHES: usize = 8;
@@ -219,7 +220,7 @@ fn print_export_csv(export: &session::Export<'_, '_>, levels: &[Levels]) -> Outc
 struct RowTails(Vec<Vec<Vec<Vec<u8>>>>);
 
 impl RowTails {
-    fn new(export: &session::Export<'_, '_>) -> Result<RowTails, csv::Error> {
+    fn new(export: &scoring::Export<'_, '_>) -> Result<RowTails, csv::Error> {
         let mut first = vec![None; export.scorers()];
         for i in 0..export.len() {
             first[export.scorer_index(i)].get_or_insert(i);
@@ -233,7 +234,7 @@ impl RowTails {
 
     /// The tails for the rubric of unit `i`, per criterion and level.
     fn of_unit(
-        export: &session::Export<'_, '_>,
+        export: &scoring::Export<'_, '_>,
         i: usize,
     ) -> Result<Vec<Vec<Vec<u8>>>, csv::Error> {
         let criteria = &export.rubric(i).criteria;
@@ -261,7 +262,7 @@ impl RowTails {
     fn write_rows(
         &self,
         out: &mut Vec<u8>,
-        export: &session::Export<'_, '_>,
+        export: &scoring::Export<'_, '_>,
         i: usize,
         levels: &Levels,
     ) -> Result<(), csv::Error> {
@@ -327,7 +328,7 @@ fn score_session(
     let mut rubrics: BTreeMap<String, Rubric> = loaded.rubrics.clone();
     let mut scored = Vec::new();
     match &bank {
-        None => scored = session::score_session(&mut store, &loaded, None)?,
+        None => scored = scoring::score_session(&mut store, &loaded, None)?,
         Some(bank) => {
             // One rubric at a time, so each vignette is scored with its newer rubric.
             let vignettes: std::collections::BTreeSet<&str> = loaded
@@ -340,7 +341,7 @@ fn score_session(
                     Failure::usage(format!("the bank has no rubric for `{vignette}`"))
                 })?;
                 rubrics.insert(session::content_hash(&entry.text), entry.item.clone());
-                let for_vignette = session::score_session(&mut store, &loaded, Some(entry))?;
+                let for_vignette = scoring::score_session(&mut store, &loaded, Some(entry))?;
                 scored.extend(for_vignette.into_iter().filter(|s| s.vignette == vignette));
             }
         }

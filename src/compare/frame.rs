@@ -15,7 +15,7 @@ use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
 use super::{CompareError, Request};
-use crate::dataset::{GroupScore, Keys};
+use crate::compare::dataset::{GroupScore, Keys};
 
 /// Shown for a group that has no value for a key.
 pub const NO_VALUE: &str = "(none)";

@@ -40,6 +40,7 @@
 
 mod bootstrap;
 mod cells;
+pub mod dataset;
 mod frame;
 mod pairwise;
 mod warnings;
@@ -48,7 +49,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::dataset::GroupScore;
+use crate::compare::dataset::GroupScore;
 
 pub use frame::NO_VALUE;
 pub use warnings::{ROLE_MIX_DISTANCE, SMALL_CELL};

@@ -7,8 +7,9 @@ use serde_json::json;
 use super::Provenance;
 use super::table::{Column, Table};
 use crate::bank::Text;
-use crate::dataset::StudyData;
-use crate::render::{escape_markdown, localized};
+use crate::bank::localized;
+use crate::compare::dataset::StudyData;
+use crate::render::escape_markdown;
 
 /// The codebook as JSON.
 pub(super) fn json(data: &StudyData, tables: &[Table], provenance: &Provenance) -> String {

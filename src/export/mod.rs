@@ -1,5 +1,4 @@
-//! Exports of a study's scores for R, SPSS and Stata, and the needs-analysis
-//! profile of one site.
+//! Exports of a study's scores for R, SPSS and Stata.
 //!
 //! An export is tidy CSV tables (criteria, dimensions, groups), a codebook
 //! (Markdown and JSON), SPSS and Stata syntax that reads and labels each
@@ -7,10 +6,9 @@
 //! [`StudyData`]; the only I/O is [`write_files`], which puts finished files
 //! into a folder all or nothing.
 //!
-//! Not for loading or scoring: callers load the data with [`crate::dataset`].
+//! Not for loading or scoring: callers load the data with [`crate::compare::dataset`].
 
 mod codebook;
-mod profile;
 mod syntax;
 mod table;
 mod write;
@@ -18,15 +16,11 @@ mod write;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::dataset::{Selection, StudyData};
+use crate::compare::dataset::{Selection, StudyData};
 
-pub use profile::{
-    DimensionRow, MissedCriterion, Practice, Profile, ProfileFormat, ProfileRequest, Target,
-    profile,
-};
 pub use write::write_files;
 
-/// Why an export or a profile could not be made.
+/// Why an export could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// A site that no selected session has.

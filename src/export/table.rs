@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::bank::localized;
 use crate::bank::{Labelled, Rubric, SiteAttribute, Text};
-use crate::dataset::{GroupInfo, MIXED_ROLE, StudyData, UnitScore};
-use crate::render::localized;
+use crate::compare::dataset::{GroupInfo, MIXED_ROLE, StudyData, UnitScore};
 use crate::store::SessionRecord;
 
 /// How a column's values are read.

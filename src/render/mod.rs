@@ -6,26 +6,22 @@
 //! never template source: output formats receive rendered text as data, and
 //! the HTML page escapes it.
 
-mod check;
 mod handout;
 mod output;
 
 use std::collections::BTreeMap;
 
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::Environment;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::bank::{Level, Prompt, PromptKind, Text, Vignette};
+use crate::bank::templates::{self, variables};
+use crate::bank::{Level, Prompt, PromptKind, Text, Vignette, localized};
 
-pub use check::{MAX_COMBINATIONS, TemplateCheck, TemplateProblem, check_templates};
 pub(crate) use handout::escape_markdown;
 pub use handout::{Handout, HandoutFormat, HandoutGroup};
 pub use output::Format;
-
-/// Template instructions one render may spend; bounds runaway loops in a bank.
-const FUEL: u64 = 100_000;
 
 /// Why a vignette could not be rendered as asked.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -195,27 +191,6 @@ pub struct RenderedAnchor {
     pub label: String,
 }
 
-/// The environment bank templates are rendered in: strict, unescaped, fuelled.
-fn narrative_environment() -> Environment<'static> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-    env.set_fuel(Some(FUEL));
-    env
-}
-
-/// The template variables a combination of levels sets in `language`.
-pub fn variables<'a>(
-    language: &str,
-    levels: impl IntoIterator<Item = &'a Level>,
-) -> BTreeMap<String, String> {
-    levels
-        .into_iter()
-        .filter_map(|level| level.values.get(language))
-        .flat_map(|values| values.clone())
-        .collect()
-}
-
 /// Picks a level for every factor: the requested ones, then first or seeded-random levels.
 pub fn choose_levels<'v>(
     vignette: &'v Vignette,
@@ -277,7 +252,7 @@ pub fn render(vignette: &Vignette, request: &Request) -> Result<RenderedVignette
     let chosen = choose_levels(vignette, request)?;
     let context = variables(language, chosen.iter().map(|(_, level)| *level));
     let filler = Filler {
-        env: narrative_environment(),
+        env: templates::environment(),
         context,
         language,
     };
@@ -403,14 +378,6 @@ impl Filler<'_> {
         }
         Ok(rendered)
     }
-}
-
-/// The text in `language`, or in the first language it has.
-pub fn localized(text: &Text, language: &str) -> String {
-    text.get(language)
-        .or_else(|| text.values().next())
-        .cloned()
-        .unwrap_or_default()
 }
 
 fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {

@@ -5,9 +5,10 @@
 use serde::Serialize;
 
 use super::missed;
-use crate::dataset::{StudyData, UnitScore};
+use crate::compare::dataset::{StudyData, UnitScore};
+use crate::scoring::latest_answers;
 use crate::scoring::{Evidence, ScoreCard};
-use crate::session::{SessionError, latest_answers};
+use crate::session::SessionError;
 use crate::store::Store;
 
 /// Characters of context kept on each side of the marked phrase.

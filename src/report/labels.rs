@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::bank::localized;
 use crate::bank::{Labelled, Rubric, Study};
-use crate::dataset::MIXED_ROLE;
-use crate::render::localized;
+use crate::compare::dataset::MIXED_ROLE;
 
 /// Labels of one study's ids in one language; an unknown id is its own label.
 pub(super) struct Labels<'a> {

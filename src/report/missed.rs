@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::dataset::StudyData;
+use crate::compare::dataset::StudyData;
 
 /// Units scored on a criterion, and how many of them at level 0.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 //! (`vignette power`), and how it was all done. Charts are inline
 //! SVG; there is no script and nothing is loaded from elsewhere.
 //!
-//! Not for statistics (see [`crate::compare`] and [`crate::agreement`]) or
+//! Not for statistics (see [`crate::compare`] and [`crate::rating::agreement`]) or
 //! for reading the store (but for [`example::find`], one quoted answer): the
 //! caller gathers a [`Report`] of plain data and [`Report::html`] lays it out. Every text from the data (labels, sites,
 //! group labels, answers) is a template *value*, never template source, and
@@ -17,6 +17,7 @@ pub mod example;
 mod labels;
 mod missed;
 mod plan;
+mod profile;
 mod view;
 
 #[cfg(test)]
@@ -30,17 +31,21 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
 use std::io::Write;
 use std::path::Path;
 
-use crate::agreement::Options as AgreementOptions;
 use crate::bank::Rubric;
 use crate::compare::Comparison;
-use crate::dataset::StudyData;
-use crate::power::Power;
+use crate::compare::dataset::StudyData;
+use crate::rating::agreement::Options as AgreementOptions;
 use crate::rating::{self, SessionAgreement};
 use crate::session::SessionError;
+use crate::simulate::power::Power;
 use crate::store::Store;
 
 pub use example::Example;
 pub use plan::{Options, Plan, ReportError, analyse, phases_present, plan};
+pub use profile::{
+    DimensionRow, MissedCriterion, Practice, Profile, ProfileError, ProfileFormat, ProfileRequest,
+    Target, profile,
+};
 
 /// Everything the report shows, gathered beforehand.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,7 +58,7 @@ pub struct Report {
     pub agreement: Vec<SessionRatings>,
     /// A group's words for the criterion most often missed (see [`example::find`]).
     pub example: Option<Example>,
-    /// A power analysis to show with the results (see [`crate::power`]).
+    /// A power analysis to show with the results (see [`crate::simulate::power`]).
     pub power: Option<Power>,
     /// The language of the study's labels (`en`, `nb`); the report's own
     /// words are English.

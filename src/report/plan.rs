@@ -2,8 +2,8 @@
 //! the first to the last phase present, roles, and rural/urban sites.
 
 use super::Analyses;
+use crate::compare::dataset::{GroupScore, StudyData};
 use crate::compare::{self, Request};
-use crate::dataset::{GroupScore, StudyData};
 
 /// The site attribute compared as rural/urban, when a study has it.
 pub const CENTRALITY: &str = "centrality";

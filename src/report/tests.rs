@@ -3,10 +3,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::*;
-use crate::agreement::{self, Rating};
 use crate::bank::{self, BankSource};
+use crate::compare::dataset::{CriterionLevel, GroupInfo, UnitScore};
 use crate::compare::{Cell, Change, Pairwise};
-use crate::dataset::{CriterionLevel, GroupInfo, UnitScore};
+use crate::rating::agreement::{self, Rating};
 use crate::store::SessionRecord;
 
 const SCRIPT: &str = "<script>alert(1)</script>";
@@ -454,8 +454,8 @@ fn numbers_are_written_for_people() {
 
 /// A power analysis of two designs with a study id and a dimension that
 /// carry markup.
-fn power() -> crate::power::Power {
-    use crate::power::{Power, Recommendation, Recommended, Row, TestPower};
+fn power() -> crate::simulate::power::Power {
+    use crate::simulate::power::{Power, Recommendation, Recommended, Row, TestPower};
     let test = |power: f64| TestPower {
         power,
         mc_se: 0.03,

@@ -11,10 +11,10 @@ use super::example::Example;
 use super::labels::Labels;
 use super::missed::{self, Missed};
 use super::plan::CENTRALITY;
+use crate::bank::localized;
+use crate::compare::dataset::{GroupScore, StudyData};
 use crate::compare::{Cell, Change, Comparison, Pairwise};
-use crate::dataset::{GroupScore, StudyData};
-use crate::power::{Power, Row};
-use crate::render::localized;
+use crate::simulate::power::{Power, Row};
 
 /// The whole page.
 #[derive(Debug, Serialize)]

@@ -9,7 +9,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use crate::bank::{Rubric, Terms};
 
 use super::Mention;
-use super::text::{Folded, Negation, fold_term, on_word_boundaries};
+use super::fold::{Folded, Negation, fold_term, on_word_boundaries};
 
 /// What a phrase is evidence of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

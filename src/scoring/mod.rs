@@ -9,8 +9,9 @@
 //! Pure: no I/O, no store. Human ratings, which override these levels, are
 //! another module's business.
 
+pub mod fold;
 mod matcher;
-pub mod text;
+mod session;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,10 @@ use crate::bank::{
 };
 
 pub use matcher::{Hit, Matcher, Target};
+pub use session::{
+    Export, LevelChange, ScoreStatus, Scored, ScoredSummary, latest_answers, read_export,
+    score_session,
+};
 
 /// An answer as the rules read it: a string (a text, or the option chosen)
 /// borrowed as it is, or any JSON value.
@@ -370,7 +375,7 @@ impl<'r> Scorer<'r> {
         let Scratch { folded, spots } = scratch;
         spots.clear();
         for (prompt, text) in self.texts(answers) {
-            text::fold_into(text, folded);
+            fold::fold_into(text, folded);
             self.matcher.targets(folded, |target, negated| {
                 spots.push(Spot {
                     target,

@@ -7,27 +7,21 @@
 
 pub mod answer;
 mod create;
-mod import;
-mod report;
+mod progress;
 pub mod runner;
-mod score;
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use crate::bank::{Prompt, Rubric, Study, Vignette};
+use crate::input::{parse_answer_file, parse_import_csv};
 use crate::store::{
     AnswerRecord, AssignmentRecord, GroupRecord, InstrumentRecord, SessionRecord, Store, StoreError,
 };
 
 pub use create::{Parsed, Planned, SessionSpec, VignetteChoice, parse_roles, plan};
-pub use import::{AnswerFile, parse_answer_file, parse_import_csv};
-pub use report::{ExportRow, Status, StatusRow, export_rows, status};
-pub use score::{
-    Export, LevelChange, ScoreStatus, Scored, ScoredSummary, latest_answers, read_export,
-    score_session,
-};
+pub use progress::{ExportRow, Status, StatusRow, export_rows, status};
 
 /// Limit on an answer or import file (16 MiB); larger files are refused unread.
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
@@ -468,7 +462,7 @@ pub fn store_import(
                     .find(|p| p.id == prompt)
             })
             .map_or("text", |p| p.kind.name());
-        let answer = [(place, prompt, import::value_for(kind, &raw))];
+        let answer = [(place, prompt, crate::input::value_for(kind, &raw))];
         match session.check_answers(&group, &vignette, &answer, "import") {
             Ok(checked) => records.extend(checked),
             Err(found) => problems.extend(found),

@@ -53,7 +53,9 @@
 //! spec and seed give the same database content (timestamps aside).
 
 mod answers;
+pub mod demo;
 mod population;
+pub mod power;
 pub mod raters;
 mod words;
 
@@ -66,7 +68,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::bank::{Bank, Study};
-use crate::dataset::{self, StudyData, UnitScore};
+use crate::compare::dataset::{self, StudyData, UnitScore};
 use crate::scoring::Scorer;
 use crate::session::{self, Parsed, Planned, Session, SessionError, SessionSpec, VignetteChoice};
 use crate::store::{AnswerRecord, AssignmentRecord, GroupRecord, Store, StoreError};
@@ -687,7 +689,7 @@ impl<'b> Scorers<'b> {
 /// A simulation composed and scored in memory.
 #[derive(Debug, Clone)]
 pub struct Scored {
-    /// What [`crate::dataset::load`] gives once the simulation is stored and
+    /// What [`crate::compare::dataset::load`] gives once the simulation is stored and
     /// every session scored (automatic scores; no raters).
     pub data: StudyData,
     pub simulation: Simulation,

@@ -8,8 +8,8 @@
 //! Durability: WAL journal, `synchronous = FULL`, foreign keys on; every call
 //! that writes is one transaction, committed before the call returns.
 
-mod rating;
-mod schema;
+mod migrations;
+mod ratings;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,7 +17,7 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
-pub use rating::{ConsensusRecord, RatingPlanRecord, RatingRecord, RatingRunRecord, StoredRating};
+pub use ratings::{ConsensusRecord, RatingPlanRecord, RatingRecord, RatingRunRecord, StoredRating};
 
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -173,7 +173,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        schema::migrations().to_latest(&mut conn)?;
+        migrations::migrations().to_latest(&mut conn)?;
         Ok(Store { conn })
     }
 

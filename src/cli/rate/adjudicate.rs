@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use inquire::{InquireError, Select};
 use vignette::bank::Criterion;
+use vignette::bank::localized;
 use vignette::rating::{self, Rated, Rule, Unit};
-use vignette::render::localized;
 use vignette::session::{self, Session};
 use vignette::store::Store;
 

@@ -40,7 +40,7 @@ pub fn run(db: &Path, args: &Args) -> Outcome {
             let mut writer = csv::Writer::from_writer(Vec::new());
             let failed = |e: csv::Error| Failure::usage(format!("cannot write CSV: {e}"));
             writer
-                .write_record(vignette::agreement::CSV_HEADER)
+                .write_record(vignette::rating::agreement::CSV_HEADER)
                 .map_err(failed)?;
             for r in &ratings {
                 let r = &r.rating;

@@ -6,9 +6,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use vignette::bank::Criterion;
+use vignette::bank::localized;
 use vignette::rating::{self, Unit};
-use vignette::render::{self, Request, Stages, localized};
-use vignette::session::{self, Session, latest_answers};
+use vignette::render::{self, Request, Stages};
+use vignette::scoring::latest_answers;
+use vignette::session::{self, Session};
 use vignette::store::Store;
 
 use crate::cli::session::open_existing;

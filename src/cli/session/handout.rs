@@ -6,8 +6,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use vignette::bank::localized;
 use vignette::render::{
-    self, Handout, HandoutFormat, HandoutGroup, RenderedVignette, Request, Stages, localized,
+    self, Handout, HandoutFormat, HandoutGroup, RenderedVignette, Request, Stages,
 };
 use vignette::session::{self, Session};
 use vignette::store::AssignmentRecord;

@@ -15,7 +15,7 @@ use crate::bank::{Bank, Entry, Rubric};
 use crate::scoring::{Answer, Levels, ScoreCard, Scorer, Scratch, Summary};
 use crate::store::{InstrumentRecord, ResponseRecord, ScoreRecord, Store};
 
-use super::{Session, SessionError, content_hash};
+use crate::session::{Problem, Session, SessionError, content_hash};
 
 /// Whether a score is new, changed since the last scoring, or as before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -586,7 +586,7 @@ fn parse_export<'t>(
     name: &str,
     bytes: &'t [u8],
 ) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, SessionError> {
-    let not_utf8 = || match crate::bank::json::decode_utf8(bytes) {
+    let not_utf8 = || match crate::input::json::decode_utf8(bytes) {
         Err(e) => export_problem(
             name,
             format!("{name}:{}:{}", e.position.line, e.position.column),
@@ -606,7 +606,7 @@ fn parse_export<'t>(
 fn export_problem(name: &str, place: String, message: String) -> SessionError {
     SessionError::Answers {
         source_name: name.to_string(),
-        problems: vec![super::Problem { place, message }],
+        problems: vec![Problem { place, message }],
     }
 }
 

@@ -6,10 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::agreement::{self, Agreement, Rating};
 use crate::bank::Bank;
-use crate::dataset::{self, Selection};
+use crate::compare::dataset::{self, Selection};
 use crate::export::{self, ExportError};
+use crate::rating::agreement::{self, Agreement, Rating};
 use crate::rating::{self, Rule};
 use crate::report::{self, Analyses, Report, ReportError};
 use crate::session::{self, SessionError};
@@ -209,7 +209,7 @@ fn prepare(spec: &Spec) -> Result<PathBuf, DemoError> {
 /// Scores a session; returns how many units were scored.
 fn score(store: &mut Store, id: &str) -> Result<usize, DemoError> {
     let loaded = session::load(store, id)?;
-    Ok(session::score_session(store, &loaded, None)?.len())
+    Ok(crate::scoring::score_session(store, &loaded, None)?.len())
 }
 
 /// Two simulated raters code a share of the session's units; their ratings

@@ -41,7 +41,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::bank::json;
+use crate::input::json;
 
 /// Bootstrap resamples when none are asked for.
 pub const DEFAULT_BOOT: usize = 1000;

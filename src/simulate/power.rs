@@ -40,7 +40,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::bank::{Bank, Study};
-use crate::dataset::GroupScore;
+use crate::compare::dataset::GroupScore;
 use crate::simulate::{self, Effect, Scorers, SimulateError};
 use crate::stats;
 
@@ -827,7 +827,7 @@ mod tests {
     fn site_means_average_each_sites_groups() {
         let score = |group: &str, site: &str, offering: &str, score: f64| GroupScore {
             group: group.into(),
-            keys: crate::dataset::Keys::new(
+            keys: crate::compare::dataset::Keys::new(
                 [("site", site), ("offering", offering)]
                     .into_iter()
                     .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -7,14 +7,30 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
+/// Why a site profile could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    /// A site that no selected session has.
+    #[error(
+        "no site `{site}` in the selected sessions; the sites are: {}",
+        sites.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    )]
+    UnknownSite { site: String, sites: Vec<String> },
+    /// Something asked for that the data do not have (a phase, scores).
+    #[error("{0}")]
+    Missing(String),
+    #[error("cannot render: {0}")]
+    Render(#[from] minijinja::Error),
+}
+
 use minijinja::value::Serde;
 use minijinja::{Environment, context};
 use serde::Serialize;
 
-use super::ExportError;
+use crate::bank::localized;
 use crate::bank::{Criterion, Rubric};
-use crate::dataset::{GroupScore, StudyData, UnitScore};
-use crate::render::{escape_markdown, localized};
+use crate::compare::dataset::{GroupScore, StudyData, UnitScore};
+use crate::render::escape_markdown;
 use crate::store::SessionRecord;
 
 /// How many of the weakest criteria get a target practice.
@@ -130,13 +146,13 @@ pub enum ProfileFormat {
 }
 
 /// The profile of `request.site` from the scored units of `data`.
-pub fn profile(data: &StudyData, request: &ProfileRequest) -> Result<Profile, ExportError> {
+pub fn profile(data: &StudyData, request: &ProfileRequest) -> Result<Profile, ProfileError> {
     let site = request.site.as_str();
     let site_sessions: Vec<&SessionRecord> =
         data.sessions.iter().filter(|s| s.site == site).collect();
     if site_sessions.is_empty() {
         let sites: BTreeSet<&str> = data.sessions.iter().map(|s| s.site.as_str()).collect();
-        return Err(ExportError::UnknownSite {
+        return Err(ProfileError::UnknownSite {
             site: site.to_string(),
             sites: sites.into_iter().map(str::to_string).collect(),
         });
@@ -223,13 +239,13 @@ fn choose_phase(
     site: &str,
     phases: &[String],
     wanted: Option<&str>,
-) -> Result<String, ExportError> {
+) -> Result<String, ProfileError> {
     match (wanted, phases.first()) {
-        (_, None) => Err(ExportError::Missing(format!(
+        (_, None) => Err(ProfileError::Missing(format!(
             "site `{site}` has no scored answers yet; run `vignette score SESSION` for its sessions"
         ))),
         (Some(phase), _) if !phases.iter().any(|p| p == phase) => {
-            Err(ExportError::Missing(format!(
+            Err(ProfileError::Missing(format!(
                 "site `{site}` has no scores at phase `{phase}`; it has scores at: {}",
                 phases.join(", ")
             )))
@@ -475,7 +491,7 @@ fn words(language: &str) -> minijinja::Value {
 
 impl Profile {
     /// Writes the profile as JSON, Markdown or a self-contained HTML page.
-    pub fn write(&self, format: ProfileFormat) -> Result<String, ExportError> {
+    pub fn write(&self, format: ProfileFormat) -> Result<String, ProfileError> {
         let name = match format {
             ProfileFormat::Json => {
                 return Ok(serde_json::to_string_pretty(self).unwrap_or_default() + "\n");

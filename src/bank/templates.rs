@@ -1,11 +1,37 @@
-//! Proves a vignette's templates: every template compiles and renders for
+//! The template language of bank texts (minijinja with strict undefined
+//! variables, unescaped, fuelled; variables come only from factor levels),
+//! and the proof of a vignette's templates: every template compiles and renders for
 //! every combination of factor levels in every language of the vignette.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::bank::{Level, Text, Vignette};
+use super::{Level, Text, Vignette};
 
-use super::{narrative_environment, variables};
+use minijinja::{Environment, UndefinedBehavior};
+
+/// Template instructions one render may spend; bounds runaway loops in a bank.
+const FUEL: u64 = 100_000;
+
+/// The environment bank templates are rendered in: strict, unescaped, fuelled.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env.set_fuel(Some(FUEL));
+    env
+}
+
+/// The template variables a combination of levels sets in `language`.
+pub fn variables<'a>(
+    language: &str,
+    levels: impl IntoIterator<Item = &'a Level>,
+) -> BTreeMap<String, String> {
+    levels
+        .into_iter()
+        .filter_map(|level| level.values.get(language))
+        .flat_map(|values| values.clone())
+        .collect()
+}
 
 /// Vignettes with more factor combinations than this are not rendered exhaustively.
 pub const MAX_COMBINATIONS: usize = 10_000;
@@ -90,7 +116,7 @@ pub fn check_templates(vignette: &Vignette) -> TemplateCheck {
     }
     let combos = combinations(vignette);
     let texts = templates(vignette);
-    let env = narrative_environment();
+    let env = environment();
     for language in &vignette.languages {
         let mut compiled = Vec::new();
         for (pointer, text) in &texts {

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use crate::bank::json;
+use crate::input::json;
 
-use super::Problem;
+use crate::session::Problem;
 
 /// One group's answers to one vignette: `{"group", "vignette", "answers": {prompt: value}}`.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,6 +8,8 @@
 //! code's meaning is computed here and never shown. Not for presentation or
 //! input: no terminal, no printing; the CLI (`vignette rate`) does that.
 
+pub mod agreement;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use rand::seq::SliceRandom;
@@ -15,14 +17,15 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::agreement::{self, Agreement, Options, Rating};
 use crate::bank::{Criterion, Rubric};
 use crate::scoring::ScoreCard;
-use crate::session::{self, Problem, Session, SessionError, content_hash, latest_answers};
+use crate::scoring::latest_answers;
+use crate::session::{self, Problem, Session, SessionError, content_hash};
 use crate::store::{
     AssignmentRecord, ConsensusRecord, RatingPlanRecord, RatingRecord, RatingRunRecord, Store,
     StoredRating,
 };
+use agreement::{Agreement, Options, Rating};
 
 /// The rater name the automatic scores take in agreement.
 pub const AUTO_RATER: &str = "auto";
