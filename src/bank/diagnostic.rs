@@ -1,9 +1,11 @@
-//! Problems found in a bank, each naming the file, the place and what was expected.
+//! Problems found in a bank: the one problem shape of `input` (file, place,
+//! what was expected, a hint) with a severity.
 
 use std::fmt;
 
 use serde::Serialize;
 
+use crate::input::Problem;
 use crate::input::json::Position;
 
 /// How bad a problem is: errors make a bank invalid, warnings do not.
@@ -14,22 +16,13 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem in one file.
+/// One problem in one file of a bank.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Path relative to the bank root, e.g. `vignettes/V1.json`.
-    pub file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-    /// JSON pointer to the value concerned; empty for the whole file.
-    pub pointer: String,
-    /// What is wrong and what was expected.
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
+    /// The file is a path relative to the bank root, e.g. `vignettes/V1.json`.
+    #[serde(flatten)]
+    pub problem: Problem,
 }
 
 impl Diagnostic {
@@ -37,12 +30,7 @@ impl Diagnostic {
     pub fn error(file: &str, pointer: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
-            file: file.to_string(),
-            line: None,
-            column: None,
-            pointer: pointer.to_string(),
-            message: message.into(),
-            hint: None,
+            problem: Problem::at_pointer(file, pointer, message),
         }
     }
 
@@ -56,53 +44,44 @@ impl Diagnostic {
 
     /// Adds a hint on how to fix it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
-        self.hint = Some(hint.into());
+        self.problem.hint = Some(hint.into());
         self
     }
 
     /// Sets the line and column.
     pub fn at(mut self, position: Position) -> Diagnostic {
-        self.line = Some(position.line);
-        self.column = Some(position.column);
+        self.problem = self.problem.at(position);
         self
     }
+}
 
-    /// The sort key: file, then position, then pointer.
-    fn key(&self) -> (&str, usize, usize, &str, &str) {
-        (
-            &self.file,
-            self.line.unwrap_or(0),
-            self.column.unwrap_or(0),
-            &self.pointer,
-            &self.message,
-        )
+impl std::ops::Deref for Diagnostic {
+    type Target = Problem;
+
+    fn deref(&self) -> &Problem {
+        &self.problem
+    }
+}
+
+impl std::ops::DerefMut for Diagnostic {
+    fn deref_mut(&mut self) -> &mut Problem {
+        &mut self.problem
     }
 }
 
 /// Sorts problems by file and position, dropping exact repeats.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| a.key().cmp(&b.key()));
+    diagnostics.sort_by(|a, b| a.problem.key().cmp(&b.problem.key()));
     diagnostics.dedup();
 }
 
 impl fmt::Display for Diagnostic {
-    /// `error: vignettes/V1.json:12:7: /stages/0/text/en: message`, then the hint.
+    /// `error: vignettes/V1.json:12:7: at /stages/0/text/en: message`, then the hint.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let severity = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{severity}: {}", self.file)?;
-        if let (Some(line), Some(column)) = (self.line, self.column) {
-            write!(f, ":{line}:{column}")?;
-        }
-        if !self.pointer.is_empty() {
-            write!(f, ": at {}", self.pointer)?;
-        }
-        write!(f, ": {}", self.message)?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
-        }
-        Ok(())
+        write!(f, "{severity}: {}", self.problem)
     }
 }

@@ -21,7 +21,7 @@ use crate::input::json;
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::*;
 pub use schema::text as schema_text;
-pub use source::{BankError, BankSource, Kind, MAX_FILE_BYTES};
+pub use source::{BankError, BankSource, Kind};
 
 /// One loaded instrument with the file it came from and its exact text.
 #[derive(Debug, Clone, PartialEq)]
@@ -161,7 +161,7 @@ pub fn load(source: &BankSource) -> Result<(Bank, Report), BankError> {
         if !violations.is_empty() {
             diagnostics.extend(violations.into_iter().map(|v| {
                 Diagnostic::error(&file.path, &v.pointer, v.message).with_hint(format!(
-                    "see `vignette schema {}` for the format",
+                    "see the JSON Schema of the {} format",
                     file.kind.name()
                 ))
             }));

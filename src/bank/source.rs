@@ -8,10 +8,8 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
-use super::Diagnostic;
-
-/// Bank files larger than this are refused unread (2 MiB; the shipped files are ~30 KiB).
-pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+use super::{Diagnostic, Severity};
+use crate::input;
 
 static EMBEDDED_STUDIES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/studies");
 static EMBEDDED_VIGNETTES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/vignettes");
@@ -163,18 +161,16 @@ fn read_dir(root: &Path) -> Result<(Vec<RawFile>, Vec<Diagnostic>), BankError> {
                 ));
                 continue;
             }
-            let size = std::fs::metadata(&path).map_err(io(&path))?.len();
-            if size > MAX_FILE_BYTES {
-                diagnostics.push(Diagnostic::error(
-                    &relative,
-                    "",
-                    format!(
-                        "file is {size} bytes; bank files are limited to {MAX_FILE_BYTES} bytes (2 MiB)"
-                    ),
-                ));
-                continue;
-            }
-            let bytes = std::fs::read(&path).map_err(io(&path))?;
+            let bytes = match input::read_named(&path, &relative, input::read::BANK_FILE) {
+                Ok(bytes) => bytes,
+                Err(input::Unreadable(problem)) => {
+                    diagnostics.push(Diagnostic {
+                        severity: Severity::Error,
+                        problem,
+                    });
+                    continue;
+                }
+            };
             files.push(RawFile {
                 path: relative,
                 kind,

@@ -3,19 +3,16 @@
 //! (then also the automatic scores against the humans); not for rating or
 //! scoring.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use vignette::input::{self, Problem, Rating};
 use vignette::rating;
-use vignette::rating::agreement::{self, Agreement, MAX_RATINGS_BYTES, Options, Problem, Rating};
-use vignette::store::Store;
+use vignette::rating::agreement::{self, Agreement, Options};
 
 use super::{DataFormat, Failure, Outcome};
-
-/// Problems listed before the rest are only counted.
-const SHOWN_PROBLEMS: usize = 20;
+use crate::cli::Context;
 
 /// Measure how well raters agree, per rubric criterion: percent agreement,
 /// Cohen's kappa and Krippendorff's alpha.
@@ -54,13 +51,13 @@ pub struct Args {
     format: DataFormat,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
+pub fn run(cx: &Context, args: &Args) -> Outcome {
     let options = Options {
         boot: args.boot as usize,
         seed: args.seed,
     };
     let file = match (&args.session, &args.ratings) {
-        (Some(session), _) => return run_session(db, session, &options, args.format),
+        (Some(session), _) => return run_session(cx, session, &options, args.format),
         (None, Some(file)) => file,
         (None, None) => return Err(Failure::usage("give a SESSION or --ratings FILE.csv")),
     };
@@ -83,11 +80,8 @@ pub fn run(db: &Path, args: &Args) -> Outcome {
 }
 
 /// Agreement from a session's stored ratings, and of auto against human.
-fn run_session(db: &Path, id: &str, options: &Options, format: DataFormat) -> Outcome {
-    if !db.exists() {
-        return Err(Failure::usage(format!("no database at {}", db.display())));
-    }
-    let store = Store::open(db).map_err(|e| Failure::usage(e.to_string()))?;
+fn run_session(cx: &Context, id: &str, options: &Options, format: DataFormat) -> Outcome {
+    let store = cx.store()?;
     let result = rating::session_agreement(&store, id, options)?;
     match format {
         DataFormat::Json => {
@@ -137,47 +131,14 @@ struct JsonReport<'a> {
 /// Reads and parses the file; a file over the size limit is refused unread.
 fn read_ratings(path: &Path) -> Result<Vec<Rating>, Failure> {
     let name = path.display().to_string();
-    let unreadable = |e: std::io::Error| Failure::usage(format!("cannot read {name}: {e}"));
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
-    if size > MAX_RATINGS_BYTES {
-        return Err(too_large(&name, size));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_RATINGS_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_RATINGS_BYTES {
-        return Err(too_large(&name, bytes.len() as u64));
-    }
-    agreement::parse_ratings_csv(&bytes).map_err(|problems| rejected(&name, &problems))
-}
-
-fn too_large(name: &str, size: u64) -> Failure {
-    Failure::invalid(format!(
-        "{name} is {size} bytes; ratings files are limited to {MAX_RATINGS_BYTES} bytes (64 MiB)"
-    ))
-    .hint("split the ratings by criterion and check each file on its own")
+    let bytes = input::read_file(path, input::read::RATINGS_FILE)?;
+    input::parse_ratings_csv(&name, &bytes).map_err(|problems| rejected(&name, &problems))
 }
 
 fn rejected(name: &str, problems: &[Problem]) -> Failure {
-    let mut failure = Failure::invalid(format!("{} problem(s) in {name}", problems.len()));
-    failure.details = problems
-        .iter()
-        .take(SHOWN_PROBLEMS)
-        .map(|p| match p.line {
-            Some(_) => format!("error: {name} {p}"),
-            None => format!("error: {name}: {p}"),
-        })
-        .collect();
-    if problems.len() > SHOWN_PROBLEMS {
-        failure
-            .details
-            .push(format!("… and {} more", problems.len() - SHOWN_PROBLEMS));
-    }
-    failure.hint(format!(
+    Failure::problems(format!("{} problem(s) in {name}", problems.len()), problems).hint(format!(
         "a ratings file is CSV with the header `{}` and one whole-number level per row",
-        agreement::CSV_HEADER.join(",")
+        input::ratings::CSV_HEADER.join(",")
     ))
 }
 

@@ -6,20 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use vignette::compare::dataset::{self, CSV_COLUMNS, GroupScore, Selection};
+use vignette::compare::dataset::{self, GroupScore, Selection};
 use vignette::compare::{
     self, Cell, Change, Clustering, CompareError, Comparison, DEFAULT_BOOT, DEFAULT_SEED, Pairwise,
     Request,
 };
-use vignette::store::Store;
 
 use super::{Failure, Outcome, TableFormat as Format};
-
-/// Problems listed before the rest are only counted.
-const SHOWN_PROBLEMS: usize = 20;
-
-/// The largest scores file read, in bytes (1 GiB).
-const MAX_SCORES_BYTES: u64 = 1 << 30;
+use crate::cli::Context;
 
 /// Compare offerings (or roles, phases, sites, …) on their groups' scores,
 /// with intervals, effect sizes and tests.
@@ -109,7 +103,7 @@ struct Input {
     dimension_order: Vec<String>,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
+pub fn run(cx: &Context, args: &Args) -> Outcome {
     let input = match &args.scores {
         Some(file) => Input {
             scores: read_scores(file)?,
@@ -117,7 +111,7 @@ pub fn run(db: &Path, args: &Args) -> Outcome {
             phase_order: Vec::new(),
             dimension_order: Vec::new(),
         },
-        None => from_store(db, args)?,
+        None => from_store(cx, args)?,
     };
     let request = Request {
         by: args.by.clone(),
@@ -157,12 +151,10 @@ pub fn run(db: &Path, args: &Args) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
-fn from_store(db: &Path, args: &Args) -> Result<Input, Failure> {
-    if !db.exists() {
-        return Err(Failure::usage(format!("no database at {}", db.display()))
-            .hint("give --db PATH, or compare a scores file with --scores FILE.csv"));
-    }
-    let store = Store::open(db).map_err(|e| Failure::usage(e.to_string()))?;
+fn from_store(cx: &Context, args: &Args) -> Result<Input, Failure> {
+    let store = cx
+        .store()
+        .map_err(|f| f.hint("or compare a scores file with --scores FILE.csv"))?;
     let selection = Selection {
         study: args.study.clone(),
         sessions: args.sessions.clone(),
@@ -205,29 +197,16 @@ fn refused(error: CompareError, store_warnings: &[String]) -> Failure {
 /// Reads and parses a scores CSV; every problem is listed with its line.
 fn read_scores(path: &Path) -> Result<Vec<GroupScore>, Failure> {
     let name = path.display().to_string();
-    let unreadable = |e: std::io::Error| Failure::usage(format!("cannot read {name}: {e}"));
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > MAX_SCORES_BYTES {
-        return Err(Failure::invalid(format!(
-            "{name} is {size} bytes; scores files are limited to {MAX_SCORES_BYTES} bytes (1 GiB)"
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
-    dataset::read_scores_csv(&name, &bytes).map_err(|problems| {
-        let mut failure = Failure::invalid(format!("{} problem(s) in {name}", problems.len()));
-        failure.details = problems
-            .iter()
-            .take(SHOWN_PROBLEMS)
-            .map(|p| format!("error: {p}"))
-            .collect();
-        if problems.len() > SHOWN_PROBLEMS {
-            let more = problems.len() - SHOWN_PROBLEMS;
-            failure.details.push(format!("… and {more} more"));
-        }
-        failure.hint(format!(
+    let bytes = vignette::input::read_file(path, vignette::input::read::SCORES_FILE)?;
+    vignette::input::read_scores_csv(&name, &bytes).map_err(|problems| {
+        Failure::problems(
+            format!("{} problem(s) in {name}", problems.len()),
+            &problems,
+        )
+        .hint(format!(
             "a scores file is CSV with the header {} (further columns are keys) and one row \
-             per group, phase and dimension",
-            CSV_COLUMNS.join(",")
+                 per group, phase and dimension",
+            vignette::input::scores::CSV_COLUMNS.join(",")
         ))
     })
 }

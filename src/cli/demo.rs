@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
-use vignette::bank::BankSource;
 use vignette::compare::{self, Comparison};
 use vignette::simulate::demo::{self, Demo, DemoError, Spec};
 
-use super::{Failure, Outcome, valid_bank};
+use super::{Failure, Outcome};
+use crate::cli::Context;
 
 /// Run the whole study on simulated data: three offerings from baseline to
 /// endpoint, groups answering in Norwegian and English, scores, two
@@ -47,8 +47,8 @@ fn share(text: &str) -> Result<f64, String> {
     }
 }
 
-pub fn run(source: &BankSource, args: &Args) -> Outcome {
-    let bank = valid_bank(source)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let bank = cx.bank()?;
     let spec = Spec {
         dir: args.dir.clone(),
         seed: args.seed,

@@ -1,14 +1,14 @@
 //! `vignette export`: a study's scores as tidy CSV with a codebook, SPSS and
 //! Stata syntax and a manifest, written into a folder all or nothing.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use vignette::compare::dataset::{self, Selection, StudyData};
-use vignette::export::{self, ExportError, Options};
+use vignette::export::{self, Options};
 
-use super::session::open_existing;
 use super::{Failure, Outcome};
+use crate::cli::Context;
 
 /// Export scores for R, SPSS and Stata.
 ///
@@ -54,14 +54,14 @@ pub struct Args {
     force: bool,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
+pub fn run(cx: &Context, args: &Args) -> Outcome {
     let selection = Selection {
         study: args.study.clone(),
         sessions: args.sessions.clone(),
         cohorts: args.cohorts.clone(),
         phases: args.phases.clone(),
     };
-    let store = open_existing(db)?;
+    let store = cx.store()?;
     let data = dataset::load(&store, &selection)?;
     let options = Options {
         language: language(&data, args.lang.as_deref())?,
@@ -100,17 +100,5 @@ pub(super) fn language(data: &StudyData, wanted: Option<&str>) -> Result<String,
             .first()
             .cloned()
             .unwrap_or_else(|| "en".to_string())),
-    }
-}
-
-impl From<ExportError> for Failure {
-    fn from(error: ExportError) -> Failure {
-        let failure = Failure::usage(error.to_string());
-        match error {
-            ExportError::Exists { .. } => {
-                failure.hint("add --force to replace them, or choose another --out folder")
-            }
-            _ => failure,
-        }
     }
 }

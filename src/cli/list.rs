@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
-use vignette::bank::BankSource;
 
-use super::{Outcome, valid_bank};
+use super::Outcome;
+use crate::cli::Context;
 
 /// List the vignettes in the bank: languages, stages, factors, the dimensions
 /// their rubric scores and the studies that use them.
@@ -26,8 +26,8 @@ enum Format {
     Json,
 }
 
-pub fn run(source: &BankSource, args: &Args) -> Outcome {
-    let bank = valid_bank(source)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let bank = cx.bank()?;
     let summaries = bank.summaries(args.lang.as_deref());
     match args.format {
         Format::Json => println!("{:#}", serde_json::json!(summaries)),

@@ -3,7 +3,9 @@
 
 mod agreement;
 mod compare;
+mod context;
 mod demo;
+mod error;
 mod export;
 mod list;
 mod power;
@@ -21,7 +23,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use vignette::bank::{self, Bank, BankSource};
+use vignette::bank::BankSource;
+
+pub use context::Context;
+pub use error::Failure;
 
 /// Vignette-based competence assessment: how well do school and kindergarten
 /// staff prevent, detect and handle bullying?
@@ -87,50 +92,6 @@ pub enum TableFormat {
     Csv,
 }
 
-/// A failed command: what went wrong, how to fix it, and the exit code.
-#[derive(Debug)]
-pub struct Failure {
-    code: u8,
-    message: String,
-    /// Lines printed before the message, e.g. one per problem found.
-    details: Vec<String>,
-    hints: Vec<String>,
-}
-
-impl Failure {
-    /// Bad arguments or unreadable input (exit 2).
-    pub fn usage(message: impl Into<String>) -> Failure {
-        Failure {
-            code: 2,
-            message: message.into(),
-            details: Vec::new(),
-            hints: Vec::new(),
-        }
-    }
-
-    /// The input was read but is invalid (exit 1).
-    pub fn invalid(message: impl Into<String>) -> Failure {
-        Failure {
-            code: 1,
-            message: message.into(),
-            details: Vec::new(),
-            hints: Vec::new(),
-        }
-    }
-
-    /// Adds a hint printed under the message.
-    pub fn hint(mut self, hint: impl Into<String>) -> Failure {
-        self.hints.push(hint.into());
-        self
-    }
-}
-
-impl From<bank::BankError> for Failure {
-    fn from(error: bank::BankError) -> Failure {
-        Failure::usage(error.to_string())
-    }
-}
-
 /// What a successful command reports: 0 for success, 1 for "ran, found problems".
 pub type Outcome = Result<ExitCode, Failure>;
 
@@ -141,66 +102,26 @@ pub fn run() -> ExitCode {
         Some(dir) => BankSource::Dir(dir),
         None => BankSource::Embedded,
     };
+    let cx = Context { source, db: cli.db };
     let outcome = match cli.command {
-        Command::Validate(args) => validate::run(&source, &args),
-        Command::List(args) => list::run(&source, &args),
-        Command::Show(args) => show::run(&source, &args),
+        Command::Validate(args) => validate::run(&cx, &args),
+        Command::List(args) => list::run(&cx, &args),
+        Command::Show(args) => show::run(&cx, &args),
         Command::Schema(args) => schema::run(&args),
-        Command::Agreement(args) => agreement::run(&cli.db, &args),
-        Command::Compare(args) => compare::run(&cli.db, &args),
-        Command::Rate(args) => rate::run(&cli.db, &args),
-        Command::Report(args) => report::run(&cli.db, &args),
-        Command::Session(args) => session::run(&source, &cli.db, &args),
-        Command::Score(args) => score::run(&source, &cli.db, &args),
-        Command::Export(args) => export::run(&cli.db, &args),
-        Command::Profile(args) => profile::run(&cli.db, &args),
-        Command::Simulate(args) => simulate::run(&source, &cli.db, &args),
-        Command::Power(args) => power::run(&source, &args),
-        Command::Demo(args) => demo::run(&source, &args),
+        Command::Agreement(args) => agreement::run(&cx, &args),
+        Command::Compare(args) => compare::run(&cx, &args),
+        Command::Rate(args) => rate::run(&cx, &args),
+        Command::Report(args) => report::run(&cx, &args),
+        Command::Session(args) => session::run(&cx, &args),
+        Command::Score(args) => score::run(&cx, &args),
+        Command::Export(args) => export::run(&cx, &args),
+        Command::Profile(args) => profile::run(&cx, &args),
+        Command::Simulate(args) => simulate::run(&cx, &args),
+        Command::Power(args) => power::run(&cx, &args),
+        Command::Demo(args) => demo::run(&cx, &args),
     };
     match outcome {
         Ok(code) => code,
-        Err(failure) => {
-            for detail in &failure.details {
-                eprintln!("{detail}");
-            }
-            eprintln!("error: {}", failure.message);
-            for hint in &failure.hints {
-                eprintln!("  hint: {hint}");
-            }
-            ExitCode::from(failure.code)
-        }
+        Err(failure) => failure.report(),
     }
-}
-
-/// Loads a bank for commands that need it valid; an invalid bank is refused.
-pub fn valid_bank(source: &BankSource) -> Result<Bank, Failure> {
-    let (bank, report) = bank::load(source)?;
-    if report.is_valid() {
-        return Ok(bank);
-    }
-    let mut failure = Failure::invalid(format!(
-        "{} has {} error(s); nothing can be used from an invalid bank",
-        source.describe(),
-        report.errors()
-    ));
-    for diagnostic in report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == bank::Severity::Error)
-        .take(3)
-    {
-        let without_hint = bank::Diagnostic {
-            hint: None,
-            ..diagnostic.clone()
-        };
-        failure = failure.hint(without_hint.to_string());
-    }
-    let bank_arg = match source {
-        BankSource::Dir(dir) => format!(" --bank {}", dir.display()),
-        BankSource::Embedded => String::new(),
-    };
-    Err(failure.hint(format!(
-        "run `vignette validate{bank_arg}` to see every problem"
-    )))
 }

@@ -7,16 +7,16 @@ use std::time::{Duration, Instant};
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
-use vignette::bank::BankSource;
 use vignette::simulate::power::{
     self, DEFAULT_ALPHA, DEFAULT_DIFFERENCE, DEFAULT_REPLICATIONS, DEFAULT_SEED, DEFAULT_TARGET,
-    Power, PowerError, Row, Spec, TestPower,
+    Power, Row, Spec, TestPower,
 };
 use vignette::simulate::{
     DEFAULT_ENGLISH, DEFAULT_ICC, DEFAULT_STUDY, DEFAULT_VIGNETTES_PER_GROUP,
 };
 
-use super::{Failure, Outcome, TableFormat, valid_bank};
+use super::{Failure, Outcome, TableFormat};
+use crate::cli::Context;
 
 /// How many groups per offering, in how many municipalities, are needed to
 /// detect a difference between two offerings at the study's last phase?
@@ -120,19 +120,9 @@ impl Args {
     }
 }
 
-impl From<PowerError> for Failure {
-    fn from(error: PowerError) -> Failure {
-        match error {
-            PowerError::Simulate(e) => e.into(),
-            e @ PowerError::Spec(_) => Failure::usage(e.to_string()),
-            e @ PowerError::Malformed(_) => Failure::invalid(e.to_string()),
-        }
-    }
-}
-
-pub fn run(source: &BankSource, args: &Args) -> Outcome {
+pub fn run(cx: &Context, args: &Args) -> Outcome {
     let spec = args.spec()?;
-    let bank = valid_bank(source)?;
+    let bank = cx.bank()?;
     let started = Instant::now();
     let bar = Bar::new();
     let result = power::run(&bank, &spec, &bar);

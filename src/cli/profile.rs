@@ -1,14 +1,13 @@
 //! `vignette profile`: the needs-analysis sheet of one site.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use vignette::compare::dataset::{self, Selection};
 use vignette::report::{self, Profile, ProfileFormat, ProfileRequest};
 
-use super::session::open_existing;
 use super::{Outcome, export::language};
+use crate::cli::Context;
 
 /// Criteria shown in the text table of the most often missed.
 const SHOWN_MISSED: usize = 10;
@@ -58,8 +57,8 @@ enum Format {
     Html,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
-    let store = open_existing(db)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let store = cx.store()?;
     let data = dataset::load(
         &store,
         &Selection {
@@ -153,10 +152,4 @@ fn text(p: &Profile) -> String {
         out.push_str(&format!("note: {note}\n"));
     }
     out
-}
-
-impl From<vignette::report::ProfileError> for super::Failure {
-    fn from(error: vignette::report::ProfileError) -> super::Failure {
-        super::Failure::usage(error.to_string())
-    }
 }

@@ -9,8 +9,8 @@ use vignette::compare::dataset::{self, Selection, StudyData};
 use vignette::report::{self, Report, ReportError};
 use vignette::simulate::power::{self, Power};
 
-use super::session::open_existing;
 use super::{Failure, Outcome};
+use crate::cli::Context;
 
 /// Write a study's report: one HTML file that opens in any browser and
 /// loads nothing from elsewhere (styles inline, charts as SVG, no script).
@@ -62,9 +62,9 @@ pub struct Args {
 /// The largest power file read, in bytes (64 MiB).
 const MAX_POWER_BYTES: u64 = 64 << 20;
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
+pub fn run(cx: &Context, args: &Args) -> Outcome {
     let power = args.power.as_deref().map(read_power).transpose()?;
-    let store = open_existing(db)?;
+    let store = cx.store()?;
     let selection = Selection {
         study: args.study.clone(),
         sessions: args.sessions.clone(),

@@ -10,14 +10,15 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use rayon::prelude::*;
 use serde::Serializer;
 use serde_json::Value;
+use vignette::bank::Rubric;
 use vignette::bank::localized;
-use vignette::bank::{BankSource, Rubric};
+use vignette::input;
 use vignette::scoring::{self, ScoreStatus, Scored, ScoredSummary};
 use vignette::scoring::{CriterionLevel, CriterionScore, Evidence, Levels};
 use vignette::session;
-use vignette::store::Store;
 
-use super::{Failure, Outcome, TableFormat as Format, valid_bank};
+use super::{Failure, Outcome, TableFormat as Format};
+use crate::cli::Context;
 
 /// Score answers on prevention, detection and handling with the rubrics'
 /// evidence rules: options chosen, ranks, Likert values and phrases written
@@ -50,17 +51,17 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
+pub fn run(cx: &Context, args: &Args) -> Outcome {
     match (&args.responses, &args.session) {
-        (Some(file), _) => run_export(source, file, args),
-        (None, Some(id)) => run_session(source, db, id, args),
+        (Some(file), _) => run_export(cx, file, args),
+        (None, Some(id)) => run_session(cx, id, args),
         (None, None) => Err(Failure::usage("give a SESSION or --responses FILE.jsonl")),
     }
 }
 
 /// Scores a session in the database (storing new versions) and prints the scores.
-fn run_session(source: &BankSource, db: &Path, id: &str, args: &Args) -> Outcome {
-    let (scored, rubrics) = score_session(source, db, id, args.rubric_from_bank)?;
+fn run_session(cx: &Context, id: &str, args: &Args) -> Outcome {
+    let (scored, rubrics) = score_session(cx, id, args.rubric_from_bank)?;
     if let Some(unit) = &args.explain {
         let found = scored
             .iter()
@@ -81,9 +82,9 @@ fn run_session(source: &BankSource, db: &Path, id: &str, args: &Args) -> Outcome
 
 /// Scores a session export (nothing is stored): levels alone for the table
 /// and CSV, full cards one batch at a time for JSON, one to explain.
-fn run_export(source: &BankSource, file: &Path, args: &Args) -> Outcome {
-    let bank = valid_bank(source)?;
-    let bytes = session::read_export_file(file)?;
+fn run_export(cx: &Context, file: &Path, args: &Args) -> Outcome {
+    let bank = cx.bank()?;
+    let bytes = input::map_file(file, input::read::EXPORT_FILE)?;
     let export = scoring::Export::read(&bank, &file.display().to_string(), &bytes)?;
     let units = || (0..export.len()).map(|i| export.unit(i));
     if let Some(unit) = &args.explain {
@@ -309,44 +310,24 @@ fn print_table(scores: Option<ScoreTable>) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Scores a session with its pinned rubrics, or with the bank's (newer) ones.
 fn score_session(
-    source: &BankSource,
-    db: &Path,
+    cx: &Context,
     id: &str,
     from_bank: bool,
 ) -> Result<(Vec<Scored>, BTreeMap<String, Rubric>), Failure> {
-    if !db.exists() {
-        return Err(Failure::usage(format!("no database at {}", db.display())));
-    }
-    let mut store = Store::open(db).map_err(|e| Failure::usage(e.to_string()))?;
+    let mut store = cx.store()?;
     let loaded = session::load(&store, id)?;
-    let bank = if from_bank {
-        Some(valid_bank(source)?)
+    if from_bank {
+        Ok(scoring::score_session_with_bank(
+            &mut store,
+            &loaded,
+            &cx.bank()?,
+        )?)
     } else {
-        None
-    };
-    let mut rubrics: BTreeMap<String, Rubric> = loaded.rubrics.clone();
-    let mut scored = Vec::new();
-    match &bank {
-        None => scored = scoring::score_session(&mut store, &loaded, None)?,
-        Some(bank) => {
-            // One rubric at a time, so each vignette is scored with its newer rubric.
-            let vignettes: std::collections::BTreeSet<&str> = loaded
-                .assignments
-                .iter()
-                .map(|a| a.vignette.as_str())
-                .collect();
-            for vignette in vignettes {
-                let entry = bank.rubric_for(vignette).ok_or_else(|| {
-                    Failure::usage(format!("the bank has no rubric for `{vignette}`"))
-                })?;
-                rubrics.insert(session::content_hash(&entry.text), entry.item.clone());
-                let for_vignette = scoring::score_session(&mut store, &loaded, Some(entry))?;
-                scored.extend(for_vignette.into_iter().filter(|s| s.vignette == vignette));
-            }
-        }
+        let scored = scoring::score_session(&mut store, &loaded, None)?;
+        Ok((scored, loaded.rubrics.clone()))
     }
-    Ok((scored, rubrics))
 }
 
 /// The dimensions in order of first appearance (rubric order: prevention,

@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use vignette::bank::BankSource;
 use vignette::render::{self, Format as Output, Request, Stages};
 
-use super::{Failure, Outcome, valid_bank};
+use super::{Failure, Outcome};
+use crate::cli::Context;
 
 /// Show a vignette as a group sees it: the story stage by stage and the
 /// questions with their answer options, in one language, with chosen factor
@@ -73,14 +73,14 @@ fn parse_level(value: &str) -> Result<(String, String), String> {
     }
 }
 
-pub fn run(source: &BankSource, args: &Args) -> Outcome {
-    let bank = valid_bank(source)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let bank = cx.bank()?;
     let Some(entry) = bank.vignette(&args.vignette) else {
         let known: Vec<&str> = bank.vignettes.iter().map(|v| v.item.id.as_str()).collect();
         return Err(Failure::usage(format!(
             "no vignette `{}` in {}",
             args.vignette,
-            source.describe()
+            cx.source.describe()
         ))
         .hint(format!("the vignettes are: {}", known.join(", "))));
     };

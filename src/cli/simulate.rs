@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use vignette::bank::BankSource;
 use vignette::session;
 use vignette::simulate::{
     self, DEFAULT_COHORT, DEFAULT_ENGLISH, DEFAULT_GROUPS, DEFAULT_ICC, DEFAULT_SITES,
-    DEFAULT_STUDY, DEFAULT_VIGNETTES_PER_GROUP, Effect, SimulateError, Simulation, Spec,
+    DEFAULT_STUDY, DEFAULT_VIGNETTES_PER_GROUP, Effect, Simulation, Spec,
 };
 use vignette::store::Store;
 
-use super::{DataFormat, Failure, Outcome, valid_bank};
+use super::{DataFormat, Failure, Outcome};
+use crate::cli::Context;
 
 /// Simulate a study: sessions for every site and phase, filled with answers
 /// that read like staff groups' answers, at a competence level driven by
@@ -121,19 +121,6 @@ impl Args {
     }
 }
 
-impl From<SimulateError> for Failure {
-    fn from(error: SimulateError) -> Failure {
-        match error {
-            SimulateError::Session(e) => e.into(),
-            e @ SimulateError::CohortExists { .. } => Failure::usage(e.to_string())
-                .hint("choose another --cohort, or simulate into a new --db"),
-            e @ SimulateError::Partial { .. } => Failure::usage(e.to_string())
-                .hint("simulate again into a new --db, or with another --cohort"),
-            e @ SimulateError::Spec(_) => Failure::usage(e.to_string()),
-        }
-    }
-}
-
 /// Creates an output file (before anything is simulated, so a bad path stops early).
 fn create(path: &Path) -> Result<BufWriter<File>, Failure> {
     File::create(path)
@@ -145,17 +132,17 @@ fn written(path: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
     move |e| Failure::usage(format!("cannot write {}: {e}", path.display()))
 }
 
-pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
-    let bank = valid_bank(source)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let bank = cx.bank()?;
     let plan = simulate::plan(&bank, &args.spec())?;
     let truth_file = args.truth.as_deref().map(create).transpose()?;
     let jsonl_file = args.jsonl.as_deref().map(create).transpose()?;
     let opened = if args.no_store {
         Store::in_memory()
     } else {
-        Store::open(db)
+        Store::open(&cx.db)
     };
-    let mut store = opened.map_err(|e| Failure::usage(e.to_string()))?;
+    let mut store = opened?;
     let simulation = plan.run(&mut store)?;
     if let (Some(out), Some(path)) = (jsonl_file, &args.jsonl) {
         write_jsonl(&store, &simulation, path, out)?;
@@ -163,7 +150,7 @@ pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
     if let (Some(out), Some(path)) = (truth_file, &args.truth) {
         write_truth(&simulation, path, out)?;
     }
-    let stored_in = (!args.no_store).then_some(db);
+    let stored_in = (!args.no_store).then_some(cx.db.as_path());
     match args.format {
         DataFormat::Json => println!("{:#}", json(&simulation, stored_in)),
         DataFormat::Text => print!("{}", summary(&simulation, stored_in)),

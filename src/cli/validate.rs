@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use vignette::bank::{self, BankSource, Report};
 
 use super::{DataFormat, Outcome};
+use crate::cli::Context;
 
 /// Check a bank: schemas, references, languages, and that every template
 /// renders for every combination of factor levels.
@@ -19,13 +20,13 @@ pub struct Args {
     format: DataFormat,
 }
 
-pub fn run(source: &BankSource, args: &Args) -> Outcome {
-    let (_, report) = bank::load(source)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let (_, report) = bank::load(&cx.source)?;
     match args.format {
-        DataFormat::Text => print!("{}", text(source, &report)),
+        DataFormat::Text => print!("{}", text(&cx.source, &report)),
         DataFormat::Json => {
             let json = serde_json::json!({
-                "bank": source.describe(),
+                "bank": cx.source.describe(),
                 "valid": report.is_valid(),
                 "errors": report.errors(),
                 "warnings": report.warnings(),

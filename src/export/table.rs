@@ -625,7 +625,7 @@ impl<'a> Context<'a> {
         Table::new(
             "groups.csv",
             "One row per group × dimension: the mean of the group's vignette scores \
-             (the unit of analysis of `vignette compare`).",
+             (the unit of analysis of comparisons).",
             columns,
             rows,
         )

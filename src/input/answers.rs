@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::input::json;
 
-use crate::session::Problem;
+use super::{Place, Problem};
 
 /// One group's answers to one vignette: `{"group", "vignette", "answers": {prompt: value}}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,94 +13,99 @@ pub struct AnswerFile {
     pub group: String,
     pub vignette: String,
     /// (place for messages, prompt id, value), in file order.
-    pub answers: Vec<(String, String, Value)>,
+    pub answers: Vec<(Place, String, Value)>,
 }
 
-fn problem(place: impl Into<String>, message: impl Into<String>) -> Vec<Problem> {
-    vec![Problem {
-        place: place.into(),
-        message: message.into(),
-    }]
+fn problem(problem: Problem) -> Vec<Problem> {
+    vec![problem]
 }
 
 /// Parses an answer file; `name` is used in messages.
 pub fn parse_answer_file(name: &str, bytes: &[u8]) -> Result<AnswerFile, Vec<Problem>> {
-    let at = |e: json::SyntaxError| {
-        problem(
-            format!("{name}:{}:{}", e.position.line, e.position.column),
-            e.message,
-        )
-    };
+    let at = |e: json::SyntaxError| problem(Problem::at_position(name, e.position, e.message));
     let text = json::decode_utf8(bytes).map_err(at)?;
     let value = json::parse(text).map_err(at)?;
     let Value::Object(mut object) = value else {
-        return Err(problem(
+        return Err(problem(Problem::in_file(
             name,
             "expected an object {\"group\": …, \"vignette\": …, \"answers\": {…}}",
-        ));
+        )));
     };
     let mut field = |key: &str| match object.remove(key) {
         Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(problem(format!("{name}: /{key}"), "expected a string")),
-        None => Err(problem(name, format!("missing \"{key}\""))),
+        Some(_) => Err(problem(Problem::at_pointer(
+            name,
+            &format!("/{key}"),
+            "expected a string",
+        ))),
+        None => Err(problem(Problem::in_file(
+            name,
+            format!("missing \"{key}\""),
+        ))),
     };
     let group = field("group")?;
     let vignette = field("vignette")?;
     let answers = match object.remove("answers") {
         Some(Value::Object(answers)) if !answers.is_empty() => answers,
         Some(Value::Object(_)) => {
-            return Err(problem(format!("{name}: /answers"), "no answers given"));
+            return Err(problem(Problem::at_pointer(
+                name,
+                "/answers",
+                "no answers given",
+            )));
         }
         Some(_) => {
-            return Err(problem(
-                format!("{name}: /answers"),
+            return Err(problem(Problem::at_pointer(
+                name,
+                "/answers",
                 "expected an object {\"PROMPT_ID\": VALUE, …}",
-            ));
+            )));
         }
-        None => return Err(problem(name, "missing \"answers\"")),
+        None => return Err(problem(Problem::in_file(name, "missing \"answers\""))),
     };
     if let Some(key) = object.keys().next() {
-        return Err(problem(
-            format!("{name}: /{key}"),
+        return Err(problem(Problem::at_pointer(
+            name,
+            &format!("/{key}"),
             "unexpected key; an answer file has group, vignette and answers",
-        ));
+        )));
     }
     Ok(AnswerFile {
         group,
         vignette,
         answers: answers
             .into_iter()
-            .map(|(prompt, value)| (format!("{name}: /answers/{prompt}"), prompt, value))
+            .map(|(prompt, value)| {
+                let place = Place::pointer(name, &format!("/answers/{prompt}"));
+                (place, prompt, value)
+            })
             .collect(),
     })
 }
 
 /// One CSV row: (place, group, vignette, prompt, raw value).
-pub type ImportRow = (String, String, String, String, String);
+pub type ImportRow = (Place, String, String, String, String);
 
 /// Parses a paper transcription CSV with columns `group,vignette,prompt,value`.
 ///
 /// Values stay text here; `value_for` turns them into JSON once the prompt kind is known.
 pub fn parse_import_csv(name: &str, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<Problem>> {
-    let text = json::decode_utf8(bytes).map_err(|e| {
-        problem(
-            format!("{name}:{}:{}", e.position.line, e.position.column),
-            e.message,
-        )
-    })?;
+    let text = json::decode_utf8(bytes)
+        .map_err(|e| problem(Problem::at_position(name, e.position, e.message)))?;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::Headers)
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| problem(name, e.to_string()))?
+        .map_err(|e| problem(Problem::on_line(name, 1, e.to_string())))?
         .clone();
     let expected = ["group", "vignette", "prompt", "value"];
     if headers.iter().collect::<Vec<_>>() != expected {
-        return Err(problem(
-            format!("{name} line 1"),
+        return Err(problem(Problem::on_line(
+            name,
+            1,
             format!("expected the header `{}`", expected.join(",")),
-        ));
+        )));
     }
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -109,32 +114,24 @@ pub fn parse_import_csv(name: &str, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(Problem {
-                    place: format!("{name} line {line}"),
-                    message: e.to_string(),
-                });
+                problems.push(Problem::from_csv(name, &e));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
-        let place = format!("{name} line {line}");
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let place = Place::line(name, line);
         let field = |i: usize| record.get(i).unwrap_or_default().trim().to_string();
         let (group, vignette, prompt) = (field(0), field(1), field(2));
         let value = record.get(3).unwrap_or_default().to_string();
         if let Some(first) = seen.insert((group.clone(), vignette.clone(), prompt.clone()), line) {
-            problems.push(Problem {
-                place: place.clone(),
-                message: format!("group `{group}`, vignette `{vignette}`, prompt `{prompt}` is already answered on line {first}"),
-            });
+            problems.push(place.problem(format!(
+                "group `{group}`, vignette `{vignette}`, prompt `{prompt}` is already answered on line {first}"
+            )));
         }
         rows.push((place, group, vignette, prompt, value));
     }
     if rows.is_empty() && problems.is_empty() {
-        problems.push(Problem {
-            place: name.to_string(),
-            message: "no rows after the header".to_string(),
-        });
+        problems.push(Problem::in_file(name, "no rows after the header"));
     }
     if problems.is_empty() {
         Ok(rows)

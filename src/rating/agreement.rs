@@ -1,9 +1,9 @@
 //! Inter-rater agreement: how consistently human raters code group answers
 //! against a rubric's criteria on ordinal levels (0, 1, 2, …).
 //!
-//! Not for: reading files or printing (the CLI does that), storing ratings,
-//! or deciding a consensus level; this module only measures agreement. It
-//! also parses the ratings CSV (`unit,rater,criterion,level`) from bytes.
+//! Not for: reading files (the ratings CSV is read by `input`), printing,
+//! storing ratings, or deciding a consensus level; this module only
+//! measures agreement.
 //!
 //! Per criterion, with these definitions:
 //! - **percent agreement**: the share (0–1) of units rated by two or more
@@ -41,28 +41,13 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::input::json;
+pub use crate::input::ratings::Rating;
 
 /// Bootstrap resamples when none are asked for.
 pub const DEFAULT_BOOT: usize = 1000;
 
 /// Seed of the bootstrap when none is given.
 pub const DEFAULT_SEED: u64 = 1;
-
-/// The largest ratings file read, in bytes (64 MiB).
-pub const MAX_RATINGS_BYTES: u64 = 64 * 1024 * 1024;
-
-/// The columns of a ratings CSV, in order.
-pub const CSV_HEADER: [&str; 4] = ["unit", "rater", "criterion", "level"];
-
-/// One rater's level for one criterion of one unit (a group's answer).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rating {
-    pub unit: String,
-    pub rater: String,
-    pub criterion: String,
-    pub level: i64,
-}
 
 /// How the bootstrap interval is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,224 +103,6 @@ pub enum Metric {
     Interval,
 }
 
-/// One problem in a ratings file: where (1-based) and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.line, self.column) {
-            (Some(line), Some(column)) => write!(f, "line {line}, column {column}: "),
-            (Some(line), None) => write!(f, "line {line}: "),
-            _ => Ok(()),
-        }?;
-        f.write_str(&self.message)
-    }
-}
-
-fn problem(line: Option<usize>, message: impl Into<String>) -> Problem {
-    Problem {
-        line,
-        column: None,
-        message: message.into(),
-    }
-}
-
-/// Parses a ratings CSV with the header `unit,rater,criterion,level`.
-///
-/// Fields are trimmed; none may be empty; levels are whole numbers; each
-/// (unit, rater, criterion) may appear once. Every problem is returned, in
-/// line order.
-pub fn parse_ratings_csv(bytes: &[u8]) -> Result<Vec<Rating>, Vec<Problem>> {
-    let (rows, mut problems) = parse_ratings_lines(bytes);
-    if rows.is_empty() && problems.is_empty() {
-        problems.push(problem(None, "no ratings after the header"));
-    }
-    if problems.is_empty() {
-        Ok(rows.into_iter().map(|(_, rating)| rating).collect())
-    } else {
-        Err(problems)
-    }
-}
-
-/// Parses a ratings CSV as [`parse_ratings_csv`] does, but returns the rows
-/// without problems (with their 1-based lines) beside the problems found
-/// (in line order), so that callers can add checks of their own.
-pub fn parse_ratings_lines(bytes: &[u8]) -> (Vec<(usize, Rating)>, Vec<Problem>) {
-    let text = match json::decode_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let found = Problem {
-                line: Some(e.position.line),
-                column: Some(e.position.column),
-                message: e.message,
-            };
-            return (Vec::new(), vec![found]);
-        }
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let mut record = csv::StringRecord::new();
-    if let Err(problems) = check_header(
-        reader
-            .read_record(&mut record)
-            .map(|more| more.then_some(&record)),
-    ) {
-        return (Vec::new(), problems);
-    }
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => match parse_record(&record) {
-                Ok(row) => rows.push(row),
-                Err(p) => problems.push(p),
-            },
-            Err(e) => problems.push(csv_problem(&e)),
-        }
-    }
-    let ratings = check_rows(rows, &mut problems);
-    problems.sort_by_key(|p| p.line);
-    (ratings, problems)
-}
-
-/// A row with all four fields: its line, the rating and whether its level
-/// is a whole number.
-struct Row {
-    line: usize,
-    rating: Rating,
-    level: Result<i64, String>,
-}
-
-/// Reports repeated (unit, rater, criterion)s and bad levels; returns the
-/// ratings of the rows without problems, with their lines.
-fn check_rows(rows: Vec<Row>, problems: &mut Vec<Problem>) -> Vec<(usize, Rating)> {
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    // Stable: rows with the same key stay in line order.
-    order.sort_by(|&a, &b| key(&rows[a].rating).cmp(&key(&rows[b].rating)));
-    let mut repeats = vec![None; rows.len()];
-    for same in order.chunk_by(|&a, &b| key(&rows[a].rating) == key(&rows[b].rating)) {
-        for &later in &same[1..] {
-            repeats[later] = Some(rows[same[0]].line);
-        }
-    }
-    let mut ratings = Vec::with_capacity(rows.len());
-    for (row, first) in rows.into_iter().zip(repeats) {
-        match (first, row.level) {
-            (Some(first), _) => problems.push(repeated(row.line, first, &row.rating)),
-            (None, Err(message)) => problems.push(problem(Some(row.line), message)),
-            (None, Ok(level)) => ratings.push((
-                row.line,
-                Rating {
-                    level,
-                    ..row.rating
-                },
-            )),
-        }
-    }
-    ratings
-}
-
-fn header_message(found: &str) -> String {
-    format!(
-        "expected the header `{}`, found `{found}`",
-        CSV_HEADER.join(",")
-    )
-}
-
-fn check_header(first: csv::Result<Option<&csv::StringRecord>>) -> Result<(), Vec<Problem>> {
-    let record = match first {
-        Ok(None) => {
-            return Err(vec![problem(
-                None,
-                format!(
-                    "the file is empty; expected the header `{}`",
-                    CSV_HEADER.join(",")
-                ),
-            )]);
-        }
-        Err(e) => return Err(vec![csv_problem(&e)]),
-        Ok(Some(record)) => record,
-    };
-    let fields: Vec<&str> = record.iter().collect();
-    let bom_free = fields
-        .first()
-        .map(|f| f.trim_start_matches('\u{feff}'))
-        .into_iter()
-        .chain(fields.iter().skip(1).copied());
-    if bom_free.eq(CSV_HEADER) {
-        Ok(())
-    } else {
-        Err(vec![problem(Some(1), header_message(&fields.join(",")))])
-    }
-}
-
-fn csv_problem(error: &csv::Error) -> Problem {
-    let line = error.position().map(|p| p.line() as usize);
-    problem(line, error.to_string())
-}
-
-fn record_line(record: &csv::StringRecord) -> usize {
-    record.position().map_or(0, |p| p.line() as usize)
-}
-
-fn parse_record(record: &csv::StringRecord) -> Result<Row, Problem> {
-    let line = record_line(record);
-    if record.len() != CSV_HEADER.len() {
-        return Err(problem(
-            Some(line),
-            format!(
-                "expected {} fields ({}), found {}",
-                CSV_HEADER.len(),
-                CSV_HEADER.join(","),
-                record.len()
-            ),
-        ));
-    }
-    if let Some(i) = record.iter().position(str::is_empty) {
-        return Err(problem(Some(line), format!("empty `{}`", CSV_HEADER[i])));
-    }
-    let rating = Rating {
-        unit: record[0].to_string(),
-        rater: record[1].to_string(),
-        criterion: record[2].to_string(),
-        level: 0,
-    };
-    Ok(Row {
-        line,
-        rating,
-        level: parse_level(&record[3]),
-    })
-}
-
-fn parse_level(raw: &str) -> Result<i64, String> {
-    use std::num::IntErrorKind;
-    raw.parse::<i64>().map_err(|e| match e.kind() {
-        IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => {
-            format!("level `{raw}` is too large for a whole number")
-        }
-        _ => format!("level `{raw}` is not a whole number"),
-    })
-}
-
-fn repeated(line: usize, first: usize, rating: &Rating) -> Problem {
-    problem(
-        Some(line),
-        format!(
-            "repeats line {first}: unit `{}`, rater `{}`, criterion `{}` is rated twice",
-            rating.unit, rating.rater, rating.criterion
-        ),
-    )
-}
-
 /// One criterion's ratings: for each unit (sorted), its (rater index, level)s.
 struct Table {
     units: Vec<Vec<(usize, i64)>>,
@@ -347,13 +114,13 @@ struct Table {
 /// Computes agreement for every criterion in `ratings`.
 ///
 /// A repeated (unit, rater, criterion) keeps its last level
-/// ([`parse_ratings_csv`] refuses repeats).
+/// (the ratings CSV reader refuses repeats).
 pub fn agreement(ratings: &[Rating], options: &Options) -> Agreement {
     let mut sorted: Vec<&Rating> = ratings.iter().collect();
     // Stable: of equal keys the last in the input comes last and is kept.
-    sorted.sort_by(|a, b| key(a).cmp(&key(b)));
+    sorted.sort_by(|a, b| a.key().cmp(&b.key()));
     let last_of_each: Vec<&Rating> = sorted
-        .chunk_by(|a, b| key(a) == key(b))
+        .chunk_by(|a, b| a.key() == b.key())
         .filter_map(<[&Rating]>::last)
         .copied()
         .collect();
@@ -366,10 +133,6 @@ pub fn agreement(ratings: &[Rating], options: &Options) -> Agreement {
         })
         .collect();
     Agreement { criteria }
-}
-
-fn key(r: &Rating) -> (&str, &str, &str) {
-    (&r.criterion, &r.unit, &r.rater)
 }
 
 /// One criterion's table from its ratings, sorted by unit and rater.
@@ -793,20 +556,5 @@ mod tests {
         assert_eq!(quantile(&values, 0.5), Some(2.5));
         assert_eq!(quantile(&values, 0.025), Some(1.075));
         assert_eq!(quantile(&[], 0.5), None);
-    }
-
-    #[test]
-    fn csv_problems_name_their_lines() {
-        let text = "unit,rater,criterion,level\na,r1,P1,2\na,r1,P1,1\nb,r1,P1,2.5\nc,,P1,1\n";
-        let problems = parse_ratings_csv(text.as_bytes()).unwrap_err();
-        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        assert_eq!(
-            shown,
-            [
-                "line 3: repeats line 2: unit `a`, rater `r1`, criterion `P1` is rated twice",
-                "line 4: level `2.5` is not a whole number",
-                "line 5: empty `rater`",
-            ]
-        );
     }
 }

@@ -242,7 +242,7 @@ fn choose_phase(
 ) -> Result<String, ProfileError> {
     match (wanted, phases.first()) {
         (_, None) => Err(ProfileError::Missing(format!(
-            "site `{site}` has no scored answers yet; run `vignette score SESSION` for its sessions"
+            "site `{site}` has no scored answers yet; its sessions must be scored first"
         ))),
         (Some(phase), _) if !phases.iter().any(|p| p == phase) => {
             Err(ProfileError::Missing(format!(
@@ -435,8 +435,8 @@ fn notes(
     for session in sessions {
         if let Some(n) = data.unscored.get(&session.id) {
             notes.push(format!(
-                "session {} has {n} answered unit(s) not scored yet; run `vignette score {}`",
-                session.id, session.id
+                "session {} has {n} answered unit(s) not scored yet",
+                session.id
             ));
         }
     }

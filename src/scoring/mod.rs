@@ -26,7 +26,7 @@ use crate::bank::{
 pub use matcher::{Hit, Matcher, Target};
 pub use session::{
     Export, LevelChange, ScoreStatus, Scored, ScoredSummary, latest_answers, read_export,
-    score_session,
+    score_session, score_session_with_bank,
 };
 
 /// An answer as the rules read it: a string (a text, or the option chosen)

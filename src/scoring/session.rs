@@ -15,7 +15,9 @@ use crate::bank::{Bank, Entry, Rubric};
 use crate::scoring::{Answer, Levels, ScoreCard, Scorer, Scratch, Summary};
 use crate::store::{InstrumentRecord, ResponseRecord, ScoreRecord, Store};
 
-use crate::session::{Problem, Session, SessionError, content_hash};
+use crate::input::Problem;
+use crate::input::export_lines::{ExportValue, Unit, UnitKey, read_export_units};
+use crate::session::{Session, SessionError, content_hash};
 
 /// Whether a score is new, changed since the last scoring, or as before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -182,7 +184,7 @@ pub fn score_session(
                 })
                 .score(&answers)
         });
-        let code = crate::rating::unit_code(id, &group, &vignette);
+        let code = crate::session::unit_code(id, &group, &vignette);
         let shown = match human.get(&code) {
             None => auto,
             Some(levels) => {
@@ -220,6 +222,33 @@ pub fn score_session(
         }
     }
     Ok(scored)
+}
+
+/// Scores a session with the bank's rubric of each of its vignettes in
+/// place of the pinned one (each newer rubric is pinned too); returns the
+/// scores and every rubric they used, by content hash.
+pub fn score_session_with_bank(
+    store: &mut Store,
+    session: &Session,
+    bank: &Bank,
+) -> Result<(Vec<Scored>, BTreeMap<String, Rubric>), SessionError> {
+    let mut rubrics = session.rubrics.clone();
+    let mut scored = Vec::new();
+    let vignettes: std::collections::BTreeSet<&str> = session
+        .assignments
+        .iter()
+        .map(|a| a.vignette.as_str())
+        .collect();
+    // One rubric at a time, so each vignette is scored with its newer rubric.
+    for vignette in vignettes {
+        let entry = bank.rubric_for(vignette).ok_or_else(|| {
+            SessionError::Spec(format!("the bank has no rubric for `{vignette}`"))
+        })?;
+        rubrics.insert(content_hash(&entry.text), entry.item.clone());
+        let for_vignette = score_session(store, session, Some(entry))?;
+        scored.extend(for_vignette.into_iter().filter(|s| s.vignette == vignette));
+    }
+    Ok((scored, rubrics))
 }
 
 /// One unit being scored in one series.
@@ -310,229 +339,12 @@ fn level_changes(before: &ScoreCard, after: &ScoreCard) -> Vec<LevelChange> {
         .collect()
 }
 
-/// One line of a session export, as far as scoring needs it; ids borrow
-/// from the file unless they contain escapes.
-#[derive(Debug, serde::Deserialize)]
-struct ExportLine<'a> {
-    #[serde(borrow)]
-    session: Cow<'a, str>,
-    #[serde(borrow)]
-    group: Cow<'a, str>,
-    #[serde(borrow)]
-    vignette: Cow<'a, str>,
-    #[serde(borrow)]
-    prompt: Cow<'a, str>,
-    #[serde(borrow)]
-    value: ExportValue<'a>,
-    revision: u32,
-    #[serde(borrow)]
-    language: Cow<'a, str>,
-}
-
-/// A hash map for keys borrowed from the export (foldhash: several times
-/// faster than the default SipHash on short strings).
-type FastMap<K, V> = foldhash::HashMap<K, V>;
-
-/// An answer's value in an export: a string (a text, or the option chosen)
-/// borrowed from the file unless it has escapes, or any other JSON value.
-#[derive(Debug)]
-enum ExportValue<'a> {
-    Str(Cow<'a, str>),
-    Json(Value),
-}
-
-impl ExportValue<'_> {
-    fn answer(&self) -> Answer<'_> {
-        match self {
-            ExportValue::Str(text) => Answer::Str(text),
-            ExportValue::Json(value) => Answer::Json(value),
-        }
+/// An export's value as the scorer takes it.
+fn answer<'v>(value: &'v ExportValue<'_>) -> Answer<'v> {
+    match value {
+        ExportValue::Str(text) => Answer::Str(text),
+        ExportValue::Json(value) => Answer::Json(value),
     }
-
-    fn to_value(&self) -> Value {
-        match self {
-            ExportValue::Str(text) => Value::String(text.to_string()),
-            ExportValue::Json(value) => value.clone(),
-        }
-    }
-}
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for ExportValue<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ExportValueVisitor)
-    }
-}
-
-/// Builds an [`ExportValue`]: strings as they are, the rest as [`Value`] does.
-struct ExportValueVisitor;
-
-impl<'de> serde::de::Visitor<'de> for ExportValueVisitor {
-    type Value = ExportValue<'de>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any valid JSON value")
-    }
-
-    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
-        Ok(ExportValue::Str(Cow::Borrowed(text)))
-    }
-
-    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
-        Ok(ExportValue::Str(Cow::Owned(text.to_string())))
-    }
-
-    fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
-        Ok(ExportValue::Str(Cow::Owned(text)))
-    }
-
-    fn visit_bool<E>(self, value: bool) -> Result<Self::Value, E> {
-        Ok(ExportValue::Json(value.into()))
-    }
-
-    fn visit_i64<E>(self, value: i64) -> Result<Self::Value, E> {
-        Ok(ExportValue::Json(value.into()))
-    }
-
-    fn visit_u64<E>(self, value: u64) -> Result<Self::Value, E> {
-        Ok(ExportValue::Json(value.into()))
-    }
-
-    fn visit_f64<E>(self, value: f64) -> Result<Self::Value, E> {
-        Ok(ExportValue::Json(value.into()))
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(ExportValue::Json(Value::Null))
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        let seq = serde::de::value::SeqAccessDeserializer::new(seq);
-        Ok(ExportValue::Json(serde::Deserialize::deserialize(seq)?))
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        let map = serde::de::value::MapAccessDeserializer::new(map);
-        Ok(ExportValue::Json(serde::Deserialize::deserialize(map)?))
-    }
-}
-
-/// (session, group, vignette): the answers scored together.
-type UnitKey<'a> = (Cow<'a, str>, Cow<'a, str>, Cow<'a, str>);
-
-/// One unit's answers while reading: the language of its first line, and
-/// per prompt the latest revision seen (the first of equal revisions).
-#[derive(Debug)]
-struct Unit<'a> {
-    language: Cow<'a, str>,
-    answers: Vec<(Cow<'a, str>, u32, ExportValue<'a>)>,
-}
-
-impl<'a> Unit<'a> {
-    fn add(&mut self, prompt: Cow<'a, str>, revision: u32, value: ExportValue<'a>) {
-        match self.answers.iter_mut().find(|(p, _, _)| *p == prompt) {
-            Some(seen) if seen.1 < revision => *seen = (prompt, revision, value),
-            Some(_) => {}
-            None => self.answers.push((prompt, revision, value)),
-        }
-    }
-
-    /// Takes in a unit read later in the file.
-    fn absorb(&mut self, later: Unit<'a>) {
-        for (prompt, revision, value) in later.answers {
-            self.add(prompt, revision, value);
-        }
-    }
-}
-
-/// Bytes per chunk of lines parsed by one task.
-const CHUNK_BYTES: usize = 1 << 20;
-
-/// The bytes cut into pieces of about [`CHUNK_BYTES`] that end after a
-/// newline (a newline byte is never part of a longer UTF-8 character).
-fn chunks(bytes: &[u8]) -> Vec<&[u8]> {
-    let mut chunks = Vec::with_capacity(bytes.len() / CHUNK_BYTES + 1);
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        let cut = match rest.get(CHUNK_BYTES..) {
-            Some(tail) => tail
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(rest.len(), |i| CHUNK_BYTES + i + 1),
-            None => rest.len(),
-        };
-        let (chunk, tail) = rest.split_at(cut);
-        chunks.push(chunk);
-        rest = tail;
-    }
-    chunks
-}
-
-/// Why a chunk could not be read.
-enum ChunkError {
-    /// It is not UTF-8 (the whole file is decoded again to say where).
-    Utf8,
-    /// A line that is not an export line: its index in the chunk, and why.
-    Line(usize, serde_json::Error),
-}
-
-/// The units of one chunk, in no order, or why it could not be read.
-fn read_chunk(chunk: &[u8]) -> Result<Vec<(UnitKey<'_>, Unit<'_>)>, ChunkError> {
-    let text = std::str::from_utf8(chunk).map_err(|_| ChunkError::Utf8)?;
-    let mut units: FastMap<UnitKey<'_>, Unit<'_>> = FastMap::default();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let line: ExportLine<'_> =
-            serde_json::from_str(line).map_err(|e| ChunkError::Line(n, e))?;
-        units
-            .entry((line.session, line.group, line.vignette))
-            .or_insert_with(|| Unit {
-                language: line.language,
-                answers: Vec::new(),
-            })
-            .add(line.prompt, line.revision, line.value);
-    }
-    Ok(units.into_iter().collect())
-}
-
-/// Reads an export's bytes in parallel into its units, sorted by (session,
-/// group, vignette). The file must be UTF-8 (`not_utf8` says where it is
-/// not) and every line an export line (`bad_line` gets its number).
-fn read_units<'t>(
-    bytes: &'t [u8],
-    not_utf8: impl Fn() -> SessionError,
-    bad_line: impl Fn(usize, serde_json::Error) -> SessionError,
-) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, SessionError> {
-    let chunks = chunks(bytes);
-    let read: Vec<_> = chunks.par_iter().map(|c| read_chunk(c)).collect();
-    if read.iter().any(|r| matches!(r, Err(ChunkError::Utf8))) {
-        return Err(not_utf8());
-    }
-    // A unit's pieces from every chunk, in file order, next to each other.
-    let mut pieces = Vec::with_capacity(read.iter().map(|r| r.as_ref().map_or(0, Vec::len)).sum());
-    for (c, chunk) in read.into_iter().enumerate() {
-        let units = chunk.map_err(|e| match e {
-            ChunkError::Utf8 => not_utf8(),
-            ChunkError::Line(n, e) => {
-                let before = chunks[..c]
-                    .iter()
-                    .flat_map(|c| c.iter())
-                    .filter(|&&b| b == b'\n');
-                bad_line(before.count() + n + 1, e)
-            }
-        })?;
-        pieces.extend(units.into_iter().map(|(key, unit)| (key, c, unit)));
-    }
-    pieces.par_sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    let mut units: Vec<(UnitKey<'t>, Unit<'t>)> = Vec::with_capacity(pieces.len());
-    for (key, _, unit) in pieces {
-        match units.last_mut() {
-            Some((last, seen)) if *last == key => seen.absorb(unit),
-            _ => units.push((key, unit)),
-        }
-    }
-    Ok(units)
 }
 
 /// A rubric compiled once for a vignette and language, shared by all threads.
@@ -549,7 +361,7 @@ fn compile<'b>(
     units: &[(UnitKey<'_>, Unit<'_>)],
     missing: impl Fn(&str) -> SessionError,
 ) -> Result<(Vec<Compiled<'b>>, Vec<usize>), SessionError> {
-    let mut index: FastMap<(&str, &str), usize> = FastMap::default();
+    let mut index: foldhash::HashMap<(&str, &str), usize> = foldhash::HashMap::default();
     let mut needed = Vec::new();
     let mut of_unit = Vec::with_capacity(units.len());
     for ((_, _, vignette), unit) in units {
@@ -581,33 +393,22 @@ pub fn read_export(name: &str, bytes: &[u8]) -> Result<usize, SessionError> {
     Ok(parse_export(name, bytes)?.len())
 }
 
-/// Decodes and reads an export into units, with errors naming the file and line.
+fn export_problem(name: &str, message: String) -> SessionError {
+    SessionError::Answers {
+        source_name: name.to_string(),
+        problems: vec![Problem::in_file(name, message)],
+    }
+}
+
+/// An export's units, or its first problem as an error naming the file.
 fn parse_export<'t>(
     name: &str,
     bytes: &'t [u8],
 ) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, SessionError> {
-    let not_utf8 = || match crate::input::json::decode_utf8(bytes) {
-        Err(e) => export_problem(
-            name,
-            format!("{name}:{}:{}", e.position.line, e.position.column),
-            e.message,
-        ),
-        Ok(_) => export_problem(name, name.to_string(), "the file is not valid UTF-8".into()),
-    };
-    read_units(bytes, not_utf8, |line, e| {
-        export_problem(
-            name,
-            format!("{name} line {line}"),
-            format!("not an export line: {e}"),
-        )
-    })
-}
-
-fn export_problem(name: &str, place: String, message: String) -> SessionError {
-    SessionError::Answers {
+    read_export_units(name, bytes).map_err(|problem| SessionError::Answers {
         source_name: name.to_string(),
-        problems: vec![Problem { place, message }],
-    }
+        problems: vec![problem],
+    })
 }
 
 /// A session export (JSON lines, `session export --format jsonl`) read into
@@ -636,7 +437,6 @@ impl<'t, 'b> Export<'t, 'b> {
         let (compiled, of_unit) = compile(bank, &units, |vignette| {
             export_problem(
                 name,
-                name.to_string(),
                 format!("the bank has no vignette and rubric `{vignette}`"),
             )
         })?;
@@ -694,11 +494,7 @@ impl<'t, 'b> Export<'t, 'b> {
                 |(scratch, answers), i| {
                     answers.clear();
                     let unit = &self.units[i].1;
-                    answers.extend(
-                        unit.answers
-                            .iter()
-                            .map(|(p, _, v)| (p.as_ref(), v.answer())),
-                    );
+                    answers.extend(unit.answers.iter().map(|(p, _, v)| (p.as_ref(), answer(v))));
                     let scorer = &self.compiled[self.of_unit[i]].scorer;
                     (i, scorer.levels(answers, scratch))
                 },
@@ -777,7 +573,7 @@ mod tests {
     /// Lines of another unit, enough to push what follows past the first chunk.
     fn filler() -> String {
         let one = line("G9", "s1_do", r#""Vi varsler rektor.""#, 1, "nb");
-        (0..=CHUNK_BYTES / one.len())
+        (0..=crate::input::export_lines::CHUNK_BYTES / one.len())
             .map(|_| format!("{one}\n"))
             .collect()
     }
@@ -823,7 +619,10 @@ mod tests {
         else {
             panic!("a bad line must be an error");
         };
-        assert_eq!(problems[0].place, format!("x.jsonl line {}", lines + 2));
+        assert_eq!(
+            (problems[0].file.as_str(), problems[0].line),
+            ("x.jsonl", Some(lines + 2))
+        );
     }
 
     #[test]
@@ -840,7 +639,10 @@ mod tests {
             panic!("bytes that are not UTF-8 must be an error");
         };
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].place, format!("x.jsonl:{}:14", lines + 2));
+        assert_eq!(
+            (problems[0].line, problems[0].column),
+            (Some(lines + 2), Some(14))
+        );
         assert!(
             problems[0]
                 .message

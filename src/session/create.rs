@@ -404,7 +404,7 @@ fn check_site_attributes(
     for attribute in study.site_attributes.iter().filter(|a| a.required) {
         if !given.contains_key(&attribute.id) {
             return Err(spec_error(format!(
-                "the study requires site attribute `{}`; give it as --site-attr {}=VALUE",
+                "the study requires site attribute `{}`; expected {}=VALUE among the site's attributes",
                 attribute.id, attribute.id
             )));
         }

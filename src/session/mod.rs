@@ -15,21 +15,13 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::bank::{Prompt, Rubric, Study, Vignette};
-use crate::input::{parse_answer_file, parse_import_csv};
+use crate::input::{Place, Problem, StreamedAnswer, parse_answer_file, parse_import_csv};
 use crate::store::{
     AnswerRecord, AssignmentRecord, GroupRecord, InstrumentRecord, SessionRecord, Store, StoreError,
 };
 
 pub use create::{Parsed, Planned, SessionSpec, VignetteChoice, parse_roles, plan};
 pub use progress::{ExportRow, Status, StatusRow, export_rows, status};
-
-/// Limit on an answer or import file (16 MiB); larger files are refused unread.
-pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
-
-/// Limit on a session export scored with `score --responses` (4 GiB; scoring
-/// needs about 1.3 times the file size in memory, mapped file included, a
-/// little more for the table).
-pub const MAX_EXPORT_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 
 /// Why a session command could not be carried out.
 #[derive(Debug, thiserror::Error)]
@@ -49,20 +41,6 @@ pub enum SessionError {
     },
 }
 
-/// One problem in an answer or import file: where, and what was expected.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Problem {
-    /// E.g. `answers.json: /answers/s1_do` or `answers.csv line 4`.
-    pub place: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.place, self.message)
-    }
-}
-
 /// A stored session with its pinned instruments parsed.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -74,6 +52,13 @@ pub struct Session {
     pub vignettes: BTreeMap<String, Vignette>,
     /// Pinned rubrics by content hash.
     pub rubrics: BTreeMap<String, Rubric>,
+}
+
+/// The blind code of a unit (one group's answers to one vignette): `U` and
+/// 10 hex digits of SHA-256 of `session/group/vignette`.
+pub fn unit_code(session: &str, group: &str, vignette: &str) -> String {
+    let hash = content_hash(&format!("{session}/{group}/{vignette}"));
+    format!("U{}", &hash[..10])
 }
 
 /// Loads a session and parses the instruments it pinned (never the bank).
@@ -205,17 +190,12 @@ impl Session {
         &self,
         group: &str,
         vignette: &str,
-        answers: &[(String, String, Value)],
+        answers: &[(Place, String, Value)],
         source: &str,
     ) -> Result<Vec<AnswerRecord>, Vec<Problem>> {
         let assignment = self.assignment(group, vignette).map_err(|message| {
-            vec![Problem {
-                place: answers
-                    .first()
-                    .map(|(place, _, _)| place.clone())
-                    .unwrap_or_default(),
-                message,
-            }]
+            let place = answers.first().map(|(place, _, _)| place.clone());
+            vec![place.unwrap_or_default().problem(message)]
         })?;
         let prompts: BTreeMap<&str, (u32, &Prompt)> = self
             .vignette(assignment)
@@ -234,13 +214,10 @@ impl Session {
         for (place, prompt_id, value) in answers {
             let Some((stage, prompt)) = prompts.get(prompt_id.as_str()) else {
                 let known: Vec<&str> = prompts.keys().copied().collect();
-                problems.push(Problem {
-                    place: place.clone(),
-                    message: format!(
-                        "vignette `{vignette}` has no prompt `{prompt_id}`; its prompts are: {}",
-                        known.join(", ")
-                    ),
-                });
+                problems.push(place.problem(format!(
+                    "vignette `{vignette}` has no prompt `{prompt_id}`; its prompts are: {}",
+                    known.join(", ")
+                )));
                 continue;
             };
             match answer::check(prompt, value) {
@@ -253,10 +230,10 @@ impl Session {
                     value,
                     source: source.to_string(),
                 }),
-                Err(message) => problems.push(Problem {
-                    place: place.clone(),
-                    message: format!("{} prompt `{prompt_id}`: {message}", prompt.kind.name()),
-                }),
+                Err(message) => problems.push(place.problem(format!(
+                    "{} prompt `{prompt_id}`: {message}",
+                    prompt.kind.name()
+                ))),
             }
         }
         if problems.is_empty() {
@@ -265,128 +242,6 @@ impl Session {
             Err(problems)
         }
     }
-}
-
-/// Reads an input file for answers, refusing files over [`MAX_INPUT_BYTES`].
-pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, SessionError> {
-    read_limited(path, MAX_INPUT_BYTES, "answer files")
-}
-
-/// Reads a session export to score, refusing files over [`MAX_EXPORT_BYTES`].
-///
-/// A regular file is mapped into memory (nothing is copied: the pages come
-/// from the page cache as they are read); anything else, or a file that
-/// cannot be mapped, is read in pieces on all cores. Either way the bytes
-/// are what [`std::fs::read`] would return.
-pub fn read_export_file(path: &std::path::Path) -> Result<ExportBytes, SessionError> {
-    let cannot =
-        |e: std::io::Error| SessionError::Spec(format!("cannot read {}: {e}", path.display()));
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let metadata = file.metadata().map_err(cannot)?;
-    check_size(path, metadata.len(), MAX_EXPORT_BYTES, "exports to score")?;
-    if metadata.is_file()
-        && metadata.len() > 0
-        && let Some(map) = map_file(&file)
-    {
-        return Ok(ExportBytes(Bytes::Mapped(map)));
-    }
-    let bytes = read_in_pieces(path, metadata.len()).map_err(cannot)?;
-    Ok(ExportBytes(Bytes::Read(bytes)))
-}
-
-/// The bytes of a session export: the file mapped into memory, or read.
-#[derive(Debug)]
-pub struct ExportBytes(Bytes);
-
-#[derive(Debug)]
-enum Bytes {
-    Mapped(memmap2::Mmap),
-    Read(Vec<u8>),
-}
-
-impl std::ops::Deref for ExportBytes {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        match &self.0 {
-            Bytes::Mapped(map) => map,
-            Bytes::Read(bytes) => bytes,
-        }
-    }
-}
-
-/// The whole file mapped read-only, or `None` where it cannot be mapped.
-fn map_file(file: &std::fs::File) -> Option<memmap2::Mmap> {
-    // SAFETY: the map is read-only and this process never writes the file,
-    // which is held for the process's lifetime (until scoring is done).
-    // Another process could still change it meanwhile: the bytes would then
-    // change under the parsed text (after its UTF-8 check), and a truncated
-    // file ends the process with SIGBUS when the lost pages are read. An
-    // export is written once and then only read, as `session export` does.
-    let map = unsafe { memmap2::MmapOptions::new().populate().map(file) }.ok()?;
-    Some(map)
-}
-
-/// Reads a file of about `size` bytes in pieces of 8 MiB, in parallel.
-#[cfg(unix)]
-fn read_in_pieces(path: &std::path::Path, size: u64) -> std::io::Result<Vec<u8>> {
-    use rayon::prelude::*;
-    use std::io::{Read, Seek};
-    use std::os::unix::fs::FileExt;
-    /// Bytes per piece read by one task.
-    const PIECE: usize = 8 << 20;
-    let Ok(length) = usize::try_from(size) else {
-        return std::fs::read(path);
-    };
-    if length <= PIECE {
-        return std::fs::read(path);
-    }
-    let mut file = std::fs::File::open(path)?;
-    let mut bytes = vec![0; length];
-    let read = bytes
-        .par_chunks_mut(PIECE)
-        .enumerate()
-        .try_for_each(|(i, piece)| file.read_exact_at(piece, (i * PIECE) as u64));
-    match read {
-        // Read whatever was added since, as fs::read would.
-        Ok(()) => {
-            file.seek(std::io::SeekFrom::Start(size))?;
-            file.read_to_end(&mut bytes)?;
-            Ok(bytes)
-        }
-        // It shrank since: read it again the plain way.
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => std::fs::read(path),
-        Err(e) => Err(e),
-    }
-}
-
-#[cfg(not(unix))]
-fn read_in_pieces(path: &std::path::Path, _size: u64) -> std::io::Result<Vec<u8>> {
-    std::fs::read(path)
-}
-
-fn read_limited(path: &std::path::Path, limit: u64, what: &str) -> Result<Vec<u8>, SessionError> {
-    let cannot =
-        |e: std::io::Error| SessionError::Spec(format!("cannot read {}: {e}", path.display()));
-    let size = std::fs::metadata(path).map_err(cannot)?.len();
-    check_size(path, size, limit, what)?;
-    std::fs::read(path).map_err(cannot)
-}
-
-fn check_size(
-    path: &std::path::Path,
-    size: u64,
-    limit: u64,
-    what: &str,
-) -> Result<(), SessionError> {
-    if size > limit {
-        return Err(SessionError::Spec(format!(
-            "{} is {size} bytes; {what} are limited to {limit} bytes ({} MiB)",
-            path.display(),
-            limit >> 20
-        )));
-    }
-    Ok(())
 }
 
 /// Stores one group's answers to one vignette from an answer file, all or nothing.
@@ -475,71 +330,23 @@ pub fn store_import(
     Ok(records.len())
 }
 
-/// One answer of a stream: `{"group", "vignette", "prompt", "value"}`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StreamedAnswer {
-    pub group: String,
-    pub vignette: String,
-    pub prompt: String,
-    pub value: Value,
-}
-
 /// Checks and stores one streamed answer in its own transaction; returns
 /// the stored record and its revision once it is committed.
 pub fn store_streamed(
     store: &mut Store,
     session: &Session,
-    place: &str,
-    line: &str,
+    place: &Place,
+    answer: StreamedAnswer,
 ) -> Result<(AnswerRecord, u32), Vec<Problem>> {
-    let answer: StreamedAnswer = serde_json::from_str(line).map_err(|e| {
-        vec![Problem {
-            place: place.to_string(),
-            message: format!("expected {{\"group\", \"vignette\", \"prompt\", \"value\"}}: {e}"),
-        }]
-    })?;
     let records = session.check_answers(
         &answer.group,
         &answer.vignette,
-        &[(place.to_string(), answer.prompt.clone(), answer.value)],
+        &[(place.clone(), answer.prompt.clone(), answer.value)],
         "stream",
     )?;
     let revisions = store
         .save_answers(&session.record.id, &records)
-        .map_err(|e| {
-            vec![Problem {
-                place: place.to_string(),
-                message: e.to_string(),
-            }]
-        })?;
+        .map_err(|e| vec![place.problem(e.to_string())])?;
     let record = records.into_iter().next().expect("one answer checked");
     Ok((record, revisions[0]))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_export_reads_the_same_mapped_or_not() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("export.jsonl");
-        let text = "{\"a\": 1}\n".repeat(1000);
-        std::fs::write(&path, &text).unwrap();
-        let mapped = read_export_file(&path).unwrap();
-        assert!(matches!(mapped.0, Bytes::Mapped(_)));
-        assert_eq!(&*mapped, text.as_bytes());
-        assert_eq!(read_in_pieces(&path, 0).unwrap(), text.as_bytes());
-        // Empty and special files are read, not mapped.
-        std::fs::write(&path, "").unwrap();
-        assert!(read_export_file(&path).unwrap().is_empty());
-        #[cfg(unix)]
-        assert!(matches!(
-            read_export_file(std::path::Path::new("/dev/null"))
-                .unwrap()
-                .0,
-            Bytes::Read(_)
-        ));
-    }
 }

@@ -47,9 +47,7 @@ pub trait Progress {
 /// Why a demo stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
-    #[error(
-        "{dir} holds an earlier demo ({file}); use --force to replace it, or --dir for another folder"
-    )]
+    #[error("{dir} holds an earlier demo ({file})")]
     Exists { dir: String, file: String },
     #[error("cannot prepare {path}: {source}")]
     Io {

@@ -262,14 +262,14 @@ fn check_limits(spec: &Spec) -> Result<(), SimulateError> {
             )))
         }
     };
-    share("--icc", spec.icc, false)?;
-    share("--attrition", spec.attrition, false)?;
-    share("--english", spec.english, true)?;
+    share("the site ICC", spec.icc, false)?;
+    share("the attrition", spec.attrition, false)?;
+    share("the English share", spec.english, true)?;
     for (name, value, max) in [
-        ("--sites", spec.sites, MAX_SITES),
-        ("--groups", spec.groups, MAX_GROUPS),
+        ("the sites", spec.sites, MAX_SITES),
+        ("the groups per site", spec.groups, MAX_GROUPS),
         (
-            "--vignettes-per-group",
+            "the vignettes per group",
             spec.vignettes_per_group,
             usize::MAX,
         ),
@@ -367,7 +367,7 @@ pub fn plan(bank: &Bank, spec: &Spec) -> Result<Plan, SimulateError> {
     let offerings = chosen_offerings(study, &spec.offerings)?;
     if spec.english > 0.0 && !study.languages.iter().any(|l| l == "en") {
         return Err(spec_error(format!(
-            "study `{}` has no English texts; use --english 0",
+            "study `{}` has no English texts; expected an English share of 0",
             study.id
         )));
     }

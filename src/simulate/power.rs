@@ -238,7 +238,7 @@ pub fn read_json(name: &str, bytes: &[u8]) -> Result<Power, PowerError> {
         let suffix = format!(" at line {} column {}", e.line(), e.column());
         let message = message.strip_suffix(&suffix).unwrap_or(&message);
         PowerError::Malformed(format!(
-            "{name}:{}:{}: {message}; expected the JSON of `vignette power --format json`",
+            "{name}:{}:{}: {message}; expected the JSON of a power analysis",
             e.line(),
             e.column()
         ))
@@ -407,11 +407,11 @@ fn check_offerings(study: &Study, wanted: &[String]) -> Result<[String; 2], Powe
 fn check_numbers(spec: &Spec) -> Result<(), PowerError> {
     if !(spec.difference.is_finite() && spec.difference >= 0.0) {
         return Err(spec_error(format!(
-            "--difference must be a finite number of SD units, 0 or more; got {}",
+            "the difference must be a finite number of SD units, 0 or more; got {}",
             spec.difference
         )));
     }
-    for (name, value) in [("--alpha", spec.alpha), ("--target", spec.target)] {
+    for (name, value) in [("alpha", spec.alpha), ("the target power", spec.target)] {
         if !(value > 0.0 && value < 1.0) {
             return Err(spec_error(format!(
                 "{name} must be between 0 and 1 (both excluded); got {value}"
@@ -420,7 +420,7 @@ fn check_numbers(spec: &Spec) -> Result<(), PowerError> {
     }
     if !(1..=MAX_REPLICATIONS).contains(&spec.replications) {
         return Err(spec_error(format!(
-            "--reps must be from 1 to {MAX_REPLICATIONS}; got {}",
+            "the replications must be from 1 to {MAX_REPLICATIONS}; got {}",
             spec.replications
         )));
     }
@@ -432,14 +432,14 @@ fn check_numbers(spec: &Spec) -> Result<(), PowerError> {
 fn designs(sites: &[usize], groups: &[usize]) -> Result<Vec<Design>, PowerError> {
     let max_sites = simulate::MAX_SITES / 2;
     for (name, values, low, high) in [
-        ("--sites (per offering)", sites, MIN_SITES, max_sites),
-        ("--groups (per site)", groups, 1, simulate::MAX_GROUPS),
+        ("the sites (per offering)", sites, MIN_SITES, max_sites),
+        ("the groups (per site)", groups, 1, simulate::MAX_GROUPS),
     ] {
         if values.is_empty() {
             return Err(spec_error(format!("{name} needs at least one number")));
         }
         if let Some(bad) = values.iter().find(|v| !(low..=high).contains(*v)) {
-            let why = if name.starts_with("--sites") {
+            let why = if name.starts_with("the sites") {
                 " (the site-level test needs two sites per offering)"
             } else {
                 ""
@@ -672,14 +672,20 @@ mod tests {
             ),
             (
                 |s| s.difference = f64::NAN,
-                "--difference must be a finite number",
+                "the difference must be a finite number",
             ),
-            (|s| s.alpha = 1.0, "--alpha must be between 0 and 1"),
-            (|s| s.target = 0.0, "--target must be between 0 and 1"),
-            (|s| s.replications = 0, "--reps must be from 1 to 100000"),
+            (|s| s.alpha = 1.0, "alpha must be between 0 and 1"),
+            (
+                |s| s.target = 0.0,
+                "the target power must be between 0 and 1",
+            ),
+            (
+                |s| s.replications = 0,
+                "the replications must be from 1 to 100000",
+            ),
             (
                 |s| s.sites = vec![4, 1],
-                "--sites (per offering) must be from 2 to 499 (the site-level test needs two sites per offering); got 1",
+                "the sites (per offering) must be from 2 to 499 (the site-level test needs two sites per offering); got 1",
             ),
         ];
         for (edit, expected) in cases {
@@ -688,7 +694,7 @@ mod tests {
         }
         assert!(
             with(|s| s.groups = Vec::new())
-                .contains("--groups (per site) needs at least one number")
+                .contains("the groups (per site) needs at least one number")
         );
     }
 

@@ -7,9 +7,9 @@ use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::rating::unit_code;
 use crate::scoring::ScoreCard;
 use crate::session::SessionError;
+use crate::session::unit_code;
 use crate::store::{Store, StoreError};
 
 /// How simulated raters rate.

@@ -35,7 +35,7 @@ pub enum StoreError {
     NoSession(String),
     #[error("a session `{0}` already exists in this database")]
     SessionExists(String),
-    #[error("session `{0}` is closed; reopen it with `vignette session reopen {0} --reason …`")]
+    #[error("session `{0}` is closed")]
     Closed(String),
     #[error("session `{0}` is open already")]
     AlreadyOpen(String),

@@ -3,7 +3,6 @@
 //! each disagreement (stored one at a time, so a rerun resumes).
 
 use std::io::IsTerminal;
-use std::path::Path;
 use std::process::ExitCode;
 
 use inquire::{InquireError, Select};
@@ -14,7 +13,7 @@ use vignette::session::{self, Session};
 use vignette::store::Store;
 
 use super::show::{criterion_text, unit_text};
-use crate::cli::session::open_existing;
+use crate::cli::Context;
 use crate::cli::{Failure, Outcome};
 
 /// Resolve each unit's criterion into a consensus level and record who
@@ -50,16 +49,16 @@ enum RuleArg {
     Min,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
+pub fn run(cx: &Context, args: &Args) -> Outcome {
     match (args.rule, &args.by) {
-        (Some(rule), None) => by_rule(db, &args.session, rule),
-        (None, Some(name)) => by_adjudicator(db, &args.session, name),
+        (Some(rule), None) => by_rule(cx, &args.session, rule),
+        (None, Some(name)) => by_adjudicator(cx, &args.session, name),
         _ => Err(Failure::usage("give exactly one of --rule and --by")),
     }
 }
 
-fn by_rule(db: &Path, id: &str, rule: RuleArg) -> Outcome {
-    let mut store = open_existing(db)?;
+fn by_rule(cx: &Context, id: &str, rule: RuleArg) -> Outcome {
+    let mut store = cx.store()?;
     let rule = match rule {
         RuleArg::Median => Rule::Median,
         RuleArg::Max => Rule::Max,
@@ -87,9 +86,9 @@ impl std::fmt::Display for LevelChoice {
     }
 }
 
-fn by_adjudicator(db: &Path, id: &str, name: &str) -> Outcome {
+fn by_adjudicator(cx: &Context, id: &str, name: &str) -> Outcome {
     rating::check_adjudicator(name)?;
-    let mut store = open_existing(db)?;
+    let mut store = cx.store()?;
     let session = session::load(&store, id)?;
     let units = rating::units(&session, &store)?;
     let open = rating::open_disagreements(

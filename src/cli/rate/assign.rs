@@ -1,12 +1,11 @@
 //! `vignette rate assign`: plan who rates which unit, seeded.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use vignette::rating;
 
+use crate::cli::Context;
 use crate::cli::Outcome;
-use crate::cli::session::open_existing;
 
 /// Plan who rates which unit: every unit with answers gets one primary rater
 /// (balanced across raters), a share --overlap of the units, drawn at random,
@@ -28,8 +27,8 @@ pub struct Args {
     seed: u64,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
-    let mut store = open_existing(db)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let mut store = cx.store()?;
     let raters: Vec<String> = args.raters.iter().map(|r| r.trim().to_string()).collect();
     let plan = rating::plan(&mut store, &args.session, &raters, args.overlap, args.seed)?;
     let units: std::collections::BTreeSet<&str> = plan.iter().map(|p| p.unit.as_str()).collect();

@@ -1,9 +1,8 @@
 //! `vignette rate export`: the latest ratings, blind, for agreement or archiving.
 
-use std::path::Path;
 use std::process::ExitCode;
 
-use crate::cli::session::open_existing;
+use crate::cli::Context;
 use crate::cli::{Failure, Outcome};
 
 /// Print the latest rating of every unit, criterion and rater. CSV has the
@@ -26,8 +25,8 @@ enum Format {
     Json,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
-    let store = open_existing(db)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let store = cx.store()?;
     store.session(&args.session)?;
     let ratings = store.latest_ratings(&args.session)?;
     match args.format {
@@ -40,7 +39,7 @@ pub fn run(db: &Path, args: &Args) -> Outcome {
             let mut writer = csv::Writer::from_writer(Vec::new());
             let failed = |e: csv::Error| Failure::usage(format!("cannot write CSV: {e}"));
             writer
-                .write_record(vignette::rating::agreement::CSV_HEADER)
+                .write_record(vignette::input::ratings::CSV_HEADER)
                 .map_err(failed)?;
             for r in &ratings {
                 let r = &r.rating;

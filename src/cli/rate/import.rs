@@ -1,12 +1,13 @@
 //! `vignette rate import`: store ratings from a CSV file, all or nothing.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use vignette::{rating, session};
+use vignette::input;
+use vignette::rating;
 
+use crate::cli::Context;
 use crate::cli::Outcome;
-use crate::cli::session::open_existing;
 
 /// Store ratings from a CSV file with the header `unit,rater,criterion,level`
 /// (unit codes as in the plan and `rate export`).
@@ -29,13 +30,13 @@ pub struct Args {
     file: Option<PathBuf>,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
-    let mut store = open_existing(db)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let mut store = cx.store()?;
     let (session_arg, file) = match &args.file {
         Some(file) => (Some(args.first.display().to_string()), file),
         None => (None, &args.first),
     };
-    let bytes = session::read_input(file)?;
+    let bytes = input::read_file(file, input::read::ANSWER_FILE)?;
     let name = file.display().to_string();
     let id = match session_arg {
         Some(id) => id,

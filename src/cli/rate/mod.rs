@@ -9,9 +9,8 @@ mod run;
 mod show;
 mod status;
 
-use std::path::Path;
-
 use super::Outcome;
+use crate::cli::Context;
 
 /// Rate a session's answers by hand, blind to group, site, offering and
 /// phase: each unit (one group's answers to one vignette) is known by an
@@ -52,15 +51,15 @@ enum Command {
     Status(status::Args),
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
+pub fn run(cx: &Context, args: &Args) -> Outcome {
     match (&args.command, &args.session, &args.rater) {
-        (Some(Command::Assign(a)), _, _) => assign::run(db, a),
-        (Some(Command::Show(a)), _, _) => show::run(db, a),
-        (Some(Command::Import(a)), _, _) => import::run(db, a),
-        (Some(Command::Export(a)), _, _) => export::run(db, a),
-        (Some(Command::Adjudicate(a)), _, _) => adjudicate::run(db, a),
-        (Some(Command::Status(a)), _, _) => status::run(db, a),
-        (None, Some(session), Some(rater)) => run::run(db, session, rater),
+        (Some(Command::Assign(a)), _, _) => assign::run(cx, a),
+        (Some(Command::Show(a)), _, _) => show::run(cx, a),
+        (Some(Command::Import(a)), _, _) => import::run(cx, a),
+        (Some(Command::Export(a)), _, _) => export::run(cx, a),
+        (Some(Command::Adjudicate(a)), _, _) => adjudicate::run(cx, a),
+        (Some(Command::Status(a)), _, _) => status::run(cx, a),
+        (None, Some(session), Some(rater)) => run::run(cx, session, rater),
         (None, _, _) => Err(super::Failure::usage(
             "give a SESSION and --rater NAME, or a subcommand",
         )),

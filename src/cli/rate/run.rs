@@ -3,7 +3,6 @@
 //! picked from its descriptors and stored before the next is asked, so
 //! Ctrl-C loses nothing confirmed and the next run resumes where it stopped.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use inquire::{InquireError, Select};
@@ -14,7 +13,7 @@ use vignette::session::{self, Session};
 use vignette::store::{RatingRecord, Store};
 
 use super::show::{criterion_text, unit_text};
-use crate::cli::session::open_existing;
+use crate::cli::Context;
 use crate::cli::{Failure, Outcome};
 
 /// A level offered for a criterion.
@@ -29,8 +28,8 @@ impl std::fmt::Display for LevelChoice {
     }
 }
 
-pub fn run(db: &Path, id: &str, rater: &str) -> Outcome {
-    let mut store = open_existing(db)?;
+pub fn run(cx: &Context, id: &str, rater: &str) -> Outcome {
+    let mut store = cx.store()?;
     let session = session::load(&store, id)?;
     let plan = store.rating_plan(id)?;
     if plan.is_empty() {

@@ -2,7 +2,6 @@
 //! heads the interactive rating screen.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::ExitCode;
 
 use vignette::bank::Criterion;
@@ -13,7 +12,7 @@ use vignette::scoring::latest_answers;
 use vignette::session::{self, Session};
 use vignette::store::Store;
 
-use crate::cli::session::open_existing;
+use crate::cli::Context;
 use crate::cli::{Failure, Outcome};
 
 /// Print one unit as raters see it: the case in the session's language with
@@ -28,8 +27,8 @@ pub struct Args {
     unit: String,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
-    let store = open_existing(db)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let store = cx.store()?;
     let session = session::load(&store, &args.session)?;
     let units = rating::units(&session, &store)?;
     let unit = rating::find_unit(&units, &args.unit).ok_or_else(|| {

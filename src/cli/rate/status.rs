@@ -1,12 +1,11 @@
 //! `vignette rate status`: how far each rater has come.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use vignette::rating;
 
-use crate::cli::session::open_existing;
+use crate::cli::Context;
 use crate::cli::{DataFormat, Outcome};
 
 /// Show each rater's progress: units assigned, units with every criterion
@@ -21,8 +20,8 @@ pub struct Args {
     format: DataFormat,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
-    let store = open_existing(db)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let store = cx.store()?;
     let raters = rating::status(&store, &args.session)?;
     let run = store.rating_run(&args.session)?;
     let consensus = store.consensus(&args.session)?.len();

@@ -1,12 +1,14 @@
 //! `vignette session answer`: store one group's answers to one vignette from a file.
 
-use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use vignette::input;
 use vignette::session;
 use vignette::store::Store;
 
+use crate::cli::Context;
 use crate::cli::{Failure, Outcome};
 
 /// Store one group's answers to one vignette from a JSON file, or a stream of
@@ -38,12 +40,12 @@ pub struct Args {
     stream: bool,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
-    let mut store = super::open_existing(db)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let mut store = cx.store()?;
     let Some(file) = &args.file else {
         return stream(&mut store, &args.session);
     };
-    let bytes = session::read_input(file)?;
+    let bytes = input::read_file(file, input::read::ANSWER_FILE)?;
     let name = file.display().to_string();
     let stored = session::store_answer_file(&mut store, &args.session, &name, &bytes)?;
     println!(
@@ -58,14 +60,11 @@ fn stream(store: &mut Store, id: &str) -> Outcome {
     let loaded = session::load(store, id)?;
     let mut rejected = 0;
     let stdout = std::io::stdout();
-    for (n, line) in std::io::stdin().lock().lines().enumerate() {
-        let line =
-            line.map_err(|e| Failure::usage(format!("standard input line {}: {e}", n + 1)))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let place = format!("standard input line {}", n + 1);
-        match session::store_streamed(store, &loaded, &place, &line) {
+    for read in input::Stream::new(std::io::stdin().lock(), "standard input") {
+        let stored = read
+            .map_err(|problem| vec![problem])
+            .and_then(|(place, answer)| session::store_streamed(store, &loaded, &place, answer));
+        match stored {
             Ok((answer, revision)) => {
                 let mut out = stdout.lock();
                 let acknowledged = writeln!(

@@ -1,8 +1,8 @@
 //! `vignette session close` and `reopen`.
 
-use std::path::Path;
 use std::process::ExitCode;
 
+use crate::cli::Context;
 use crate::cli::Outcome;
 
 /// Close a session: no more answers are taken until it is reopened.
@@ -22,15 +22,15 @@ pub struct ReopenArgs {
     reason: String,
 }
 
-pub fn close(db: &Path, args: &CloseArgs) -> Outcome {
-    let mut store = super::open_existing(db)?;
+pub fn close(cx: &Context, args: &CloseArgs) -> Outcome {
+    let mut store = cx.store()?;
     store.close(&args.session)?;
     println!("closed session {}", args.session);
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn reopen(db: &Path, args: &ReopenArgs) -> Outcome {
-    let mut store = super::open_existing(db)?;
+pub fn reopen(cx: &Context, args: &ReopenArgs) -> Outcome {
+    let mut store = cx.store()?;
     store.reopen(&args.session, &args.reason)?;
     println!("reopened session {} ({})", args.session, args.reason);
     Ok(ExitCode::SUCCESS)

@@ -1,11 +1,11 @@
 //! `vignette session design`: the plan of a session and its balance.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use vignette::design::Design;
 
+use crate::cli::Context;
 use crate::cli::{DataFormat, Failure, Outcome};
 
 /// Show a session's plan: which vignettes each group gets, in which order,
@@ -22,8 +22,8 @@ pub struct Args {
     format: DataFormat,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
-    let store = super::open_existing(db)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let store = cx.store()?;
     let record = store.session(&args.session)?;
     if args.format == DataFormat::Json {
         print!("{}", record.design);

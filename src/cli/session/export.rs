@@ -1,10 +1,10 @@
 //! `vignette session export`: every stored answer, one line each.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use vignette::session::{self, ExportRow};
 
+use crate::cli::Context;
 use crate::cli::{Failure, Outcome};
 
 /// Export a session's answers, one line per stored answer (every revision;
@@ -25,8 +25,8 @@ enum Format {
     Csv,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
-    let store = super::open_existing(db)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let store = cx.store()?;
     let loaded = session::load(&store, &args.session)?;
     let rows = session::export_rows(&loaded, &store.responses(&args.session)?);
     match args.format {

@@ -3,7 +3,6 @@
 //! Gathers each group's pinned vignettes with its levels and prints the
 //! document the library lays out; not for layout, which is `render::Handout`.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use vignette::bank::localized;
@@ -13,6 +12,7 @@ use vignette::render::{
 use vignette::session::{self, Session};
 use vignette::store::AssignmentRecord;
 
+use crate::cli::Context;
 use crate::cli::{Failure, Outcome};
 
 /// Print paper handouts: each group's cases, one page per stage.
@@ -45,8 +45,8 @@ enum Format {
     Md,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
-    let store = super::open_existing(db)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let store = cx.store()?;
     let loaded = session::load(&store, &args.session)?;
     let labels = group_labels(&loaded, args.group.as_deref())?;
     let groups = labels

@@ -1,10 +1,12 @@
 //! `vignette session import`: store answers transcribed from paper handouts.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use vignette::input;
 use vignette::session;
 
+use crate::cli::Context;
 use crate::cli::Outcome;
 
 /// Store answers transcribed from paper: a CSV file with the header
@@ -22,9 +24,9 @@ pub struct Args {
     file: PathBuf,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
-    let mut store = super::open_existing(db)?;
-    let bytes = session::read_input(&args.file)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let mut store = cx.store()?;
+    let bytes = input::read_file(&args.file, input::read::ANSWER_FILE)?;
     let name = args.file.display().to_string();
     let stored = session::store_import(&mut store, &args.session, &name, &bytes)?;
     println!(

@@ -1,10 +1,10 @@
 //! `vignette session list`: the sessions in a database.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
+use crate::cli::Context;
 use crate::cli::{DataFormat, Outcome};
 
 /// List the sessions in the database.
@@ -15,8 +15,8 @@ pub struct Args {
     format: DataFormat,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
-    let store = super::open_existing(db)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let store = cx.store()?;
     let sessions = store.sessions()?;
     if args.format == DataFormat::Json {
         let items: Vec<_> = sessions

@@ -11,13 +11,8 @@ mod new;
 mod run;
 mod status;
 
-use std::path::Path;
-
-use vignette::bank::BankSource;
-use vignette::session::SessionError;
-use vignette::store::{Store, StoreError};
-
-use super::{Failure, Outcome};
+use super::Outcome;
+use crate::cli::Context;
 
 /// Run workshop sessions: plan who gets which case, collect the groups'
 /// answers, follow progress and export the answers.
@@ -46,64 +41,18 @@ enum Command {
     Export(export::Args),
 }
 
-pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
+pub fn run(cx: &Context, args: &Args) -> Outcome {
     match &args.command {
-        Command::New(args) => new::run(source, db, args),
-        Command::Design(args) => design::run(db, args),
-        Command::Run(args) => run::run(db, args),
-        Command::Handout(args) => handout::run(db, args),
-        Command::Answer(args) => answer::run(db, args),
-        Command::Import(args) => import::run(db, args),
-        Command::Status(args) => status::run(db, args),
-        Command::List(args) => list::run(db, args),
-        Command::Close(args) => close::close(db, args),
-        Command::Reopen(args) => close::reopen(db, args),
-        Command::Export(args) => export::run(db, args),
-    }
-}
-
-/// Opens the database, creating it if needed.
-fn open(db: &Path) -> Result<Store, Failure> {
-    Store::open(db).map_err(|e| Failure::usage(e.to_string()))
-}
-
-/// Opens a database that must exist already (for commands that only read or add to sessions).
-pub(in crate::cli) fn open_existing(db: &Path) -> Result<Store, Failure> {
-    if !db.exists() {
-        return Err(Failure::usage(format!("no database at {}", db.display()))
-            .hint("create a session first with `vignette session new`, or point --db (or VIGNETTE_DB) at your database"));
-    }
-    open(db)
-}
-
-impl From<SessionError> for Failure {
-    fn from(error: SessionError) -> Failure {
-        match error {
-            SessionError::Answers {
-                source_name,
-                problems,
-            } => {
-                let mut failure = Failure::invalid(format!(
-                    "{} problem(s) in {source_name}; nothing was stored",
-                    problems.len()
-                ));
-                failure.details = problems.iter().map(|p| format!("error: {p}")).collect();
-                failure
-            }
-            SessionError::Store(e) => e.into(),
-            other => Failure::usage(other.to_string()),
-        }
-    }
-}
-
-impl From<StoreError> for Failure {
-    fn from(error: StoreError) -> Failure {
-        let failure = Failure::usage(error.to_string());
-        match error {
-            StoreError::NoSession(_) => {
-                failure.hint("`vignette session list` shows the sessions in this database")
-            }
-            _ => failure,
-        }
+        Command::New(args) => new::run(cx, args),
+        Command::Design(args) => design::run(cx, args),
+        Command::Run(args) => run::run(cx, args),
+        Command::Handout(args) => handout::run(cx, args),
+        Command::Answer(args) => answer::run(cx, args),
+        Command::Import(args) => import::run(cx, args),
+        Command::Status(args) => status::run(cx, args),
+        Command::List(args) => list::run(cx, args),
+        Command::Close(args) => close::close(cx, args),
+        Command::Reopen(args) => close::reopen(cx, args),
+        Command::Export(args) => export::run(cx, args),
     }
 }

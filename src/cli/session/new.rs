@@ -4,11 +4,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use vignette::bank::BankSource;
+use vignette::input;
 use vignette::session::{self, SessionSpec, VignetteChoice, parse_roles};
 use vignette::store::GroupRecord;
 
-use crate::cli::{DataFormat, Failure, Outcome, valid_bank};
+use crate::cli::Context;
+use crate::cli::{DataFormat, Failure, Outcome};
 
 /// Create a session: one workshop of one offering, in one phase, at one site.
 ///
@@ -87,7 +88,7 @@ fn parse_pair(value: &str) -> Result<(String, String), String> {
 
 fn read_groups(path: &Path) -> Result<Vec<GroupRecord>, Failure> {
     let name = path.display().to_string();
-    let bytes = session::read_input(path)?;
+    let bytes = input::read_file(path, input::read::ANSWER_FILE)?;
     let mut reader = csv::Reader::from_reader(bytes.as_slice());
     let headers = reader
         .headers()
@@ -112,8 +113,8 @@ fn read_groups(path: &Path) -> Result<Vec<GroupRecord>, Failure> {
     Ok(groups)
 }
 
-pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
-    let bank = valid_bank(source)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let bank = cx.bank()?;
     let groups = match (&args.groups_file, args.groups) {
         (Some(path), _) => read_groups(path)?,
         (None, Some(n)) => (1..=n)
@@ -149,14 +150,14 @@ pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
         seed: args.seed,
     };
     let planned = session::plan(&bank, &spec)?;
-    let id = planned.store(&mut super::open(db)?)?;
+    let id = planned.store(&mut cx.new_or_existing_store()?)?;
     match args.format {
         DataFormat::Json => println!(
             "{}",
-            serde_json::json!({ "id": id, "db": db.display().to_string() })
+            serde_json::json!({ "id": id, "db": cx.db.display().to_string() })
         ),
         DataFormat::Text => {
-            println!("created session {id} in {}", db.display());
+            println!("created session {id} in {}", cx.db.display());
             println!(
                 "next: `vignette session design {id}` shows the plan; `vignette session status {id}` the progress"
             );

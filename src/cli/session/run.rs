@@ -9,7 +9,6 @@
 //! it shows is read back from the store, so a stopped runner resumes exactly.
 
 use std::io::IsTerminal;
-use std::path::Path;
 use std::process::{ExitCode, Stdio};
 
 use inquire::validator::Validation;
@@ -21,6 +20,7 @@ use vignette::session::runner::{self, Reveal, Step};
 use vignette::session::{self, Session};
 use vignette::store::{AnswerRecord, ResponseRecord, Store, StoreError};
 
+use crate::cli::Context;
 use crate::cli::{Failure, Outcome};
 
 /// Run a workshop session from the terminal, as its facilitator.
@@ -47,11 +47,11 @@ pub struct Args {
     group: Option<String>,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
+pub fn run(cx: &Context, args: &Args) -> Outcome {
     if !std::io::stdin().is_terminal() {
         return Err(no_terminal());
     }
-    let store = super::open_existing(db)?;
+    let store = cx.store()?;
     let mut runner = Runner::start(store, &args.session, args.group.as_deref())?;
     let stopped = runner.run();
     let resume = format!("`vignette session run {}`", args.session);

@@ -1,11 +1,11 @@
 //! `vignette session status`: how far each group has come.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use vignette::session;
 
+use crate::cli::Context;
 use crate::cli::{DataFormat, Outcome};
 
 /// Show a session's progress: for every group and vignette, the stages shown
@@ -19,8 +19,8 @@ pub struct Args {
     format: DataFormat,
 }
 
-pub fn run(db: &Path, args: &Args) -> Outcome {
-    let store = super::open_existing(db)?;
+pub fn run(cx: &Context, args: &Args) -> Outcome {
+    let store = cx.store()?;
     let loaded = session::load(&store, &args.session)?;
     let responses = store.responses(&args.session)?;
     let status = session::status(&loaded, &responses);

@@ -1,0 +1,67 @@
+//! What every command may need, opened once in one way: the bank (valid, or
+//! refused with its first problems) and the store (an existing database, or
+//! a new one where the command creates sessions), with the same hints.
+
+use std::path::PathBuf;
+
+use vignette::bank::{self, Bank, BankSource};
+use vignette::store::Store;
+
+use super::Failure;
+
+/// The bank and the database the command line names.
+#[derive(Debug)]
+pub struct Context {
+    pub source: BankSource,
+    pub db: PathBuf,
+}
+
+impl Context {
+    /// The bank, which must be valid; an invalid bank is refused.
+    pub fn bank(&self) -> Result<Bank, Failure> {
+        let (bank, report) = bank::load(&self.source)?;
+        if report.is_valid() {
+            return Ok(bank);
+        }
+        let mut failure = Failure::invalid(format!(
+            "{} has {} error(s); nothing can be used from an invalid bank",
+            self.source.describe(),
+            report.errors()
+        ));
+        for diagnostic in report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == bank::Severity::Error)
+            .take(3)
+        {
+            failure = failure.hint(diagnostic.problem.clone().without_hint().to_string());
+        }
+        let bank_arg = match &self.source {
+            BankSource::Dir(dir) => format!(" --bank {}", dir.display()),
+            BankSource::Embedded => String::new(),
+        };
+        Err(failure.hint(format!(
+            "run `vignette validate{bank_arg}` to see every problem"
+        )))
+    }
+
+    /// The database, which must exist already (for commands that read
+    /// sessions or add to them).
+    pub fn store(&self) -> Result<Store, Failure> {
+        if !self.db.exists() {
+            return Err(
+                Failure::usage(format!("no database at {}", self.db.display())).hint(
+                    "create a session first with `vignette session new`, or point --db \
+                     (or VIGNETTE_DB) at your database",
+                ),
+            );
+        }
+        self.new_or_existing_store()
+    }
+
+    /// The database, created if it does not exist (for commands that
+    /// create sessions).
+    pub fn new_or_existing_store(&self) -> Result<Store, Failure> {
+        Ok(Store::open(&self.db)?)
+    }
+}
