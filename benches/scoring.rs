@@ -30,7 +30,6 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group};
 use vignette::bank::{self, Bank, BankSource};
-use vignette::session;
 
 /// The allocator the `vignette` binary uses.
 #[global_allocator]
@@ -82,7 +81,8 @@ fn scoring(c: &mut Criterion) {
     group.throughput(Throughput::Elements(lines as u64));
     group.bench_function("parse only (read, parse, group into units)", |b| {
         b.iter(|| {
-            let bytes = session::read_export_file(&path).unwrap();
+            let bytes =
+                vignette::input::map_file(&path, vignette::input::read::EXPORT_FILE).unwrap();
             vignette::scoring::read_export("export.jsonl", &bytes).unwrap()
         })
     });
@@ -97,7 +97,7 @@ fn scoring(c: &mut Criterion) {
 /// Scores the file as `score --responses` does for its table and CSV;
 /// returns the number of units and the sum of their overall scores.
 fn score(bank: &Bank, path: &Path) -> (usize, f64) {
-    let bytes = session::read_export_file(path).unwrap();
+    let bytes = vignette::input::map_file(path, vignette::input::read::EXPORT_FILE).unwrap();
     let export = vignette::scoring::Export::read(bank, "export.jsonl", &bytes).unwrap();
     let levels = export.levels();
     let overall = levels

@@ -53,7 +53,7 @@ fn rated_session(dir: &Path, db: &Path) -> String {
     )
     .unwrap();
     vignette(db, &["session", "import", "s", answers.to_str().unwrap()]);
-    let unit = vignette::rating::unit_code("s", "G1", "V2");
+    let unit = vignette::session::unit_code("s", "G1", "V2");
     let ratings = dir.join("r.csv");
     let mut csv = String::from("unit,rater,criterion,level\n");
     for (rater, criterion, level) in [

@@ -228,7 +228,8 @@ fn the_binary_matches_sklearn_and_krippendorff() {
 fn the_library_matches_sklearn_and_krippendorff() {
     for e in &REFERENCE {
         let bytes = std::fs::read(fixture(e.file)).unwrap();
-        let ratings = agreement::parse_ratings_csv(&bytes).expect("valid fixture");
+        let ratings =
+            vignette::input::parse_ratings_csv("ratings.csv", &bytes).expect("valid fixture");
         let result = agreement::agreement(&ratings, &Options::default());
         let c = &result.criteria[e.criterion];
         let place = format!("{} {}", e.file, e.criterion);
@@ -353,7 +354,7 @@ fn the_same_seed_gives_the_same_interval() {
     assert_ne!(ci(&a), ci(&c));
 
     let bytes = std::fs::read(fixture("three_raters_missing.csv")).unwrap();
-    let ratings = agreement::parse_ratings_csv(&bytes).unwrap();
+    let ratings = vignette::input::parse_ratings_csv("ratings.csv", &bytes).unwrap();
     let options = Options { boot: 300, seed: 9 };
     let first = agreement::agreement(&ratings, &options);
     assert_eq!(first, agreement::agreement(&ratings, &options));
@@ -398,11 +399,11 @@ fn bad_input_is_refused_with_file_and_line() {
     );
     assert_refused(
         b"G1,anna,P1,2\n",
-        "ratings.csv line 1: expected the header `unit,rater,criterion,level`, found `G1,anna,P1,2`",
+        "ratings.csv:1: expected the header `unit,rater,criterion,level`, found `G1,anna,P1,2`",
     );
     assert_refused(
         b"unit,coder,criterion,level\nG1,anna,P1,2\n",
-        "line 1: expected the header",
+        ":1: expected the header",
     );
     assert_refused(HEADER.as_bytes(), "no ratings after the header");
     let mut rows = String::from(HEADER);
@@ -412,19 +413,22 @@ fn bad_input_is_refused_with_file_and_line() {
     let non_integer = format!("{rows}G9,anna,P1,2.5\n");
     assert_refused(
         non_integer.as_bytes(),
-        "ratings.csv line 7: level `2.5` is not a whole number",
+        "ratings.csv:7: level `2.5` is not a whole number",
     );
     let word = format!("{rows}G9,anna,P1,two\n");
-    assert_refused(word.as_bytes(), "line 7: level `two` is not a whole number");
+    assert_refused(
+        word.as_bytes(),
+        "ratings.csv:7: level `two` is not a whole number",
+    );
     let repeat = format!("{rows}G8,anna,P1,1\nG2,anna,P1,0\n");
     assert_refused(
         repeat.as_bytes(),
-        "ratings.csv line 8: repeats line 4: unit `G2`, rater `anna`, criterion `P1` is rated twice",
+        "ratings.csv:8: repeats line 4: unit `G2`, rater `anna`, criterion `P1` is rated twice",
     );
     let empty = format!("{rows}G9, ,P1,1\n");
-    assert_refused(empty.as_bytes(), "line 7: empty `rater`");
+    assert_refused(empty.as_bytes(), "ratings.csv:7: empty `rater`");
     let short = format!("{rows}G9,anna,P1\n");
-    assert_refused(short.as_bytes(), "line 7: expected 4 fields");
+    assert_refused(short.as_bytes(), "ratings.csv:7: expected 4 fields");
 }
 
 #[test]
@@ -433,9 +437,9 @@ fn every_problem_is_listed() {
     let (code, stderr) = run_on(content.as_bytes());
     assert_eq!(code, 1);
     assert!(stderr.contains("3 problem(s) in"), "{stderr}");
-    assert!(stderr.contains("line 2: level `x`"), "{stderr}");
-    assert!(stderr.contains("line 3: empty `level`"), "{stderr}");
-    assert!(stderr.contains("line 4: repeats line 2"), "{stderr}");
+    assert!(stderr.contains("ratings.csv:2: level `x`"), "{stderr}");
+    assert!(stderr.contains("ratings.csv:3: empty `level`"), "{stderr}");
+    assert!(stderr.contains("ratings.csv:4: repeats line 2"), "{stderr}");
 }
 
 #[test]
@@ -443,7 +447,7 @@ fn a_file_that_is_not_utf8_is_refused_with_its_position() {
     let content = [HEADER.as_bytes(), b"G1,anna,P1,2\nG\xff2,anna,P1,1\n"].concat();
     assert_refused(
         &content,
-        "ratings.csv line 3, column 2: the file is not valid UTF-8 (bad byte 0xff)",
+        "ratings.csv:3:2: the file is not valid UTF-8 (bad byte 0xff)",
     );
 }
 
@@ -452,9 +456,13 @@ fn a_file_over_64_mib_is_refused_unread() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ratings.csv");
     let file = std::fs::File::create(&path).unwrap();
-    file.set_len(agreement::MAX_RATINGS_BYTES + 1).unwrap(); // sparse: nothing written
+    file.set_len(vignette::input::read::RATINGS_FILE.bytes + 1)
+        .unwrap(); // sparse: nothing written
     let out = vignette(["agreement", "--ratings", path.to_str().unwrap()]);
-    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        out.code, 2,
+        "refused unread, as every reader refuses an oversized file"
+    );
     assert!(
         out.stderr
             .contains("is 67108865 bytes; ratings files are limited to 67108864 bytes (64 MiB)"),
@@ -468,7 +476,8 @@ fn a_missing_file_or_bad_arguments_are_usage_errors() {
     let out = vignette(["agreement", "--ratings", "/nonexistent/ratings.csv"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.stderr.contains("cannot read /nonexistent/ratings.csv"),
+        out.stderr
+            .contains("/nonexistent/ratings.csv: cannot read the file"),
         "{}",
         out.stderr
     );
@@ -516,7 +525,7 @@ proptest! {
                 csv.push_str(&format!("u{unit},r{rater},C{criterion},{level}\n"));
             }
         }
-        let ratings = match agreement::parse_ratings_csv(csv.as_bytes()) {
+        let ratings = match vignette::input::parse_ratings_csv("ratings.csv", csv.as_bytes()) {
             Ok(ratings) => ratings,
             Err(problems) => {
                 prop_assert_eq!(seen.len(), 0, "{:?}", problems);

@@ -18,7 +18,7 @@ fn fixture() -> PathBuf {
 
 fn scores() -> Vec<dataset::GroupScore> {
     let bytes = std::fs::read(fixture()).unwrap();
-    dataset::read_scores_csv("scores.csv", &bytes).expect("valid fixture")
+    vignette::input::read_scores_csv("scores.csv", &bytes).expect("valid fixture")
 }
 
 /// The request behind the reference values: endpoint, change from baseline,
@@ -1077,7 +1077,8 @@ fn unknown_keys_and_values_list_the_choices() {
     let out = vignette(["compare", "--scores", "/nonexistent/scores.csv"]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("cannot read /nonexistent/scores.csv"),
+        out.stderr
+            .contains("/nonexistent/scores.csv: cannot read the file"),
         "{}",
         out.stderr
     );

@@ -144,20 +144,29 @@ fn bad_arguments_are_refused_and_nothing_is_printed() {
         ),
         (
             &["--difference=-0.5"],
-            "--difference must be a finite number",
+            "the difference must be a finite number",
         ),
         (
             &["--difference", "inf"],
-            "--difference must be a finite number",
+            "the difference must be a finite number",
         ),
-        (&["--alpha", "1"], "--alpha must be between 0 and 1"),
-        (&["--target", "0"], "--target must be between 0 and 1"),
-        (&["--icc", "1"], "--icc must be in [0, 1); got 1"),
-        (&["--reps", "0"], "--reps must be from 1 to 100000; got 0"),
-        (&["--reps", "100001"], "--reps must be from 1 to 100000"),
+        (&["--alpha", "1"], "alpha must be between 0 and 1"),
+        (
+            &["--target", "0"],
+            "the target power must be between 0 and 1",
+        ),
+        (&["--icc", "1"], "the site ICC must be in [0, 1); got 1"),
+        (
+            &["--reps", "0"],
+            "the replications must be from 1 to 100000; got 0",
+        ),
+        (
+            &["--reps", "100001"],
+            "the replications must be from 1 to 100000",
+        ),
         (
             &["--sites", "1,4"],
-            "--sites (per offering) must be from 2 to 499 (the site-level test needs two sites per offering); got 1",
+            "the sites (per offering) must be from 2 to 499 (the site-level test needs two sites per offering); got 1",
         ),
     ];
     for (args, expected) in cases {

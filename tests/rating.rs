@@ -197,11 +197,11 @@ fn bad_ratings_files_are_refused_whole_with_every_problem_and_its_line() {
     let out = db.import(&csv);
     assert_eq!(out.code, 1, "{}", out.stderr);
     for expected in [
-        "line 3: rubric `V2` has no criterion `X9_unknown`",
-        "line 4: level `two` is not a whole number",
-        "line 5: level 3 is outside criterion `H5_activity_plan`'s levels 0, 1, 2",
-        "line 6: session s has no unit `Unope`",
-        "line 7: repeats line 2",
+        "ratings.csv:3: rubric `V2` has no criterion `X9_unknown`",
+        "ratings.csv:4: level `two` is not a whole number",
+        "ratings.csv:5: level 3 is outside criterion `H5_activity_plan`'s levels 0, 1, 2",
+        "ratings.csv:6: session s has no unit `Unope`",
+        "ratings.csv:7: repeats line 2",
         "nothing was stored",
     ] {
         assert!(
@@ -391,7 +391,7 @@ fn human_consensus_overrides_the_automatic_levels_in_scores() {
     let (auto_d5, _) = level(g1, "D5_notifies_leader");
     // Two raters agree on a level the scorer did not give.
     let human = if auto_d5 == 0 { 2 } else { 0 };
-    let code = vignette::rating::unit_code("s", "G1", "V2");
+    let code = vignette::session::unit_code("s", "G1", "V2");
     let csv = format!(
         "unit,rater,criterion,level\n{code},anna,D5_notifies_leader,{human}\n{code},bo,D5_notifies_leader,{human}\n"
     );
@@ -453,8 +453,8 @@ fn an_import_without_a_session_refuses_codes_of_no_session_or_of_two() {
         "group,vignette,prompt,value\nG1,V2,s1_first_action,talk_with_lea\n",
     );
     db.ok(&["session", "import", "t", answers.to_str().unwrap()]);
-    let s_unit = vignette::rating::unit_code("s", "G1", "V2");
-    let t_unit = vignette::rating::unit_code("t", "G1", "V2");
+    let s_unit = vignette::session::unit_code("s", "G1", "V2");
+    let t_unit = vignette::session::unit_code("t", "G1", "V2");
 
     let unknown = db.file(
         "unknown.csv",

@@ -163,23 +163,23 @@ fn bad_answer_files_store_nothing_and_say_why() {
         ),
         (
             r#"{"group": "G9", "vignette": "V2", "answers": {"s1_do": "x"}}"#,
-            "a.json: /answers/s1_do: no group `G9` in session s; its groups are: G1, G2",
+            "a.json: at /answers/s1_do: no group `G9` in session s; its groups are: G1, G2",
         ),
         (
             r#"{"group": "G1", "vignette": "V3", "answers": {"s1_do": "x"}}"#,
-            "a.json: /answers/s1_do: group `G1` has no vignette `V3` in this session; it has: V2",
+            "a.json: at /answers/s1_do: group `G1` has no vignette `V3` in this session; it has: V2",
         ),
         (
             r#"{"group": "G1", "vignette": "V2", "answers": {"s9_do": "x"}}"#,
-            "a.json: /answers/s9_do: vignette `V2` has no prompt `s9_do`",
+            "a.json: at /answers/s9_do: vignette `V2` has no prompt `s9_do`",
         ),
         (
             r#"{"group": "G1", "vignette": "V2", "answers": {"s1_first_action": "hug"}}"#,
-            "a.json: /answers/s1_first_action: single prompt `s1_first_action`: `hug` is not an option here; the options are: class_talk, talk_with_lea",
+            "a.json: at /answers/s1_first_action: single prompt `s1_first_action`: `hug` is not an option here; the options are: class_talk, talk_with_lea",
         ),
         (
             r#"{"group": "G1", "vignette": "V2", "answers": {"s1_seriousness": 0}}"#,
-            "a.json: /answers/s1_seriousness: likert prompt `s1_seriousness`: 0 is outside the scale 1 to 5",
+            "a.json: at /answers/s1_seriousness: likert prompt `s1_seriousness`: 0 is outside the scale 1 to 5",
         ),
         (
             r#"{"group": "G1", "vignette": "V2", "answers": {"s1_seriousness": "4"}}"#,
@@ -207,11 +207,11 @@ fn bad_answer_files_store_nothing_and_say_why() {
         ),
         (
             r#"{"group": "G1", "vignette": "V2", "answers": {}}"#,
-            "a.json: /answers: no answers given",
+            "a.json: at /answers: no answers given",
         ),
         (
             r#"{"group": "G1", "vignette": "V2", "answers": {"s1_do": "x"}, "extra": 1}"#,
-            "a.json: /extra: unexpected key",
+            "a.json: at /extra: unexpected key",
         ),
     ];
     let db = Db::new();
@@ -302,31 +302,31 @@ fn paper_imports_are_all_or_nothing() {
     let cases: &[(&str, &str)] = &[
         (
             "group,vignette,prompt\nG1,V2,s1_do\n",
-            "bad.csv line 1: expected the header `group,vignette,prompt,value`",
+            "bad.csv:1: expected the header `group,vignette,prompt,value`",
         ),
         (
             "group,vignette,prompt,value\nG1,V2,s1_do,ok\nG3,V2,s1_do,x\n",
-            "bad.csv line 3: no group `G3` in session s",
+            "bad.csv:3: no group `G3` in session s",
         ),
         (
             "group,vignette,prompt,value\nG1,V2,s1_do,ok\nG1,V2,s1_seriousness,6\n",
-            "bad.csv line 3: likert prompt `s1_seriousness`: 6 is outside the scale 1 to 5",
+            "bad.csv:3: likert prompt `s1_seriousness`: 6 is outside the scale 1 to 5",
         ),
         (
             "group,vignette,prompt,value\nG1,V2,s2_measures,activity_plan;lea_home\n",
-            "bad.csv line 2: rank prompt `s2_measures`: a ranking lists every option once",
+            "bad.csv:2: rank prompt `s2_measures`: a ranking lists every option once",
         ),
         (
             "group,vignette,prompt,value\nG1,V2,s1_first_action,talk\n",
-            "bad.csv line 2: single prompt `s1_first_action`: `talk` is not an option here",
+            "bad.csv:2: single prompt `s1_first_action`: `talk` is not an option here",
         ),
         (
             "group,vignette,prompt,value\nG1,V2,s1_do,a\nG1,V2,s1_do,b\n",
-            "bad.csv line 3: group `G1`, vignette `V2`, prompt `s1_do` is already answered on line 2",
+            "bad.csv:3: group `G1`, vignette `V2`, prompt `s1_do` is already answered on line 2",
         ),
         (
             "group,vignette,prompt,value\nG1,V2,s1_do,a,extra\n",
-            "bad.csv line 2: CSV error",
+            "bad.csv:2: CSV error",
         ),
         (
             "group,vignette,prompt,value\n",
@@ -356,7 +356,7 @@ fn a_closed_session_takes_no_answers_until_reopened_with_a_reason() {
     assert_eq!(out.code, 2);
     assert!(
         out.stderr.contains(
-            "session `s` is closed; reopen it with `vignette session reopen s --reason …`"
+            "error: session `s` is closed\n  hint: reopen it with `vignette session reopen s --reason …`"
         ),
         "{}",
         out.stderr
@@ -560,7 +560,7 @@ fn bad_session_requests_are_usage_errors() {
     ]);
     assert!(
         out.stderr.contains(
-            "the study requires site attribute `sector`; give it as --site-attr sector=VALUE"
+            "the study requires site attribute `sector`; expected sector=VALUE among the site's attributes"
         ),
         "{}",
         out.stderr

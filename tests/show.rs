@@ -141,7 +141,7 @@ fn an_invalid_bank_is_refused_with_a_pointer_to_validate() {
     );
     assert!(
         out.stderr
-            .contains("hint: error: rubrics/M1.json:1:1: EOF while parsing an object"),
+            .contains("hint: rubrics/M1.json:1:1: EOF while parsing an object"),
         "{}",
         out.stderr
     );

@@ -199,8 +199,8 @@ fn bad_requests_are_refused_before_a_database_is_made() {
             &["--effect", "offering=nettbasert"],
             "expected KEY=LEVEL:SIZE",
         ),
-        (&["--icc", "1"], "--icc must be in [0, 1); got 1"),
-        (&["--icc=-0.1"], "--icc must be in [0, 1); got -0.1"),
+        (&["--icc", "1"], "the site ICC must be in [0, 1); got 1"),
+        (&["--icc=-0.1"], "the site ICC must be in [0, 1); got -0.1"),
         (
             &["--study", "nope"],
             "no study `nope` in the bank; expected one of:",

@@ -254,7 +254,7 @@ fn an_oversized_file_is_refused_unread() {
     bank.write("vignettes/M1.json", vec![b' '; 50 * 1024 * 1024]);
     let out = validate(bank.path());
     assert_eq!(out.code, 1);
-    assert!(out.stdout.contains("error: vignettes/M1.json: file is 52428800 bytes; bank files are limited to 2097152 bytes (2 MiB)"), "{}", out.stdout);
+    assert!(out.stdout.contains("error: vignettes/M1.json: the file is 52428800 bytes; bank files are limited to 2097152 bytes (2 MiB)"), "{}", out.stdout);
 }
 
 #[test]

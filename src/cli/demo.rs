@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
 use vignette::compare::{self, Comparison};
-use vignette::simulate::demo::{self, Demo, DemoError, Spec};
+use vignette::simulate::demo::{self, Demo, Spec};
 
-use super::{Failure, Outcome};
+use super::Outcome;
 use crate::cli::Context;
 
 /// Run the whole study on simulated data: three offerings from baseline to
@@ -57,16 +57,9 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         force: args.force,
     };
     let started = Instant::now();
-    let demo = demo::run(&bank, &spec, &mut Bars::default()).map_err(failure)?;
+    let demo = demo::run(&bank, &spec, &mut Bars::default())?;
     print_summary(&demo, started.elapsed());
     Ok(ExitCode::SUCCESS)
-}
-
-fn failure(error: DemoError) -> Failure {
-    match error {
-        DemoError::Exists { .. } => Failure::usage(error.to_string()),
-        other => Failure::invalid(other.to_string()),
-    }
 }
 
 /// One progress bar per step, on standard error.

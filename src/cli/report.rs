@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use vignette::compare;
 use vignette::compare::dataset::{self, Selection, StudyData};
-use vignette::report::{self, Report, ReportError};
+use vignette::input;
+use vignette::report::{self, Report};
 use vignette::simulate::power::{self, Power};
 
 use super::{Failure, Outcome};
@@ -59,9 +60,6 @@ pub struct Args {
     power: Option<PathBuf>,
 }
 
-/// The largest power file read, in bytes (64 MiB).
-const MAX_POWER_BYTES: u64 = 64 << 20;
-
 pub fn run(cx: &Context, args: &Args) -> Outcome {
     let power = args.power.as_deref().map(read_power).transpose()?;
     let store = cx.store()?;
@@ -78,7 +76,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         boot: args.boot as usize,
         seed: args.seed,
     };
-    let mut report = Report::assemble(&store, data, &options, &args.lang).map_err(failure)?;
+    let mut report = Report::assemble(&store, data, &options, &args.lang)?;
     if let Some(power) = &power
         && power.study != report.data.study.id
     {
@@ -88,7 +86,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         );
     }
     report.power = power;
-    let html = report.html().map_err(failure)?;
+    let html = report.html()?;
     report::write_atomically(&args.out, &html)
         .map_err(|e| Failure::usage(format!("cannot write {}: {e}", args.out.display())))?;
     println!(
@@ -103,19 +101,8 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
 
 /// Reads a power analysis; a file that is not one is refused (exit 1).
 fn read_power(path: &Path) -> Result<Power, Failure> {
-    let name = path.display().to_string();
-    let unreadable = |e: std::io::Error| Failure::usage(format!("cannot read {name}: {e}"));
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > MAX_POWER_BYTES {
-        return Err(Failure::invalid(format!(
-            "{name} is {size} bytes; power files are limited to {MAX_POWER_BYTES} bytes (64 MiB)"
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
-    power::read_json(&name, &bytes).map_err(|e| {
-        Failure::invalid(e.to_string())
-            .hint("write it with `vignette power --format json > FILE.json`")
-    })
+    let bytes = input::read_file(path, input::read::POWER_FILE)?;
+    Ok(power::read_json(&path.display().to_string(), &bytes)?)
 }
 
 fn check_language(data: &StudyData, lang: &str) -> Result<(), Failure> {
@@ -128,17 +115,4 @@ fn check_language(data: &StudyData, lang: &str) -> Result<(), Failure> {
         data.study.id,
         languages.join(", ")
     )))
-}
-
-fn failure(error: ReportError) -> Failure {
-    let hint = match &error {
-        ReportError::NoScores(_) => Some("score the sessions first: `vignette score SESSION`"),
-        ReportError::UnknownPhase { .. } => Some("leave out --phase to use the latest phase"),
-        _ => None,
-    };
-    let failure = Failure::usage(error.to_string());
-    match hint {
-        Some(hint) => failure.hint(hint),
-        None => failure,
-    }
 }

@@ -12,6 +12,7 @@
 
 mod answers;
 pub mod export_lines;
+mod groups;
 pub mod json;
 mod problem;
 pub mod ratings;
@@ -20,6 +21,7 @@ pub mod scores;
 mod stream;
 
 pub use answers::{AnswerFile, parse_answer_file, parse_import_csv, value_for};
+pub use groups::{Group, parse_groups_csv, parse_roles};
 pub use problem::{Place, Problem, sort};
 pub use ratings::{Rating, parse_ratings_csv, parse_ratings_lines};
 pub use read::{Limit, Unreadable, map_file, read_file, read_from, read_named};

@@ -11,7 +11,7 @@ use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::Problem;
+use super::{Problem, json};
 
 /// The keys a score is compared by, name → value; shared by the scores
 /// that have the same keys (a group's dimensions, a CSV's repeated rows).
@@ -50,6 +50,9 @@ pub const CSV_COLUMNS: [&str; 7] = [
 /// further columns become further keys). Every problem is reported, by line.
 pub fn read_scores_csv(name: &str, bytes: &[u8]) -> Result<Vec<GroupScore>, Vec<Problem>> {
     let problem = |line: u64, message: String| Problem::on_line(name, line as usize, message);
+    let bytes = json::decode_utf8(bytes)
+        .map_err(|e| vec![Problem::at_position(name, e.position, e.message)])?
+        .as_bytes();
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),

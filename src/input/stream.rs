@@ -5,6 +5,7 @@ use std::io::{BufRead, Read};
 
 use serde_json::Value;
 
+use super::json::{self, Position};
 use super::{Limit, Place, Problem};
 
 /// The longest line a stream may send (1 MiB); longer lines are refused.
@@ -86,9 +87,15 @@ impl<R: BufRead> Iterator for Stream<R> {
                 Ok(line) => line,
                 Err(problem) => return Some(Err(problem)),
             };
-            let Ok(text) = std::str::from_utf8(&line) else {
-                let place = Place::line(&self.name, self.number);
-                return Some(Err(place.problem("the line is not valid UTF-8")));
+            let text = match json::decode_utf8(&line) {
+                Ok(text) => text,
+                Err(e) => {
+                    let column = Position {
+                        line: self.number,
+                        column: e.position.column,
+                    };
+                    return Some(Err(Problem::at_position(&self.name, column, e.message)));
+                }
             };
             if text.trim().is_empty() {
                 continue;

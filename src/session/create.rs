@@ -62,28 +62,6 @@ fn one_of<'a>(
     }
 }
 
-/// Parses a role composition such as `principal:1,teacher:3`.
-pub fn parse_roles(text: &str) -> Result<BTreeMap<String, u32>, String> {
-    let mut roles = BTreeMap::new();
-    for part in text
-        .split([',', ';'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        let (role, count) = part.split_once(':').unwrap_or((part, "1"));
-        let count: u32 = count
-            .trim()
-            .parse()
-            .ok()
-            .filter(|&n| n >= 1)
-            .ok_or_else(|| format!("`{part}`: expected ROLE:COUNT with a count of 1 or more"))?;
-        if roles.insert(role.trim().to_string(), count).is_some() {
-            return Err(format!("role `{}` is given twice", role.trim()));
-        }
-    }
-    Ok(roles)
-}
-
 /// A checked and planned session with its pinned instruments, not yet stored.
 #[derive(Debug, Clone)]
 pub struct Planned {
@@ -537,18 +515,6 @@ fn free_id(store: &Store, base: &str) -> Result<String, SessionError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn roles_parse() {
-        let roles = parse_roles("principal:1, teacher:3").unwrap();
-        assert_eq!(
-            roles,
-            BTreeMap::from([("principal".into(), 1), ("teacher".into(), 3)])
-        );
-        assert_eq!(parse_roles("teacher").unwrap()["teacher"], 1);
-        assert!(parse_roles("teacher:0").is_err());
-        assert!(parse_roles("teacher:2,teacher:1").is_err());
-    }
 
     #[test]
     fn slugs() {

@@ -20,7 +20,7 @@ use crate::store::{
     AnswerRecord, AssignmentRecord, GroupRecord, InstrumentRecord, SessionRecord, Store, StoreError,
 };
 
-pub use create::{Parsed, Planned, SessionSpec, VignetteChoice, parse_roles, plan};
+pub use create::{Parsed, Planned, SessionSpec, VignetteChoice, plan};
 pub use progress::{ExportRow, Status, StatusRow, export_rows, status};
 
 /// Why a session command could not be carried out.

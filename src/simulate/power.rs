@@ -41,6 +41,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::bank::{Bank, Study};
 use crate::compare::dataset::GroupScore;
+use crate::input::Problem;
+use crate::input::json::Position;
 use crate::simulate::{self, Effect, Scorers, SimulateError};
 use crate::stats;
 
@@ -122,7 +124,7 @@ pub enum PowerError {
     /// A power file that is not what `vignette power --format json` writes:
     /// the file, the place (line:column or JSON pointer) and what was expected.
     #[error("{0}")]
-    Malformed(String),
+    Malformed(Problem),
 }
 
 fn spec_error(message: impl Into<String>) -> PowerError {
@@ -233,17 +235,23 @@ pub struct Power {
 /// Reads a power analysis as `vignette power --format json` writes it;
 /// `name` names the file in errors.
 pub fn read_json(name: &str, bytes: &[u8]) -> Result<Power, PowerError> {
-    let power: Power = serde_json::from_slice(bytes).map_err(|e| {
+    let text = crate::input::json::decode_utf8(bytes)
+        .map_err(|e| PowerError::Malformed(Problem::at_position(name, e.position, e.message)))?;
+    let power: Power = serde_json::from_str(text).map_err(|e| {
         let message = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());
         let message = message.strip_suffix(&suffix).unwrap_or(&message);
-        PowerError::Malformed(format!(
-            "{name}:{}:{}: {message}; expected the JSON of a power analysis",
-            e.line(),
-            e.column()
+        let position = Position {
+            line: e.line(),
+            column: e.column(),
+        };
+        PowerError::Malformed(Problem::at_position(
+            name,
+            position,
+            format!("{message}; expected the JSON of a power analysis"),
         ))
     })?;
-    check_read(&power).map_err(|problem| PowerError::Malformed(format!("{name}: {problem}")))?;
+    check_read(&power).map_err(|message| PowerError::Malformed(Problem::in_file(name, message)))?;
     Ok(power)
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use vignette::input;
-use vignette::session::{self, SessionSpec, VignetteChoice, parse_roles};
+use vignette::session::{self, SessionSpec, VignetteChoice};
 use vignette::store::GroupRecord;
 
 use crate::cli::Context;
@@ -89,28 +89,22 @@ fn parse_pair(value: &str) -> Result<(String, String), String> {
 fn read_groups(path: &Path) -> Result<Vec<GroupRecord>, Failure> {
     let name = path.display().to_string();
     let bytes = input::read_file(path, input::read::ANSWER_FILE)?;
-    let mut reader = csv::Reader::from_reader(bytes.as_slice());
-    let headers = reader
-        .headers()
-        .map_err(|e| Failure::usage(format!("{name}: {e}")))?
-        .clone();
-    if headers.iter().map(str::trim).collect::<Vec<_>>() != ["group", "roles"] {
-        return Err(Failure::usage(format!(
-            "{name} line 1: expected the header `group,roles`"
-        )));
-    }
-    let mut groups = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| Failure::usage(format!("{name}: {e}")))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let roles = parse_roles(record.get(1).unwrap_or_default())
-            .map_err(|e| Failure::usage(format!("{name} line {line}: {e}")))?;
-        groups.push(GroupRecord {
-            label: record.get(0).unwrap_or_default().trim().to_string(),
-            roles,
-        });
-    }
-    Ok(groups)
+    let groups = input::parse_groups_csv(&name, &bytes).map_err(|problems| {
+        Failure::problems(
+            format!("{} problem(s) in {name}", problems.len()),
+            &problems,
+        )
+        .hint(
+            "a groups file is CSV with the header `group,roles`, e.g. G1,\"principal:1,teacher:3\"",
+        )
+    })?;
+    Ok(groups
+        .into_iter()
+        .map(|g| GroupRecord {
+            label: g.label,
+            roles: g.roles,
+        })
+        .collect())
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
