@@ -144,11 +144,11 @@ fn bad_arguments_are_refused_and_nothing_is_printed() {
         ),
         (
             &["--difference=-0.5"],
-            "the difference must be a finite number",
+            "--difference must be a finite number",
         ),
         (
             &["--difference", "inf"],
-            "the difference must be a finite number",
+            "--difference must be a finite number",
         ),
         (&["--alpha", "1"], "alpha must be between 0 and 1"),
         (

@@ -549,7 +549,7 @@ fn a_malformed_power_file_is_refused_naming_it_and_nothing_is_written() {
     assert!(
         missing
             .stderr
-            .contains("cannot read /nonexistent/power.json"),
+            .contains("/nonexistent/power.json: cannot read the file"),
         "{}",
         missing.stderr
     );

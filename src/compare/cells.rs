@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt};
 
-use super::bootstrap::{self, Job, Sample};
 use super::frame::{Column, Frame};
 use super::{Cell, Request};
 use crate::stats;
+use crate::stats::bootstrap::{self, Job, Sample};
 
 /// One cell's scores before they are summarised.
 struct Members<'a> {

@@ -38,7 +38,6 @@
 //!   `bootstrap`; the same seed gives the same
 //!   intervals whatever the number of threads.
 
-mod bootstrap;
 mod cells;
 pub mod dataset;
 mod frame;

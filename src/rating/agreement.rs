@@ -39,6 +39,8 @@ use std::collections::BTreeMap;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+use crate::stats::bootstrap::{fnv1a, percentile_interval};
 use serde::Serialize;
 
 pub use crate::input::ratings::Rating;
@@ -128,7 +130,7 @@ pub fn agreement(ratings: &[Rating], options: &Options) -> Agreement {
         .chunk_by(|a, b| a.criterion == b.criterion)
         .map(|rows| {
             let criterion = rows[0].criterion.as_str();
-            let stats = criterion_agreement(&table(rows), options, stream_of(criterion));
+            let stats = criterion_agreement(&table(rows), options, fnv1a(criterion));
             (criterion.to_string(), stats)
         })
         .collect();
@@ -357,8 +359,7 @@ impl<'a> UnitCounts<'a> {
             }
             alphas.extend(self.weighted_alpha(Metric::Ordinal, &weights));
         }
-        alphas.sort_by(f64::total_cmp);
-        Some([quantile(&alphas, 0.025)?, quantile(&alphas, 0.975)?])
+        percentile_interval(alphas)
     }
 }
 
@@ -440,25 +441,6 @@ pub fn krippendorff_alpha(data: &[Vec<Option<i64>>], metric: Metric) -> Option<f
         domain,
     };
     UnitCounts::new(&table).alpha(metric)
-}
-
-/// The `p` quantile of sorted values, interpolating linearly between order
-/// statistics (numpy's default).
-fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
-    let last = sorted.len().checked_sub(1)?;
-    let position = p * last as f64;
-    let below = position.floor() as usize;
-    let above = (below + 1).min(last);
-    let fraction = position - below as f64;
-    Some(sorted[below] + (sorted[above] - sorted[below]) * fraction)
-}
-
-/// A criterion's own ChaCha stream: the FNV-1a hash of its id, so its
-/// interval does not depend on the other criteria in the file.
-fn stream_of(criterion: &str) -> u64 {
-    criterion.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]
@@ -548,13 +530,5 @@ mod tests {
         assert_eq!(p1.kappa, Some(1.0));
         assert_eq!(p1.alpha_interval, Some(1.0));
         assert_eq!(p1.alpha_ordinal_ci95, Some([1.0, 1.0]));
-    }
-
-    #[test]
-    fn quantile_interpolates_like_numpy() {
-        let values = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(quantile(&values, 0.5), Some(2.5));
-        assert_eq!(quantile(&values, 0.025), Some(1.075));
-        assert_eq!(quantile(&[], 0.5), None);
     }
 }

@@ -5,6 +5,7 @@
 //! Pure functions on slices of numbers; undefined results are `None`, never
 //! NaN. Not for rater agreement (see `agreement`).
 
+pub mod bootstrap;
 mod icc;
 mod student_t;
 mod summary;

@@ -1,5 +1,7 @@
-//! Percentile bootstrap intervals of a cell's mean, resampling groups or
-//! whole clusters, in parallel and reproducibly.
+//! The bootstrap: percentile intervals of resampled statistics, and the
+//! streams resamples are drawn from, named so that an interval depends only
+//! on the seed and what is resampled. Here too the means of a comparison's
+//! cells, resampling groups or whole clusters, in parallel and reproducibly.
 //!
 //! Each sample has its own Xoshiro256++ stream, seeded (through SplitMix64)
 //! with the seed and the FNV-1a hash of what the sample is, and its
@@ -27,7 +29,7 @@ use rand_distr::{Binomial, Distribution};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use crate::stats::quantile_sorted;
+use super::quantile_sorted;
 
 /// Resamples per independently seeded chunk.
 const CHUNK: usize = 256;
@@ -79,7 +81,7 @@ fn interval(job: &Job, boot: usize, seed: u64) -> Option<[f64; 2]> {
     }
     let tally = Tally::of(&job.sample).filter(|t| t.units.len() * BINOMIAL_COST <= n as usize);
     let starts = chunk_starts(seed, fnv1a(&job.name), boot.div_ceil(CHUNK));
-    let mut means: Vec<f64> = starts
+    let means: Vec<f64> = starts
         .into_par_iter()
         .enumerate()
         .flat_map_iter(|(chunk, mut rng)| {
@@ -90,10 +92,16 @@ fn interval(job: &Job, boot: usize, seed: u64) -> Option<[f64; 2]> {
             }
         })
         .collect();
-    means.sort_unstable_by(f64::total_cmp);
+    percentile_interval(means)
+}
+
+/// The 2.5 and 97.5 percentiles of resampled statistics, interpolated
+/// linearly (numpy's default); `None` for none.
+pub fn percentile_interval(mut resampled: Vec<f64>) -> Option<[f64; 2]> {
+    resampled.sort_unstable_by(f64::total_cmp);
     Some([
-        quantile_sorted(&means, 0.025)?,
-        quantile_sorted(&means, 0.975)?,
+        quantile_sorted(&resampled, 0.025)?,
+        quantile_sorted(&resampled, 0.975)?,
     ])
 }
 
@@ -273,7 +281,8 @@ impl Bounded {
     }
 }
 
-fn fnv1a(text: &str) -> u64 {
+/// The FNV-1a hash of a name: the stream of what the name resamples.
+pub fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })

@@ -1,0 +1,554 @@
+//! The rules: a rubric compiled for one language, and the evidence rules
+//! (options chosen, ranks, Likert values, phrases written, red flags) that
+//! give each criterion its level and each dimension its score.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::bank::{
+    Criterion, Effect, FlagOption, LikertRule, NegativeRule, OptionRule, PhraseRule, PromptKind,
+    RankRule, Rubric, Vignette,
+};
+
+use super::types::auto;
+use super::*;
+
+/// A rubric compiled for scoring answers in one language.
+#[derive(Debug, Clone)]
+pub struct Scorer<'r> {
+    rubric: &'r Rubric,
+    /// Ids of the pinned vignette's text prompts.
+    text_prompts: foldhash::HashSet<&'r str>,
+    matcher: Matcher,
+    language: String,
+    /// Per criterion: the red flags' effects on it, as (flag index, effect).
+    effects: Vec<Vec<(usize, &'r Effect)>>,
+}
+
+/// Buffers that [`Scorer::levels`] reuses from one call to the next (one per thread).
+#[derive(Debug, Default)]
+pub struct Scratch<'a> {
+    folded: String,
+    spots: Vec<Spot<'a>>,
+}
+
+/// A phrase found, as the level rules read it.
+#[derive(Debug, Clone, Copy)]
+struct Spot<'a> {
+    target: Target,
+    prompt: &'a str,
+    negated: bool,
+}
+
+impl<'r> Scorer<'r> {
+    /// Compiles `rubric` (which scores `vignette`) for answers in `language`.
+    pub fn new(rubric: &'r Rubric, vignette: &'r Vignette, language: &str) -> Scorer<'r> {
+        let text_prompts = vignette
+            .stages
+            .iter()
+            .flat_map(|s| &s.prompts)
+            .filter(|p| matches!(p.kind, PromptKind::Text { .. }))
+            .map(|p| p.id.as_str())
+            .collect();
+        Scorer {
+            rubric,
+            text_prompts,
+            matcher: Matcher::new(rubric, language),
+            language: language.to_string(),
+            effects: effects(rubric),
+        }
+    }
+
+    /// The rubric this scorer scores with.
+    pub fn rubric(&self) -> &'r Rubric {
+        self.rubric
+    }
+
+    /// The language this scorer reads.
+    pub fn language(&self) -> &str {
+        &self.language
+    }
+
+    /// Scores answers (prompt id → latest value); unknown prompts are ignored.
+    pub fn score(&self, answers: &BTreeMap<String, Value>) -> ScoreCard {
+        let answers: Vec<(&str, Answer<'_>)> = answers
+            .iter()
+            .map(|(p, v)| (p.as_str(), Answer::Json(v)))
+            .collect();
+        let hits: Vec<Hit> = self
+            .texts(&answers)
+            .flat_map(|(prompt, text)| self.matcher.find(prompt, text))
+            .collect();
+        let spots: Vec<Spot> = hits
+            .iter()
+            .map(|h| Spot {
+                target: h.target,
+                prompt: &h.prompt,
+                negated: h.negated,
+            })
+            .collect();
+        let raised = self.raised(&answers, &spots);
+        let criteria: Vec<CriterionScore> = (0..self.rubric.criteria.len())
+            .map(|c| self.criterion(c, &answers, &hits, &spots, &raised))
+            .collect();
+        let (dimensions, overall) = summarise(criteria.iter().map(CriterionScore::as_level));
+        let dimensions = owned(dimensions);
+        ScoreCard {
+            rubric: self.rubric.id.clone(),
+            rubric_version: self.rubric.version.clone(),
+            method: auto(),
+            critical_missing: critical_missing(criteria.iter().map(CriterionScore::as_level))
+                .map(str::to_string)
+                .collect(),
+            criteria,
+            dimensions,
+            overall,
+            red_flags: raised
+                .iter()
+                .map(|&f| self.raised_flag(f, &answers, &hits, &spots))
+                .collect(),
+        }
+    }
+
+    /// The levels and red flags that [`Scorer::score`] gives, without the
+    /// evidence. `answers` are (prompt id, latest value), one per prompt, in
+    /// any order (they are sorted here).
+    pub fn levels<'a>(
+        &self,
+        answers: &mut [(&'a str, Answer<'a>)],
+        scratch: &mut Scratch<'a>,
+    ) -> Levels {
+        answers.sort_unstable_by_key(|(prompt, _)| *prompt);
+        let Scratch { folded, spots } = scratch;
+        spots.clear();
+        for (prompt, text) in self.texts(answers) {
+            fold::fold_into(text, folded);
+            self.matcher.targets(folded, |target, negated| {
+                spots.push(Spot {
+                    target,
+                    prompt,
+                    negated,
+                })
+            });
+        }
+        let raised = self.raised(answers, spots);
+        Levels {
+            criteria: (0..self.rubric.criteria.len())
+                .map(|c| self.level(c, self.earned(c, answers, spots), spots, &raised))
+                .collect(),
+            red_flags: raised,
+        }
+    }
+
+    /// The levels as a summary: criteria, dimension and overall scores, red
+    /// flags and critical criteria missing, as in the card's summary.
+    pub fn summary(&self, levels: &Levels) -> Summary<'r> {
+        let rubric = self.rubric;
+        let criteria: Vec<CriterionLevel<'r>> = rubric
+            .criteria
+            .iter()
+            .zip(&levels.criteria)
+            .map(|(c, &level)| CriterionLevel {
+                id: &c.id,
+                dimension: &c.dimension,
+                weight: c.weight,
+                critical: c.critical,
+                level,
+                max_level: c.max_level(),
+            })
+            .collect();
+        let (dimensions, overall) = summarise(criteria.iter().copied());
+        Summary {
+            critical_missing: critical_missing(criteria.iter().copied()).collect(),
+            criteria,
+            dimensions,
+            overall,
+            red_flags: levels
+                .red_flags
+                .iter()
+                .map(|&f| rubric.red_flags[f].id.as_str())
+                .collect(),
+        }
+    }
+
+    /// The answers to the vignette's text prompts, as (prompt, text).
+    fn texts<'a>(
+        &self,
+        answers: &[(&'a str, Answer<'a>)],
+    ) -> impl Iterator<Item = (&'a str, &'a str)> {
+        answers
+            .iter()
+            .filter(|(prompt, _)| self.text_prompts.contains(prompt))
+            .filter_map(|(prompt, value)| value.as_str().map(|text| (*prompt, text)))
+    }
+
+    /// The red flags raised by phrases or options, by index, ascending.
+    fn raised(&self, answers: &[(&str, Answer<'_>)], spots: &[Spot]) -> Vec<usize> {
+        (0..self.rubric.red_flags.len())
+            .filter(|&f| {
+                self.flag_spots(f, spots).next().is_some()
+                    || self.flag_options(f, answers).next().is_some()
+            })
+            .collect()
+    }
+
+    /// Indices of the phrases that raise red flag `f`.
+    fn flag_spots(&self, f: usize, spots: &[Spot]) -> impl Iterator<Item = usize> {
+        let prompts = &self.rubric.red_flags[f].prompts;
+        spots
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| {
+                s.target == Target::Flag(f) && !s.negated && allowed(prompts, s.prompt)
+            })
+            .map(|(i, _)| i)
+    }
+
+    /// The options whose choice (or rank) raises red flag `f`.
+    fn flag_options(
+        &self,
+        f: usize,
+        answers: &[(&str, Answer<'_>)],
+    ) -> impl Iterator<Item = &'r FlagOption> {
+        self.rubric.red_flags[f]
+            .options
+            .iter()
+            .filter(move |o| match o.top {
+                Some(top) => {
+                    rank_position(answers, &o.prompt, &o.option).is_some_and(|p| p <= top as usize)
+                }
+                None => chosen(answers, &o.prompt, &o.option),
+            })
+    }
+
+    fn raised_flag(
+        &self,
+        f: usize,
+        answers: &[(&str, Answer<'_>)],
+        hits: &[Hit],
+        spots: &[Spot],
+    ) -> RaisedFlag {
+        RaisedFlag {
+            id: self.rubric.red_flags[f].id.clone(),
+            mentions: self
+                .flag_spots(f, spots)
+                .map(|i| hits[i].mention())
+                .collect(),
+            options: self
+                .flag_options(f, answers)
+                .map(|o| format!("{}:{}", o.prompt, o.option))
+                .collect(),
+        }
+    }
+
+    /// The phrases that are evidence for criterion `c`, negated ones
+    /// included, as (index, phrase rule).
+    fn phrases(&self, c: usize, spots: &[Spot]) -> impl Iterator<Item = (usize, &'r PhraseRule)> {
+        let rules = &self.rubric.criteria[c].evidence.phrases;
+        spots
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, s)| match s.target {
+                Target::Phrase(of, r) if of == c => rules
+                    .get(r)
+                    .filter(|rule| allowed(&rule.prompts, s.prompt))
+                    .map(|rule| (i, rule)),
+                _ => None,
+            })
+    }
+
+    /// The counter-phrases that lower criterion `c`, as (index, rule).
+    fn counters(
+        &self,
+        c: usize,
+        spots: &[Spot],
+    ) -> impl Iterator<Item = (usize, &'r NegativeRule)> {
+        let rules = &self.rubric.criteria[c].evidence.negative;
+        spots
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, s)| match s.target {
+                Target::Negative(of, r) if of == c && !s.negated => rules
+                    .get(r)
+                    .filter(|rule| allowed(&rule.prompts, s.prompt))
+                    .map(|rule| (i, rule)),
+                _ => None,
+            })
+    }
+
+    /// The effects of raised red flags on criterion `c`, as (flag index, effect).
+    fn flag_effects(
+        &self,
+        c: usize,
+        raised: &[usize],
+    ) -> impl Iterator<Item = (usize, &'r Effect)> {
+        self.effects[c]
+            .iter()
+            .filter(move |(f, _)| raised.contains(f))
+            .copied()
+    }
+
+    /// The level the evidence earns criterion `c`, before counter-phrases and red flags.
+    fn earned(&self, c: usize, answers: &[(&str, Answer<'_>)], spots: &[Spot]) -> u8 {
+        let choices = choices(&self.rubric.criteria[c], answers).map(|choice| choice.level());
+        let phrases = self
+            .phrases(c, spots)
+            .filter(|(i, _)| !spots[*i].negated)
+            .map(|(_, rule)| rule.level);
+        choices.chain(phrases).max().unwrap_or(0)
+    }
+
+    /// Criterion `c`'s level: what it earned, lowered by counter-phrases,
+    /// capped or lowered by raised red flags, down to a defined level.
+    fn level(&self, c: usize, earned: u8, spots: &[Spot], raised: &[usize]) -> u8 {
+        let mut level = earned;
+        for (_, rule) in self.counters(c, spots) {
+            level = level.saturating_sub(rule.lower);
+        }
+        for (_, effect) in self.flag_effects(c, raised) {
+            if let Some(cap) = effect.cap {
+                level = level.min(cap);
+            }
+            if let Some(lower) = effect.lower {
+                level = level.saturating_sub(lower);
+            }
+        }
+        defined_level(&self.rubric.criteria[c], level)
+    }
+
+    fn criterion(
+        &self,
+        c: usize,
+        answers: &[(&str, Answer<'_>)],
+        hits: &[Hit],
+        spots: &[Spot],
+        raised: &[usize],
+    ) -> CriterionScore {
+        let criterion = &self.rubric.criteria[c];
+        let mut evidence: Vec<Evidence> = choices(criterion, answers)
+            .map(|choice| choice.evidence())
+            .collect();
+        let mut negated = Vec::new();
+        for (i, rule) in self.phrases(c, spots) {
+            let hit = &hits[i];
+            if hit.negated {
+                negated.push(hit.mention());
+            } else {
+                evidence.push(phrase_evidence(hit, rule.level));
+            }
+        }
+        let earned = self.earned(c, answers, spots);
+        CriterionScore {
+            id: criterion.id.clone(),
+            dimension: criterion.dimension.clone(),
+            weight: criterion.weight,
+            critical: criterion.critical,
+            level: self.level(c, earned, spots, raised),
+            max_level: criterion.max_level(),
+            earned,
+            evidence,
+            lowered_by: self
+                .counters(c, spots)
+                .map(|(i, rule)| (hits[i].mention(), rule.lower))
+                .collect(),
+            flags: self
+                .flag_effects(c, raised)
+                .map(|(f, _)| self.rubric.red_flags[f].id.clone())
+                .collect(),
+            negated,
+            method: auto(),
+        }
+    }
+}
+
+/// Per criterion, the effects red flags have on it as (flag index, effect),
+/// by flag. A flag takes the effects of the first flag with its id (ids are
+/// unique in a valid rubric).
+fn effects(rubric: &Rubric) -> Vec<Vec<(usize, &Effect)>> {
+    let flags = &rubric.red_flags;
+    rubric
+        .criteria
+        .iter()
+        .map(|criterion| {
+            flags
+                .iter()
+                .enumerate()
+                .flat_map(|(f, flag)| {
+                    let first = flags.iter().find(|x| x.id == flag.id).unwrap_or(flag);
+                    first
+                        .effects
+                        .iter()
+                        .filter(|e| e.criterion == criterion.id)
+                        .map(move |e| (f, e))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn phrase_evidence(hit: &Hit, level: u8) -> Evidence {
+    Evidence::Phrase {
+        prompt: hit.prompt.clone(),
+        start: hit.start,
+        end: hit.end,
+        text: hit.text.clone(),
+        term: hit.term.clone(),
+        level,
+    }
+}
+
+/// The highest level of the criterion at or below `level`.
+fn defined_level(criterion: &Criterion, level: u8) -> u8 {
+    criterion
+        .levels
+        .iter()
+        .map(|l| l.level)
+        .filter(|&l| l <= level)
+        .max()
+        .unwrap_or(0)
+}
+
+fn allowed(prompts: &Option<Vec<String>>, prompt: &str) -> bool {
+    prompts
+        .as_ref()
+        .is_none_or(|list| list.iter().any(|p| p == prompt))
+}
+
+/// The answer to `prompt` among answers sorted by prompt.
+fn answer<'a>(answers: &[(&str, Answer<'a>)], prompt: &str) -> Option<Answer<'a>> {
+    answers
+        .binary_search_by(|(p, _)| (*p).cmp(prompt))
+        .ok()
+        .map(|i| answers[i].1)
+}
+
+fn chosen(answers: &[(&str, Answer<'_>)], prompt: &str, option: &str) -> bool {
+    answer(answers, prompt).is_some_and(|a| match a.as_str() {
+        Some(id) => id == option,
+        None => a
+            .as_array()
+            .is_some_and(|ids| ids.iter().any(|id| id == option)),
+    })
+}
+
+/// 1-based position of an option in a ranking answer.
+fn rank_position(answers: &[(&str, Answer<'_>)], prompt: &str, option: &str) -> Option<usize> {
+    answer(answers, prompt)?
+        .as_array()?
+        .iter()
+        .position(|id| id == option)
+        .map(|i| i + 1)
+}
+
+/// An answer that meets one of a criterion's choice rules.
+enum Choice<'r> {
+    Option(&'r OptionRule),
+    /// The rule and the option's position.
+    Rank(&'r RankRule, usize),
+    /// The rule and the value.
+    Likert(&'r LikertRule, i64),
+}
+
+impl Choice<'_> {
+    fn level(&self) -> u8 {
+        match self {
+            Choice::Option(r) => r.level,
+            Choice::Rank(r, _) => r.level,
+            Choice::Likert(r, _) => r.level,
+        }
+    }
+
+    fn evidence(&self) -> Evidence {
+        match *self {
+            Choice::Option(r) => Evidence::Option {
+                prompt: r.prompt.clone(),
+                option: r.option.clone(),
+                level: r.level,
+            },
+            Choice::Rank(r, position) => Evidence::Rank {
+                prompt: r.prompt.clone(),
+                option: r.option.clone(),
+                position,
+                level: r.level,
+            },
+            Choice::Likert(r, value) => Evidence::Likert {
+                prompt: r.prompt.clone(),
+                value,
+                level: r.level,
+            },
+        }
+    }
+}
+
+/// The options chosen, ranks and Likert values that are evidence for
+/// `criterion`: options first, then ranks, then Likert values.
+fn choices<'r>(
+    criterion: &'r Criterion,
+    answers: &[(&str, Answer<'_>)],
+) -> impl Iterator<Item = Choice<'r>> {
+    let rules = &criterion.evidence;
+    let options = rules
+        .options
+        .iter()
+        .filter(|r| chosen(answers, &r.prompt, &r.option))
+        .map(Choice::Option);
+    let ranks = rules.ranks.iter().filter_map(|r| {
+        let position = rank_position(answers, &r.prompt, &r.option)?;
+        (position <= r.top as usize).then_some(Choice::Rank(r, position))
+    });
+    let likert = rules.likert.iter().filter_map(|r| {
+        let value = answer(answers, &r.prompt)?.as_i64()?;
+        (r.min..=r.max)
+            .contains(&value)
+            .then_some(Choice::Likert(r, value))
+    });
+    options.chain(ranks).chain(likert)
+}
+
+/// Critical criteria at level 0.
+pub(super) fn critical_missing<'a>(
+    criteria: impl Iterator<Item = CriterionLevel<'a>>,
+) -> impl Iterator<Item = &'a str> {
+    criteria
+        .filter(|c| c.critical && c.level == 0)
+        .map(|c| c.id)
+}
+
+/// Dimension scores and the overall score, each weighted levels over their maximum × 100.
+pub(super) fn summarise<'a>(
+    criteria: impl Iterator<Item = CriterionLevel<'a>>,
+) -> (BTreeMap<&'a str, DimensionScore>, f64) {
+    let mut sums: BTreeMap<&str, (f64, f64, usize)> = BTreeMap::new();
+    for c in criteria.filter(|c| c.max_level > 0) {
+        let entry = sums.entry(c.dimension).or_default();
+        entry.0 += c.weight * f64::from(c.level) / f64::from(c.max_level);
+        entry.1 += c.weight;
+        entry.2 += 1;
+    }
+    let (got, max) = sums
+        .values()
+        .fold((0.0, 0.0), |(g, m), (got, max, _)| (g + got, m + max));
+    let dimensions = sums
+        .into_iter()
+        .map(|(dimension, (got, max, n))| {
+            (
+                dimension,
+                DimensionScore {
+                    score: 100.0 * got / max,
+                    criteria: n,
+                },
+            )
+        })
+        .collect();
+    (dimensions, if max > 0.0 { 100.0 * got / max } else { 0.0 })
+}
+
+pub(super) fn owned(
+    dimensions: BTreeMap<&str, DimensionScore>,
+) -> BTreeMap<String, DimensionScore> {
+    dimensions
+        .into_iter()
+        .map(|(d, score)| (d.to_string(), score))
+        .collect()
+}
