@@ -10,6 +10,7 @@
 //! ratings CSV is read by `input`.
 
 pub mod agreement;
+mod blind;
 mod consensus;
 mod import;
 mod plan;
@@ -17,6 +18,7 @@ mod progress;
 mod stored;
 mod units;
 
+pub use blind::{BlindPrompt, BlindStage, BlindUnit, blind_unit};
 pub use consensus::{
     ADJUDICATED, Rated, Rule, adjudicate, adjudicated, by_rule, check_adjudicator,
     open_disagreements, rated,

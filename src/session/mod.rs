@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::bank::{Prompt, Rubric, Study, Vignette};
 use crate::input::{Place, Problem, StreamedAnswer, parse_answer_file, parse_import_csv};
+use crate::render::{self, RenderError, RenderedVignette, Request, Stages};
 use crate::store::{
     AnswerRecord, AssignmentRecord, GroupRecord, InstrumentRecord, SessionRecord, Store, StoreError,
 };
@@ -180,6 +181,23 @@ impl Session {
     pub fn vignette(&self, assignment: &AssignmentRecord) -> &Vignette {
         // `load` pinned every assignment's vignette.
         &self.vignettes[&assignment.vignette_hash]
+    }
+
+    /// An assignment as its group sees it: the pinned vignette in the
+    /// session's language with the assignment's factor levels, every stage.
+    /// The one view of an assignment every face shows (runner, handouts,
+    /// rating screens).
+    pub fn render_assignment(
+        &self,
+        assignment: &AssignmentRecord,
+    ) -> Result<RenderedVignette, RenderError> {
+        let request = Request {
+            language: self.record.language.clone(),
+            stages: Stages::All,
+            levels: assignment.levels.clone(),
+            seed: None,
+        };
+        render::render(self.vignette(assignment), &request)
     }
 
     /// Checks a group's answers to one vignette against the pinned prompts.

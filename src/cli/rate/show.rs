@@ -1,14 +1,11 @@
 //! `vignette rate show`: one unit as its raters see it, blind. The same text
 //! heads the interactive rating screen.
 
-use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use vignette::bank::Criterion;
 use vignette::bank::localized;
 use vignette::rating::{self, Unit};
-use vignette::render::{self, Request, Stages};
-use vignette::scoring::latest_answers;
 use vignette::session::{self, Session};
 use vignette::store::Store;
 
@@ -46,21 +43,11 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
 
 /// The unit's case and answers, blind: only its code and the vignette.
 pub fn unit_text(store: &Store, session: &Session, unit: &Unit<'_>) -> Result<String, Failure> {
-    let a = unit.assignment;
-    let request = Request {
-        language: session.record.language.clone(),
-        stages: Stages::All,
-        levels: a.levels.clone(),
-        seed: None,
-    };
-    let view =
-        render::render(session.vignette(a), &request).map_err(|e| Failure::usage(e.to_string()))?;
-    let latest = latest_answers(&store.responses(&session.record.id)?);
-    let empty = BTreeMap::new();
-    let answers = latest
-        .get(&(a.group.clone(), a.vignette.clone()))
-        .unwrap_or(&empty);
-    let mut out = format!("━━ unit {} · {} · {}\n", unit.code, view.id, view.title);
+    let view = rating::blind_unit(store, session, unit)?;
+    let mut out = format!(
+        "━━ unit {} · {} · {}\n",
+        view.code, view.vignette, view.title
+    );
     for stage in &view.stages {
         out.push_str(&format!(
             "\n── stage {}: {}\n{}\n",
@@ -70,9 +57,10 @@ pub fn unit_text(store: &Store, session: &Session, unit: &Unit<'_>) -> Result<St
         ));
         for p in &stage.prompts {
             out.push_str(&format!("\n[{}] {}\n", p.id, p.text));
-            let shown = answers.get(&p.id).map_or("(no answer)".to_string(), |v| {
-                p.answer_in_words(v).join("\n")
-            });
+            let shown = p
+                .answer
+                .as_ref()
+                .map_or("(no answer)".to_string(), |lines| lines.join("\n"));
             for line in shown.lines() {
                 out.push_str(&format!("  → {line}\n"));
             }

@@ -6,9 +6,7 @@
 use std::process::ExitCode;
 
 use vignette::bank::localized;
-use vignette::render::{
-    self, Handout, HandoutFormat, HandoutGroup, RenderedVignette, Request, Stages,
-};
+use vignette::render::{Handout, HandoutFormat, HandoutGroup, RenderedVignette};
 use vignette::session::{self, Session};
 use vignette::store::AssignmentRecord;
 
@@ -112,28 +110,15 @@ fn handout_group(session: &Session, label: &str) -> Result<HandoutGroup, Failure
     })
 }
 
-/// Renders a pinned vignette stage by stage with the assignment's levels.
+/// Renders a pinned vignette with the assignment's levels.
 fn render_assignment(
     session: &Session,
     assignment: &AssignmentRecord,
 ) -> Result<RenderedVignette, Failure> {
-    let vignette = session.vignette(assignment);
-    let request = |n| Request {
-        language: session.record.language.clone(),
-        stages: Stages::Number(n),
-        levels: assignment.levels.clone(),
-        seed: None,
-    };
-    let failed = |e: render::RenderError| {
+    session.render_assignment(assignment).map_err(|e| {
         Failure::usage(format!(
             "cannot render {} for group {}: {e}",
             assignment.vignette, assignment.group
         ))
-    };
-    let mut rendered = render::render(vignette, &request(1)).map_err(failed)?;
-    for n in 2..=rendered.stage_count {
-        let stage = render::render(vignette, &request(n)).map_err(failed)?;
-        rendered.stages.extend(stage.stages);
-    }
-    Ok(rendered)
+    })
 }

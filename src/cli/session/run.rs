@@ -15,7 +15,7 @@ use inquire::validator::Validation;
 use inquire::{Confirm, CustomType, Editor, InquireError, MultiSelect, Select, Text};
 use serde_json::{Value, json};
 use vignette::bank::{Prompt, PromptKind};
-use vignette::render::{self, RenderedPrompt, RenderedVignette, Request, Stages};
+use vignette::render::{RenderedPrompt, RenderedVignette};
 use vignette::session::runner::{self, Reveal, Step};
 use vignette::session::{self, Session};
 use vignette::store::{AnswerRecord, ResponseRecord, Store, StoreError};
@@ -225,14 +225,7 @@ impl Runner {
             .session
             .assignment(&step.group, &step.vignette)
             .map_err(Failure::usage)?;
-        let request = Request {
-            language: self.session.record.language.clone(),
-            stages: Stages::All,
-            levels: assignment.levels.clone(),
-            seed: None,
-        };
-        render::render(self.session.vignette(assignment), &request)
-            .map_err(|e| Failure::usage(e.to_string()))
+        Ok(self.session.render_assignment(assignment)?)
     }
 
     fn closed(&self) -> bool {
