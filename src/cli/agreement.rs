@@ -6,13 +6,13 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use vignette::input::{self, Problem, Rating};
 use vignette::rating;
 use vignette::rating::agreement::{self, Agreement, Options};
 
 use super::{DataFormat, Failure, Outcome};
 use crate::cli::Context;
+use crate::cli::output;
 
 /// Measure how well raters agree, per rubric criterion: percent agreement,
 /// Cohen's kappa and Krippendorff's alpha.
@@ -143,8 +143,7 @@ fn rejected(name: &str, problems: &[Problem]) -> Failure {
 }
 
 fn text(result: &Agreement, options: &Options) -> String {
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut table = output::table();
     table.set_header([
         "criterion",
         "units",
@@ -186,5 +185,5 @@ fn text(result: &Agreement, options: &Options) -> String {
 }
 
 fn number(value: Option<f64>) -> String {
-    value.map_or_else(|| "–".to_string(), |x| format!("{x:.3}"))
+    output::number(value, 3)
 }

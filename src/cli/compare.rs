@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::Table;
 use vignette::compare::dataset::{self, GroupScore, Selection};
 use vignette::compare::{
     self, Cell, Change, Clustering, CompareError, Comparison, DEFAULT_BOOT, DEFAULT_SEED, Pairwise,
@@ -14,6 +14,7 @@ use vignette::compare::{
 
 use super::{Failure, Outcome, TableFormat as Format};
 use crate::cli::Context;
+use crate::cli::output::{self, interval, number};
 
 /// Compare offerings (or roles, phases, sites, …) on their groups' scores,
 /// with intervals, effect sizes and tests.
@@ -211,17 +212,6 @@ fn read_scores(path: &Path) -> Result<Vec<GroupScore>, Failure> {
     })
 }
 
-fn number(value: Option<f64>, decimals: usize) -> String {
-    value.map_or_else(|| "–".to_string(), |x| format!("{x:.decimals$}"))
-}
-
-fn interval(value: Option<[f64; 2]>, decimals: usize) -> String {
-    value.map_or_else(
-        || "–".to_string(),
-        |[lo, hi]| format!("[{lo:.decimals$}, {hi:.decimals$}]"),
-    )
-}
-
 fn p_value(value: Option<f64>) -> String {
     match value {
         Some(p) if p < 0.001 => "<0.001".to_string(),
@@ -230,8 +220,7 @@ fn p_value(value: Option<f64>) -> String {
 }
 
 fn new_table(header: impl Into<comfy_table::Row>) -> Table {
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut table = output::table();
     table.set_header(header);
     table
 }

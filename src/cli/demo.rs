@@ -5,13 +5,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::Table;
 use indicatif::{ProgressBar, ProgressStyle};
 use vignette::compare::{self, Comparison};
 use vignette::simulate::demo::{self, Demo, Spec};
 
 use super::Outcome;
 use crate::cli::Context;
+use crate::cli::output;
 
 /// Run the whole study on simulated data: three offerings from baseline to
 /// endpoint, groups answering in Norwegian and English, scores, two
@@ -143,8 +144,7 @@ fn print_summary(demo: &Demo, elapsed: Duration) {
 
 fn cells_table(comparison: &Comparison) -> Table {
     let dimensions = ordered(comparison.groups.iter().map(|c| c.dimension.as_str()));
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut table = output::table();
     let mut header = vec!["offering".to_string(), "n".to_string()];
     header.extend(dimensions.iter().map(|d| d.to_string()));
     table.set_header(header);
@@ -173,8 +173,7 @@ fn cells_table(comparison: &Comparison) -> Table {
 }
 
 fn change_table(comparison: &Comparison) -> Table {
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut table = output::table();
     table.set_header(["offering", "dimension", "pairs", "mean change", "d_z", "p"]);
     for c in comparison.change.iter().flatten() {
         let number =
@@ -192,7 +191,7 @@ fn change_table(comparison: &Comparison) -> Table {
 }
 
 fn interval(ci: Option<[f64; 2]>) -> String {
-    ci.map_or(String::new(), |[lo, hi]| format!("[{lo:.1}, {hi:.1}]"))
+    ci.map_or(String::new(), |ci| output::interval(Some(ci), 1))
 }
 
 /// Distinct values in the order first seen.

@@ -8,6 +8,7 @@ mod demo;
 mod error;
 mod export;
 mod list;
+mod output;
 mod power;
 mod profile;
 mod rate;
@@ -17,6 +18,7 @@ mod score;
 mod session;
 mod show;
 mod simulate;
+mod terminal;
 mod validate;
 
 use std::path::PathBuf;

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::Table;
 use indicatif::{ProgressBar, ProgressStyle};
 use vignette::simulate::power::{
     self, DEFAULT_ALPHA, DEFAULT_DIFFERENCE, DEFAULT_REPLICATIONS, DEFAULT_SEED, DEFAULT_TARGET,
@@ -17,6 +17,7 @@ use vignette::simulate::{
 
 use super::{Failure, Outcome, TableFormat};
 use crate::cli::Context;
+use crate::cli::output;
 
 /// How many groups per offering, in how many municipalities, are needed to
 /// detect a difference between two offerings at the study's last phase?
@@ -217,8 +218,7 @@ fn designs(power: &Power) -> Vec<&[Row]> {
 
 /// A table of designs × dimensions, each cell from one row.
 fn table(power: &Power, cell: impl Fn(&Row) -> String) -> Table {
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut table = output::table();
     let mut header = vec![
         "sites".to_string(),
         "groups/site".to_string(),

@@ -2,12 +2,12 @@
 
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use vignette::compare::dataset::{self, Selection};
 use vignette::report::{self, Profile, ProfileFormat, ProfileRequest};
 
 use super::{Outcome, export::language};
 use crate::cli::Context;
+use crate::cli::output;
 
 /// Criteria shown in the text table of the most often missed.
 const SHOWN_MISSED: usize = 10;
@@ -96,8 +96,7 @@ fn text(p: &Profile) -> String {
         p.groups,
         p.sessions.join(", ")
     );
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut table = output::table();
     table.set_header([
         "dimension",
         "site mean",
@@ -121,8 +120,7 @@ fn text(p: &Profile) -> String {
     out.push_str(&format!(
         "{table}\n\nmost often missed (share of answers at level 0; ! critical)\n"
     ));
-    let mut missed = Table::new();
-    missed.load_preset(UTF8_FULL_CONDENSED);
+    let mut missed = output::table();
     missed.set_header(["criterion", "title", "dimension", "missed", "answers"]);
     for m in p.missed.iter().filter(|m| m.missed > 0).take(SHOWN_MISSED) {
         missed.add_row([

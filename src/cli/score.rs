@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::Table;
 use rayon::prelude::*;
 use serde::Serializer;
 use serde_json::Value;
@@ -19,6 +19,7 @@ use vignette::session;
 
 use super::{Failure, Outcome, TableFormat as Format};
 use crate::cli::Context;
+use crate::cli::output;
 
 /// Score answers on prevention, detection and handling with the rubrics'
 /// evidence rules: options chosen, ranks, Likert values and phrases written
@@ -356,8 +357,7 @@ fn score_table<'a>(
 ) -> Option<ScoreTable> {
     let mut scored = scored.peekable();
     scored.peek()?;
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut table = output::table();
     let mut header = vec!["group".to_string(), "vignette".to_string()];
     header.extend(dims.iter().map(|d| d.to_string()));
     header.extend(["overall", "red flags", "critical missing", "version"].map(String::from));

@@ -5,7 +5,6 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use vignette::session;
 use vignette::simulate::{
     self, DEFAULT_COHORT, DEFAULT_ENGLISH, DEFAULT_GROUPS, DEFAULT_ICC, DEFAULT_SITES,
@@ -15,6 +14,7 @@ use vignette::store::Store;
 
 use super::{DataFormat, Failure, Outcome};
 use crate::cli::Context;
+use crate::cli::output;
 
 /// Simulate a study: sessions for every site and phase, filled with answers
 /// that read like staff groups' answers, at a competence level driven by
@@ -254,8 +254,7 @@ fn summary(simulation: &Simulation, db: Option<&Path>) -> String {
     }
     let position = |list: &[&str], value: &str| list.iter().position(|v| *v == value);
     cells.sort_by_key(|c| (position(&offerings, c.offering), position(&phases, c.phase)));
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut table = output::table();
     table.set_header([
         "offering", "phase", "sessions", "groups", "answers", "mean θ",
     ]);

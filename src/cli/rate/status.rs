@@ -2,10 +2,10 @@
 
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use vignette::rating;
 
 use crate::cli::Context;
+use crate::cli::output;
 use crate::cli::{DataFormat, Outcome};
 
 /// Show each rater's progress: units assigned, units with every criterion
@@ -45,8 +45,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
             args.session
         ),
     }
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut table = output::table();
     table.set_header(["rater", "assigned", "done", "ratings"]);
     for r in &raters {
         table.add_row([

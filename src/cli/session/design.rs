@@ -2,10 +2,10 @@
 
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use vignette::design::Design;
 
 use crate::cli::Context;
+use crate::cli::output;
 use crate::cli::{DataFormat, Failure, Outcome};
 
 /// Show a session's plan: which vignettes each group gets, in which order,
@@ -41,8 +41,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         .map(|g| g.vignettes.len())
         .max()
         .unwrap_or(0);
-    let mut plan = Table::new();
-    plan.load_preset(UTF8_FULL_CONDENSED);
+    let mut plan = output::table();
     plan.set_header(
         std::iter::once("group".to_string()).chain((1..=positions).map(|p| format!("{p}."))),
     );
@@ -55,8 +54,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     }
     println!("{plan}");
     let d = &design.diagnostics;
-    let mut balance = Table::new();
-    balance.load_preset(UTF8_FULL_CONDENSED);
+    let mut balance = output::table();
     balance.set_header(["vignette", "groups", "by position", "factor levels used"]);
     for (vignette, count) in &d.vignette_counts {
         let positions: Vec<String> = d

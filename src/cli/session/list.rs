@@ -2,9 +2,8 @@
 
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-
 use crate::cli::Context;
+use crate::cli::output;
 use crate::cli::{DataFormat, Outcome};
 
 /// List the sessions in the database.
@@ -33,8 +32,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         println!("{:#}", serde_json::json!(items));
         return Ok(ExitCode::SUCCESS);
     }
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut table = output::table();
     table.set_header([
         "id", "study", "offering", "phase", "cohort", "site", "created", "closed",
     ]);

@@ -9,7 +9,7 @@
 //! it shows is read back from the store, so a stopped runner resumes exactly.
 
 use std::io::IsTerminal;
-use std::process::{ExitCode, Stdio};
+use std::process::ExitCode;
 
 use inquire::validator::Validation;
 use inquire::{Confirm, CustomType, Editor, InquireError, MultiSelect, Select, Text};
@@ -21,6 +21,7 @@ use vignette::session::{self, Session};
 use vignette::store::{AnswerRecord, ResponseRecord, Store, StoreError};
 
 use crate::cli::Context;
+use crate::cli::terminal::{bold, dim, green, red, truncate, width, wrap};
 use crate::cli::{Failure, Outcome};
 
 /// Run a workshop session from the terminal, as its facilitator.
@@ -985,84 +986,4 @@ fn ask_likert(p: &RenderedPrompt, min: i64, max: i64, current: Option<&Value>) -
         .with_help_message("↑↓ move · Enter saves · type the number to filter · Esc cancels")
         .prompt()?;
     Ok(json!(picked.value))
-}
-
-/// Columns to wrap text at: the terminal's width (via `stty`), within 40..=100.
-fn width() -> usize {
-    let columns = std::process::Command::new("stty")
-        .arg("size")
-        .stdin(Stdio::inherit())
-        .stderr(Stdio::null())
-        .output()
-        .ok()
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .and_then(|size| size.split_whitespace().nth(1)?.parse::<usize>().ok());
-    columns.unwrap_or(80).saturating_sub(2).clamp(40, 100)
-}
-
-/// Wraps text at word boundaries, keeping its line breaks.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for paragraph in text.lines() {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            let fits = line.chars().count() + 1 + word.chars().count() <= width;
-            if !line.is_empty() && !fits {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(line);
-    }
-    lines
-}
-
-/// At most `width` characters, ending in `…` when cut.
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}
-
-fn styled(code: &str, text: &str) -> String {
-    if std::env::var_os("NO_COLOR").is_some() {
-        text.to_string()
-    } else {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    }
-}
-
-fn bold(text: &str) -> String {
-    styled("1", text)
-}
-
-fn dim(text: &str) -> String {
-    styled("2", text)
-}
-
-fn green(text: &str) -> String {
-    styled("32", text)
-}
-
-fn red(text: &str) -> String {
-    styled("31", text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrapping_keeps_words_and_line_breaks() {
-        assert_eq!(wrap("aa bb cc\ndd", 5), ["aa bb", "cc", "dd"]);
-        assert_eq!(wrap("", 5), Vec::<String>::new());
-        assert_eq!(truncate("abcdef", 4), "abc…");
-        assert_eq!(truncate("æøå", 3), "æøå");
-    }
 }

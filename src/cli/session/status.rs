@@ -2,10 +2,11 @@
 
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::Table;
 use vignette::session;
 
 use crate::cli::Context;
+use crate::cli::output;
 use crate::cli::{DataFormat, Outcome};
 
 /// Show a session's progress: for every group and vignette, the stages shown
@@ -50,8 +51,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
 
 /// Groups × vignettes with the stages shown and the prompts answered per stage.
 pub(super) fn table(status: &session::Status) -> Table {
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut table = output::table();
     let stages = status.rows.iter().map(|row| row.stages).max().unwrap_or(0);
     table.set_header(
         ["group", "#", "vignette", "shown"]
