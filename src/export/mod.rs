@@ -23,15 +23,6 @@ pub use write::write_files;
 /// Why an export could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    /// A site that no selected session has.
-    #[error(
-        "no site `{site}` in the selected sessions; the sites are: {}",
-        sites.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
-    )]
-    UnknownSite { site: String, sites: Vec<String> },
-    /// Something asked for that the data do not have (a phase, scores).
-    #[error("{0}")]
-    Missing(String),
     /// Files of the export are in the folder already.
     #[error("{} already exist(s) in {dir}: {}", files.len(), files.join(", "))]
     Exists { dir: String, files: Vec<String> },

@@ -46,10 +46,10 @@ pub fn session_of_ratings(store: &Store, name: &str, bytes: &[u8]) -> Result<Str
                 .join(", ")
         ),
     };
-    Err(SessionError::Answers {
-        source_name: name.to_string(),
-        problems: vec![Problem::in_file(name, message)],
-    })
+    Err(SessionError::rejected(
+        name,
+        vec![Problem::in_file(name, message)],
+    ))
 }
 
 /// Checks every row of a ratings CSV against the session and stores them
@@ -83,10 +83,7 @@ pub fn import(
     }
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.line);
-        return Err(SessionError::Answers {
-            source_name: name.to_string(),
-            problems,
-        });
+        return Err(SessionError::rejected(name, problems));
     }
     store.save_ratings(id, &records)?;
     Ok(records.len())

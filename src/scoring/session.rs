@@ -394,10 +394,7 @@ pub fn read_export(name: &str, bytes: &[u8]) -> Result<usize, SessionError> {
 }
 
 fn export_problem(name: &str, message: String) -> SessionError {
-    SessionError::Answers {
-        source_name: name.to_string(),
-        problems: vec![Problem::in_file(name, message)],
-    }
+    SessionError::rejected(name, vec![Problem::in_file(name, message)])
 }
 
 /// An export's units, or its first problem as an error naming the file.
@@ -405,10 +402,7 @@ fn parse_export<'t>(
     name: &str,
     bytes: &'t [u8],
 ) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, SessionError> {
-    read_export_units(name, bytes).map_err(|problem| SessionError::Answers {
-        source_name: name.to_string(),
-        problems: vec![problem],
-    })
+    read_export_units(name, bytes).map_err(|problem| SessionError::rejected(name, vec![problem]))
 }
 
 /// A session export (JSON lines, `session export --format jsonl`) read into

@@ -42,6 +42,16 @@ pub enum SessionError {
     },
 }
 
+impl SessionError {
+    /// Answers from `source_name` refused for their problems.
+    pub fn rejected(source_name: &str, problems: Vec<Problem>) -> SessionError {
+        SessionError::Answers {
+            source_name: source_name.to_string(),
+            problems,
+        }
+    }
+}
+
 /// A stored session with its pinned instruments parsed.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -295,10 +305,7 @@ pub fn check_answer_file(
     name: &str,
     bytes: &[u8],
 ) -> Result<Vec<AnswerRecord>, SessionError> {
-    let rejected = |problems| SessionError::Answers {
-        source_name: name.to_string(),
-        problems,
-    };
+    let rejected = |problems| SessionError::rejected(name, problems);
     let file = parse_answer_file(name, bytes).map_err(rejected)?;
     session
         .check_answers(&file.group, &file.vignette, &file.answers, "file")
@@ -315,10 +322,7 @@ pub fn store_import(
     bytes: &[u8],
 ) -> Result<usize, SessionError> {
     let session = load(store, id)?;
-    let rejected = |problems| SessionError::Answers {
-        source_name: name.to_string(),
-        problems,
-    };
+    let rejected = |problems| SessionError::rejected(name, problems);
     let rows = parse_import_csv(name, bytes).map_err(rejected)?;
     let mut records = Vec::new();
     let mut problems = Vec::new();
