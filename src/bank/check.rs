@@ -299,7 +299,7 @@ impl Checker<'_> {
                 format!("vignette `{}` is used by no study", vignette.id),
             );
         }
-        let templates = super::templates::check_templates(vignette);
+        let templates = super::templates::check_templates(vignette, &entry.path);
         stats.combinations += templates.combinations;
         stats.renders += templates.renders;
         for problem in templates.problems {

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Level, Text, Vignette};
+use crate::input::Problem;
 
 use minijinja::{Environment, UndefinedBehavior};
 
@@ -36,14 +37,6 @@ pub fn variables<'a>(
 /// Vignettes with more factor combinations than this are not rendered exhaustively.
 pub const MAX_COMBINATIONS: usize = 10_000;
 
-/// A template that does not compile or render.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TemplateProblem {
-    /// JSON pointer to the text, including the language, e.g. `/stages/0/text/nb`.
-    pub pointer: String,
-    pub message: String,
-}
-
 /// What checking a vignette's templates found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TemplateCheck {
@@ -51,7 +44,9 @@ pub struct TemplateCheck {
     pub combinations: usize,
     /// Templates rendered, over all combinations and languages.
     pub renders: usize,
-    pub problems: Vec<TemplateProblem>,
+    /// Templates that do not compile or render, each at the JSON pointer of
+    /// its text with the language, e.g. `/stages/0/text/nb`.
+    pub problems: Vec<Problem>,
 }
 
 /// Every template text of a vignette with its JSON pointer.
@@ -102,16 +97,15 @@ fn combination_count(vignette: &Vignette) -> usize {
 /// Compiles and renders every template for every combination and language.
 ///
 /// Each broken template is reported once, with the first combination that breaks it.
-pub fn check_templates(vignette: &Vignette) -> TemplateCheck {
+pub fn check_templates(vignette: &Vignette, file: &str) -> TemplateCheck {
     let mut check = TemplateCheck::default();
     let count = combination_count(vignette);
     if count > MAX_COMBINATIONS {
-        check.problems.push(TemplateProblem {
-            pointer: "/factors".to_string(),
-            message: format!(
-                "{count} factor-level combinations; at most {MAX_COMBINATIONS} can be checked"
-            ),
-        });
+        check.problems.push(Problem::at_pointer(
+            file,
+            "/factors",
+            format!("{count} factor-level combinations; at most {MAX_COMBINATIONS} can be checked"),
+        ));
         return check;
     }
     let combos = combinations(vignette);
@@ -126,10 +120,11 @@ pub fn check_templates(vignette: &Vignette) -> TemplateCheck {
             };
             match env.template_from_str(source) {
                 Ok(template) => compiled.push((pointer, template)),
-                Err(e) => check.problems.push(TemplateProblem {
-                    pointer,
-                    message: format!("template does not compile: {}", describe(&e)),
-                }),
+                Err(e) => check.problems.push(Problem::at_pointer(
+                    file,
+                    &pointer,
+                    format!("template does not compile: {}", describe(&e)),
+                )),
             }
         }
         let mut broken = BTreeSet::new();
@@ -142,10 +137,11 @@ pub fn check_templates(vignette: &Vignette) -> TemplateCheck {
                 check.renders += 1;
                 if let Err(e) = template.render(&context) {
                     broken.insert(pointer.clone());
-                    check.problems.push(TemplateProblem {
-                        pointer: pointer.clone(),
-                        message: render_failure(vignette, combo, template, &context, &e),
-                    });
+                    check.problems.push(Problem::at_pointer(
+                        file,
+                        pointer,
+                        render_failure(vignette, combo, template, &context, &e),
+                    ));
                 }
             }
         }
