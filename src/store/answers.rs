@@ -4,7 +4,7 @@
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use super::{NOW, Result, Store, ensure_open, from_json};
+use super::{Result, Store, ensure_open, from_json};
 
 /// A validated answer to store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +32,7 @@ pub struct ResponseRecord {
 impl Store {
     /// Stores answers as new revisions, all or nothing; returns each revision number.
     pub fn save_answers(&mut self, session: &str, answers: &[AnswerRecord]) -> Result<Vec<u32>> {
+        let clock = self.clock;
         let tx = self.write()?;
         ensure_open(&tx, session)?;
         let mut revisions = Vec::with_capacity(answers.len());
@@ -43,11 +44,10 @@ impl Store {
                 |r| r.get(0),
             )?;
             tx.execute(
-                &format!(
-                    "INSERT INTO responses (session, grp, vignette, prompt, stage, kind, value, revision, source, answered_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {NOW})"
-                ),
-                params![session, a.group, a.vignette, a.prompt, a.stage, a.kind, a.value.to_string(), revision, a.source],
+                "INSERT INTO responses (session, grp, vignette, prompt, stage, kind, value, revision, source, answered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![session, a.group, a.vignette, a.prompt, a.stage, a.kind, a.value.to_string(), revision, a.source,
+                        clock.now().to_string()],
             )?;
             tx.execute(
                 "UPDATE assignments SET revealed = MAX(revealed, ?4) WHERE session = ?1 AND grp = ?2 AND vignette = ?3",

@@ -8,16 +8,22 @@
 //! Durability: WAL journal, `synchronous = FULL`, foreign keys on; every call
 //! that writes is one transaction, committed before the call returns.
 //!
+//! Timestamps come from the store's [`Clock`] (the system's unless it is
+//! given another) and are bound as parameters like every other value.
+//!
 //! One file per group of tables: `sessions` (sessions, instruments, groups,
 //! assignments, the log), `answers` (responses), `scores`, `ratings`; the
-//! schema is in `migrations`. This file opens the database and holds what
-//! they share.
+//! schema is in `migrations`, the time in `clock`. This file opens the
+//! database and holds what they share.
 
 mod answers;
+mod clock;
 mod migrations;
 mod ratings;
 mod scores;
 mod sessions;
+#[cfg(test)]
+mod tests;
 
 use std::path::Path;
 
@@ -25,6 +31,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 pub use answers::{AnswerRecord, ResponseRecord};
+pub use clock::{Clock, Timestamp, TimestampError};
 pub use ratings::{ConsensusRecord, RatingPlanRecord, RatingRecord, RatingRunRecord, StoredRating};
 pub use scores::ScoreRecord;
 pub use sessions::{AssignmentRecord, GroupRecord, InstrumentRecord, LogRecord, SessionRecord};
@@ -60,12 +67,12 @@ type Result<T> = std::result::Result<T, StoreError>;
 /// An open database.
 pub struct Store {
     conn: Connection,
+    clock: Clock,
 }
-
-const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it.
+    /// Its timestamps come from the system clock; see [`Store::with_clock`].
     pub fn open(path: &Path) -> Result<Store> {
         let conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: path.display().to_string(),
@@ -85,7 +92,20 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::migrations().to_latest(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            clock: Clock::System,
+        })
+    }
+
+    /// The same store, taking the time of everything it writes from `clock`.
+    pub fn with_clock(self, clock: Clock) -> Store {
+        Store { clock, ..self }
+    }
+
+    /// Where this store takes the time from.
+    pub fn clock(&self) -> Clock {
+        self.clock
     }
 
     /// The schema version stored in the file.
@@ -95,11 +115,10 @@ impl Store {
             .pragma_query_value(None, "user_version", |row| row.get(0))?)
     }
 
-    /// The time now as the store writes its timestamps (UTC, ISO 8601).
+    /// The time now as the store writes its timestamps (UTC, ISO 8601 with
+    /// milliseconds, e.g. `2026-03-01T09:30:00.000Z`), by the store's clock.
     pub fn now(&self) -> Result<String> {
-        Ok(self
-            .conn
-            .query_row(&format!("SELECT {NOW}"), [], |row| row.get(0))?)
+        Ok(self.clock.now().to_string())
     }
 
     /// `PRAGMA integrity_check`: `ok` for a sound file.

@@ -4,7 +4,7 @@
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use super::{NOW, Result, Store, closed_at};
+use super::{Result, Store, closed_at};
 
 /// A stored score of one group's answers to one vignette.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +26,7 @@ pub struct ScoreRecord {
 impl Store {
     /// Stores scores as new versions, all or nothing; returns each version number.
     pub fn save_scores(&mut self, session: &str, scores: &[ScoreRecord]) -> Result<Vec<u32>> {
+        let clock = self.clock;
         let tx = self.write()?;
         closed_at(&tx, session)?;
         let mut versions = Vec::with_capacity(scores.len());
@@ -37,11 +38,10 @@ impl Store {
                 |r| r.get(0),
             )?;
             tx.execute(
-                &format!(
-                    "INSERT INTO scores (session, grp, vignette, method, version, rubric_hash, answers_digest, card, scored_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, {NOW})"
-                ),
-                params![session, score.group, score.vignette, score.method, version, score.rubric_hash, score.answers_digest, score.card],
+                "INSERT INTO scores (session, grp, vignette, method, version, rubric_hash, answers_digest, card, scored_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![session, score.group, score.vignette, score.method, version, score.rubric_hash, score.answers_digest, score.card,
+                        clock.now().to_string()],
             )?;
             versions.push(version);
         }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
-use super::{NOW, Result, Store, StoreError, closed_at, ensure_open, from_json, to_json};
+use super::{Clock, Result, Store, StoreError, closed_at, ensure_open, from_json, to_json};
 
 /// An instrument file pinned by content: its SHA-256 and exact text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +77,7 @@ impl Store {
         groups: &[GroupRecord],
         assignments: &[AssignmentRecord],
     ) -> Result<()> {
+        let clock = self.clock;
         let tx = self.write()?;
         let exists: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?1)",
@@ -93,10 +94,8 @@ impl Store {
             )?;
         }
         tx.execute(
-            &format!(
-                "INSERT INTO sessions (id, study_id, study_hash, offering, phase, cohort, site, site_attributes,
-                 language, seed, design, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, {NOW})"
-            ),
+            "INSERT INTO sessions (id, study_id, study_hash, offering, phase, cohort, site, site_attributes,
+             language, seed, design, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 session.id,
                 session.study_id,
@@ -109,6 +108,7 @@ impl Store {
                 session.language,
                 session.seed.to_string(),
                 session.design,
+                clock.now().to_string(),
             ],
         )?;
         for i in instruments {
@@ -130,7 +130,7 @@ impl Store {
                 params![session.id, a.group, a.position, a.vignette, a.vignette_hash, a.rubric_hash, to_json(&a.levels), a.revealed],
             )?;
         }
-        log(&tx, &session.id, "created", "")?;
+        log(&tx, clock, &session.id, "created", "")?;
         tx.commit()?;
         Ok(())
     }
@@ -261,19 +261,21 @@ impl Store {
 
     /// Closes a session: no more answers until it is reopened.
     pub fn close(&mut self, session: &str) -> Result<()> {
+        let clock = self.clock;
         let tx = self.write()?;
         ensure_open(&tx, session)?;
         tx.execute(
-            &format!("UPDATE sessions SET closed_at = {NOW} WHERE id = ?1"),
-            [session],
+            "UPDATE sessions SET closed_at = ?2 WHERE id = ?1",
+            params![session, clock.now().to_string()],
         )?;
-        log(&tx, session, "closed", "")?;
+        log(&tx, clock, session, "closed", "")?;
         tx.commit()?;
         Ok(())
     }
 
     /// Reopens a closed session, logging why.
     pub fn reopen(&mut self, session: &str, reason: &str) -> Result<()> {
+        let clock = self.clock;
         let tx = self.write()?;
         if closed_at(&tx, session)?.is_none() {
             return Err(StoreError::AlreadyOpen(session.to_string()));
@@ -282,7 +284,7 @@ impl Store {
             "UPDATE sessions SET closed_at = NULL WHERE id = ?1",
             [session],
         )?;
-        log(&tx, session, "reopened", reason)?;
+        log(&tx, clock, session, "reopened", reason)?;
         tx.commit()?;
         Ok(())
     }
@@ -332,10 +334,10 @@ fn session_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<SessionRecord
     Ok(record)
 }
 
-fn log(tx: &Transaction<'_>, session: &str, event: &str, detail: &str) -> Result<()> {
+fn log(tx: &Transaction<'_>, clock: Clock, session: &str, event: &str, detail: &str) -> Result<()> {
     tx.execute(
-        &format!("INSERT INTO session_log (session, at, event, detail) VALUES (?1, {NOW}, ?2, ?3)"),
-        params![session, event, detail],
+        "INSERT INTO session_log (session, at, event, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![session, clock.now().to_string(), event, detail],
     )?;
     Ok(())
 }
