@@ -5,7 +5,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{TempBank, vignette};
+use common::{TempBank, vignette, vignette_at};
 use tempfile::TempDir;
 
 /// A temp dir with a database path in it.
@@ -36,6 +36,16 @@ impl Db {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(["--db", db.to_str().unwrap()]);
         vignette(all)
+    }
+
+    /// Runs `vignette ARGS --db PATH` with the clock fixed at `now`; must succeed.
+    fn ok_at(&self, now: &str, args: &[&str]) -> String {
+        let db = self.path();
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--db", db.to_str().unwrap()]);
+        let out = vignette_at(Some(now), all);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        out.stdout
     }
 
     /// Creates the standard test session (id `s`) and returns the output.
@@ -643,4 +653,82 @@ fn an_oversized_answer_file_is_refused_unread() {
         out.stderr
     );
     assert_eq!(db.export(), "");
+}
+
+#[test]
+fn session_list_json_says_when_each_session_was_created_and_closed() {
+    let db = Db::new();
+    let mut new = common::NEW_SESSION.to_vec();
+    new.extend(["--groups", "2", "--vignettes", "V2", "--seed", "1"]);
+    db.ok_at("2026-03-01T09:30:00Z", &new);
+    let other: Vec<&str> = new
+        .iter()
+        .map(|&arg| if arg == "s" { "t" } else { arg })
+        .collect();
+    db.ok_at("2026-03-02T08:00:00.250Z", &other);
+    db.ok_at("2026-03-01T12:15:30+01:00", &["session", "close", "s"]);
+    let list = db.ok_at(
+        "2026-03-03T00:00:00Z",
+        &["session", "list", "--format", "json"],
+    );
+    insta::assert_snapshot!(list);
+}
+
+#[test]
+fn session_export_lines_say_when_each_revision_was_answered() {
+    let db = Db::new();
+    let mut new = common::NEW_SESSION.to_vec();
+    new.extend(["--groups", "1", "--vignettes", "V2", "--seed", "1"]);
+    db.ok_at("2026-03-01T09:30:00Z", &new);
+    let answers = |value: &str| {
+        db.file(
+            "answers.csv",
+            &format!("group,vignette,prompt,value\nG1,V2,s1_first_action,{value}\n"),
+        )
+    };
+    let file = answers("talk_with_lea");
+    db.ok_at(
+        "2026-03-01T09:45:10.5Z",
+        &["session", "import", "s", file.to_str().unwrap()],
+    );
+    let file = answers("notify_principal");
+    db.ok_at(
+        "2026-03-01T10:02:00Z",
+        &["session", "import", "s", file.to_str().unwrap()],
+    );
+    let export = db.ok_at(
+        "2026-03-03T00:00:00Z",
+        &["session", "export", "s", "--format", "jsonl"],
+    );
+    // The instrument hashes change with the shipped bank; the times must not.
+    let lines: Vec<serde_json::Value> = export
+        .lines()
+        .map(|line| {
+            let mut line: serde_json::Value = serde_json::from_str(line).unwrap();
+            for key in ["study_hash", "vignette_hash", "rubric_hash"] {
+                assert_eq!(line[key].as_str().unwrap().len(), 64, "{key}");
+                line[key] = "[sha-256]".into();
+            }
+            line
+        })
+        .collect();
+    insta::assert_snapshot!(serde_json::to_string_pretty(&lines).unwrap());
+}
+
+#[test]
+fn a_vignette_now_that_is_not_a_time_is_a_usage_error() {
+    let db = Db::new();
+    session_with_v2(&db);
+    let path = db.path();
+    let out = vignette_at(
+        Some("yesterday"),
+        ["session", "list", "--db", path.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("VIGNETTE_NOW: `yesterday` is not a time in RFC 3339"),
+        "{}",
+        out.stderr
+    );
 }

@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use vignette::rating;
 use vignette::rating::agreement::{self, Agreement, MAX_RATINGS_BYTES, Options, Problem, Rating};
-use vignette::store::Store;
 
 use super::{DataFormat, Failure, Outcome};
 
@@ -87,7 +86,7 @@ fn run_session(db: &Path, id: &str, options: &Options, format: DataFormat) -> Ou
     if !db.exists() {
         return Err(Failure::usage(format!("no database at {}", db.display())));
     }
-    let store = Store::open(db).map_err(|e| Failure::usage(e.to_string()))?;
+    let store = super::open_store(db)?;
     let result = rating::session_agreement(&store, id, options)?;
     match format {
         DataFormat::Json => {

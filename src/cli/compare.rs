@@ -11,7 +11,6 @@ use vignette::compare::{
     self, Cell, Change, Clustering, CompareError, Comparison, DEFAULT_BOOT, DEFAULT_SEED, Pairwise,
     Request,
 };
-use vignette::store::Store;
 
 use super::{Failure, Outcome, TableFormat as Format};
 
@@ -162,7 +161,7 @@ fn from_store(db: &Path, args: &Args) -> Result<Input, Failure> {
         return Err(Failure::usage(format!("no database at {}", db.display()))
             .hint("give --db PATH, or compare a scores file with --scores FILE.csv"));
     }
-    let store = Store::open(db).map_err(|e| Failure::usage(e.to_string()))?;
+    let store = super::open_store(db)?;
     let selection = Selection {
         study: args.study.clone(),
         sessions: args.sessions.clone(),

@@ -55,6 +55,7 @@ pub fn run(source: &BankSource, args: &Args) -> Outcome {
         boot: args.boot as usize,
         rated_share: args.rated,
         force: args.force,
+        clock: super::clock()?,
     };
     let started = Instant::now();
     let demo = demo::run(&bank, &spec, &mut Bars::default()).map_err(failure)?;

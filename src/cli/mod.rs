@@ -17,11 +17,12 @@ mod show;
 mod simulate;
 mod validate;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use vignette::bank::{self, Bank, BankSource};
+use vignette::store::{Clock, Store};
 
 /// Vignette-based competence assessment: how well do school and kindergarten
 /// staff prevent, detect and handle bullying?
@@ -171,6 +172,34 @@ pub fn run() -> ExitCode {
             ExitCode::from(failure.code)
         }
     }
+}
+
+/// A test aid, deliberately not in `--help`: when `VIGNETTE_NOW` holds a time
+/// in RFC 3339 (e.g. `2026-03-01T09:30:00Z`), every timestamp the store writes
+/// (created, answered, scored, rated, closed, exported at) is that time, so
+/// that output with times in it is the same on every run and can be compared
+/// byte for byte. Unset, the store uses the system clock. Only the command
+/// line reads it; the library is given a `Clock`.
+const NOW_VARIABLE: &str = "VIGNETTE_NOW";
+
+/// The clock the store takes its times from: fixed by `VIGNETTE_NOW`, else the system's.
+pub fn clock() -> Result<Clock, Failure> {
+    match std::env::var_os(NOW_VARIABLE) {
+        None => Ok(Clock::System),
+        Some(text) => text
+            .to_str()
+            .unwrap_or_default()
+            .parse()
+            .map(Clock::Fixed)
+            .map_err(|e| Failure::usage(format!("{NOW_VARIABLE}: {e}"))),
+    }
+}
+
+/// Opens (creating if needed) the database at `db`, with the clock of [`clock`].
+/// Every command that opens a database file opens it here.
+pub fn open_store(db: &Path) -> Result<Store, Failure> {
+    let store = Store::open(db).map_err(|e| Failure::usage(e.to_string()))?;
+    Ok(store.with_clock(clock()?))
 }
 
 /// Loads a bank for commands that need it valid; an invalid bank is refused.

@@ -15,7 +15,6 @@ use vignette::bank::{BankSource, Rubric};
 use vignette::scoring::{self, ScoreStatus, Scored, ScoredSummary};
 use vignette::scoring::{CriterionLevel, CriterionScore, Evidence, Levels};
 use vignette::session;
-use vignette::store::Store;
 
 use super::{Failure, Outcome, TableFormat as Format, valid_bank};
 
@@ -318,7 +317,7 @@ fn score_session(
     if !db.exists() {
         return Err(Failure::usage(format!("no database at {}", db.display())));
     }
-    let mut store = Store::open(db).map_err(|e| Failure::usage(e.to_string()))?;
+    let mut store = super::open_store(db)?;
     let loaded = session::load(&store, id)?;
     let bank = if from_bank {
         Some(valid_bank(source)?)

@@ -150,12 +150,12 @@ pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
     let plan = simulate::plan(&bank, &args.spec())?;
     let truth_file = args.truth.as_deref().map(create).transpose()?;
     let jsonl_file = args.jsonl.as_deref().map(create).transpose()?;
-    let opened = if args.no_store {
-        Store::in_memory()
+    let mut store = if args.no_store {
+        let store = Store::in_memory().map_err(|e| Failure::usage(e.to_string()))?;
+        store.with_clock(super::clock()?)
     } else {
-        Store::open(db)
+        super::open_store(db)?
     };
-    let mut store = opened.map_err(|e| Failure::usage(e.to_string()))?;
     let simulation = plan.run(&mut store)?;
     if let (Some(out), Some(path)) = (jsonl_file, &args.jsonl) {
         write_jsonl(&store, &simulation, path, out)?;

@@ -78,15 +78,27 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
+    vignette_at(None, args)
+}
+
+/// Runs `vignette ARGS` like [`vignette`], with the store's clock fixed at
+/// `now` (`VIGNETTE_NOW`) when given, else the system's.
+pub fn vignette_at<I, S>(now: Option<&str>, args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
     let cwd = tempfile::tempdir().expect("temp dir");
-    let output = Command::cargo_bin("vignette")
-        .expect("binary built")
+    let mut command = Command::cargo_bin("vignette").expect("binary built");
+    command
         .current_dir(cwd.path())
         .env_remove("VIGNETTE_BANK")
-        .env("COLUMNS", "100")
-        .args(args)
-        .output()
-        .expect("binary runs");
+        .env_remove("VIGNETTE_NOW")
+        .env("COLUMNS", "100");
+    if let Some(now) = now {
+        command.env("VIGNETTE_NOW", now);
+    }
+    let output = command.args(args).output().expect("binary runs");
     let result = Output {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

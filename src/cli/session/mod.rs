@@ -62,18 +62,13 @@ pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
     }
 }
 
-/// Opens the database, creating it if needed.
-fn open(db: &Path) -> Result<Store, Failure> {
-    Store::open(db).map_err(|e| Failure::usage(e.to_string()))
-}
-
 /// Opens a database that must exist already (for commands that only read or add to sessions).
 pub(in crate::cli) fn open_existing(db: &Path) -> Result<Store, Failure> {
     if !db.exists() {
         return Err(Failure::usage(format!("no database at {}", db.display()))
             .hint("create a session first with `vignette session new`, or point --db (or VIGNETTE_DB) at your database"));
     }
-    open(db)
+    super::open_store(db)
 }
 
 impl From<SessionError> for Failure {

@@ -149,7 +149,7 @@ pub fn run(source: &BankSource, db: &Path, args: &Args) -> Outcome {
         seed: args.seed,
     };
     let planned = session::plan(&bank, &spec)?;
-    let id = planned.store(&mut super::open(db)?)?;
+    let id = planned.store(&mut crate::cli::open_store(db)?)?;
     match args.format {
         DataFormat::Json => println!(
             "{}",
