@@ -7,53 +7,26 @@
 //! Needs tmux for the terminal test; where it is missing that test prints
 //! why and passes without running (outside CI).
 
-use crate::common;
-use crate::common::tmux::Tmux;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vignette");
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .arg("--db")
-        .arg(db)
-        .env_remove("VIGNETTE_BANK")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn vignette(db: &Path, args: &[&str]) -> String {
-    let out = run(db, args);
-    assert!(out.status.success(), "{args:?}: {out:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use crate::common::tmux::Tmux;
+use crate::common::{self, BIN, Db};
 
 /// A database with session `s` (one group answering V2) and two raters'
 /// ratings of its unit: they disagree on P1_rules_norms and
 /// D2_talks_with_child and agree on P3_inclusive_play. Returns the unit code.
-fn rated_session(dir: &Path, db: &Path) -> String {
-    vignette(
-        db,
-        &[
-            &common::NEW_SESSION[..],
-            &["--groups", "1", "--vignettes", "V2", "--seed", "1"],
-        ]
-        .concat(),
-    );
-    let answers = dir.join("a.csv");
-    std::fs::write(
-        &answers,
+fn rated_session(db: &Db) -> String {
+    db.ok(&[
+        &common::NEW_SESSION[..],
+        &["--groups", "1", "--vignettes", "V2", "--seed", "1"],
+    ]
+    .concat());
+    let answers = db.file(
+        "a.csv",
         "group,vignette,prompt,value\nG1,V2,s1_do,Snakke med Lea\n",
-    )
-    .unwrap();
-    vignette(db, &["session", "import", "s", answers.to_str().unwrap()]);
+    );
+    db.ok(&["session", "import", "s", answers.to_str().unwrap()]);
     let unit = vignette::rating::unit_code("s", "G1", "V2");
-    let ratings = dir.join("r.csv");
     let mut csv = String::from("unit,rater,criterion,level\n");
     for (rater, criterion, level) in [
         ("anna", "P1_rules_norms", 0),
@@ -65,23 +38,23 @@ fn rated_session(dir: &Path, db: &Path) -> String {
     ] {
         csv.push_str(&format!("{unit},{rater},{criterion},{level}\n"));
     }
-    std::fs::write(&ratings, csv).unwrap();
-    vignette(db, &["rate", "import", "s", ratings.to_str().unwrap()]);
+    let ratings = db.file("r.csv", &csv);
+    db.ok(&["rate", "import", "s", ratings.to_str().unwrap()]);
     unit
 }
 
 /// The consensus in `rate export --format json`.
-fn consensus(db: &Path) -> Vec<Value> {
+fn consensus(db: &Db) -> Vec<Value> {
     let json: Value =
-        serde_json::from_str(&vignette(db, &["rate", "export", "s", "--format", "json"])).unwrap();
+        serde_json::from_str(&db.ok(&["rate", "export", "s", "--format", "json"])).unwrap();
     json["consensus"].as_array().unwrap().clone()
 }
 
 /// Starts `vignette rate adjudicate s --by cy` in a window named `name`.
-fn start(tmux: &Tmux, name: &str, db: &Path) {
+fn start(tmux: &Tmux, name: &str, db: &Db) {
     let command = format!(
         "exec env NO_COLOR=1 '{BIN}' rate adjudicate s --by cy --db '{}'",
-        db.display()
+        db.path().display()
     );
     tmux.start(name, 140, &command);
 }
@@ -91,9 +64,8 @@ fn a_killed_adjudication_resumes_at_the_next_disagreement() {
     if !common::tmux::available() {
         return;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("rate.db");
-    let unit = rated_session(dir.path(), &db);
+    let db = Db::new();
+    let unit = rated_session(&db);
 
     let tmux = Tmux::new("adjudicate");
     start(&tmux, "first", &db);
@@ -143,12 +115,12 @@ fn a_killed_adjudication_resumes_at_the_next_disagreement() {
     assert_eq!(d2["rule"], "adjudicated");
 
     // Nothing left: said so, exit 0, even without a terminal.
-    let out = run(&db, &["rate", "adjudicate", "s", "--by", "cy"]);
-    assert!(out.status.success(), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("no disagreements left"));
+    let out = db.run(&["rate", "adjudicate", "s", "--by", "cy"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("no disagreements left"));
 
     // A rule afterwards keeps the adjudicated levels and decides the rest.
-    vignette(&db, &["rate", "adjudicate", "s", "--rule", "max"]);
+    db.ok(&["rate", "adjudicate", "s", "--rule", "max"]);
     let decided = consensus(&db);
     assert_eq!(decided.len(), 3, "{decided:?}");
     let adjudicated = decided
@@ -160,12 +132,11 @@ fn a_killed_adjudication_resumes_at_the_next_disagreement() {
 
 #[test]
 fn adjudicating_without_a_terminal_points_to_rules() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("rate.db");
-    rated_session(dir.path(), &db);
-    let out = run(&db, &["rate", "adjudicate", "s", "--by", "cy"]);
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let db = Db::new();
+    rated_session(&db);
+    let out = db.run(&["rate", "adjudicate", "s", "--by", "cy"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let stderr = &out.stderr;
     assert!(stderr.contains("needs a terminal"), "{stderr}");
     assert!(stderr.contains("--rule median"), "{stderr}");
     assert!(consensus(&db).is_empty());
@@ -173,17 +144,16 @@ fn adjudicating_without_a_terminal_points_to_rules() {
 
 #[test]
 fn exactly_one_of_rule_and_by_and_a_real_name() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("rate.db");
-    rated_session(dir.path(), &db);
+    let db = Db::new();
+    rated_session(&db);
     for args in [
         &["rate", "adjudicate", "s"][..],
         &["rate", "adjudicate", "s", "--rule", "max", "--by", "cy"],
         &["rate", "adjudicate", "s", "--by", "rule"],
         &["rate", "adjudicate", "s", "--by", " "],
     ] {
-        let out = run(&db, args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        let out = db.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
     }
     assert!(consensus(&db).is_empty());
 }

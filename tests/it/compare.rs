@@ -3,13 +3,13 @@
 //! with unequal group sizes, unpaired groups and a missing phase; bootstrap
 //! determinism (seed, thread count); warnings; the JSON contract; bad input.
 
-use crate::common;
 use std::path::PathBuf;
 
-use crate::common::{repo, vignette};
 use serde_json::Value;
 use vignette::compare::dataset;
 use vignette::compare::{self, Request};
+
+use crate::common::{Db, Output, Vignette, fixture_bank, repo, vignette};
 
 fn fixture() -> PathBuf {
     repo().join("tests/fixtures/compare/scores.csv")
@@ -841,8 +841,7 @@ fn the_same_seed_gives_the_same_intervals_and_another_seed_others() {
 /// The JSON of the binary run with `RAYON_NUM_THREADS=threads`.
 fn with_threads(threads: &str) -> Value {
     let path = fixture();
-    let out = assert_cmd::Command::cargo_bin("vignette")
-        .unwrap()
+    let out = Vignette::new()
         .env("RAYON_NUM_THREADS", threads)
         .args([
             "compare",
@@ -852,10 +851,8 @@ fn with_threads(threads: &str) -> Value {
             "site",
         ])
         .args(["--boot", "3000", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    serde_json::from_slice(&out.stdout).unwrap()
+        .ok();
+    serde_json::from_str(&out).unwrap()
 }
 
 #[test]
@@ -1082,23 +1079,14 @@ fn unknown_keys_and_values_list_the_choices() {
     );
 }
 
-/// Runs the binary with the mini fixture bank and a database in `dir`.
-fn in_db(dir: &std::path::Path, args: &[&str]) -> common::Output {
-    let db = dir.join("t.db");
-    let bank = common::fixture_bank();
-    let mut all = vec![
-        "--db",
-        db.to_str().unwrap(),
-        "--bank",
-        bank.to_str().unwrap(),
-    ];
-    all.extend(args);
-    vignette(all)
+/// Runs the binary with the mini fixture bank on the database.
+fn in_db(db: &Db, args: &[&str]) -> Output {
+    db.command(args).arg("--bank").arg(fixture_bank()).run()
 }
 
 /// A session of the mini study with three groups answering M1, as
 /// `offering` at `phase`; scored unless `scored` is false.
-fn stored_session(dir: &std::path::Path, id: &str, offering: &str, phase: &str, scored: bool) {
+fn stored_session(db: &Db, id: &str, offering: &str, phase: &str, scored: bool) {
     let new = [
         "session",
         "new",
@@ -1121,34 +1109,32 @@ fn stored_session(dir: &std::path::Path, id: &str, offering: &str, phase: &str, 
         "--seed",
         "1",
     ];
-    let out = in_db(dir, &new);
+    let out = in_db(db, &new);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let answers = dir.join(format!("{id}.csv"));
-    std::fs::write(
-        &answers,
+    let answers = db.file(
+        &format!("{id}.csv"),
         "group,vignette,prompt,value\n\
          G1,M1,s1_do,Vi snakker med eleven i dag og varsler rektor\n\
          G1,M1,s1_first,talk\n\
          G2,M1,s1_first,wait\n\
          G3,M1,s1_do,Vi venter og ser\n",
-    )
-    .unwrap();
-    let out = in_db(dir, &["session", "import", id, answers.to_str().unwrap()]);
+    );
+    let out = in_db(db, &["session", "import", id, answers.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     if scored {
-        let out = in_db(dir, &["score", id]);
+        let out = in_db(db, &["score", id]);
         assert_eq!(out.code, 0, "{}", out.stderr);
     }
 }
 
 #[test]
 fn the_store_gives_group_scores_and_names_unscored_sessions() {
-    let dir = tempfile::tempdir().unwrap();
-    stored_session(dir.path(), "a0", "a", "baseline", true);
-    stored_session(dir.path(), "a1", "a", "endpoint", true);
-    stored_session(dir.path(), "b1", "b", "endpoint", false);
+    let db = Db::new();
+    stored_session(&db, "a0", "a", "baseline", true);
+    stored_session(&db, "a1", "a", "endpoint", true);
+    stored_session(&db, "b1", "b", "endpoint", false);
     let out = in_db(
-        dir.path(),
+        &db,
         &[
             "compare",
             "--format",
@@ -1181,7 +1167,7 @@ fn the_store_gives_group_scores_and_names_unscored_sessions() {
     );
     assert_eq!(change["mean_change"], 0.0);
 
-    let out = in_db(dir.path(), &["compare", "--session", "b1"]);
+    let out = in_db(&db, &["compare", "--session", "b1"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr.contains("no scores to compare"),

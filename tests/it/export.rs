@@ -361,7 +361,7 @@ fn an_existing_export_is_replaced_only_with_force() {
     assert!(out.stderr.contains("--force"), "{}", out.stderr);
     assert_eq!(read(&dir, "criteria.csv"), "mine", "nothing was touched");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), before);
-    let leftovers: Vec<String> = std::fs::read_dir(study.dir.path())
+    let leftovers: Vec<String> = std::fs::read_dir(study.db.dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains(".tmp-"))

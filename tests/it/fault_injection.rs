@@ -3,15 +3,15 @@
 //! in the database, every stored answer is whole and valid, and SQLite's
 //! integrity check passes.
 
-use crate::common;
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use vignette::session;
 use vignette::store::Store;
+
+use crate::common::{Db, Vignette};
 
 const RUNS: usize = 50;
 
@@ -56,33 +56,18 @@ fn script(run: usize) -> Vec<String> {
 
 #[test]
 fn killed_mid_stream_loses_no_acknowledged_answer() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("faults.db");
-    let binary = assert_cmd::cargo::cargo_bin("vignette");
-    let created = Command::new(&binary)
-        .args(common::NEW_SESSION)
-        .args(["--groups", "2", "--vignettes", "V2", "--seed", "1", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    assert!(
-        created.status.success(),
-        "{}",
-        String::from_utf8_lossy(&created.stderr)
-    );
+    let db = Db::new();
+    let created = db.new_session(&["--groups", "2", "--vignettes", "V2", "--seed", "1"]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
 
     let mut rng = ChaCha8Rng::seed_from_u64(20261123);
     let mut acknowledged = Vec::new();
     let mut killed_with_answers_pending = 0;
     for run in 0..RUNS {
-        let mut child = Command::new(&binary)
-            .args(["session", "answer", "s", "--stream", "--db"])
-            .arg(&db)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = Vignette::new()
+            .args(["session", "answer", "s", "--stream"])
+            .db(db.path())
+            .spawn();
         let mut stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
         let lines = script(run);
@@ -123,7 +108,7 @@ fn killed_mid_stream_loses_no_acknowledged_answer() {
         "the kills came too late to test anything"
     );
 
-    let store = Store::open(&db).unwrap();
+    let store = Store::open(&db.path()).unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
     let loaded = session::load(&store, "s").unwrap();
     let responses = store.responses("s").unwrap();

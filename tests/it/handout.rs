@@ -1,97 +1,77 @@
 //! `vignette session handout`: printable pages per group and stage, from the
 //! session's pinned vignettes, run through the real binary on a temp database.
 
-use std::path::PathBuf;
-
-use crate::common::{Output, repo, vignette};
 use serde_json::Value;
-use tempfile::TempDir;
 
-/// A temp database with one session: two groups, V2 each, seed 1.
-struct Db {
-    dir: TempDir,
-    path: PathBuf,
+use crate::common::{Db, Output, repo};
+
+/// A temp database with one session, `x-baseline`: two groups at site X,
+/// V2 each, seed 1, and `extra`.
+fn with_session(extra: &[&str]) -> Db {
+    let db = Db::new();
+    let mut args = vec!["--site", "X", "--groups", "2"];
+    args.extend_from_slice(extra);
+    create(&db, &args);
+    db
 }
 
-impl Db {
-    fn with_session(extra: &[&str]) -> Db {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut args = vec!["--site", "X", "--groups", "2"];
-        args.extend_from_slice(extra);
-        Db::create(dir, &args)
-    }
+/// Creates the session in `db`; `extra` names the site and the groups.
+fn create(db: &Db, extra: &[&str]) {
+    let mut args = vec![
+        "session",
+        "new",
+        "--offering",
+        "nettbasert",
+        "--phase",
+        "baseline",
+        "--site-attr",
+        "sector=school",
+        "--site-attr",
+        "centrality=rural",
+        "--cohort",
+        "1",
+        "--vignettes",
+        "V2",
+        "--seed",
+        "1",
+        "--id",
+        "x-baseline",
+    ];
+    args.extend_from_slice(extra);
+    let out = db.run(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
 
-    /// Creates the session in `dir`; `extra` names the site and the groups.
-    fn create(dir: TempDir, extra: &[&str]) -> Db {
-        let path = dir.path().join("handout.db");
-        let db = path.to_str().expect("utf-8 path");
-        let mut args = vec![
-            "session",
-            "new",
-            "--offering",
-            "nettbasert",
-            "--phase",
-            "baseline",
-            "--site-attr",
-            "sector=school",
-            "--site-attr",
-            "centrality=rural",
-            "--cohort",
-            "1",
-            "--vignettes",
-            "V2",
-            "--seed",
-            "1",
-            "--id",
-            "x-baseline",
-            "--db",
-            db,
-        ];
-        args.extend_from_slice(extra);
-        let out = vignette(&args);
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        Db { dir, path }
-    }
+/// `vignette session handout x-baseline EXTRA`.
+fn handout(db: &Db, extra: &[&str]) -> Output {
+    let mut args = vec!["session", "handout", "x-baseline"];
+    args.extend_from_slice(extra);
+    db.run(&args)
+}
 
-    fn handout(&self, extra: &[&str]) -> Output {
-        let db = self.path.to_str().expect("utf-8 path");
-        let mut args = vec!["session", "handout", "x-baseline", "--db", db];
-        args.extend_from_slice(extra);
-        vignette(&args)
-    }
+/// The pages, from a handout that must succeed.
+fn pages_of(db: &Db, extra: &[&str]) -> String {
+    let out = handout(db, extra);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout
+}
 
-    fn ok(&self, extra: &[&str]) -> String {
-        let out = self.handout(extra);
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        out.stdout
-    }
-
-    /// Each group's planned levels for V2, from `session status`.
-    fn levels(&self) -> Vec<(String, Value)> {
-        let db = self.path.to_str().expect("utf-8 path");
-        let out = vignette([
-            "session",
-            "status",
-            "x-baseline",
-            "--format",
-            "json",
-            "--db",
-            db,
-        ]);
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        let status: Value = serde_json::from_str(&out.stdout).expect("status is JSON");
-        status["rows"]
-            .as_array()
-            .expect("rows")
-            .iter()
-            .map(|row| {
-                (
-                    row["group"].as_str().unwrap().to_string(),
-                    row["levels"].clone(),
-                )
-            })
-            .collect()
-    }
+/// Each group's planned levels for V2, from `session status`.
+fn levels(db: &Db) -> Vec<(String, Value)> {
+    let out = db.run(&["session", "status", "x-baseline", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let status: Value = serde_json::from_str(&out.stdout).expect("status is JSON");
+    status["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| {
+            (
+                row["group"].as_str().unwrap().to_string(),
+                row["levels"].clone(),
+            )
+        })
+        .collect()
 }
 
 fn v2() -> Value {
@@ -125,7 +105,7 @@ fn pages(html: &str) -> usize {
 
 #[test]
 fn html_has_one_page_per_stage_per_group_in_order() {
-    let html = Db::with_session(&[]).ok(&["--format", "html"]);
+    let html = pages_of(&with_session(&[]), &["--format", "html"]);
     assert_eq!(pages(&html), 2 * 3, "two groups, three stages of V2 each");
     let mut at = 0;
     for group in ["G1", "G2"] {
@@ -147,7 +127,7 @@ fn html_has_one_page_per_stage_per_group_in_order() {
 
 #[test]
 fn html_shows_every_prompt_and_option_id() {
-    let html = Db::with_session(&[]).ok(&[]);
+    let html = pages_of(&with_session(&[]), &[]);
     for stage in v2()["stages"].as_array().unwrap() {
         for prompt in stage["prompts"].as_array().unwrap() {
             let id = prompt["id"].as_str().unwrap();
@@ -178,12 +158,12 @@ fn html_shows_every_prompt_and_option_id() {
 
 #[test]
 fn html_uses_each_groups_pinned_levels() {
-    let db = Db::with_session(&[]);
+    let db = with_session(&[]);
     let v2 = v2();
-    let levels = db.levels();
+    let levels = levels(&db);
     assert_eq!(levels.len(), 2);
     for (group, chosen) in &levels {
-        let html = db.ok(&["--group", group]);
+        let html = pages_of(&db, &["--group", group]);
         let platform = chosen["platform"].as_str().unwrap();
         let chat_kind = level_value(&v2, "platform", platform, "chat_kind");
         assert!(html.contains(&chat_kind), "{group} reads `{chat_kind}`");
@@ -203,7 +183,7 @@ fn html_uses_each_groups_pinned_levels() {
 
 #[test]
 fn html_escapes_special_characters_from_the_bank() {
-    let html = Db::with_session(&[]).ok(&[]);
+    let html = pages_of(&with_session(&[]), &[]);
     // V2's stage texts contain `<3`, `&` and `>:(`.
     assert!(html.contains("&lt;3 (uten L)"), "{html}");
     assert!(html.contains("ekte venner &amp; IKKE for L"));
@@ -215,7 +195,7 @@ fn html_escapes_special_characters_from_the_bank() {
 
 #[test]
 fn html_is_self_contained() {
-    let html = Db::with_session(&[]).ok(&[]).to_lowercase();
+    let html = pages_of(&with_session(&[]), &[]).to_lowercase();
     for external in ["http", "src=", "<link", "<script", "@import", "url("] {
         assert!(!html.contains(external), "found `{external}`");
     }
@@ -223,14 +203,14 @@ fn html_is_self_contained() {
 
 #[test]
 fn markdown_for_one_group() {
-    let md = Db::with_session(&[]).ok(&["--group", "G1", "--format", "md"]);
+    let md = pages_of(&with_session(&[]), &["--group", "G1", "--format", "md"]);
     assert!(!md.contains("Gruppe G2"));
     insta::assert_snapshot!(md);
 }
 
 #[test]
 fn group_filter_prints_only_that_group() {
-    let html = Db::with_session(&[]).ok(&["--group", "G2"]);
+    let html = pages_of(&with_session(&[]), &["--group", "G2"]);
     assert_eq!(pages(&html), 3);
     assert!(html.contains("Gruppe G2"));
     assert!(!html.contains("Gruppe G1"));
@@ -238,7 +218,7 @@ fn group_filter_prints_only_that_group() {
 
 #[test]
 fn unknown_group_is_a_usage_error_listing_the_groups() {
-    let out = Db::with_session(&[]).handout(&["--group", "G9"]);
+    let out = handout(&with_session(&[]), &["--group", "G9"]);
     assert_eq!(out.code, 2);
     assert!(out.stdout.is_empty());
     assert!(
@@ -251,21 +231,15 @@ fn unknown_group_is_a_usage_error_listing_the_groups() {
 
 #[test]
 fn unknown_session_is_a_usage_error() {
-    let db = Db::with_session(&[]);
-    let out = vignette([
-        "session",
-        "handout",
-        "nope",
-        "--db",
-        db.path.to_str().unwrap(),
-    ]);
+    let db = with_session(&[]);
+    let out = db.run(&["session", "handout", "nope"]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("no session `nope`"), "{}", out.stderr);
 }
 
 #[test]
 fn english_sessions_get_english_pages() {
-    let html = Db::with_session(&["--lang", "en"]).ok(&["--group", "G1"]);
+    let html = pages_of(&with_session(&["--lang", "en"]), &["--group", "G1"]);
     assert!(html.contains("<html lang=\"en\">"));
     assert!(html.contains("Group G1"));
     assert!(html.contains("Stage 2 of 3"));
@@ -276,15 +250,13 @@ fn english_sessions_get_english_pages() {
 
 #[test]
 fn user_text_is_escaped_and_never_template_source() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let groups = dir.path().join("groups.csv");
-    std::fs::write(
-        &groups,
+    let db = Db::new();
+    let groups = db.file(
+        "groups.csv",
         "group,roles\n\"Bord <i>1</i> & {{ 7*7 }}\",teacher:3\n",
-    )
-    .expect("write groups file");
-    let db = Db::create(
-        dir,
+    );
+    create(
+        &db,
         &[
             "--groups-file",
             groups.to_str().unwrap(),
@@ -292,14 +264,14 @@ fn user_text_is_escaped_and_never_template_source() {
             "Skole <b>*X*</b>",
         ],
     );
-    let html = db.ok(&[]);
+    let html = pages_of(&db, &[]);
     assert!(
         html.contains("Gruppe Bord &lt;i&gt;1&lt;&#x2f;i&gt; &amp; {{ 7*7 }}"),
         "{html}"
     );
     assert!(html.contains("Skole &lt;b&gt;*X*&lt;&#x2f;b&gt;"));
     assert!(!html.contains("<i>") && !html.contains("<b>") && !html.contains("49"));
-    let md = db.ok(&["--format", "md"]);
+    let md = pages_of(&db, &["--format", "md"]);
     assert!(
         md.contains("Gruppe Bord &lt;i&gt;1&lt;/i&gt; &amp; {{ 7\\*7 }}"),
         "{md}"
@@ -309,8 +281,8 @@ fn user_text_is_escaped_and_never_template_source() {
 
 #[test]
 fn the_transcription_example_imports() {
-    let db = Db::with_session(&[]);
-    let md = db.ok(&["--format", "md"]);
+    let db = with_session(&[]);
+    let md = pages_of(&db, &["--format", "md"]);
     let example: Vec<&str> = md
         .lines()
         .skip_while(|line| !line.starts_with("Eksempel"))
@@ -318,16 +290,8 @@ fn the_transcription_example_imports() {
         .collect();
     assert!(example.len() > 1, "{md}");
     assert_eq!(example[0], "group,vignette,prompt,value");
-    let csv = db.dir.path().join("paper.csv");
-    std::fs::write(&csv, example.join("\n") + "\n").expect("write CSV");
-    let out = vignette([
-        "session",
-        "import",
-        "x-baseline",
-        csv.to_str().unwrap(),
-        "--db",
-        db.path.to_str().unwrap(),
-    ]);
+    let csv = db.file("paper.csv", &(example.join("\n") + "\n"));
+    let out = db.run(&["session", "import", "x-baseline", csv.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout

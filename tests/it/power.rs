@@ -4,32 +4,19 @@
 //! bad arguments cleanly. Kept small: every design here simulates a few
 //! municipalities a few dozen times.
 
-use crate::common::Output;
-use assert_cmd::Command;
 use serde_json::Value;
 use vignette::bank::{self, Bank, BankSource};
 use vignette::simulate::power::{self, Power, Row, Spec};
 
+use crate::common::{Output, Vignette};
+
 /// Runs `vignette power ARGS` with `RAYON_NUM_THREADS=threads`.
 fn power_with_threads(threads: &str, args: &[&str]) -> Output {
-    let cwd = tempfile::tempdir().unwrap();
-    let output = Command::cargo_bin("vignette")
-        .unwrap()
-        .current_dir(cwd.path())
-        .env_remove("VIGNETTE_BANK")
+    Vignette::new()
         .env("RAYON_NUM_THREADS", threads)
-        .env("COLUMNS", "100")
         .arg("power")
         .args(args)
-        .output()
-        .unwrap();
-    let result = Output {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(!result.stderr.contains("panicked"), "{}", result.stderr);
-    result
+        .run()
 }
 
 /// A tiny grid: 2 and 3 municipalities per offering with one group each.

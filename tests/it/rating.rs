@@ -2,87 +2,52 @@
 //! imports, export round trips, consensus rules, agreement from a session
 //! and blindness (no group, site, offering or phase on any rater's page).
 
-use crate::common;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
-use crate::common::vignette;
 use serde_json::Value;
-use tempfile::TempDir;
 
-/// A temp dir with a database holding session `s`: 8 groups answering V2.
-struct Db {
-    dir: TempDir,
+use crate::common::{self, Db, Output};
+
+/// A temp database holding session `s`: 8 groups answering V2.
+fn rated() -> Db {
+    let db = Db::new();
+    let out = db.new_session(&["--groups", "8", "--vignettes", "V2", "--seed", "3"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut rows = String::from("group,vignette,prompt,value\n");
+    for g in 1..=8 {
+        rows.push_str(&format!(
+            "G{g},V2,s1_do,\"Snakke med Lea i dag, varsle rektor og kontakte foreldrene\"\n\
+             G{g},V2,s1_first_action,talk_with_lea\n"
+        ));
+    }
+    let file = db.file("answers.csv", &rows);
+    let out = db.run(&["session", "import", "s", file.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    db
 }
 
-impl Db {
-    fn new() -> Db {
-        let db = Db {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        let mut args = common::NEW_SESSION.to_vec();
-        args.extend(["--groups", "8", "--vignettes", "V2", "--seed", "3"]);
-        let out = db.run(&args);
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        let mut rows = String::from("group,vignette,prompt,value\n");
-        for g in 1..=8 {
-            rows.push_str(&format!(
-                "G{g},V2,s1_do,\"Snakke med Lea i dag, varsle rektor og kontakte foreldrene\"\n\
-                 G{g},V2,s1_first_action,talk_with_lea\n"
-            ));
-        }
-        let file = db.file("answers.csv", &rows);
-        let out = db.run(&["session", "import", "s", file.to_str().unwrap()]);
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        db
-    }
+fn status(db: &Db) -> Value {
+    serde_json::from_str(&db.ok(&["rate", "status", "s", "--format", "json"])).unwrap()
+}
 
-    fn path(&self) -> PathBuf {
-        self.dir.path().join("study.db")
-    }
+/// The unit codes in the plan, sorted.
+fn units(db: &Db) -> Vec<String> {
+    let codes: BTreeSet<String> = status(db)["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["unit"].as_str().unwrap().to_string())
+        .collect();
+    codes.into_iter().collect()
+}
 
-    fn file(&self, name: &str, content: &str) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path
-    }
+fn import(db: &Db, csv: &str) -> Output {
+    let file = db.file("ratings.csv", csv);
+    db.run(&["rate", "import", "s", file.to_str().unwrap()])
+}
 
-    fn run(&self, args: &[&str]) -> common::Output {
-        let db = self.path();
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--db", db.to_str().unwrap()]);
-        vignette(all)
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
-        out.stdout
-    }
-
-    fn status(&self) -> Value {
-        serde_json::from_str(&self.ok(&["rate", "status", "s", "--format", "json"])).unwrap()
-    }
-
-    /// The unit codes in the plan, sorted.
-    fn units(&self) -> Vec<String> {
-        let codes: BTreeSet<String> = self.status()["assignments"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a["unit"].as_str().unwrap().to_string())
-            .collect();
-        codes.into_iter().collect()
-    }
-
-    fn import(&self, csv: &str) -> common::Output {
-        let file = self.file("ratings.csv", csv);
-        self.run(&["rate", "import", "s", file.to_str().unwrap()])
-    }
-
-    fn export(&self) -> String {
-        self.ok(&["rate", "export", "s"])
-    }
+fn export(db: &Db) -> String {
+    db.ok(&["rate", "export", "s"])
 }
 
 const ASSIGN: [&str; 9] = [
@@ -99,9 +64,9 @@ const ASSIGN: [&str; 9] = [
 
 #[test]
 fn a_plan_gives_each_unit_one_primary_balanced_and_a_different_second_rater() {
-    let db = Db::new();
+    let db = rated();
     db.ok(&ASSIGN);
-    let status = db.status();
+    let status = status(&db);
     assert_eq!(status["plan"]["seed"], 7);
     assert_eq!(status["plan"]["overlap"], 0.25);
     let mut primary: BTreeMap<String, String> = BTreeMap::new();
@@ -145,11 +110,11 @@ fn a_plan_gives_each_unit_one_primary_balanced_and_a_different_second_rater() {
 #[test]
 fn the_same_seed_gives_the_same_plan_and_another_seed_another() {
     let plan = |seed: &str| {
-        let db = Db::new();
+        let db = rated();
         let mut args = ASSIGN.to_vec();
         args[8] = seed;
         db.ok(&args);
-        db.status()["assignments"].clone()
+        status(&db)["assignments"].clone()
     };
     assert_eq!(plan("7"), plan("7"));
     assert_ne!(plan("7"), plan("8"));
@@ -157,7 +122,7 @@ fn the_same_seed_gives_the_same_plan_and_another_seed_another() {
 
 #[test]
 fn bad_assign_arguments_are_usage_errors() {
-    let db = Db::new();
+    let db = rated();
     for (args, message) in [
         (
             vec!["--raters", "anna", "--overlap", "0.5"],
@@ -180,9 +145,9 @@ fn bad_assign_arguments_are_usage_errors() {
 
 #[test]
 fn bad_ratings_files_are_refused_whole_with_every_problem_and_its_line() {
-    let db = Db::new();
+    let db = rated();
     db.ok(&ASSIGN);
-    let u = db.units();
+    let u = units(&db);
     let csv = format!(
         "unit,rater,criterion,level\n\
          {0},anna,D2_talks_with_child,2\n\
@@ -193,7 +158,7 @@ fn bad_ratings_files_are_refused_whole_with_every_problem_and_its_line() {
          {0},anna,D2_talks_with_child,1\n",
         u[0]
     );
-    let out = db.import(&csv);
+    let out = import(&db, &csv);
     assert_eq!(out.code, 1, "{}", out.stderr);
     for expected in [
         "line 3: rubric `V2` has no criterion `X9_unknown`",
@@ -210,7 +175,7 @@ fn bad_ratings_files_are_refused_whole_with_every_problem_and_its_line() {
         );
     }
     assert_eq!(
-        db.export(),
+        export(&db),
         "unit,rater,criterion,level\n",
         "nothing was stored"
     );
@@ -218,20 +183,20 @@ fn bad_ratings_files_are_refused_whole_with_every_problem_and_its_line() {
 
 #[test]
 fn an_export_imports_again_unchanged_and_revisions_are_kept() {
-    let db = Db::new();
+    let db = rated();
     db.ok(&ASSIGN);
-    let u = db.units();
+    let u = units(&db);
     let csv = format!(
         "unit,rater,criterion,level\n\
          {0},anna,D2_talks_with_child,2\n{0},bo,D2_talks_with_child,1\n\
          {1},cy,H5_activity_plan,0\n",
         u[0], u[1]
     );
-    assert_eq!(db.import(&csv).code, 0);
-    assert_eq!(db.export(), csv);
-    let file = db.file("exported.csv", &db.export());
+    assert_eq!(import(&db, &csv).code, 0);
+    assert_eq!(export(&db), csv);
+    let file = db.file("exported.csv", &export(&db));
     db.ok(&["rate", "import", "s", file.to_str().unwrap()]);
-    assert_eq!(db.export(), csv, "importing an export changes no level");
+    assert_eq!(export(&db), csv, "importing an export changes no level");
     let json: Value =
         serde_json::from_str(&db.ok(&["rate", "export", "s", "--format", "json"])).unwrap();
     assert!(
@@ -245,9 +210,9 @@ fn an_export_imports_again_unchanged_and_revisions_are_kept() {
 
 #[test]
 fn consensus_rules_decide_disagreements_and_single_ratings_stand() {
-    let db = Db::new();
+    let db = rated();
     db.ok(&ASSIGN);
-    let u = db.units();
+    let u = units(&db);
     let csv = format!(
         "unit,rater,criterion,level\n\
          {0},anna,D2_talks_with_child,0\n{0},bo,D2_talks_with_child,2\n\
@@ -255,7 +220,7 @@ fn consensus_rules_decide_disagreements_and_single_ratings_stand() {
          {1},cy,H5_activity_plan,2\n",
         u[0], u[1]
     );
-    assert_eq!(db.import(&csv).code, 0);
+    assert_eq!(import(&db, &csv).code, 0);
     let consensus = |rule: &str| {
         db.ok(&["rate", "adjudicate", "s", "--rule", rule]);
         let json: Value =
@@ -302,17 +267,17 @@ fn consensus_rules_decide_disagreements_and_single_ratings_stand() {
 
 #[test]
 fn agreement_for_a_session_adds_auto_against_human() {
-    let db = Db::new();
+    let db = rated();
     db.ok(&ASSIGN);
     db.ok(&["score", "s"]);
-    let u = db.units();
+    let u = units(&db);
     let mut csv = String::from("unit,rater,criterion,level\n");
     for code in &u[..4] {
         csv.push_str(&format!(
             "{code},anna,D2_talks_with_child,2\n{code},bo,D2_talks_with_child,2\n"
         ));
     }
-    let imported = db.import(&csv);
+    let imported = import(&db, &csv);
     assert_eq!(imported.code, 0, "{}", imported.stderr);
     let json: Value =
         serde_json::from_str(&db.ok(&["agreement", "s", "--format", "json", "--boot", "10"]))
@@ -333,9 +298,9 @@ fn agreement_for_a_session_adds_auto_against_human() {
 
 #[test]
 fn raters_never_see_group_site_offering_or_phase() {
-    let db = Db::new();
+    let db = rated();
     db.ok(&ASSIGN);
-    let u = db.units();
+    let u = units(&db);
     let shown = db.ok(&["rate", "show", "s", &u[0]]);
     assert!(
         shown.contains(&u[0]) && shown.contains("D2_talks_with_child"),
@@ -346,14 +311,17 @@ fn raters_never_see_group_site_offering_or_phase() {
         "the answers are shown: {shown}"
     );
     assert_eq!(
-        db.import(&format!(
-            "unit,rater,criterion,level\n{},anna,D2_talks_with_child,1\n",
-            u[0]
-        ))
+        import(
+            &db,
+            &format!(
+                "unit,rater,criterion,level\n{},anna,D2_talks_with_child,1\n",
+                u[0]
+            )
+        )
         .code,
         0
     );
-    let exported = db.export() + &db.ok(&["rate", "export", "s", "--format", "json"]);
+    let exported = export(&db) + &db.ok(&["rate", "export", "s", "--format", "json"]);
     for page in [&shown, &exported] {
         for secret in ["G1", "G2", "G8", "Bodø", "nettbasert", "baseline", "rural"] {
             assert!(
@@ -366,7 +334,7 @@ fn raters_never_see_group_site_offering_or_phase() {
 
 #[test]
 fn human_consensus_overrides_the_automatic_levels_in_scores() {
-    let db = Db::new();
+    let db = rated();
     db.ok(&ASSIGN);
     let scores = |db: &Db| -> Vec<Value> {
         serde_json::from_str(&db.ok(&["score", "s", "--format", "json"])).unwrap()
@@ -394,7 +362,7 @@ fn human_consensus_overrides_the_automatic_levels_in_scores() {
     let csv = format!(
         "unit,rater,criterion,level\n{code},anna,D5_notifies_leader,{human}\n{code},bo,D5_notifies_leader,{human}\n"
     );
-    assert_eq!(db.import(&csv).code, 0);
+    assert_eq!(import(&db, &csv).code, 0);
     db.ok(&["rate", "adjudicate", "s", "--rule", "median"]);
     let after = scores(&db);
     let g1 = after.iter().find(|s| s["group"] == "G1").unwrap();
@@ -425,9 +393,9 @@ fn human_consensus_overrides_the_automatic_levels_in_scores() {
 
 #[test]
 fn an_import_without_a_session_finds_it_from_the_unit_codes() {
-    let db = Db::new();
+    let db = rated();
     db.ok(&ASSIGN);
-    let u = db.units();
+    let u = units(&db);
     let csv = format!(
         "unit,rater,criterion,level\n{},anna,D2_talks_with_child,2\n",
         u[0]
@@ -435,12 +403,12 @@ fn an_import_without_a_session_finds_it_from_the_unit_codes() {
     let file = db.file("ratings.csv", &csv);
     let out = db.ok(&["rate", "import", file.to_str().unwrap()]);
     assert!(out.contains("in session s"), "{out}");
-    assert_eq!(db.export(), csv);
+    assert_eq!(export(&db), csv);
 }
 
 #[test]
 fn an_import_without_a_session_refuses_codes_of_no_session_or_of_two() {
-    let db = Db::new();
+    let db = rated();
     let mut args: Vec<&str> = common::NEW_SESSION
         .iter()
         .map(|a| if *a == "s" { "t" } else { a })
@@ -483,7 +451,7 @@ fn an_import_without_a_session_refuses_codes_of_no_session_or_of_two() {
         out.stderr
     );
     assert_eq!(
-        db.export(),
+        export(&db),
         "unit,rater,criterion,level\n",
         "nothing was stored"
     );

@@ -5,31 +5,14 @@
 //! Needs tmux; where it is missing the test prints why and passes without
 //! running (outside CI).
 
-use crate::common;
 use crate::common::tmux::Tmux;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_vignette");
-
-fn vignette(db: &Path, args: &[&str]) -> String {
-    let out: Output = Command::new(BIN)
-        .args(args)
-        .arg("--db")
-        .arg(db)
-        .env_remove("VIGNETTE_BANK")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs");
-    assert!(out.status.success(), "{args:?}: {out:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use crate::common::{self, BIN, Db};
 
 /// Starts `vignette rate s --rater anna` in a window named `name`.
-fn start(tmux: &Tmux, name: &str, db: &Path) {
+fn start(tmux: &Tmux, name: &str, db: &Db) {
     let command = format!(
         "exec env NO_COLOR=1 '{BIN}' rate s --rater anna --db '{}'",
-        db.display()
+        db.path().display()
     );
     tmux.start(name, 120, &command);
 }
@@ -39,27 +22,18 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
     if !common::tmux::available() {
         return;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("rate.db");
-    vignette(
-        &db,
-        &[
-            &common::NEW_SESSION[..],
-            &["--groups", "1", "--vignettes", "V2", "--seed", "1"],
-        ]
-        .concat(),
-    );
-    let answers = dir.path().join("a.csv");
-    std::fs::write(
-        &answers,
+    let db = Db::new();
+    db.ok(&[
+        &common::NEW_SESSION[..],
+        &["--groups", "1", "--vignettes", "V2", "--seed", "1"],
+    ]
+    .concat());
+    let answers = db.file(
+        "a.csv",
         "group,vignette,prompt,value\nG1,V2,s1_do,Snakke med Lea\n",
-    )
-    .unwrap();
-    vignette(&db, &["session", "import", "s", answers.to_str().unwrap()]);
-    vignette(
-        &db,
-        &["rate", "assign", "s", "--raters", "anna", "--overlap", "0"],
     );
+    db.ok(&["session", "import", "s", answers.to_str().unwrap()]);
+    db.ok(&["rate", "assign", "s", "--raters", "anna", "--overlap", "0"]);
 
     let tmux = Tmux::new("rate");
     start(&tmux, "first", &db);
@@ -75,7 +49,7 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
     tmux.wait("first", "P5_home_cooperation level:");
     tmux.kill("first");
 
-    let exported = vignette(&db, &["rate", "export", "s"]);
+    let exported = db.ok(&["rate", "export", "s"]);
     let rows: Vec<&str> = exported.lines().skip(1).collect();
     assert_eq!(rows.len(), 2, "{exported}");
     assert!(

@@ -1,12 +1,10 @@
 //! `vignette report`: the HTML report of a realistic store, built through
 //! the real binary (sessions, answers, scores), in temp dirs.
 
-use crate::common;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::common::{Output, vignette};
-use tempfile::TempDir;
+use crate::common::{self, Db, Output, vignette};
 
 const SCRIPT: &str = "<script>alert(1)</script>";
 const ESCAPED: &str = "&lt;script&gt;alert(1)&lt;&#x2f;script&gt;";
@@ -46,25 +44,16 @@ fn answers(quality: usize) -> serde_json::Value {
 /// groups in rural Bodø improve; the online offering's four groups in urban
 /// Oslo (one labelled with a script tag) stay where they are.
 struct Study {
-    dir: TempDir,
+    db: Db,
 }
 
 impl Study {
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("study.db")
-    }
-
     fn run(&self, args: &[&str]) -> Output {
-        let db = self.db();
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--db", db.to_str().unwrap()]);
-        vignette(&all)
+        self.db.run(args)
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
-        out.stdout
+        self.db.ok(args)
     }
 
     /// Creates a session with `groups` (label, roles), answers and scores it.
@@ -76,7 +65,7 @@ impl Study {
         site: (&str, &str),
         groups: &[(&str, &str, usize)],
     ) {
-        let csv = self.dir.path().join(format!("{id}-groups.csv"));
+        let csv = self.db.dir().join(format!("{id}-groups.csv"));
         let rows: Vec<String> = groups
             .iter()
             .map(|(g, roles, _)| format!("{g},\"{roles}\""))
@@ -110,7 +99,7 @@ impl Study {
             "1",
         ]);
         for (group, _, quality) in groups {
-            let file = self.dir.path().join("answer.json");
+            let file = self.db.dir().join("answer.json");
             let body =
                 serde_json::json!({"group": group, "vignette": "V2", "answers": answers(*quality)});
             std::fs::write(&file, body.to_string()).unwrap();
@@ -120,9 +109,7 @@ impl Study {
     }
 
     fn build() -> Study {
-        let study = Study {
-            dir: tempfile::tempdir().unwrap(),
-        };
+        let study = Study { db: Db::new() };
         let project = [
             ("G1", "teacher:3,principal:1"),
             ("G2", "teacher:4"),
@@ -175,7 +162,7 @@ impl Study {
     }
 
     fn report(&self, extra: &[&str]) -> String {
-        let out = self.dir.path().join("report.html");
+        let out = self.db.dir().join("report.html");
         let mut args = vec!["report", "--out", out.to_str().unwrap(), "--boot", "200"];
         args.extend_from_slice(extra);
         let said = self.ok(&args);
@@ -441,16 +428,14 @@ fn mistakes_are_usage_errors_with_hints() {
 
 #[test]
 fn unscored_sessions_are_refused_with_a_hint() {
-    let study = Study {
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let study = Study { db: Db::new() };
     let mut args = common::NEW_SESSION.to_vec();
     args.extend(["--groups", "2", "--vignettes", "V2", "--seed", "1"]);
     study.ok(&args);
     let out = study.run(&[
         "report",
         "--out",
-        study.dir.path().join("r.html").to_str().unwrap(),
+        study.db.dir().join("r.html").to_str().unwrap(),
     ]);
     assert_eq!(out.code, 2);
     assert!(
@@ -460,7 +445,7 @@ fn unscored_sessions_are_refused_with_a_hint() {
         out.stderr
     );
     assert!(out.stderr.contains("vignette score SESSION"));
-    assert!(!Path::new(&study.dir.path().join("r.html")).exists());
+    assert!(!Path::new(&study.db.dir().join("r.html")).exists());
 }
 
 /// A power analysis from the real command (a tiny grid), with the study
@@ -485,7 +470,7 @@ fn power_file(dir: &Path) -> PathBuf {
 #[test]
 fn a_power_file_adds_a_section_with_its_curves_and_escaped_labels() {
     let (study, _) = shared();
-    let power = power_file(study.dir.path());
+    let power = power_file(study.db.dir());
     let html = study.report(&["--power", power.to_str().unwrap()]);
     let section = section(&html, "power");
     assert!(section.contains("<svg class=\"chart\""), "{section}");

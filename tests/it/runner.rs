@@ -8,36 +8,16 @@
 //! installed; where it is missing the tmux test prints why and passes
 //! without running (install it with `apt-get install -y tmux`).
 
-use crate::common;
-use crate::common::tmux::Tmux;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vignette");
+use crate::common::tmux::Tmux;
+use crate::common::{self, BIN, Db};
+
 const SESSION: &str = "x-baseline";
 
-fn vignette(db: &Path, args: &[&str]) -> Output {
-    let output = Command::new(BIN)
-        .args(args)
-        .arg("--db")
-        .arg(db)
-        .env_remove("VIGNETTE_BANK")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        !stderr.contains("panicked"),
-        "the binary panicked:\n{stderr}"
-    );
-    output
-}
-
 /// A session with two groups reading V2, in a fresh database.
-fn new_session(dir: &Path) -> PathBuf {
-    let db = dir.join("workshop.db");
+fn new_session() -> Db {
+    let db = Db::new();
     let args = [
         "session",
         "new",
@@ -60,16 +40,13 @@ fn new_session(dir: &Path) -> PathBuf {
         "--seed",
         "1",
     ];
-    let created = vignette(&db, &args);
-    assert!(created.status.success(), "{created:?}");
+    db.ok(&args);
     db
 }
 
 /// Every stored answer of the session, from the export.
-fn exported(db: &Path) -> Vec<Value> {
-    let out = vignette(db, &["session", "export", SESSION, "--format", "jsonl"]);
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8_lossy(&out.stdout)
+fn exported(db: &Db) -> Vec<Value> {
+    db.ok(&["session", "export", SESSION, "--format", "jsonl"])
         .lines()
         .map(|line| serde_json::from_str(line).expect("a JSON line"))
         .collect()
@@ -77,17 +54,17 @@ fn exported(db: &Path) -> Vec<Value> {
 
 /// The runner's own moves on top of the shared tmux harness.
 trait Runner {
-    fn start_runner(&self, name: &str, db: &Path);
+    fn start_runner(&self, name: &str, db: &Db);
     fn choose(&self, name: &str, filter: &str, pick: &str);
     fn open_prompt(&self, name: &str, id: &str, asked: &str);
 }
 
 impl Runner for Tmux {
     /// Starts the runner in a 120×40 window named `name`.
-    fn start_runner(&self, name: &str, db: &Path) {
+    fn start_runner(&self, name: &str, db: &Db) {
         let command = format!(
             "exec env NO_COLOR=1 VISUAL= EDITOR= '{BIN}' session run {SESSION} --db '{}'",
-            db.display()
+            db.path().display()
         );
         self.start(name, 120, &command);
     }
@@ -124,8 +101,7 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
     if !common::tmux::available() {
         return;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = new_session(dir.path());
+    let db = new_session();
     let tmux = Tmux::new("runner");
     let w = "first";
     tmux.start_runner(w, &db);
@@ -281,11 +257,10 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
 
 #[test]
 fn without_a_terminal_it_points_to_the_non_interactive_commands() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = new_session(dir.path());
-    let out = vignette(&db, &["session", "run", SESSION]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let db = new_session();
+    let out = db.run(&["session", "run", SESSION]);
+    let stderr = &out.stderr;
+    assert_eq!(out.code, 2, "{stderr}");
     assert!(stderr.contains("needs a terminal"), "{stderr}");
     assert!(
         stderr.contains("--stream") && stderr.contains("--file"),

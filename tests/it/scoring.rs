@@ -126,47 +126,29 @@ fn an_empty_answer_scores_zero_and_reports_critical_criteria() {
 mod cli {
     //! `vignette score` through the real binary.
 
+    use crate::common::{Db, fixture_bank};
+
+    /// A database and the bank to run the binary with.
     struct Run {
-        dir: tempfile::TempDir,
+        db: Db,
         bank: std::path::PathBuf,
     }
 
     impl Run {
         fn new(bank: std::path::PathBuf) -> Run {
             Run {
-                dir: tempfile::tempdir().unwrap(),
+                db: Db::new(),
                 bank,
             }
         }
 
         fn run(&self, args: &[&str]) -> (i32, String, String) {
-            let out = assert_cmd::Command::cargo_bin("vignette")
-                .unwrap()
-                .args(args)
-                .args([
-                    "--db",
-                    self.dir.path().join("t.db").to_str().unwrap(),
-                    "--bank",
-                    self.bank.to_str().unwrap(),
-                ])
-                .output()
-                .unwrap();
-            let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-            assert!(
-                !text(&out.stderr).contains("panicked"),
-                "{}",
-                text(&out.stderr)
-            );
-            (
-                out.status.code().unwrap_or(-1),
-                text(&out.stdout),
-                text(&out.stderr),
-            )
+            let out = self.db.command(args).arg("--bank").arg(&self.bank).run();
+            (out.code, out.stdout, out.stderr)
         }
 
         fn answer(&self, json: &str) {
-            let path = self.dir.path().join("a.json");
-            std::fs::write(&path, json).unwrap();
+            let path = self.db.file("a.json", json);
             let (code, _, err) =
                 self.run(&["session", "answer", "s", "--file", path.to_str().unwrap()]);
             assert_eq!(code, 0, "{err}");
@@ -174,9 +156,7 @@ mod cli {
     }
 
     fn fixture_session() -> Run {
-        let run = Run::new(
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"),
-        );
+        let run = Run::new(fixture_bank());
         let (code, _, err) = run.run(&[
             "session",
             "new",

@@ -1,65 +1,11 @@
 //! Sessions through the real binary: seeded designs, answers from files and
 //! paper, all-or-nothing rejection of bad input, pinned instruments.
 
-use crate::common;
-use std::path::PathBuf;
+use crate::common::{self, Db, TempBank};
 
-use crate::common::{TempBank, vignette, vignette_at};
-use tempfile::TempDir;
-
-/// A temp dir with a database path in it.
-struct Db {
-    dir: TempDir,
-}
-
-impl Db {
-    fn new() -> Db {
-        Db {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self) -> PathBuf {
-        self.dir.path().join("study.db")
-    }
-
-    fn file(&self, name: &str, content: &str) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path
-    }
-
-    /// Runs `vignette ARGS --db PATH`.
-    fn run(&self, args: &[&str]) -> common::Output {
-        let db = self.path();
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--db", db.to_str().unwrap()]);
-        vignette(all)
-    }
-
-    /// Runs `vignette ARGS --db PATH` with the clock fixed at `now`; must succeed.
-    fn ok_at(&self, now: &str, args: &[&str]) -> String {
-        let db = self.path();
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--db", db.to_str().unwrap()]);
-        let out = vignette_at(Some(now), all);
-        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
-        out.stdout
-    }
-
-    /// Creates the standard test session (id `s`) and returns the output.
-    fn new_session(&self, extra: &[&str]) -> common::Output {
-        let mut args = common::NEW_SESSION.to_vec();
-        args.extend_from_slice(extra);
-        self.run(&args)
-    }
-
-    /// Everything stored for session `s`, as export lines.
-    fn export(&self) -> String {
-        let out = self.run(&["session", "export", "s", "--format", "jsonl"]);
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        out.stdout
-    }
+/// Everything stored for session `s`, as export lines.
+fn export(db: &Db) -> String {
+    db.ok(&["session", "export", "s", "--format", "jsonl"])
 }
 
 #[test]
@@ -108,8 +54,7 @@ fn an_answer_file_is_stored_and_a_second_one_adds_revisions() {
     );
     let out = db.run(&["session", "answer", "s", "--file", file.to_str().unwrap()]);
     assert_eq!(out.code, 0);
-    let lines: Vec<serde_json::Value> = db
-        .export()
+    let lines: Vec<serde_json::Value> = export(&db)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -235,7 +180,7 @@ fn bad_answer_files_store_nothing_and_say_why() {
             .code,
         0
     );
-    let before = db.export();
+    let before = export(&db);
     for (content, expected) in cases {
         // A valid answer rides along in every file: it must not be stored either.
         let content = content.replacen(
@@ -257,7 +202,7 @@ fn bad_answer_files_store_nothing_and_say_why() {
             "{content}\nexpected `{expected}` in\n{message}"
         );
         assert!(message.contains("nothing was stored"), "{message}");
-        assert_eq!(db.export(), before, "{content} changed the database");
+        assert_eq!(export(&db), before, "{content} changed the database");
     }
     // Too long, and not UTF-8.
     let long = format!(
@@ -277,7 +222,7 @@ fn bad_answer_files_store_nothing_and_say_why() {
         "{}",
         out.stderr
     );
-    let path = db.dir.path().join("latin1.json");
+    let path = db.dir().join("latin1.json");
     std::fs::write(
         &path,
         b"{\"group\": \"G1\", \"vignette\": \"V2\", \"answers\": {\"s1_do\": \"bl\xe5\"}}",
@@ -291,7 +236,7 @@ fn bad_answer_files_store_nothing_and_say_why() {
         "{}",
         out.stderr
     );
-    assert_eq!(db.export(), before);
+    assert_eq!(export(&db), before);
 }
 
 #[test]
@@ -306,7 +251,7 @@ fn paper_imports_are_all_or_nothing() {
     let out = db.run(&["session", "import", "s", good.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.starts_with("stored 4 answer(s)"));
-    let before = db.export();
+    let before = export(&db);
     assert!(before.contains(r#""value":["activity_plan","lea_home","separate_talks","parent_meeting","class_program","joint_meeting"]"#));
     let cases: &[(&str, &str)] = &[
         (
@@ -351,7 +296,7 @@ fn paper_imports_are_all_or_nothing() {
             message.contains(expected),
             "{content}\nexpected `{expected}` in\n{message}"
         );
-        assert_eq!(db.export(), before, "{content} changed the database");
+        assert_eq!(export(&db), before, "{content} changed the database");
     }
 }
 
@@ -370,7 +315,7 @@ fn a_closed_session_takes_no_answers_until_reopened_with_a_reason() {
         "{}",
         out.stderr
     );
-    assert_eq!(db.export(), "");
+    assert_eq!(export(&db), "");
     let out = db.run(&[
         "session",
         "reopen",
@@ -453,7 +398,7 @@ fn a_session_keeps_the_instruments_it_was_created_with() {
         out.stderr
     );
     let export: serde_json::Value =
-        serde_json::from_str(db.export().lines().next().unwrap()).unwrap();
+        serde_json::from_str(export(&db).lines().next().unwrap()).unwrap();
     assert_eq!(export["vignette_hash"], original_hash);
 }
 
@@ -651,7 +596,7 @@ fn an_oversized_answer_file_is_refused_unread() {
         "{}",
         out.stderr
     );
-    assert_eq!(db.export(), "");
+    assert_eq!(export(&db), "");
 }
 
 #[test]
@@ -659,17 +604,19 @@ fn session_list_json_says_when_each_session_was_created_and_closed() {
     let db = Db::new();
     let mut new = common::NEW_SESSION.to_vec();
     new.extend(["--groups", "2", "--vignettes", "V2", "--seed", "1"]);
-    db.ok_at("2026-03-01T09:30:00Z", &new);
+    db.command(&new).now("2026-03-01T09:30:00Z").ok();
     let other: Vec<&str> = new
         .iter()
         .map(|&arg| if arg == "s" { "t" } else { arg })
         .collect();
-    db.ok_at("2026-03-02T08:00:00.250Z", &other);
-    db.ok_at("2026-03-01T12:15:30+01:00", &["session", "close", "s"]);
-    let list = db.ok_at(
-        "2026-03-03T00:00:00Z",
-        &["session", "list", "--format", "json"],
-    );
+    db.command(&other).now("2026-03-02T08:00:00.250Z").ok();
+    db.command(&["session", "close", "s"])
+        .now("2026-03-01T12:15:30+01:00")
+        .ok();
+    let list = db
+        .command(&["session", "list", "--format", "json"])
+        .now("2026-03-03T00:00:00Z")
+        .ok();
     insta::assert_snapshot!(list);
 }
 
@@ -678,7 +625,7 @@ fn session_export_lines_say_when_each_revision_was_answered() {
     let db = Db::new();
     let mut new = common::NEW_SESSION.to_vec();
     new.extend(["--groups", "1", "--vignettes", "V2", "--seed", "1"]);
-    db.ok_at("2026-03-01T09:30:00Z", &new);
+    db.command(&new).now("2026-03-01T09:30:00Z").ok();
     let answers = |value: &str| {
         db.file(
             "answers.csv",
@@ -686,21 +633,19 @@ fn session_export_lines_say_when_each_revision_was_answered() {
         )
     };
     let file = answers("talk_with_lea");
-    db.ok_at(
-        "2026-03-01T09:45:10.5Z",
-        &["session", "import", "s", file.to_str().unwrap()],
-    );
+    db.command(&["session", "import", "s", file.to_str().unwrap()])
+        .now("2026-03-01T09:45:10.5Z")
+        .ok();
     let file = answers("notify_principal");
-    db.ok_at(
-        "2026-03-01T10:02:00Z",
-        &["session", "import", "s", file.to_str().unwrap()],
-    );
-    let export = db.ok_at(
-        "2026-03-03T00:00:00Z",
-        &["session", "export", "s", "--format", "jsonl"],
-    );
+    db.command(&["session", "import", "s", file.to_str().unwrap()])
+        .now("2026-03-01T10:02:00Z")
+        .ok();
+    let exported = db
+        .command(&["session", "export", "s", "--format", "jsonl"])
+        .now("2026-03-03T00:00:00Z")
+        .ok();
     // The instrument hashes change with the shipped bank; the times must not.
-    let lines: Vec<serde_json::Value> = export
+    let lines: Vec<serde_json::Value> = exported
         .lines()
         .map(|line| {
             let mut line: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -718,11 +663,7 @@ fn session_export_lines_say_when_each_revision_was_answered() {
 fn a_vignette_now_that_is_not_a_time_is_a_usage_error() {
     let db = Db::new();
     session_with_v2(&db);
-    let path = db.path();
-    let out = vignette_at(
-        Some("yesterday"),
-        ["session", "list", "--db", path.to_str().unwrap()],
-    );
+    let out = db.command(&["session", "list"]).now("yesterday").run();
     assert_eq!(out.code, 2);
     assert!(
         out.stderr

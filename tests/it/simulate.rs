@@ -2,17 +2,16 @@
 //! refused cleanly on bad input, and scored by the engine in the order of
 //! the competence it was simulated with.
 
-use crate::common;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::common::vignette;
 use serde_json::{Value, json};
-use tempfile::TempDir;
 use vignette::bank::{self, BankSource};
 use vignette::session;
 use vignette::simulate::{self, Effect, Simulation, Spec};
 use vignette::store::Store;
+
+use crate::common::{Db, Output};
 
 /// A small simulation for the command line: 3 sites, 2 groups, 2 phases.
 const SMALL: [&str; 7] = [
@@ -25,35 +24,11 @@ const SMALL: [&str; 7] = [
     "baseline,endpoint",
 ];
 
-/// A temp dir with a database path in it.
-struct Dir {
-    dir: TempDir,
-}
-
-impl Dir {
-    fn new() -> Dir {
-        Dir {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// Runs `vignette --db DIR/sim.db ARGS`.
-    fn run(&self, args: &[&str]) -> common::Output {
-        let db = self.path("sim.db");
-        let mut all = vec!["--db", db.to_str().unwrap()];
-        all.extend_from_slice(args);
-        vignette(all)
-    }
-
-    fn small(&self, extra: &[&str]) -> common::Output {
-        let mut args = SMALL.to_vec();
-        args.extend_from_slice(extra);
-        self.run(&args)
-    }
+/// Runs the small simulation (plus `extra`) into the database.
+fn small(db: &Db, extra: &[&str]) -> Output {
+    let mut args = SMALL.to_vec();
+    args.extend_from_slice(extra);
+    db.run(&args)
 }
 
 /// Everything stored, without wall-clock timestamps.
@@ -84,12 +59,12 @@ fn content(db: &Path) -> Value {
 #[test]
 fn the_same_seed_gives_the_same_database_and_another_seed_another() {
     let run = |seed: &str| {
-        let dir = Dir::new();
-        let out = dir.small(&["--seed", seed, "--attrition", "0.3"]);
+        let db = Db::new();
+        let out = small(&db, &["--seed", seed, "--attrition", "0.3"]);
         assert_eq!(out.code, 0, "{}", out.stderr);
-        let db = dir.path("sim.db");
-        let summary = out.stdout.replace(db.to_str().unwrap(), "DB");
-        (content(&db), summary)
+        let path = db.path();
+        let summary = out.stdout.replace(path.to_str().unwrap(), "DB");
+        (content(&path), summary)
     };
     let (first, summary) = run("11");
     let (again, summary_again) = run("11");
@@ -112,16 +87,19 @@ fn the_same_seed_gives_the_same_database_and_another_seed_another() {
 
 #[test]
 fn the_truth_and_the_export_describe_what_was_stored() {
-    let dir = Dir::new();
-    let (truth, jsonl) = (dir.path("truth.csv"), dir.path("answers.jsonl"));
-    let out = dir.small(&[
-        "--truth",
-        truth.to_str().unwrap(),
-        "--jsonl",
-        jsonl.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let db = Db::new();
+    let (truth, jsonl) = (db.dir().join("truth.csv"), db.dir().join("answers.jsonl"));
+    let out = small(
+        &db,
+        &[
+            "--truth",
+            truth.to_str().unwrap(),
+            "--jsonl",
+            jsonl.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let summary: Value = serde_json::from_str(&out.stdout).unwrap();
     let truth = std::fs::read_to_string(truth).unwrap();
@@ -133,7 +111,7 @@ fn the_truth_and_the_export_describe_what_was_stored() {
     assert_eq!(lines.count() as u64, summary["groups"].as_u64().unwrap());
     // The export lines of a session are exactly what `session export` prints.
     let first = summary["sessions"][0]["id"].as_str().unwrap();
-    let export = dir.run(&["session", "export", first, "--format", "jsonl"]);
+    let export = db.run(&["session", "export", first, "--format", "jsonl"]);
     assert_eq!(export.code, 0, "{}", export.stderr);
     let written = std::fs::read_to_string(&jsonl).unwrap();
     let of_first: Vec<&str> = written
@@ -146,7 +124,7 @@ fn the_truth_and_the_export_describe_what_was_stored() {
         summary["answers"].as_u64().unwrap()
     );
     // And `score --responses` reads it.
-    let scored = dir.run(&[
+    let scored = db.run(&[
         "score",
         "--responses",
         jsonl.to_str().unwrap(),
@@ -166,25 +144,25 @@ fn the_truth_and_the_export_describe_what_was_stored() {
 
 #[test]
 fn without_the_store_only_the_files_are_written() {
-    let dir = Dir::new();
-    let jsonl = dir.path("answers.jsonl");
-    let out = dir.small(&["--no-store", "--jsonl", jsonl.to_str().unwrap()]);
+    let db = Db::new();
+    let jsonl = db.dir().join("answers.jsonl");
+    let out = small(&db, &["--no-store", "--jsonl", jsonl.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout.contains("into memory (nothing stored)"),
         "{}",
         out.stdout
     );
-    assert!(!dir.path("sim.db").exists());
+    assert!(!db.path().exists());
     assert!(std::fs::metadata(&jsonl).unwrap().len() > 0);
-    let missing = dir.small(&["--no-store"]);
+    let missing = small(&db, &["--no-store"]);
     assert_eq!(missing.code, 2);
     assert!(missing.stderr.contains("--jsonl"), "{}", missing.stderr);
 }
 
 #[test]
 fn bad_requests_are_refused_before_a_database_is_made() {
-    let dir = Dir::new();
+    let db = Db::new();
     let cases: [(&[&str], &str); 7] = [
         (
             &["--effect", "colour=red:1"],
@@ -210,10 +188,10 @@ fn bad_requests_are_refused_before_a_database_is_made() {
         ),
     ];
     for (args, expected) in cases {
-        let out = dir.small(args);
+        let out = small(&db, args);
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
         assert!(out.stderr.contains(expected), "{args:?}: {}", out.stderr);
-        assert!(!dir.path("sim.db").exists(), "{args:?} made a database");
+        assert!(!db.path().exists(), "{args:?} made a database");
     }
 }
 
@@ -288,9 +266,9 @@ fn offering_mixes(jsonl: &Path) -> BTreeMap<String, Vec<(String, String)>> {
 #[test]
 fn offerings_get_the_same_sectors_and_centralities_whatever_the_number_of_sites() {
     for sites in ["6", "9", "15"] {
-        let dir = Dir::new();
-        let jsonl = dir.path("answers.jsonl");
-        let out = dir.run(&[
+        let db = Db::new();
+        let jsonl = db.dir().join("answers.jsonl");
+        let out = db.run(&[
             "simulate",
             "--no-store",
             "--sites",
@@ -318,10 +296,10 @@ fn offerings_get_the_same_sectors_and_centralities_whatever_the_number_of_sites(
 
 #[test]
 fn a_second_simulation_of_the_same_cohort_is_refused_and_changes_nothing() {
-    let dir = Dir::new();
-    assert_eq!(dir.small(&[]).code, 0);
-    let before = content(&dir.path("sim.db"));
-    let again = dir.small(&["--seed", "2"]);
+    let db = Db::new();
+    assert_eq!(small(&db, &[]).code, 0);
+    let before = content(&db.path());
+    let again = small(&db, &["--seed", "2"]);
     assert_eq!(again.code, 2);
     assert!(
         again
@@ -335,8 +313,8 @@ fn a_second_simulation_of_the_same_cohort_is_refused_and_changes_nothing() {
         "{}",
         again.stderr
     );
-    assert_eq!(content(&dir.path("sim.db")), before);
-    let other = dir.run(&[
+    assert_eq!(content(&db.path()), before);
+    let other = db.run(&[
         "simulate", "--cohort", "sim2", "--sites", "1", "--groups", "1",
     ]);
     assert_eq!(other.code, 0, "{}", other.stderr);

@@ -1,12 +1,17 @@
-//! Helpers shared by the integration tests: temp banks and runs of the real binary.
+//! Helpers shared by the integration tests: temp banks and databases, and
+//! runs of the real binary.
 
+mod db;
 pub mod generate;
 pub mod study;
 pub mod tmux;
 
-use std::path::{Path, PathBuf};
+pub use db::Db;
 
-use assert_cmd::Command;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
 use tempfile::TempDir;
 
 /// The repository root, where the shipped bank lives.
@@ -65,51 +70,120 @@ impl TempBank {
     }
 }
 
+/// The `vignette` binary cargo built for these tests (for tmux windows; runs
+/// from a test go through [`Vignette`]).
+pub const BIN: &str = env!("CARGO_BIN_EXE_vignette");
+
 /// What a run of the binary printed and returned.
+#[derive(Debug)]
 pub struct Output {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
-/// Runs `vignette ARGS` in a temp working dir with no bank in the environment.
+/// A run of the real binary, set up step by step and then run:
+/// `Vignette::new().args(["session", "list"]).db(&path).now(NOW).run()`.
+///
+/// The one way the tests run the binary. It runs in a fresh temp working
+/// dir with a 100-column terminal, an empty standard input, and without
+/// `VIGNETTE_BANK`, `VIGNETTE_DB` or `VIGNETTE_NOW` from the environment, so
+/// that what it prints does not depend on where or when the tests run.
+pub struct Vignette {
+    command: std::process::Command,
+}
+
+impl Vignette {
+    pub fn new() -> Vignette {
+        let mut command = std::process::Command::new(BIN);
+        command
+            .env_remove("VIGNETTE_BANK")
+            .env_remove("VIGNETTE_DB")
+            .env_remove("VIGNETTE_NOW")
+            .env("COLUMNS", "100");
+        Vignette { command }
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Vignette {
+        self.command.arg(arg);
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Vignette
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.command.args(args);
+        self
+    }
+
+    /// `--db PATH`, at this place in the arguments.
+    pub fn db(self, path: impl AsRef<Path>) -> Vignette {
+        self.arg("--db").arg(path.as_ref())
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Vignette {
+        self.command.env(key, value);
+        self
+    }
+
+    /// Fixes the store's clock at `now` (`VIGNETTE_NOW`, RFC 3339).
+    pub fn now(self, now: &str) -> Vignette {
+        self.env("VIGNETTE_NOW", now)
+    }
+
+    /// Runs it to the end; a panic of the binary fails the test.
+    pub fn run(mut self) -> Output {
+        let cwd = tempfile::tempdir().expect("temp dir");
+        self.command.current_dir(cwd.path());
+        let mut command = assert_cmd::Command::from_std(self.command);
+        command.write_stdin(Vec::new());
+        let output = command.output().expect("binary runs");
+        let result = Output {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        assert!(
+            !result.stderr.contains("panicked"),
+            "the binary panicked:\n{}",
+            result.stderr
+        );
+        result
+    }
+
+    /// Runs it; it must exit 0. Returns what it printed on standard output.
+    pub fn ok(self) -> String {
+        let args: Vec<String> = self
+            .command
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let out = self.run();
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        out.stdout
+    }
+
+    /// Starts it in the current dir with piped standard input and output
+    /// (standard error discarded), for a test that feeds it and kills it.
+    pub fn spawn(mut self) -> std::process::Child {
+        self.command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("binary starts")
+    }
+}
+
+/// Runs `vignette ARGS` (see [`Vignette`]).
 pub fn vignette<I, S>(args: I) -> Output
 where
     I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
+    S: AsRef<OsStr>,
 {
-    vignette_at(None, args)
-}
-
-/// Runs `vignette ARGS` like [`vignette`], with the store's clock fixed at
-/// `now` (`VIGNETTE_NOW`) when given, else the system's.
-pub fn vignette_at<I, S>(now: Option<&str>, args: I) -> Output
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
-{
-    let cwd = tempfile::tempdir().expect("temp dir");
-    let mut command = Command::cargo_bin("vignette").expect("binary built");
-    command
-        .current_dir(cwd.path())
-        .env_remove("VIGNETTE_BANK")
-        .env_remove("VIGNETTE_NOW")
-        .env("COLUMNS", "100");
-    if let Some(now) = now {
-        command.env("VIGNETTE_NOW", now);
-    }
-    let output = command.args(args).output().expect("binary runs");
-    let result = Output {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(
-        !result.stderr.contains("panicked"),
-        "the binary panicked:\n{}",
-        result.stderr
-    );
-    result
+    Vignette::new().args(args).run()
 }
 
 /// `vignette session new` for the standard test session `s`: the online

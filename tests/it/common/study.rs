@@ -6,9 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use tempfile::TempDir;
 
-use super::{Output, TempBank, repo, vignette};
+use super::{Db, Output, TempBank, repo};
 
 /// The first site: a comma and quotes in its name and in a group label.
 pub const SITE_A: &str = "Bodø, \"nord\"";
@@ -17,7 +16,7 @@ pub const SITE_B: &str = "Tromsø & <Omegn>";
 
 /// A database (and maybe a bank) in a temp dir.
 pub struct Study {
-    pub dir: TempDir,
+    pub db: Db,
     pub bank: Option<TempBank>,
 }
 
@@ -33,7 +32,7 @@ impl Study {
     /// baseline, each with another hand-scored answer set.
     pub fn scored_with(bank: Option<TempBank>) -> Study {
         let study = Study {
-            dir: tempfile::tempdir().expect("temp dir"),
+            db: Db::new(),
             bank,
         };
         let groups = study.file(
@@ -93,26 +92,18 @@ impl Study {
         study
     }
 
-    pub fn db(&self) -> PathBuf {
-        self.dir.path().join("study.db")
-    }
-
     /// Writes a file into the temp dir.
     pub fn file(&self, name: &str, content: &str) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, content).expect("write file");
-        path
+        self.db.file(name, content)
     }
 
     /// Runs `vignette ARGS --db DB [--bank BANK]`.
     pub fn run(&self, args: &[&str]) -> Output {
-        let db = self.db();
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--db", db.to_str().unwrap()]);
+        let mut command = self.db.command(args);
         if let Some(bank) = &self.bank {
-            all.extend(["--bank", bank.path().to_str().unwrap()]);
+            command = command.arg("--bank").arg(bank.path());
         }
-        vignette(all)
+        command.run()
     }
 
     fn new_session(
@@ -171,7 +162,7 @@ impl Study {
 
     /// Runs `vignette export --out DIR` with extra arguments; asserts success.
     pub fn export(&self, extra: &[&str]) -> PathBuf {
-        let out_dir = self.dir.path().join("export");
+        let out_dir = self.db.dir().join("export");
         let mut args = vec!["export", "--out", out_dir.to_str().unwrap()];
         args.extend_from_slice(extra);
         let out = self.run(&args);
