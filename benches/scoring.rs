@@ -1,6 +1,6 @@
 //! Benchmark of scoring a session export: 1 000 000 generated answer lines
 //! (JSON lines, as `session export --format jsonl` writes them; see
-//! `tests/common/generate.rs`) scored with the shipped rubrics, against only
+//! `tests/it/common/generate.rs`) scored with the shipped rubrics, against only
 //! reading and grouping the same file. Both run on all cores (rayon).
 //!
 //! - `parse only`: map the file into memory (as `score --responses` does:
@@ -21,7 +21,7 @@
 //! --responses PATH`). After the timings, a child process scores the file
 //! once as `score` does and reports its peak resident memory.
 
-#[path = "../tests/common/generate.rs"]
+#[path = "../tests/it/common/generate.rs"]
 mod generate;
 
 use std::io::BufWriter;

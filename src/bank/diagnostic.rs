@@ -44,7 +44,7 @@ impl Diagnostic {
 
     /// Adds a hint on how to fix it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
-        self.problem.hint = Some(hint.into());
+        self.problem.hint = Some(hint.into().into());
         self
     }
 

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use vignette::bank::{self, Bank, BankSource};
-use vignette::store::Store;
+use vignette::store::{Clock, Store};
 
 use super::Failure;
 
@@ -62,6 +62,32 @@ impl Context {
     /// The database, created if it does not exist (for commands that
     /// create sessions).
     pub fn new_or_existing_store(&self) -> Result<Store, Failure> {
-        Ok(Store::open(&self.db)?)
+        Ok(Store::open(&self.db)?.with_clock(clock()?))
+    }
+
+    /// A database in memory only, with the same clock.
+    pub fn store_in_memory(&self) -> Result<Store, Failure> {
+        Ok(Store::in_memory()?.with_clock(clock()?))
+    }
+}
+
+/// A test aid, deliberately not in `--help`: when `VIGNETTE_NOW` holds a time
+/// in RFC 3339 (e.g. `2026-03-01T09:30:00Z`), every timestamp the store writes
+/// (created, answered, scored, rated, closed, exported at) is that time, so
+/// that output with times in it is the same on every run and can be compared
+/// byte for byte. Unset, the store uses the system clock. Only the command
+/// line reads it; the library is given a `Clock`.
+const NOW_VARIABLE: &str = "VIGNETTE_NOW";
+
+/// The clock the store takes its times from: fixed by `VIGNETTE_NOW`, else the system's.
+pub fn clock() -> Result<Clock, Failure> {
+    match std::env::var_os(NOW_VARIABLE) {
+        None => Ok(Clock::System),
+        Some(text) => text
+            .to_str()
+            .unwrap_or_default()
+            .parse()
+            .map(Clock::Fixed)
+            .map_err(|e| Failure::usage(format!("{NOW_VARIABLE}: {e}"))),
     }
 }

@@ -56,6 +56,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         boot: args.boot as usize,
         rated_share: args.rated,
         force: args.force,
+        clock: super::context::clock()?,
     };
     let started = Instant::now();
     let demo = demo::run(&bank, &spec, &mut Bars::default())?;

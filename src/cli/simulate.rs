@@ -137,12 +137,11 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     let plan = simulate::plan(&bank, &args.spec())?;
     let truth_file = args.truth.as_deref().map(create).transpose()?;
     let jsonl_file = args.jsonl.as_deref().map(create).transpose()?;
-    let opened = if args.no_store {
-        Store::in_memory()
+    let mut store = if args.no_store {
+        cx.store_in_memory()?
     } else {
-        Store::open(&cx.db)
+        cx.new_or_existing_store()?
     };
-    let mut store = opened?;
     let simulation = plan.run(&mut store)?;
     if let (Some(out), Some(path)) = (jsonl_file, &args.jsonl) {
         write_jsonl(&store, &simulation, path, out)?;

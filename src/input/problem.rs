@@ -21,8 +21,9 @@ pub struct Problem {
     pub pointer: String,
     /// What is wrong and what was expected.
     pub message: String,
+    /// How to fix it (boxed: a problem is small enough to return by value).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
+    pub hint: Option<Box<str>>,
 }
 
 impl Problem {
@@ -81,7 +82,7 @@ impl Problem {
 
     /// Adds a hint on how to fix it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Problem {
-        self.hint = Some(hint.into());
+        self.hint = Some(hint.into().into());
         self
     }
 

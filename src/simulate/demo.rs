@@ -14,7 +14,7 @@ use crate::rating::{self, Rule};
 use crate::report::{self, Analyses, Report, ReportError};
 use crate::session::{self, SessionError};
 use crate::simulate::{self, SimulateError, Simulation, raters::Raters};
-use crate::store::Store;
+use crate::store::{Clock, Store};
 
 /// Files a demo folder holds; `--force` replaces exactly these.
 pub const DB_FILE: &str = "study.db";
@@ -32,6 +32,8 @@ pub struct Spec {
     pub rated_share: f64,
     /// Replace the files of an earlier demo in `dir`.
     pub force: bool,
+    /// Where the database takes its timestamps from.
+    pub clock: Clock,
 }
 
 /// The steps of a demo, in order.
@@ -83,7 +85,9 @@ pub struct Demo {
 /// Runs every step into `spec.dir`.
 pub fn run(bank: &Bank, spec: &Spec, progress: &mut dyn Progress) -> Result<Demo, DemoError> {
     let db = prepare(spec)?;
-    let mut store = Store::open(&db).map_err(SessionError::from)?;
+    let mut store = Store::open(&db)
+        .map_err(SessionError::from)?
+        .with_clock(spec.clock);
 
     progress.start(STEPS[0], 1);
     let simulation = simulate::plan(

@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::{NOW, Result, Store, StoreError, closed_at};
+use super::{Result, Store, StoreError, closed_at};
 
 /// How a rating plan was drawn: its seed, double-coded share and raters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +71,7 @@ impl Store {
         run: &RatingRunRecord,
         plan: &[RatingPlanRecord],
     ) -> Result<()> {
+        let clock = self.clock;
         let tx = self.write()?;
         closed_at(&tx, session)?;
         let exists: bool = tx.query_row(
@@ -82,15 +83,14 @@ impl Store {
             return Err(StoreError::PlanExists(session.to_string()));
         }
         tx.execute(
-            &format!(
-                "INSERT INTO rating_runs (session, seed, overlap, raters, planned_at)
-                 VALUES (?1, ?2, ?3, ?4, {NOW})"
-            ),
+            "INSERT INTO rating_runs (session, seed, overlap, raters, planned_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 session,
                 run.seed.to_string(),
                 run.overlap,
-                super::to_json(&run.raters)
+                super::to_json(&run.raters),
+                clock.now().to_string()
             ],
         )?;
         for p in plan {
@@ -152,6 +152,7 @@ impl Store {
 
     /// Stores ratings as new revisions, all or nothing; returns each revision.
     pub fn save_ratings(&mut self, session: &str, ratings: &[RatingRecord]) -> Result<Vec<u32>> {
+        let clock = self.clock;
         let tx = self.write()?;
         closed_at(&tx, session)?;
         let mut revisions = Vec::with_capacity(ratings.len());
@@ -163,11 +164,9 @@ impl Store {
                 |row| row.get(0),
             )?;
             tx.execute(
-                &format!(
-                    "INSERT INTO ratings (session, unit, criterion, rater, level, revision, source, rated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW})"
-                ),
-                params![session, r.unit, r.criterion, r.rater, r.level, revision, r.source],
+                "INSERT INTO ratings (session, unit, criterion, rater, level, revision, source, rated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![session, r.unit, r.criterion, r.rater, r.level, revision, r.source, clock.now().to_string()],
             )?;
             revisions.push(revision);
         }
@@ -202,6 +201,7 @@ impl Store {
 
     /// Stores consensus levels as new revisions, all or nothing.
     pub fn save_consensus(&mut self, session: &str, decided: &[ConsensusRecord]) -> Result<()> {
+        let clock = self.clock;
         let tx = self.write()?;
         closed_at(&tx, session)?;
         for c in decided {
@@ -212,11 +212,9 @@ impl Store {
                 |row| row.get(0),
             )?;
             tx.execute(
-                &format!(
-                    "INSERT INTO consensus (session, unit, criterion, level, revision, decided_by, rule, decided_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW})"
-                ),
-                params![session, c.unit, c.criterion, c.level, revision, c.decided_by, c.rule],
+                "INSERT INTO consensus (session, unit, criterion, level, revision, decided_by, rule, decided_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![session, c.unit, c.criterion, c.level, revision, c.decided_by, c.rule, clock.now().to_string()],
             )?;
         }
         tx.commit()?;

@@ -1,4 +1,4 @@
-"""Reference values for `tests/agreement.rs`, computed with scikit-learn and krippendorff.
+"""Reference values for `tests/it/agreement.rs`, computed with scikit-learn and krippendorff.
 
     python3 -m venv /tmp/ref && /tmp/ref/bin/pip install krippendorff scikit-learn numpy
     /tmp/ref/bin/python tests/reference/agreement_reference.py tests/fixtures/agreement/*.csv

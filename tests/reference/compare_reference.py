@@ -1,4 +1,4 @@
-"""Reference values for `tests/compare.rs`, computed with scipy, numpy and statsmodels.
+"""Reference values for `tests/it/compare.rs`, computed with scipy, numpy and statsmodels.
 
     python3 -m venv --system-site-packages /tmp/ref && /tmp/ref/bin/pip install scipy numpy statsmodels pandas
     /tmp/ref/bin/python tests/reference/compare_reference.py tests/fixtures/compare/scores.csv

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! Not part of the engine or its tests: it answers one question for the
-//! README (Performance, "Why not 20 × in scoring").
+//! docs/performance.md ("Why not 20 × in scoring").
 
 use std::borrow::Cow;
 use std::time::Instant;

@@ -1,0 +1,1179 @@
+//! `vignette compare` through the library and the real binary: every
+//! statistic equal to scipy, numpy and statsmodels to 1e-9 on a fixture
+//! with unequal group sizes, unpaired groups and a missing phase; bootstrap
+//! determinism (seed, thread count); warnings; the JSON contract; bad input.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use vignette::compare::dataset;
+use vignette::compare::{self, Request};
+
+use crate::common::{Db, Output, Vignette, fixture_bank, repo, vignette};
+
+fn fixture() -> PathBuf {
+    repo().join("tests/fixtures/compare/scores.csv")
+}
+
+fn scores() -> Vec<dataset::GroupScore> {
+    let bytes = std::fs::read(fixture()).unwrap();
+    vignette::input::read_scores_csv("scores.csv", &bytes).expect("valid fixture")
+}
+
+/// The request behind the reference values: endpoint, change from baseline,
+/// sites as clusters.
+fn reference_request(boot: usize) -> Request {
+    Request {
+        phase: Some("endpoint".into()),
+        change: Some(("baseline".into(), "endpoint".into())),
+        cluster: Some("site".into()),
+        boot,
+        ..Request::default()
+    }
+}
+
+struct CellRef {
+    offering: &'static str,
+    dimension: &'static str,
+    n: usize,
+    mean: f64,
+    sd: f64,
+    median: f64,
+    ci95_t: [f64; 2],
+}
+
+struct PairRef {
+    a: &'static str,
+    b: &'static str,
+    dimension: &'static str,
+    n_a: usize,
+    n_b: usize,
+    diff: f64,
+    diff_ci95: [f64; 2],
+    hedges_g: f64,
+    hedges_g_ci95: [f64; 2],
+    welch_t: f64,
+    welch_df: f64,
+    p: f64,
+    p_holm: f64,
+}
+
+struct ChangeRef {
+    offering: &'static str,
+    dimension: &'static str,
+    n_pairs: usize,
+    unpaired: usize,
+    mean_change: f64,
+    ci95: [f64; 2],
+    dz: f64,
+    paired_t: f64,
+    p: f64,
+}
+
+struct IccRef {
+    dimension: &'static str,
+    clusters: usize,
+    mean_cluster_size: f64,
+    icc: f64,
+    design_effect: f64,
+}
+
+// Printed by `tests/reference/compare_reference.py` with Python 3.11.7,
+// scipy 1.17.1, numpy 2.4.6, statsmodels 0.15.0 and pandas 3.1.1:
+//
+//     python3 -m venv --system-site-packages /tmp/ref
+//     /tmp/ref/bin/pip install scipy numpy statsmodels pandas
+//     /tmp/ref/bin/python tests/reference/compare_reference.py tests/fixtures/compare/scores.csv
+//
+// Cells and pairwise at phase endpoint (Welch: `scipy.stats.ttest_ind(equal_var=False)`
+// and its `confidence_interval()`;
+// t interval: `scipy.stats.t.ppf`; mean/sd(ddof=1)/median: numpy; Hedges' g by hand
+// in numpy; Holm: `statsmodels.stats.multitest.multipletests(method="holm")`),
+// change baseline → endpoint (`scipy.stats.ttest_rel` and its `confidence_interval()`), ICC(1) with sites as
+// clusters from statsmodels' `anova_lm` mean squares.
+
+const GROUPS: [CellRef; 9] = [
+    CellRef {
+        offering: "laeringsmiljoprosjektet",
+        dimension: "prevention",
+        n: 9,
+        mean: 66.83333333333333,
+        sd: 14.413535305399574,
+        median: 64.75,
+        ci95_t: [55.75410932761244, 77.91255733905422],
+    },
+    CellRef {
+        offering: "nettbasert",
+        dimension: "prevention",
+        n: 11,
+        mean: 46.90909090909091,
+        sd: 9.70133542822374,
+        median: 52.5,
+        ci95_t: [40.391645086869964, 53.42653673131185],
+    },
+    CellRef {
+        offering: "samlingsbasert",
+        dimension: "prevention",
+        n: 6,
+        mean: 58.083333333333336,
+        sd: 9.953223933312596,
+        median: 57.625,
+        ci95_t: [47.6380654058494, 68.52860126081727],
+    },
+    CellRef {
+        offering: "laeringsmiljoprosjektet",
+        dimension: "detection",
+        n: 9,
+        mean: 58.388888888888886,
+        sd: 10.178954323068314,
+        median: 57.0,
+        ci95_t: [50.56465196853893, 66.21312580923883],
+    },
+    CellRef {
+        offering: "nettbasert",
+        dimension: "detection",
+        n: 11,
+        mean: 48.02272727272727,
+        sd: 11.379507099087457,
+        median: 50.0,
+        ci95_t: [40.37787038157035, 55.6675841638842],
+    },
+    CellRef {
+        offering: "samlingsbasert",
+        dimension: "detection",
+        n: 6,
+        mean: 61.25,
+        sd: 13.607902116050072,
+        median: 57.125,
+        ci95_t: [46.96938253520107, 75.53061746479892],
+    },
+    CellRef {
+        offering: "laeringsmiljoprosjektet",
+        dimension: "handling",
+        n: 9,
+        mean: 67.86111111111111,
+        sd: 12.19189735484642,
+        median: 76.25,
+        ci95_t: [58.48958920569092, 77.23263301653131],
+    },
+    CellRef {
+        offering: "nettbasert",
+        dimension: "handling",
+        n: 11,
+        mean: 51.40909090909091,
+        sd: 7.222597115367096,
+        median: 51.75,
+        ci95_t: [46.556884144011235, 56.26129767417058],
+    },
+    CellRef {
+        offering: "samlingsbasert",
+        dimension: "handling",
+        n: 6,
+        mean: 67.20833333333333,
+        sd: 9.291685351251767,
+        median: 67.5,
+        ci95_t: [57.457307571030285, 76.95935909563637],
+    },
+];
+
+const PAIRWISE: [PairRef; 9] = [
+    PairRef {
+        a: "laeringsmiljoprosjektet",
+        b: "nettbasert",
+        dimension: "prevention",
+        n_a: 9,
+        n_b: 11,
+        diff: 19.924242424242422,
+        diff_ci95: [7.821611760932383, 32.02687308755246],
+        hedges_g: 1.5867857018884715,
+        hedges_g_ci95: [0.6102279227610982, 2.5633434810158446],
+        welch_t: 3.5421603063224856,
+        welch_df: 13.541287214443926,
+        p: 0.0034067789022365993,
+        p_holm: 0.010220336706709798,
+    },
+    PairRef {
+        a: "laeringsmiljoprosjektet",
+        b: "samlingsbasert",
+        dimension: "prevention",
+        n_a: 9,
+        n_b: 6,
+        diff: 8.749999999999993,
+        diff_ci95: [-4.85005670550839, 22.350056705508376],
+        hedges_g: 0.6392815394933681,
+        hedges_g_ci95: [-0.35949638454495125, 1.6380594635316874],
+        welch_t: 1.3905638217601157,
+        welch_df: 12.942630503979373,
+        p: 0.18780618905728322,
+        p_holm: 0.18780618905728322,
+    },
+    PairRef {
+        a: "nettbasert",
+        b: "samlingsbasert",
+        dimension: "prevention",
+        n_a: 11,
+        n_b: 6,
+        diff: -11.17424242424243,
+        diff_ci95: [-22.306049365318763, -0.042435483166093135],
+        hedges_g: -1.0837972981939625,
+        hedges_g_ci95: [-2.0957825476492955, -0.07181204873862979],
+        welch_t: -2.231855215306477,
+        welch_df: 10.160421272262138,
+        p: 0.04928278282374893,
+        p_holm: 0.09856556564749785,
+    },
+    PairRef {
+        a: "laeringsmiljoprosjektet",
+        b: "nettbasert",
+        dimension: "detection",
+        n_a: 9,
+        n_b: 11,
+        diff: 10.366161616161612,
+        diff_ci95: [0.2210234399088744, 20.51129979241435],
+        hedges_g: 0.913999307441373,
+        hedges_g_ci95: [0.024008128782700644, 1.8039904861000453],
+        welch_t: 2.1482506629236147,
+        welch_df: 17.819737168193782,
+        p: 0.04569912086373018,
+        p_holm: 0.13709736259119054,
+    },
+    PairRef {
+        a: "laeringsmiljoprosjektet",
+        b: "samlingsbasert",
+        dimension: "detection",
+        n_a: 9,
+        n_b: 6,
+        diff: -2.8611111111111143,
+        diff_ci95: [-17.672240958142726, 11.950018735920498],
+        hedges_g: -0.23177581512518242,
+        hedges_g_ci95: [-1.2075345408770037, 0.7439829106266389],
+        welch_t: -0.43952204133706047,
+        welch_df: 8.671783390481842,
+        p: 0.6710318133334936,
+        p_holm: 0.6710318133334936,
+    },
+    PairRef {
+        a: "nettbasert",
+        b: "samlingsbasert",
+        dimension: "detection",
+        n_a: 11,
+        n_b: 6,
+        diff: -13.227272727272727,
+        diff_ci95: [-28.024748369450343, 1.5702029149048897],
+        hedges_g: -1.0318024671791968,
+        hedges_g_ci95: [-2.037628429999816, -0.025976504358577568],
+        welch_t: -2.0257655155445646,
+        welch_df: 8.894774641414175,
+        p: 0.07380644351011063,
+        p_holm: 0.14761288702022127,
+    },
+    PairRef {
+        a: "laeringsmiljoprosjektet",
+        b: "nettbasert",
+        dimension: "handling",
+        n_a: 9,
+        n_b: 11,
+        diff: 16.452020202020208,
+        diff_ci95: [6.444985413726743, 26.459054990313675],
+        hedges_g: 1.6162431091869636,
+        hedges_g_ci95: [0.6350568792567282, 2.597429339117199],
+        welch_t: 3.5682581204791086,
+        welch_df: 12.433716358328812,
+        p: 0.0036661423952750356,
+        p_holm: 0.010998427185825107,
+    },
+    PairRef {
+        a: "laeringsmiljoprosjektet",
+        b: "samlingsbasert",
+        dimension: "handling",
+        n_a: 9,
+        n_b: 6,
+        diff: 0.6527777777777857,
+        diff_ci95: [-11.391124579823872, 12.696680135379443],
+        hedges_g: 0.05502261731447024,
+        hedges_g_ci95: [-0.9174042337693626, 1.027449468398303],
+        welch_t: 0.11742230681376457,
+        welch_df: 12.649529370384693,
+        p: 0.908369334063605,
+        p_holm: 0.908369334063605,
+    },
+    PairRef {
+        a: "nettbasert",
+        b: "samlingsbasert",
+        dimension: "handling",
+        n_a: 11,
+        n_b: 6,
+        diff: -15.799242424242422,
+        diff_ci95: [-25.805867621155706, -5.7926172273291385],
+        hedges_g: -1.8810263164167487,
+        hedges_g_ci95: [-3.0173221534738515, -0.7447304793596459],
+        welch_t: -3.6121078883521545,
+        welch_df: 8.383555586282567,
+        p: 0.006343977258045971,
+        p_holm: 0.012687954516091941,
+    },
+];
+
+const CHANGE_PAIRWISE: [PairRef; 9] = [
+    PairRef {
+        a: "laeringsmiljoprosjektet",
+        b: "nettbasert",
+        dimension: "prevention",
+        n_a: 8,
+        n_b: 10,
+        diff: 11.1625,
+        diff_ci95: [3.9059749255853706, 18.419025074414627],
+        hedges_g: 1.5792674095063564,
+        hedges_g_ci95: [0.5545196125840446, 2.6040152064286683],
+        welch_t: 3.351861267936405,
+        welch_df: 11.991700066258137,
+        p: 0.00576542282172182,
+        p_holm: 0.01729626846516546,
+    },
+    PairRef {
+        a: "laeringsmiljoprosjektet",
+        b: "samlingsbasert",
+        dimension: "prevention",
+        n_a: 8,
+        n_b: 5,
+        diff: 9.6375,
+        diff_ci95: [1.599041889637391, 17.675958110362608],
+        hedges_g: 1.2614035605856833,
+        hedges_g_ci95: [0.11448001151204257, 2.408327109659324],
+        welch_t: 2.6403689326172883,
+        welch_df: 10.94715117086751,
+        p: 0.02306114760487473,
+        p_holm: 0.04612229520974946,
+    },
+    PairRef {
+        a: "nettbasert",
+        b: "samlingsbasert",
+        dimension: "prevention",
+        n_a: 10,
+        n_b: 5,
+        diff: -1.525,
+        diff_ci95: [-8.098673008264702, 5.0486730082647036],
+        hedges_g: -0.26513116486749827,
+        hedges_g_ci95: [-1.2799442209693408, 0.7496818912343441],
+        welch_t: -0.5278248383121719,
+        welch_df: 8.67254329182371,
+        p: 0.6108567203117659,
+        p_holm: 0.6108567203117659,
+    },
+    PairRef {
+        a: "laeringsmiljoprosjektet",
+        b: "nettbasert",
+        dimension: "detection",
+        n_a: 8,
+        n_b: 10,
+        diff: 7.99375,
+        diff_ci95: [-1.3120960262563948, 17.299596026256395],
+        hedges_g: 0.7918014488085859,
+        hedges_g_ci95: [-0.1306253562232711, 1.714228253840443],
+        welch_t: 1.8226404386044421,
+        welch_df: 15.825280044943636,
+        p: 0.08730716203999389,
+        p_holm: 0.2619214861199817,
+    },
+    PairRef {
+        a: "laeringsmiljoprosjektet",
+        b: "samlingsbasert",
+        dimension: "detection",
+        n_a: 8,
+        n_b: 5,
+        diff: -0.3562499999999993,
+        diff_ci95: [-10.227344421571772, 9.514844421571773],
+        hedges_g: -0.043297138391993506,
+        hedges_g_ci95: [-1.0828270052710787, 0.9962327284870915],
+        welch_t: -0.08199343917942556,
+        welch_df: 8.75358237406302,
+        p: 0.9364960728688305,
+        p_holm: 0.9364960728688305,
+    },
+    PairRef {
+        a: "nettbasert",
+        b: "samlingsbasert",
+        dimension: "detection",
+        n_a: 10,
+        n_b: 5,
+        diff: -8.35,
+        diff_ci95: [-18.94747783318602, 2.2474778331860215],
+        hedges_g: -0.78790775785354,
+        hedges_g_ci95: [-1.836877172675781, 0.2610616569687013],
+        welch_t: -1.730314477512582,
+        welch_df: 11.206619970971275,
+        p: 0.11098149133576256,
+        p_holm: 0.2619214861199817,
+    },
+    PairRef {
+        a: "laeringsmiljoprosjektet",
+        b: "nettbasert",
+        dimension: "handling",
+        n_a: 8,
+        n_b: 10,
+        diff: 10.05625,
+        diff_ci95: [-1.0098599696534727, 21.122359969653473],
+        hedges_g: 0.8727050338654541,
+        hedges_g_ci95: [-0.05747821980934875, 1.8028882875402568],
+        welch_t: 1.934496030498543,
+        welch_df: 15.220747967656319,
+        p: 0.07186274907162281,
+        p_holm: 0.2155882472148684,
+    },
+    PairRef {
+        a: "laeringsmiljoprosjektet",
+        b: "samlingsbasert",
+        dimension: "handling",
+        n_a: 8,
+        n_b: 5,
+        diff: 1.8812499999999996,
+        diff_ci95: [-9.383484417353486, 13.145984417353485],
+        hedges_g: 0.1785870924387501,
+        hedges_g_ci95: [-0.8630738699701908, 1.2202480548476908],
+        welch_t: 0.3684327230018825,
+        welch_df: 10.793335736780891,
+        p: 0.7196747128073643,
+        p_holm: 0.7196747128073643,
+    },
+    PairRef {
+        a: "nettbasert",
+        b: "samlingsbasert",
+        dimension: "handling",
+        n_a: 10,
+        n_b: 5,
+        diff: -8.175,
+        diff_ci95: [-18.771162845071036, 2.4211628450710343],
+        hedges_g: -0.7637396622192529,
+        hedges_g_ci95: [-1.8104177231311986, 0.28293839869269277],
+        welch_t: -1.6905678917711306,
+        welch_df: 11.415172186067553,
+        p: 0.11801268554535774,
+        p_holm: 0.23602537109071547,
+    },
+];
+
+const CHANGE: [ChangeRef; 9] = [
+    ChangeRef {
+        offering: "laeringsmiljoprosjektet",
+        dimension: "prevention",
+        n_pairs: 8,
+        unpaired: 2,
+        mean_change: 14.1875,
+        ci95: [7.485584136763342, 20.889415863236657],
+        dz: 1.7697994226822913,
+        paired_t: 5.005748692474741,
+        p: 0.0015551788389523448,
+    },
+    ChangeRef {
+        offering: "nettbasert",
+        dimension: "prevention",
+        n_pairs: 10,
+        unpaired: 2,
+        mean_change: 3.025,
+        ci95: [-0.9305869821878097, 6.980586982187809],
+        dz: 0.5470628380327998,
+        paired_t: 1.729964591419435,
+        p: 0.11769158994999397,
+    },
+    ChangeRef {
+        offering: "samlingsbasert",
+        dimension: "prevention",
+        n_pairs: 5,
+        unpaired: 2,
+        mean_change: 4.55,
+        ci95: [-1.8358237419549255, 10.935823741954925],
+        dz: 0.8847051563151341,
+        paired_t: 1.978260869565217,
+        p: 0.11903826970381619,
+    },
+    ChangeRef {
+        offering: "laeringsmiljoprosjektet",
+        dimension: "detection",
+        n_pairs: 8,
+        unpaired: 2,
+        mean_change: 14.09375,
+        ci95: [7.655712774078482, 20.53178722592152],
+        dz: 1.8301649168442347,
+        paired_t: 5.176488093561088,
+        p: 0.0012858543880320049,
+    },
+    ChangeRef {
+        offering: "nettbasert",
+        dimension: "detection",
+        n_pairs: 10,
+        unpaired: 2,
+        mean_change: 6.1,
+        ci95: [-1.678170082526342, 13.878170082526342],
+        dz: 0.5610159047851184,
+        paired_t: 1.7740880627011304,
+        p: 0.10979609815511432,
+    },
+    ChangeRef {
+        offering: "samlingsbasert",
+        dimension: "detection",
+        n_pairs: 5,
+        unpaired: 2,
+        mean_change: 14.45,
+        ci95: [5.0489552338446515, 23.851044766155347],
+        dz: 1.9085160447950906,
+        paired_t: 4.2675716123108565,
+        p: 0.01297517029949291,
+    },
+    ChangeRef {
+        offering: "laeringsmiljoprosjektet",
+        dimension: "handling",
+        n_pairs: 8,
+        unpaired: 2,
+        mean_change: 13.78125,
+        ci95: [4.667199364209077, 22.895300635790925],
+        dz: 1.2641375154275323,
+        paired_t: 3.5755208380444876,
+        p: 0.009030036730046397,
+    },
+    ChangeRef {
+        offering: "nettbasert",
+        dimension: "handling",
+        n_pairs: 10,
+        unpaired: 2,
+        mean_change: 3.725,
+        ci95: [-4.165776337100835, 11.615776337100836],
+        dz: 0.3376986447089907,
+        paired_t: 1.0678968800323798,
+        p: 0.3133726225619096,
+    },
+    ChangeRef {
+        offering: "samlingsbasert",
+        dimension: "handling",
+        n_pairs: 5,
+        unpaired: 2,
+        mean_change: 11.9,
+        ci95: [2.6014992257358838, 21.19850077426412],
+        dz: 1.589052035089404,
+        paired_t: 3.5532283702442884,
+        p: 0.02372971775864289,
+    },
+];
+
+const ICC: [IccRef; 3] = [
+    IccRef {
+        dimension: "prevention",
+        clusters: 9,
+        mean_cluster_size: 2.888888888888889,
+        icc: 0.4734311330291658,
+        design_effect: 1.8942588068328687,
+    },
+    IccRef {
+        dimension: "detection",
+        clusters: 9,
+        mean_cluster_size: 2.888888888888889,
+        icc: 0.2641988481416003,
+        design_effect: 1.4990422687119116,
+    },
+    IccRef {
+        dimension: "handling",
+        clusters: 9,
+        mean_cluster_size: 2.888888888888889,
+        icc: 0.5168635698530359,
+        design_effect: 1.9762978541668457,
+    },
+];
+
+fn close(place: &str, got: &Value, expected: f64) {
+    let got = got
+        .as_f64()
+        .unwrap_or_else(|| panic!("{place}: {got} is not a number"));
+    assert!(
+        (got - expected).abs() <= 1e-9,
+        "{place}: {got} ≠ {expected}"
+    );
+}
+
+fn close_pair(place: &str, got: &Value, expected: [f64; 2]) {
+    close(&format!("{place}[0]"), &got[0], expected[0]);
+    close(&format!("{place}[1]"), &got[1], expected[1]);
+}
+
+/// The one item of `list` whose fields equal `keys`.
+fn find<'a>(list: &'a Value, keys: &[(&str, &str)]) -> &'a Value {
+    let found: Vec<&Value> = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|item| keys.iter().all(|(k, v)| item[k] == *v))
+        .collect();
+    assert_eq!(found.len(), 1, "{keys:?} in {list}");
+    found[0]
+}
+
+fn check_pairs(list: &Value, references: &[PairRef]) {
+    assert_eq!(list.as_array().unwrap().len(), references.len());
+    for r in references {
+        let p = find(list, &[("a", r.a), ("b", r.b), ("dimension", r.dimension)]);
+        let place = format!("{} − {} on {}", r.a, r.b, r.dimension);
+        assert_eq!(
+            (p["n_a"].as_u64(), p["n_b"].as_u64()),
+            (Some(r.n_a as u64), Some(r.n_b as u64)),
+            "{place}"
+        );
+        close(&format!("{place} diff"), &p["diff"], r.diff);
+        close_pair(&format!("{place} diff ci"), &p["diff_ci95"], r.diff_ci95);
+        close(&format!("{place} g"), &p["hedges_g"], r.hedges_g);
+        close_pair(
+            &format!("{place} g ci"),
+            &p["hedges_g_ci95"],
+            r.hedges_g_ci95,
+        );
+        close(&format!("{place} t"), &p["welch_t"], r.welch_t);
+        close(&format!("{place} df"), &p["welch_df"], r.welch_df);
+        close(&format!("{place} p"), &p["p"], r.p);
+        close(&format!("{place} p_holm"), &p["p_holm"], r.p_holm);
+    }
+}
+
+/// Every reference value in a comparison's JSON.
+fn check_reference(json: &Value) {
+    let groups = &json["groups"];
+    assert_eq!(groups.as_array().unwrap().len(), GROUPS.len());
+    for r in &GROUPS {
+        let cell = find(
+            groups,
+            &[("offering", r.offering), ("dimension", r.dimension)],
+        );
+        let place = format!("{} on {}", r.offering, r.dimension);
+        assert_eq!(cell["n"].as_u64(), Some(r.n as u64), "{place}");
+        close(&format!("{place} mean"), &cell["mean"], r.mean);
+        close(&format!("{place} sd"), &cell["sd"], r.sd);
+        close(&format!("{place} median"), &cell["median"], r.median);
+        close_pair(&format!("{place} ci95_t"), &cell["ci95_t"], r.ci95_t);
+    }
+    check_pairs(&json["pairwise"], &PAIRWISE);
+    check_pairs(&json["change_pairwise"], &CHANGE_PAIRWISE);
+    for r in &CHANGE {
+        let c = find(
+            &json["change"],
+            &[("offering", r.offering), ("dimension", r.dimension)],
+        );
+        let place = format!("change of {} on {}", r.offering, r.dimension);
+        assert_eq!(c["n_pairs"].as_u64(), Some(r.n_pairs as u64), "{place}");
+        assert_eq!(c["unpaired"].as_u64(), Some(r.unpaired as u64), "{place}");
+        close(&format!("{place} mean"), &c["mean_change"], r.mean_change);
+        close_pair(&format!("{place} ci95"), &c["ci95"], r.ci95);
+        close(&format!("{place} dz"), &c["dz"], r.dz);
+        close(&format!("{place} t"), &c["paired_t"], r.paired_t);
+        close(&format!("{place} p"), &c["p"], r.p);
+    }
+    for r in &ICC {
+        let c = find(&json["clustering"], &[("dimension", r.dimension)]);
+        assert_eq!(c["clusters"].as_u64(), Some(r.clusters as u64));
+        close(
+            "mean cluster size",
+            &c["mean_cluster_size"],
+            r.mean_cluster_size,
+        );
+        close(&format!("icc {}", r.dimension), &c["icc"], r.icc);
+        close(
+            &format!("design effect {}", r.dimension),
+            &c["design_effect"],
+            r.design_effect,
+        );
+    }
+}
+
+#[test]
+fn the_library_matches_scipy_numpy_and_statsmodels() {
+    let result = compare::compare(&scores(), &reference_request(200)).unwrap();
+    check_reference(&serde_json::to_value(&result).unwrap());
+}
+
+/// `vignette compare --scores FIXTURE ARGS --format json`, parsed.
+fn json_of(args: &[&str]) -> Value {
+    let path = fixture();
+    let mut all = vec!["compare", "--scores", path.to_str().unwrap()];
+    all.extend(args);
+    all.extend(["--format", "json"]);
+    let out = vignette(all);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("JSON output")
+}
+
+const REFERENCE_ARGS: [&str; 8] = [
+    "--phase",
+    "endpoint",
+    "--change",
+    "baseline:endpoint",
+    "--cluster",
+    "site",
+    "--boot",
+    "300",
+];
+
+#[test]
+fn the_binary_matches_scipy_numpy_and_statsmodels() {
+    check_reference(&json_of(&REFERENCE_ARGS));
+}
+
+fn sorted_keys(item: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = item
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
+#[test]
+fn the_json_follows_the_contract() {
+    let json = json_of(&["--phase", "endpoint"]);
+    for key in ["groups", "pairwise", "warnings"] {
+        assert!(json[key].is_array(), "{key}");
+    }
+    assert!(json.get("change").is_none() && json.get("clustering").is_none());
+    for cell in json["groups"].as_array().unwrap() {
+        let keys = sorted_keys(cell);
+        for key in [
+            "ci95_boot",
+            "ci95_t",
+            "dimension",
+            "mean",
+            "median",
+            "n",
+            "offering",
+            "sd",
+        ] {
+            assert!(keys.contains(&key), "{key} in {keys:?}");
+        }
+        assert_eq!(cell["ci95_boot"].as_array().unwrap().len(), 2);
+    }
+    for pair in json["pairwise"].as_array().unwrap() {
+        let keys = sorted_keys(pair);
+        for key in [
+            "a",
+            "b",
+            "dimension",
+            "diff",
+            "diff_ci95",
+            "hedges_g",
+            "hedges_g_ci95",
+            "welch_t",
+            "welch_df",
+            "p",
+            "p_holm",
+        ] {
+            assert!(keys.contains(&key), "{key} in {keys:?}");
+        }
+    }
+    let with_change = json_of(&["--change", "baseline:endpoint", "--boot", "0"]);
+    for change in with_change["change"].as_array().unwrap() {
+        let keys = sorted_keys(change);
+        assert_eq!(
+            keys,
+            [
+                "ci95",
+                "dimension",
+                "dz",
+                "mean_change",
+                "n_pairs",
+                "offering",
+                "p",
+                "paired_t",
+                "unpaired"
+            ]
+        );
+    }
+    assert!(with_change["groups"][0]["ci95_boot"].is_null());
+}
+
+#[test]
+fn several_keys_make_the_cells_and_the_first_is_compared() {
+    let json = json_of(&[
+        "--by", "sector", "--by", "role", "--phase", "endpoint", "--boot", "50",
+    ]);
+    assert_eq!(json["by"], serde_json::json!(["sector", "role"]));
+    for cell in json["groups"].as_array().unwrap() {
+        assert!(
+            cell["sector"].is_string() && cell["role"].is_string(),
+            "{cell}"
+        );
+        assert!(cell.get("offering").is_none());
+    }
+    let levels: Vec<(&str, &str)> = json["pairwise"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["dimension"] == "handling")
+        .map(|p| (p["a"].as_str().unwrap(), p["b"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("both", "kindergarten"),
+            ("both", "school"),
+            ("kindergarten", "school")
+        ]
+    );
+    let warnings = json["warnings"].to_string();
+    assert!(warnings.contains("fewer than 5 groups"), "{warnings}");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_intervals_and_another_seed_others() {
+    let a = json_of(&["--seed", "11", "--boot", "400", "--cluster", "site"]);
+    let b = json_of(&["--seed", "11", "--boot", "400", "--cluster", "site"]);
+    let c = json_of(&["--seed", "12", "--boot", "400", "--cluster", "site"]);
+    assert_eq!(a, b);
+    let intervals = |json: &Value, field: &str| -> Vec<Value> {
+        json["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g[field].clone())
+            .collect()
+    };
+    for field in ["ci95_boot", "ci95_cluster"] {
+        assert_ne!(intervals(&a, field), intervals(&c, field), "{field}");
+    }
+    assert_eq!(intervals(&a, "ci95_t"), intervals(&c, "ci95_t"));
+    assert_eq!(a["seed"], 11);
+}
+
+/// The JSON of the binary run with `RAYON_NUM_THREADS=threads`.
+fn with_threads(threads: &str) -> Value {
+    let path = fixture();
+    let out = Vignette::new()
+        .env("RAYON_NUM_THREADS", threads)
+        .args([
+            "compare",
+            "--scores",
+            path.to_str().unwrap(),
+            "--cluster",
+            "site",
+        ])
+        .args(["--boot", "3000", "--format", "json"])
+        .ok();
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn intervals_do_not_depend_on_the_number_of_threads() {
+    assert_eq!(with_threads("1"), with_threads("3"));
+    let scores = scores();
+    let request = Request {
+        boot: 2000,
+        cluster: Some("county".into()),
+        ..Request::default()
+    };
+    let in_pool = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| compare::compare(&scores, &request).unwrap())
+    };
+    assert_eq!(in_pool(1), in_pool(4));
+}
+
+#[test]
+fn warnings_name_small_cells_missing_phases_pooled_phases_and_role_mixes() {
+    let json = json_of(&["--boot", "0"]);
+    let warnings: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    let has = |text: &str| warnings.iter().any(|w| w.contains(text));
+    assert!(
+        has("offering `samlingsbasert` has no scores at midpoint"),
+        "{warnings:#?}"
+    );
+    assert!(
+        has("scores of 3 phases (baseline, midpoint, endpoint) are pooled"),
+        "{warnings:#?}"
+    );
+    assert!(
+        has("offerings `laeringsmiljoprosjektet` and `nettbasert` differ in the roles"),
+        "{warnings:#?}"
+    );
+    // The missing phase is named whatever phase is compared.
+    let at_endpoint = json_of(&["--phase", "endpoint", "--boot", "0"]);
+    assert!(
+        at_endpoint["warnings"]
+            .to_string()
+            .contains("no scores at midpoint")
+    );
+    assert!(!at_endpoint["warnings"].to_string().contains("pooled"));
+}
+
+#[test]
+fn undefined_statistics_are_null_not_nan() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.csv");
+    std::fs::write(
+        &path,
+        "group,site,offering,phase,role,dimension,score\n\
+         g1,s1,a,endpoint,teacher,handling,50\n\
+         g2,s1,b,endpoint,teacher,handling,60\n\
+         g3,s2,b,endpoint,teacher,handling,60\n",
+    )
+    .unwrap();
+    let out = vignette([
+        "compare",
+        "--scores",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("NaN"));
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    let a = find(&json["groups"], &[("offering", "a")]);
+    assert!(a["sd"].is_null() && a["ci95_t"].is_null() && a["ci95_boot"].is_null());
+    let pair = &json["pairwise"][0];
+    assert_eq!(pair["diff"], -10.0);
+    for field in [
+        "hedges_g",
+        "hedges_g_ci95",
+        "welch_t",
+        "welch_df",
+        "p",
+        "p_holm",
+    ] {
+        assert!(pair[field].is_null(), "{field}: {pair}");
+    }
+    let warnings = json["warnings"].to_string();
+    assert!(warnings.contains("offering=b on handling: all 2 groups have the same score"));
+}
+
+#[test]
+fn the_text_table_and_csv() {
+    let path = fixture();
+    let file = path.to_str().unwrap();
+    let out = vignette([
+        "compare", "--scores", file, "--phase", "endpoint", "--boot", "100",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("groups by offering (phase endpoint)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("laeringsmiljoprosjektet"));
+    assert!(out.stdout.contains("bootstrap: 100 resamples, seed 2026"));
+    assert!(out.stdout.contains("warning: offering `samlingsbasert`"));
+    let csv = vignette([
+        "compare", "--scores", file, "--phase", "endpoint", "--format", "csv",
+    ]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let lines: Vec<&str> = csv.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "offering,dimension,n,mean,sd,median,ci95_t_lo,ci95_t_hi,ci95_boot_lo,ci95_boot_hi"
+    );
+    assert_eq!(lines.len(), 10);
+    assert!(lines[1].starts_with("laeringsmiljoprosjektet,prevention,9,66.83333333333333,"));
+    assert!(csv.stderr.contains("warning: "));
+}
+
+/// Runs `compare --scores` on a temp file with `content` and `args`; returns (code, stderr).
+fn refused(content: &str, args: &[&str]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scores.csv");
+    std::fs::write(&path, content).unwrap();
+    let mut all = vec!["compare", "--scores", path.to_str().unwrap()];
+    all.extend(args);
+    let out = vignette(all);
+    (out.code, out.stderr)
+}
+
+const HEADER: &str = "group,site,offering,phase,role,dimension,score\n";
+
+#[test]
+fn bad_scores_files_are_refused_with_file_and_line() {
+    let (code, err) = refused(
+        "group,site,offering,phase,dimension,score\ng,s,a,p,d,5\n",
+        &[],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("scores.csv:1: missing column(s) role"),
+        "{err}"
+    );
+    let (code, err) = refused(
+        &format!("{HEADER}g1,s,a,endpoint,teacher,handling,fifty\n"),
+        &[],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("scores.csv:2: score `fifty` is not a number"),
+        "{err}"
+    );
+    let twice = format!(
+        "{HEADER}g1,s,a,endpoint,teacher,handling,50\ng2,s,a,endpoint,teacher,handling,50\n\
+         g1,s,a,endpoint,teacher,handling,55\n"
+    );
+    let (code, err) = refused(&twice, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "scores.csv:4: group `g1` already has a `handling` score at phase `endpoint` (line 2)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: a scores file is CSV with the header"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_keys_and_values_list_the_choices() {
+    let path = fixture();
+    let file = path.to_str().unwrap();
+    let out = vignette(["compare", "--scores", file, "--by", "region"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "unknown key `region` to compare by; the scores have the keys: county, offering, \
+             phase, role, sector, site"
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = vignette(["compare", "--scores", file, "--phase", "end"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("no phase `end` in the scores; they have: baseline, midpoint, endpoint"),
+        "{}",
+        out.stderr
+    );
+    let out = vignette(["compare", "--scores", file, "--dimension", "safety"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("they have: prevention, detection, handling"),
+        "{}",
+        out.stderr
+    );
+    let out = vignette(["compare", "--scores", file, "--change", "baseline:later"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no phase `later`"), "{}", out.stderr);
+    let out = vignette(["compare", "--scores", file, "--change", "baseline"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("FROM:TO"), "{}", out.stderr);
+    let out = vignette(["compare", "--scores", file, "--cluster", "school"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("unknown key `school` to cluster by"),
+        "{}",
+        out.stderr
+    );
+    let out = vignette(["compare", "--scores", "/nonexistent/scores.csv"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("/nonexistent/scores.csv: cannot read the file"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Runs the binary with the mini fixture bank on the database.
+fn in_db(db: &Db, args: &[&str]) -> Output {
+    db.command(args).arg("--bank").arg(fixture_bank()).run()
+}
+
+/// A session of the mini study with three groups answering M1, as
+/// `offering` at `phase`; scored unless `scored` is false.
+fn stored_session(db: &Db, id: &str, offering: &str, phase: &str, scored: bool) {
+    let new = [
+        "session",
+        "new",
+        "--id",
+        id,
+        "--study",
+        "mini",
+        "--offering",
+        offering,
+        "--phase",
+        phase,
+        "--site",
+        "X",
+        "--cohort",
+        "1",
+        "--groups",
+        "3",
+        "--vignettes",
+        "M1",
+        "--seed",
+        "1",
+    ];
+    let out = in_db(db, &new);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let answers = db.file(
+        &format!("{id}.csv"),
+        "group,vignette,prompt,value\n\
+         G1,M1,s1_do,Vi snakker med eleven i dag og varsler rektor\n\
+         G1,M1,s1_first,talk\n\
+         G2,M1,s1_first,wait\n\
+         G3,M1,s1_do,Vi venter og ser\n",
+    );
+    let out = in_db(db, &["session", "import", id, answers.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    if scored {
+        let out = in_db(db, &["score", id]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+}
+
+#[test]
+fn the_store_gives_group_scores_and_names_unscored_sessions() {
+    let db = Db::new();
+    stored_session(&db, "a0", "a", "baseline", true);
+    stored_session(&db, "a1", "a", "endpoint", true);
+    stored_session(&db, "b1", "b", "endpoint", false);
+    let out = in_db(
+        &db,
+        &[
+            "compare",
+            "--format",
+            "json",
+            "--change",
+            "baseline:endpoint",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    let cells = json["groups"].as_array().unwrap();
+    let dimensions: Vec<&str> = cells
+        .iter()
+        .map(|c| c["dimension"].as_str().unwrap())
+        .collect();
+    assert_eq!(dimensions, ["prevention", "detection", "handling"]);
+    assert!(cells.iter().all(|c| c["offering"] == "a" && c["n"] == 6));
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("session `b1`: 3 answered unit(s) have no score yet and are left out; run `vignette score b1`"),
+        "{warnings}"
+    );
+    let change = find(
+        &json["change"],
+        &[("offering", "a"), ("dimension", "handling")],
+    );
+    assert_eq!(
+        (change["n_pairs"].as_u64(), change["unpaired"].as_u64()),
+        (Some(3), Some(0))
+    );
+    assert_eq!(change["mean_change"], 0.0);
+
+    let out = in_db(&db, &["compare", "--session", "b1"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no scores to compare"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("hint: session `b1`"), "{}", out.stderr);
+}

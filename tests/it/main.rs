@@ -1,0 +1,33 @@
+//! The integration tests, in one binary (one link of the crate, not one per
+//! file): each module tests one feature through the real `vignette` binary
+//! or the library on real files; `common` holds what they share.
+
+mod common;
+
+mod adjudicate_terminal;
+mod agreement;
+mod compare;
+mod context;
+mod demo;
+mod design;
+mod export;
+mod export_scores;
+mod fault_injection;
+mod hand_scored;
+mod handout;
+mod help;
+mod list;
+mod mutations;
+mod planted_effects;
+mod power;
+mod profile;
+mod rating;
+mod rating_terminal;
+mod readers;
+mod report;
+mod runner;
+mod scoring;
+mod session;
+mod show;
+mod simulate;
+mod validate;

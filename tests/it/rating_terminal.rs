@@ -1,0 +1,68 @@
+//! `vignette rate SESSION --rater NAME` driven through a real terminal
+//! (tmux): two criteria are rated, the process is killed, and the next run
+//! resumes at the first criterion not rated, with both ratings kept.
+//!
+//! Needs tmux; where it is missing the test prints why and passes without
+//! running (outside CI).
+
+use crate::common::tmux::Tmux;
+use crate::common::{self, BIN, Db};
+
+/// Starts `vignette rate s --rater anna` in a window named `name`.
+fn start(tmux: &Tmux, name: &str, db: &Db) {
+    let command = format!(
+        "exec env NO_COLOR=1 '{BIN}' rate s --rater anna --db '{}'",
+        db.path().display()
+    );
+    tmux.start(name, 120, &command);
+}
+
+#[test]
+fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
+    if !common::tmux::available() {
+        return;
+    }
+    let db = Db::new();
+    db.ok(&[
+        &common::NEW_SESSION[..],
+        &["--groups", "1", "--vignettes", "V2", "--seed", "1"],
+    ]
+    .concat());
+    let answers = db.file(
+        "a.csv",
+        "group,vignette,prompt,value\nG1,V2,s1_do,Snakke med Lea\n",
+    );
+    db.ok(&["session", "import", "s", answers.to_str().unwrap()]);
+    db.ok(&["rate", "assign", "s", "--raters", "anna", "--overlap", "0"]);
+
+    let tmux = Tmux::new("rate");
+    start(&tmux, "first", &db);
+    let screen = tmux.wait("first", "P1_rules_norms level:");
+    assert!(
+        screen.contains("0 —") && screen.contains("2 —"),
+        "levels shown:\n{screen}"
+    );
+    tmux.keys("first", &["Enter"]);
+    tmux.wait("first", "P3_inclusive_play level:");
+    tmux.keys("first", &["Down"]);
+    tmux.keys("first", &["Enter"]);
+    tmux.wait("first", "P5_home_cooperation level:");
+    tmux.kill("first");
+
+    let exported = db.ok(&["rate", "export", "s"]);
+    let rows: Vec<&str> = exported.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{exported}");
+    assert!(
+        rows.iter().any(|r| r.ends_with(",anna,P1_rules_norms,0")),
+        "{exported}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.ends_with(",anna,P3_inclusive_play,1")),
+        "{exported}"
+    );
+
+    start(&tmux, "second", &db);
+    let screen = tmux.wait("second", "P5_home_cooperation level:");
+    assert!(!screen.contains("P3_inclusive_play level:"), "{screen}");
+}

@@ -1,0 +1,269 @@
+//! `vignette session run` driven through a real terminal: tmux runs the
+//! binary, `send-keys` types as a facilitator would and `capture-pane` reads
+//! the screen. The runner is killed mid-answer and started again; it must
+//! resume at the same group, vignette and stage with every confirmed answer
+//! kept and nothing unconfirmed stored.
+//!
+//! Needs tmux. The developers' machines and CI are one image with tmux
+//! installed; where it is missing the tmux test prints why and passes
+//! without running (install it with `apt-get install -y tmux`).
+
+use serde_json::Value;
+
+use crate::common::tmux::Tmux;
+use crate::common::{self, BIN, Db};
+
+const SESSION: &str = "x-baseline";
+
+/// A session with two groups reading V2, in a fresh database.
+fn new_session() -> Db {
+    let db = Db::new();
+    let args = [
+        "session",
+        "new",
+        "--offering",
+        "nettbasert",
+        "--phase",
+        "baseline",
+        "--site",
+        "X",
+        "--site-attr",
+        "sector=school",
+        "--site-attr",
+        "centrality=rural",
+        "--cohort",
+        "1",
+        "--groups",
+        "2",
+        "--vignettes",
+        "V2",
+        "--seed",
+        "1",
+    ];
+    db.ok(&args);
+    db
+}
+
+/// Every stored answer of the session, from the export.
+fn exported(db: &Db) -> Vec<Value> {
+    db.ok(&["session", "export", SESSION, "--format", "jsonl"])
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect()
+}
+
+/// The runner's own moves on top of the shared tmux harness.
+trait Runner {
+    fn start_runner(&self, name: &str, db: &Db);
+    fn choose(&self, name: &str, filter: &str, pick: &str);
+    fn open_prompt(&self, name: &str, id: &str, asked: &str);
+}
+
+impl Runner for Tmux {
+    /// Starts the runner in a 120×40 window named `name`.
+    fn start_runner(&self, name: &str, db: &Db) {
+        let command = format!(
+            "exec env NO_COLOR=1 VISUAL= EDITOR= '{BIN}' session run {SESSION} --db '{}'",
+            db.path().display()
+        );
+        self.start(name, 120, &command);
+    }
+
+    /// Filters the open list by `filter`, waits for `pick` to be under the cursor, chooses it.
+    fn choose(&self, name: &str, filter: &str, pick: &str) {
+        self.type_text(name, filter);
+        self.wait(name, &format!("> {pick}"));
+        self.keys(name, &["Enter"]);
+    }
+
+    /// Picks an open prompt from the menu and waits for it to be asked.
+    fn open_prompt(&self, name: &str, id: &str, asked: &str) {
+        self.wait(name, "what next?");
+        self.choose(name, "another", "Answer another open prompt…");
+        self.wait(name, "Answer which prompt?");
+        self.type_text(name, id);
+        self.wait(name, "> stage ");
+        self.keys(name, &["Enter"]);
+        self.wait(name, asked);
+    }
+}
+
+/// The first stored revision of `prompt` for G1.
+fn answer<'a>(answers: &'a [Value], prompt: &str, revision: u64) -> &'a Value {
+    answers
+        .iter()
+        .find(|a| a["group"] == "G1" && a["prompt"] == prompt && a["revision"] == revision)
+        .unwrap_or_else(|| panic!("no revision {revision} of {prompt} in {answers:#?}"))
+}
+
+#[test]
+fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
+    if !common::tmux::available() {
+        return;
+    }
+    let db = new_session();
+    let tmux = Tmux::new("runner");
+    let w = "first";
+    tmux.start_runner(w, &db);
+
+    // A fresh session: G1 has not started; the default is to show stage 1.
+    tmux.wait_all(
+        w,
+        &[
+            "Group G1 · vignette 1 of 1: V2",
+            "not started",
+            "> Show stage 1 to G1",
+        ],
+    );
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["Stage 1 of 3: Skjermbildene", "> Answer s1_do"]);
+
+    // A text answer, dictated line by line, confirmed.
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["  1 │"]);
+    tmux.type_text(w, "Vi finner en rolig stund med Lea i dag.");
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["  2 │"]);
+    tmux.type_text(w, "Kontaktlæreren varsler rektor.");
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["  3 │"]);
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["Save this answer (70 characters)?"]);
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["saved G1 · V2 · s1_do (revision 1)"]);
+
+    // A single choice, chosen with the arrow keys.
+    tmux.open_prompt(w, "s1_first", "Choose one:");
+    tmux.keys(w, &["Down", "Enter"]);
+    tmux.wait_all(w, &["saved G1 · V2 · s1_first_action (revision 1)"]);
+
+    // A Likert point, found by typing its number; out-of-scale values cannot be chosen.
+    tmux.open_prompt(w, "s1_serious", "Choose 1 to 5:");
+    tmux.choose(w, "4", "4");
+    tmux.wait_all(w, &["saved G1 · V2 · s1_seriousness (revision 1)"]);
+
+    // Stage 2 with two prompts of stage 1 still open: asked, confirmed.
+    tmux.wait_all(w, &["what next?"]);
+    tmux.choose(w, "Show stage 2", "Show stage 2 to G1");
+    tmux.wait_all(
+        w,
+        &["2 prompt(s) of V2 are still open (s1_involve, s1_record)"],
+    );
+    tmux.keys(w, &["y", "Enter"]);
+    tmux.wait_all(
+        w,
+        &[
+            "Stage 2 of 3: «Det skjedde hjemme»",
+            "G1: stage 2 of V2 is shown",
+        ],
+    );
+
+    // The ranking: pick one at a time (the last one falls into place), then confirm.
+    tmux.open_prompt(w, "s2_measures", "Rank 1 of 6:");
+    for next in 2..=5 {
+        tmux.keys(w, &["Enter"]);
+        tmux.wait_all(w, &[&format!("Rank {next} of 6:")]);
+    }
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["Save this ranking?"]);
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["saved G1 · V2 · s2_measures (revision 1)"]);
+
+    // Another single choice, found by filtering the option labels.
+    tmux.open_prompt(w, "s2_reply", "Choose one:");
+    tmux.choose(w, "plikt", "At skolen har plikt");
+    tmux.wait_all(w, &["saved G1 · V2 · s2_reply (revision 1)"]);
+
+    // Half a text answer, never confirmed, then the runner is killed outright.
+    tmux.wait_all(w, &["> Answer s2_do"]);
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["  1 │"]);
+    tmux.type_text(w, "Dette blir aldri lagret.");
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["  2 │"]);
+    tmux.kill(w);
+    tmux.tmux(&["kill-session", "-t", w]);
+
+    // Started again, it shows the same group, vignette and stage.
+    let w = "again";
+    tmux.start_runner(w, &db);
+    let screen = tmux.wait_all(w, &["what next?"]);
+    for shown in [
+        "Group G1 · vignette 1 of 1: V2 Gruppechatten uten Lea · stage 2 of 3",
+        "stage 1 · Skjermbildene: 3 of 5 answered",
+        "Stage 2 of 3: «Det skjedde hjemme»",
+        "> Answer s2_do",
+        "→ 1. ",
+    ] {
+        assert!(screen.contains(shown), "no `{shown}` on\n{screen}");
+    }
+
+    // A revision of the first answer: the current text is filled in to edit.
+    tmux.choose(w, "Revise", "Revise an answer…");
+    tmux.wait_all(w, &["Revise which answer?"]);
+    tmux.type_text(w, "s1_do");
+    tmux.wait_all(w, &["> stage 1 · s1_do"]);
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(
+        w,
+        &[
+            "Current answer (revision 1):",
+            "  1 │ Vi finner en rolig stund med Lea i dag.",
+        ],
+    );
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["  2 │ Kontaktlæreren varsler rektor."]);
+    tmux.keys(w, &["End"]);
+    tmux.type_text(w, " Vi skriver logg.");
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["  3 │"]);
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["Save this answer"]);
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["saved G1 · V2 · s1_do (revision 2)"]);
+
+    // Ctrl-C leaves cleanly.
+    tmux.keys(w, &["C-c"]);
+    tmux.wait_all(w, &["Interrupted. Every confirmed answer is saved"]);
+    assert!(!tmux.screen(w).contains("panicked"));
+
+    let answers = exported(&db);
+    assert_eq!(answers.len(), 6, "{answers:#?}");
+    assert_eq!(
+        answer(&answers, "s1_do", 1)["value"],
+        "Vi finner en rolig stund med Lea i dag.\nKontaktlæreren varsler rektor."
+    );
+    assert_eq!(answer(&answers, "s1_do", 1)["latest"], false);
+    assert_eq!(
+        answer(&answers, "s1_do", 2)["value"],
+        "Vi finner en rolig stund med Lea i dag.\nKontaktlæreren varsler rektor. Vi skriver logg."
+    );
+    assert_eq!(
+        answer(&answers, "s1_first_action", 1)["value"],
+        "talk_with_lea"
+    );
+    assert_eq!(answer(&answers, "s1_seriousness", 1)["value"], 4);
+    let ranking = answer(&answers, "s2_measures", 1)["value"]
+        .as_array()
+        .cloned();
+    assert_eq!(ranking.map(|r| r.len()), Some(6));
+    assert_eq!(answer(&answers, "s2_reply", 1)["value"], "explain_duty");
+    assert!(answers.iter().all(|a| a["source"] == "terminal"));
+    assert!(
+        answers.iter().all(|a| a["prompt"] != "s2_do"),
+        "the unconfirmed answer was stored"
+    );
+}
+
+#[test]
+fn without_a_terminal_it_points_to_the_non_interactive_commands() {
+    let db = new_session();
+    let out = db.run(&["session", "run", SESSION]);
+    let stderr = &out.stderr;
+    assert_eq!(out.code, 2, "{stderr}");
+    assert!(stderr.contains("needs a terminal"), "{stderr}");
+    assert!(
+        stderr.contains("--stream") && stderr.contains("--file"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,259 @@
+//! The scoring engine on the shipped rubrics: evidence, negation, red flags.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use vignette::bank::{self, Bank, BankSource};
+use vignette::scoring::{Evidence, ScoreCard, Scorer};
+
+fn bank() -> &'static Bank {
+    static BANK: std::sync::LazyLock<Bank> =
+        std::sync::LazyLock::new(|| bank::load(&BankSource::Embedded).unwrap().0);
+    &BANK
+}
+
+fn score(bank: &Bank, vignette: &str, language: &str, answers: Value) -> ScoreCard {
+    let v = &bank.vignette(vignette).unwrap().item;
+    let r = &bank.rubric_for(vignette).unwrap().item;
+    let answers: BTreeMap<String, Value> = serde_json::from_value(answers).unwrap();
+    Scorer::new(r, v, language).score(&answers)
+}
+
+fn level(card: &ScoreCard, criterion: &str) -> u8 {
+    card.criteria
+        .iter()
+        .find(|c| c.id == criterion)
+        .unwrap_or_else(|| panic!("no {criterion}"))
+        .level
+}
+
+#[test]
+fn a_good_answer_earns_levels_with_evidence_spans() {
+    let bank = bank();
+    let answer =
+        "Vi snakker med Lea alene i dag og varsler rektor samme dag. Vi lager en aktivitetsplan.";
+    let card = score(
+        bank,
+        "V2",
+        "nb",
+        json!({"s1_do": answer, "s1_first_action": "talk_with_lea"}),
+    );
+    assert_eq!(
+        level(&card, "D5_notifies_leader"),
+        2,
+        "{:#?}",
+        card.criteria.iter().find(|c| c.id == "D5_notifies_leader")
+    );
+    let d5 = card
+        .criteria
+        .iter()
+        .find(|c| c.id == "D5_notifies_leader")
+        .unwrap();
+    let phrase = d5.evidence.iter().find_map(|e| match e {
+        Evidence::Phrase {
+            start, end, text, ..
+        } => Some((*start, *end, text.clone())),
+        _ => None,
+    });
+    let (start, end, text) = phrase.expect("phrase evidence for D5");
+    assert_eq!(
+        answer
+            .chars()
+            .skip(start)
+            .take(end - start)
+            .collect::<String>(),
+        text
+    );
+    assert!(card.dimensions["detection"].score > 0.0);
+    assert!(card.overall > 0.0 && card.overall <= 100.0);
+}
+
+#[test]
+fn negated_phrases_are_no_evidence() {
+    let bank = bank();
+    let positive = score(
+        bank,
+        "V2",
+        "nb",
+        json!({"s1_do": "Vi varsler rektor i dag."}),
+    );
+    let negative = score(
+        bank,
+        "V2",
+        "nb",
+        json!({"s1_do": "Vi ville ikke varslet rektor i dag."}),
+    );
+    assert!(level(&positive, "D5_notifies_leader") > 0);
+    assert_eq!(level(&negative, "D5_notifies_leader"), 0);
+    let d5 = negative
+        .criteria
+        .iter()
+        .find(|c| c.id == "D5_notifies_leader")
+        .unwrap();
+    assert!(!d5.negated.is_empty(), "the negated phrase is reported");
+    let english = score(
+        bank,
+        "V2",
+        "en",
+        json!({"s1_do": "We would not tell the principal."}),
+    );
+    assert_eq!(level(&english, "D5_notifies_leader"), 0);
+}
+
+#[test]
+fn red_flags_cap_criteria() {
+    let bank = bank();
+    let card = score(
+        bank,
+        "V2",
+        "nb",
+        json!({"s1_first_action": "call_home", "s1_do": "Dette er foreldrenes ansvar, det skjedde hjemme."}),
+    );
+    assert!(!card.red_flags.is_empty(), "{:#?}", card.red_flags);
+}
+
+#[test]
+fn an_empty_answer_scores_zero_and_reports_critical_criteria() {
+    let bank = bank();
+    for id in ["V1", "V2", "V3", "V4", "V5", "V6"] {
+        let card = score(bank, id, "nb", json!({}));
+        assert_eq!(card.overall, 0.0);
+        assert!(!card.critical_missing.is_empty(), "{id}");
+        assert_eq!(card.dimensions.len(), 3);
+    }
+}
+
+mod cli {
+    //! `vignette score` through the real binary.
+
+    use crate::common::{Db, fixture_bank};
+
+    /// A database and the bank to run the binary with.
+    struct Run {
+        db: Db,
+        bank: std::path::PathBuf,
+    }
+
+    impl Run {
+        fn new(bank: std::path::PathBuf) -> Run {
+            Run {
+                db: Db::new(),
+                bank,
+            }
+        }
+
+        fn run(&self, args: &[&str]) -> (i32, String, String) {
+            let out = self.db.command(args).arg("--bank").arg(&self.bank).run();
+            (out.code, out.stdout, out.stderr)
+        }
+
+        fn answer(&self, json: &str) {
+            let path = self.db.file("a.json", json);
+            let (code, _, err) =
+                self.run(&["session", "answer", "s", "--file", path.to_str().unwrap()]);
+            assert_eq!(code, 0, "{err}");
+        }
+    }
+
+    fn fixture_session() -> Run {
+        let run = Run::new(fixture_bank());
+        let (code, _, err) = run.run(&[
+            "session",
+            "new",
+            "--id",
+            "s",
+            "--study",
+            "mini",
+            "--offering",
+            "a",
+            "--phase",
+            "baseline",
+            "--site",
+            "X",
+            "--cohort",
+            "1",
+            "--groups",
+            "1",
+            "--vignettes",
+            "M1",
+            "--seed",
+            "1",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        run
+    }
+
+    #[test]
+    fn explain_shows_levels_reasons_and_marked_answers() {
+        let run = fixture_session();
+        run.answer(r#"{"group": "G1", "vignette": "M1", "answers": {
+            "s1_do": "Vi skal snakke med eleven i dag, ikke vente og se. Vi ville ikke hatt fellesmøte.",
+            "s1_first": "talk", "s1_serious": 5,
+            "s2_measures": ["meeting", "plan"], "s2_next": ["principal"]}}"#);
+        let (code, out, err) = run.run(&["score", "s", "--explain", "G1", "M1"]);
+        assert_eq!(code, 0, "{err}");
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn rescoring_stores_a_new_version_and_shows_what_changed() {
+        let run = fixture_session();
+        run.answer(r#"{"group": "G1", "vignette": "M1", "answers": {"s1_do": "Vi har inspeksjon i friminuttene."}}"#);
+        let (_, first, _) = run.run(&["score", "s", "--format", "json"]);
+        let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+        assert_eq!(first[0]["status"], "new");
+        assert_eq!(first[0]["version"], 1);
+        // Same answers, same rubric: nothing new.
+        let (_, again, _) = run.run(&["score", "s", "--format", "json"]);
+        let again: serde_json::Value = serde_json::from_str(&again).unwrap();
+        assert_eq!(again[0]["status"], "unchanged");
+        assert_eq!(again[0]["version"], 1);
+        // A revised answer: version 2, with the change named.
+        run.answer(r#"{"group": "G1", "vignette": "M1", "answers": {"s1_do": "Vi skal snakke med eleven."}}"#);
+        let (_, text, _) = run.run(&["score", "s"]);
+        assert!(
+            text.contains("rescored G1 M1: P4_supervision 2→0, D2_talks_with_child 0→2"),
+            "{text}"
+        );
+        let (_, json, _) = run.run(&["score", "s", "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(json[0]["version"], 2);
+    }
+}
+
+mod property {
+    //! Arbitrary answer text never makes the scorer panic, and levels stay in range.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_text_scores_without_panicking(
+            text in "(\\PC|[–—’´`\\n ]|ikke |not |varsl|rektor|aktivitetsplan){0,80}",
+            vignette in prop::sample::select(vec!["V1", "V2", "V3", "V4", "V5", "V6"]),
+            language in prop::sample::select(vec!["nb", "en"]),
+        ) {
+            let bank = bank();
+            let v = &bank.vignette(vignette).unwrap().item;
+            let answers: Value = v.stages.iter().flat_map(|s| &s.prompts)
+                .filter(|p| p.kind.name() == "text")
+                .map(|p| (p.id.clone(), Value::String(text.clone())))
+                .collect::<serde_json::Map<_, _>>()
+                .into();
+            let card = score(bank, vignette, language, answers);
+            for c in &card.criteria {
+                prop_assert!(c.level <= c.max_level);
+                for e in &c.evidence {
+                    if let Evidence::Phrase { start, end, text: found, .. } = e {
+                        let span: String = text.chars().skip(*start).take(end - start).collect();
+                        prop_assert_eq!(&span, found);
+                    }
+                }
+            }
+            prop_assert!((0.0..=100.0).contains(&card.overall));
+        }
+    }
+}

@@ -1,0 +1,674 @@
+//! Sessions through the real binary: seeded designs, answers from files and
+//! paper, all-or-nothing rejection of bad input, pinned instruments.
+
+use crate::common::{self, Db, TempBank};
+
+/// Everything stored for session `s`, as export lines.
+fn export(db: &Db) -> String {
+    db.ok(&["session", "export", "s", "--format", "jsonl"])
+}
+
+#[test]
+fn the_same_seed_gives_byte_identical_designs_in_fresh_databases() {
+    let design = |seed: &str| {
+        let db = Db::new();
+        let out = db.new_session(&["--groups", "12", "--per-group", "3", "--seed", seed]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let out = db.run(&["session", "design", "s", "--format", "json"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let first = design("7");
+    assert_eq!(first, design("7"));
+    assert_ne!(first, design("8"));
+    let json: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(json["seed"], 7);
+    assert_eq!(json["groups"].as_array().unwrap().len(), 12);
+    assert!(json["diagnostics"]["max_imbalance"].as_u64().unwrap() <= 1);
+}
+
+fn session_with_v2(db: &Db) {
+    let out = db.new_session(&["--groups", "2", "--vignettes", "V2", "--seed", "1"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+const GOOD_ANSWERS: &str = r#"{"group": "G1", "vignette": "V2", "answers": {
+  "s1_do": "Vi snakker med Lea i dag, alene <b>&</b>, og varsler rektor.",
+  "s1_first_action": "talk_with_lea",
+  "s1_seriousness": 4,
+  "s2_measures": ["activity_plan", "lea_home", "separate_talks", "parent_meeting", "class_program", "joint_meeting"],
+  "s3_next_steps": ["continue_plan", "talk_each_pupil"]
+}}"#;
+
+#[test]
+fn an_answer_file_is_stored_and_a_second_one_adds_revisions() {
+    let db = Db::new();
+    session_with_v2(&db);
+    let file = db.file("a.json", GOOD_ANSWERS);
+    let out = db.run(&["session", "answer", "s", "--file", file.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("stored 5 answer(s) from "),
+        "{}",
+        out.stdout
+    );
+    let out = db.run(&["session", "answer", "s", "--file", file.to_str().unwrap()]);
+    assert_eq!(out.code, 0);
+    let lines: Vec<serde_json::Value> = export(&db)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 10);
+    let text: Vec<&serde_json::Value> = lines.iter().filter(|l| l["prompt"] == "s1_do").collect();
+    assert_eq!(text[0]["revision"], 1);
+    assert_eq!(text[0]["latest"], false);
+    assert_eq!(text[1]["revision"], 2);
+    assert_eq!(text[1]["latest"], true);
+    assert_eq!(
+        text[1]["value"],
+        "Vi snakker med Lea i dag, alene <b>&</b>, og varsler rektor."
+    );
+    for line in &lines {
+        for key in [
+            "session",
+            "group",
+            "site",
+            "site_attributes",
+            "offering",
+            "phase",
+            "cohort",
+            "roles",
+            "vignette",
+            "levels",
+            "stage",
+            "prompt",
+            "kind",
+            "value",
+            "revision",
+            "answered_at",
+            "language",
+            "vignette_hash",
+            "rubric_hash",
+            "study_hash",
+        ] {
+            assert!(line.get(key).is_some(), "export line lacks {key}: {line}");
+        }
+    }
+    assert_eq!(lines[0]["site_attributes"]["centrality"], "rural");
+    let status = db.run(&["session", "status", "s", "--format", "json"]);
+    let status: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    let g1 = status["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["group"] == "G1")
+        .unwrap();
+    assert_eq!(g1["answered"][0], serde_json::json!([3, 5]));
+    assert_eq!(g1["revealed"], 3);
+}
+
+/// Each bad answer file: what it contains and the message it must produce.
+#[test]
+fn bad_answer_files_store_nothing_and_say_why() {
+    let cases: &[(&str, &str)] = &[
+        (
+            r#"{"group": "G1", "vignette": "V2", "answers": {"s1_do": "#,
+            "a.json:1:81: EOF while parsing a value",
+        ),
+        (
+            r#"{"group": "G9", "vignette": "V2", "answers": {"s1_do": "x"}}"#,
+            "a.json: at /answers/s1_do: no group `G9` in session s; its groups are: G1, G2",
+        ),
+        (
+            r#"{"group": "G1", "vignette": "V3", "answers": {"s1_do": "x"}}"#,
+            "a.json: at /answers/s1_do: group `G1` has no vignette `V3` in this session; it has: V2",
+        ),
+        (
+            r#"{"group": "G1", "vignette": "V2", "answers": {"s9_do": "x"}}"#,
+            "a.json: at /answers/s9_do: vignette `V2` has no prompt `s9_do`",
+        ),
+        (
+            r#"{"group": "G1", "vignette": "V2", "answers": {"s1_first_action": "hug"}}"#,
+            "a.json: at /answers/s1_first_action: single prompt `s1_first_action`: `hug` is not an option here; the options are: class_talk, talk_with_lea",
+        ),
+        (
+            r#"{"group": "G1", "vignette": "V2", "answers": {"s1_seriousness": 0}}"#,
+            "a.json: at /answers/s1_seriousness: likert prompt `s1_seriousness`: 0 is outside the scale 1 to 5",
+        ),
+        (
+            r#"{"group": "G1", "vignette": "V2", "answers": {"s1_seriousness": "4"}}"#,
+            "likert prompt `s1_seriousness`: expected a whole number from 1 to 5, got \"4\"",
+        ),
+        (
+            r#"{"group": "G1", "vignette": "V2", "answers": {"s2_measures": ["activity_plan", "activity_plan"]}}"#,
+            "rank prompt `s2_measures`: `activity_plan` is given twice",
+        ),
+        (
+            r#"{"group": "G1", "vignette": "V2", "answers": {"s2_measures": ["activity_plan"]}}"#,
+            "rank prompt `s2_measures`: a ranking lists every option once; missing: ",
+        ),
+        (
+            r#"{"group": "G1", "vignette": "V2", "answers": {"s3_next_steps": "continue_plan"}}"#,
+            "multi prompt `s3_next_steps`: expected an array of option ids, got \"continue_plan\"",
+        ),
+        (
+            r#"{"group": "G1", "vignette": "V2", "answers": {"s1_do": 12}}"#,
+            "text prompt `s1_do`: expected text (a JSON string), got 12",
+        ),
+        (
+            r#"{"group": "G1", "vignette": "V2", "answers": {"s1_do": "\u0000"}}"#,
+            "text prompt `s1_do`: the text contains the control character U+0000",
+        ),
+        (
+            r#"{"group": "G1", "vignette": "V2", "answers": {}}"#,
+            "a.json: at /answers: no answers given",
+        ),
+        (
+            r#"{"group": "G1", "vignette": "V2", "answers": {"s1_do": "x"}, "extra": 1}"#,
+            "a.json: at /extra: unexpected key",
+        ),
+    ];
+    let db = Db::new();
+    session_with_v2(&db);
+    // One good answer first, so "unchanged" means more than "empty".
+    let good = db.file(
+        "good.json",
+        r#"{"group": "G2", "vignette": "V2", "answers": {"s1_do": "Snakke med Lea."}}"#,
+    );
+    assert_eq!(
+        db.run(&["session", "answer", "s", "--file", good.to_str().unwrap()])
+            .code,
+        0
+    );
+    let before = export(&db);
+    for (content, expected) in cases {
+        // A valid answer rides along in every file: it must not be stored either.
+        let content = content.replacen(
+            r#""answers": {"#,
+            r#""answers": {"s1_record": "I loggen.", "#,
+            1,
+        );
+        let content = if content.contains(r#"{"s1_record": "I loggen.", }"#) {
+            content.replace(r#"{"s1_record": "I loggen.", }"#, "{}")
+        } else {
+            content
+        };
+        let file = db.file("a.json", &content);
+        let out = db.run(&["session", "answer", "s", "--file", file.to_str().unwrap()]);
+        assert_eq!(out.code, 1, "{content}\n{}", out.stderr);
+        let message = out.stderr.replace(file.to_str().unwrap(), "a.json");
+        assert!(
+            message.contains(expected),
+            "{content}\nexpected `{expected}` in\n{message}"
+        );
+        assert!(message.contains("nothing was stored"), "{message}");
+        assert_eq!(export(&db), before, "{content} changed the database");
+    }
+    // Too long, and not UTF-8.
+    let long = format!(
+        r#"{{"group": "G1", "vignette": "V2", "answers": {{"s1_do": "{}"}}}}"#,
+        "a".repeat(3001)
+    );
+    let out = db.run(&[
+        "session",
+        "answer",
+        "s",
+        "--file",
+        db.file("a.json", &long).to_str().unwrap(),
+    ]);
+    assert!(
+        out.stderr
+            .contains("the text has 3001 characters; at most 3000 are allowed"),
+        "{}",
+        out.stderr
+    );
+    let path = db.dir().join("latin1.json");
+    std::fs::write(
+        &path,
+        b"{\"group\": \"G1\", \"vignette\": \"V2\", \"answers\": {\"s1_do\": \"bl\xe5\"}}",
+    )
+    .unwrap();
+    let out = db.run(&["session", "answer", "s", "--file", path.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("latin1.json:1:59: the file is not valid UTF-8 (bad byte 0xe5)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(export(&db), before);
+}
+
+#[test]
+fn paper_imports_are_all_or_nothing() {
+    let db = Db::new();
+    session_with_v2(&db);
+    let good = db.file(
+        "paper.csv",
+        "group,vignette,prompt,value\nG1,V2,s1_do,\"Vi tar det på alvor, og ringer far\"\nG1,V2,s1_seriousness,5\n\
+         G2,V2,s2_measures,activity_plan;lea_home;separate_talks;parent_meeting;class_program;joint_meeting\nG2,V2,s3_next_steps,continue_plan\n",
+    );
+    let out = db.run(&["session", "import", "s", good.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("stored 4 answer(s)"));
+    let before = export(&db);
+    assert!(before.contains(r#""value":["activity_plan","lea_home","separate_talks","parent_meeting","class_program","joint_meeting"]"#));
+    let cases: &[(&str, &str)] = &[
+        (
+            "group,vignette,prompt\nG1,V2,s1_do\n",
+            "bad.csv:1: expected the header `group,vignette,prompt,value`",
+        ),
+        (
+            "group,vignette,prompt,value\nG1,V2,s1_do,ok\nG3,V2,s1_do,x\n",
+            "bad.csv:3: no group `G3` in session s",
+        ),
+        (
+            "group,vignette,prompt,value\nG1,V2,s1_do,ok\nG1,V2,s1_seriousness,6\n",
+            "bad.csv:3: likert prompt `s1_seriousness`: 6 is outside the scale 1 to 5",
+        ),
+        (
+            "group,vignette,prompt,value\nG1,V2,s2_measures,activity_plan;lea_home\n",
+            "bad.csv:2: rank prompt `s2_measures`: a ranking lists every option once",
+        ),
+        (
+            "group,vignette,prompt,value\nG1,V2,s1_first_action,talk\n",
+            "bad.csv:2: single prompt `s1_first_action`: `talk` is not an option here",
+        ),
+        (
+            "group,vignette,prompt,value\nG1,V2,s1_do,a\nG1,V2,s1_do,b\n",
+            "bad.csv:3: group `G1`, vignette `V2`, prompt `s1_do` is already answered on line 2",
+        ),
+        (
+            "group,vignette,prompt,value\nG1,V2,s1_do,a,extra\n",
+            "bad.csv:2: CSV error",
+        ),
+        (
+            "group,vignette,prompt,value\n",
+            "bad.csv: no rows after the header",
+        ),
+    ];
+    for (content, expected) in cases {
+        let file = db.file("bad.csv", content);
+        let out = db.run(&["session", "import", "s", file.to_str().unwrap()]);
+        assert_eq!(out.code, 1, "{content}\n{}", out.stderr);
+        let message = out.stderr.replace(file.to_str().unwrap(), "bad.csv");
+        assert!(
+            message.contains(expected),
+            "{content}\nexpected `{expected}` in\n{message}"
+        );
+        assert_eq!(export(&db), before, "{content} changed the database");
+    }
+}
+
+#[test]
+fn a_closed_session_takes_no_answers_until_reopened_with_a_reason() {
+    let db = Db::new();
+    session_with_v2(&db);
+    let file = db.file("a.json", GOOD_ANSWERS);
+    assert_eq!(db.run(&["session", "close", "s"]).code, 0);
+    let out = db.run(&["session", "answer", "s", "--file", file.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(
+            "error: session `s` is closed\n  hint: reopen it with `vignette session reopen s --reason …`"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(export(&db), "");
+    let out = db.run(&[
+        "session",
+        "reopen",
+        "s",
+        "--reason",
+        "group 2 handed in late",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        db.run(&["session", "answer", "s", "--file", file.to_str().unwrap()])
+            .code,
+        0
+    );
+}
+
+#[test]
+fn a_session_keeps_the_instruments_it_was_created_with() {
+    let bank = TempBank::shipped();
+    let db = Db::new();
+    let bank_arg = bank.path().to_str().unwrap().to_string();
+    let out = db.new_session(&[
+        "--groups",
+        "2",
+        "--vignettes",
+        "V2",
+        "--seed",
+        "1",
+        "--bank",
+        &bank_arg,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let original = bank.read("vignettes/V2.json");
+    let original_hash = sha256(&original);
+    let handout = |db: &Db| {
+        let out = db.run(&[
+            "session", "handout", "s", "--format", "md", "--bank", &bank_arg,
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let before = handout(&db);
+    // The bank moves on: a prompt is renamed and the text changes.
+    bank.edit_json("vignettes/V2.json", |v| {
+        v["version"] = "2.0.0".into();
+        v["stages"][0]["prompts"][0]["id"] = "s1_now".into();
+    });
+    bank.edit_json("rubrics/V2.json", |r| {
+        for c in r["criteria"].as_array_mut().unwrap() {
+            if let Some(p) = c["evidence"].get_mut("phrases") {
+                for rule in p.as_array_mut().unwrap() {
+                    rule.as_object_mut().unwrap().remove("prompts");
+                }
+            }
+        }
+    });
+    bank.edit_json("vignettes/V2.json", |v| {
+        v["stages"][0]["text"]["nb"] = "Helt ny tekst.".into()
+    });
+    assert_eq!(
+        handout(&db),
+        before,
+        "the handout must show the pinned vignette"
+    );
+    let answer = db.file(
+        "a.json",
+        r#"{"group": "G1", "vignette": "V2", "answers": {"s1_do": "Snakke med Lea."}}"#,
+    );
+    let out = db.run(&[
+        "session",
+        "answer",
+        "s",
+        "--file",
+        answer.to_str().unwrap(),
+        "--bank",
+        &bank_arg,
+    ]);
+    assert_eq!(
+        out.code, 0,
+        "the pinned prompt s1_do must still be answerable: {}",
+        out.stderr
+    );
+    let export: serde_json::Value =
+        serde_json::from_str(export(&db).lines().next().unwrap()).unwrap();
+    assert_eq!(export["vignette_hash"], original_hash);
+}
+
+fn sha256(text: &str) -> String {
+    vignette::session::content_hash(text)
+}
+
+#[test]
+fn bad_session_requests_are_usage_errors() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--offering", "x"],
+            "the study has no offering `x`; expected one of: laeringsmiljoprosjektet, samlingsbasert, nettbasert",
+        ),
+        (
+            &["--phase", "later"],
+            "the study has no phase `later`; expected one of: baseline, midpoint, endpoint",
+        ),
+        (
+            &["--site-attr", "centrality=suburban"],
+            "site attribute `centrality`: `suburban` is not allowed; expected one of: rural, urban",
+        ),
+        (
+            &["--site-attr", "centrality_index=9"],
+            "site attribute `centrality_index`: 9 is outside 1..6",
+        ),
+        (
+            &["--site-attr", "colour=red"],
+            "the study has no site attribute `colour`",
+        ),
+        (
+            &["--per-group", "7"],
+            "each group can answer at most 6 vignettes (the number chosen), but 7 per group was asked",
+        ),
+        (&["--vignettes", "V9"], "the study has no vignette `V9`"),
+        (&["--lang", "de"], "the study has no language `de`"),
+    ];
+    for (change, expected) in cases {
+        let db = Db::new();
+        let mut args: Vec<&str> = vec![
+            "session",
+            "new",
+            "--offering",
+            "nettbasert",
+            "--phase",
+            "baseline",
+            "--site",
+            "Bodø",
+            "--site-attr",
+            "sector=school",
+            "--cohort",
+            "2026",
+            "--groups",
+            "3",
+            "--seed",
+            "1",
+        ];
+        // Replace a default or add the change.
+        let mut i = 0;
+        while i < change.len() {
+            let (flag, value) = (change[i], change[i + 1]);
+            match args
+                .iter()
+                .position(|a| *a == flag && flag != "--site-attr")
+            {
+                Some(p) => args[p + 1] = value,
+                None => args.extend([flag, value]),
+            }
+            i += 2;
+        }
+        if !args.contains(&"--per-group") && !args.contains(&"--vignettes") {
+            args.extend(["--per-group", "2"]);
+        }
+        if !args.iter().any(|a| a.starts_with("centrality=")) {
+            args.extend(["--site-attr", "centrality=rural"]);
+        }
+        let out = db.run(&args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(expected),
+            "{args:?}: expected `{expected}` in {}",
+            out.stderr
+        );
+        assert!(
+            !db.path().exists()
+                || db
+                    .run(&["session", "list", "--format", "json"])
+                    .stdout
+                    .trim()
+                    == "[]"
+        );
+    }
+    let db = Db::new();
+    let out = db.run(&[
+        "session",
+        "new",
+        "--offering",
+        "nettbasert",
+        "--phase",
+        "baseline",
+        "--site",
+        "Bodø",
+        "--site-attr",
+        "centrality=rural",
+        "--cohort",
+        "1",
+        "--groups",
+        "2",
+        "--per-group",
+        "1",
+        "--seed",
+        "1",
+    ]);
+    assert!(
+        out.stderr.contains(
+            "the study requires site attribute `sector`; expected sector=VALUE among the site's attributes"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn groups_come_from_a_file_with_their_roles() {
+    let db = Db::new();
+    let groups = db.file(
+        "groups.csv",
+        "group,roles\nBord 1,\"principal:1,teacher:3\"\nBord 2,teacher:4\n",
+    );
+    let out = db.new_session(&[
+        "--groups-file",
+        groups.to_str().unwrap(),
+        "--per-group",
+        "2",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let design: serde_json::Value = serde_json::from_str(
+        &db.run(&["session", "design", "s", "--format", "json"])
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(design["groups"][0]["group"], "Bord 1");
+    let bad = db.file("bad.csv", "group,roles\nBord 1,\"rektor:1\"\n");
+    let other = Db::new();
+    let out = other.new_session(&[
+        "--groups-file",
+        bad.to_str().unwrap(),
+        "--per-group",
+        "2",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("group `Bord 1`: the study has no role `rektor`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn commands_on_a_missing_database_or_session_explain_themselves() {
+    let db = Db::new();
+    let out = db.run(&["session", "status", "s"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no database at "), "{}", out.stderr);
+    session_with_v2(&db);
+    let out = db.run(&["session", "status", "nope"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("no session `nope` in this database"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("`vignette session list`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_oversized_answer_file_is_refused_unread() {
+    let db = Db::new();
+    session_with_v2(&db);
+    let big = db.file("big.json", &" ".repeat(17 * 1024 * 1024));
+    let out = db.run(&["session", "answer", "s", "--file", big.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("bytes; answer files are limited to 16777216 bytes (16 MiB)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(export(&db), "");
+}
+
+#[test]
+fn session_list_json_says_when_each_session_was_created_and_closed() {
+    let db = Db::new();
+    let mut new = common::NEW_SESSION.to_vec();
+    new.extend(["--groups", "2", "--vignettes", "V2", "--seed", "1"]);
+    db.command(&new).now("2026-03-01T09:30:00Z").ok();
+    let other: Vec<&str> = new
+        .iter()
+        .map(|&arg| if arg == "s" { "t" } else { arg })
+        .collect();
+    db.command(&other).now("2026-03-02T08:00:00.250Z").ok();
+    db.command(&["session", "close", "s"])
+        .now("2026-03-01T12:15:30+01:00")
+        .ok();
+    let list = db
+        .command(&["session", "list", "--format", "json"])
+        .now("2026-03-03T00:00:00Z")
+        .ok();
+    insta::assert_snapshot!(list);
+}
+
+#[test]
+fn session_export_lines_say_when_each_revision_was_answered() {
+    let db = Db::new();
+    let mut new = common::NEW_SESSION.to_vec();
+    new.extend(["--groups", "1", "--vignettes", "V2", "--seed", "1"]);
+    db.command(&new).now("2026-03-01T09:30:00Z").ok();
+    let answers = |value: &str| {
+        db.file(
+            "answers.csv",
+            &format!("group,vignette,prompt,value\nG1,V2,s1_first_action,{value}\n"),
+        )
+    };
+    let file = answers("talk_with_lea");
+    db.command(&["session", "import", "s", file.to_str().unwrap()])
+        .now("2026-03-01T09:45:10.5Z")
+        .ok();
+    let file = answers("notify_principal");
+    db.command(&["session", "import", "s", file.to_str().unwrap()])
+        .now("2026-03-01T10:02:00Z")
+        .ok();
+    let exported = db
+        .command(&["session", "export", "s", "--format", "jsonl"])
+        .now("2026-03-03T00:00:00Z")
+        .ok();
+    // The instrument hashes change with the shipped bank; the times must not.
+    let lines: Vec<serde_json::Value> = exported
+        .lines()
+        .map(|line| {
+            let mut line: serde_json::Value = serde_json::from_str(line).unwrap();
+            for key in ["study_hash", "vignette_hash", "rubric_hash"] {
+                assert_eq!(line[key].as_str().unwrap().len(), 64, "{key}");
+                line[key] = "[sha-256]".into();
+            }
+            line
+        })
+        .collect();
+    insta::assert_snapshot!(serde_json::to_string_pretty(&lines).unwrap());
+}
+
+#[test]
+fn a_vignette_now_that_is_not_a_time_is_a_usage_error() {
+    let db = Db::new();
+    session_with_v2(&db);
+    let out = db.command(&["session", "list"]).now("yesterday").run();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("VIGNETTE_NOW: `yesterday` is not a time in RFC 3339"),
+        "{}",
+        out.stderr
+    );
+}

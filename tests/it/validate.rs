@@ -1,0 +1,300 @@
+//! `vignette validate`: valid banks pass, every kind of broken file is named
+//! with its place, and no input makes the program panic.
+
+use crate::common;
+use crate::common::{TempBank, fixture_bank, repo, vignette};
+
+fn validate(bank: &std::path::Path) -> common::Output {
+    vignette(["validate", "--bank", bank.to_str().unwrap()])
+}
+
+#[test]
+fn the_valid_fixture_bank_passes() {
+    let out = validate(&fixture_bank());
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("1 studies, 1 vignettes, 1 rubrics"));
+    assert!(out.stdout.contains("4 factor-level combinations"));
+    assert!(out.stdout.ends_with("valid: 0 error(s), 0 warning(s)\n"));
+}
+
+/// Each folder under tests/fixtures/invalid holds files that replace or join
+/// the valid fixture bank, and `expect.txt`: lines the output must contain, in
+/// order (`#` comments; `!text` must not appear anywhere).
+#[test]
+fn each_invalid_fixture_produces_its_stated_error() {
+    let cases = std::fs::read_dir(repo().join("tests/fixtures/invalid")).unwrap();
+    let mut checked = 0;
+    for case in cases {
+        let case = case.unwrap().path();
+        let bank = TempBank::copy_of(&fixture_bank());
+        for folder in ["studies", "vignettes", "rubrics"] {
+            let Ok(files) = std::fs::read_dir(case.join(folder)) else {
+                continue;
+            };
+            for file in files {
+                let file = file.unwrap().path();
+                let name = file.file_name().unwrap().to_str().unwrap();
+                bank.write(&format!("{folder}/{name}"), std::fs::read(&file).unwrap());
+            }
+        }
+        let out = validate(bank.path());
+        let name = case.file_name().unwrap().to_string_lossy();
+        assert_eq!(out.code, 1, "{name}: expected exit 1\n{}", out.stdout);
+        let expect = std::fs::read_to_string(case.join("expect.txt")).unwrap();
+        let mut lines = out.stdout.lines();
+        for wanted in expect.lines().filter(|l| !l.starts_with('#')) {
+            if let Some(absent) = wanted.strip_prefix('!') {
+                assert!(
+                    !out.stdout.contains(absent),
+                    "{name}: `{absent}` must not appear:\n{}",
+                    out.stdout
+                );
+            } else {
+                assert!(
+                    lines.any(|line| line.starts_with(wanted)),
+                    "{name}: expected, in order, a line starting\n  {wanted}\nin:\n{}",
+                    out.stdout
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 14, "only {checked} invalid cases found");
+}
+
+#[test]
+fn the_shipped_bank_is_valid_without_warnings_and_says_what_it_checked() {
+    let out = vignette(["validate"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("checked the embedded bank:"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("(2 studies, 6 vignettes, 6 rubrics)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("valid: 0 error(s), 0 warning(s)"),
+        "{}",
+        out.stdout
+    );
+    // The folder copy in the repository is the same bank.
+    let out = validate(&repo());
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+/// One way of breaking a file of the shipped bank, and a line the output must have.
+struct Break {
+    file: &'static str,
+    breaks: fn(&TempBank, &str),
+    expect: &'static str,
+}
+
+#[test]
+fn a_shipped_bank_with_one_file_broken_names_that_file() {
+    let breaks = [
+        Break {
+            file: "vignettes/V3.json",
+            breaks: |b, f| {
+                let text = b.read(f);
+                b.write(f, &text[..text.len() / 2]);
+            },
+            expect: "error: vignettes/V3.json:",
+        },
+        Break {
+            file: "rubrics/V2.json",
+            breaks: |b, f| b.edit_json(f, |v| v["criteria"][0]["weight"] = "heavy".into()),
+            expect: "error: rubrics/V2.json:",
+        },
+        Break {
+            file: "studies/inkluderende-miljo.json",
+            breaks: |b, f| b.edit_json(f, |v| _ = v.as_object_mut().unwrap().remove("phases")),
+            expect: "error: studies/inkluderende-miljo.json:1:1: \"phases\" is a required property",
+        },
+        Break {
+            file: "rubrics/V4.json",
+            breaks: |b, f| {
+                b.edit_json(f, |v| {
+                    v["criteria"][0]["evidence"]["options"] =
+                        serde_json::json!([{"prompt": "nope", "option": "x", "level": 1}])
+                })
+            },
+            expect: "has no prompt `nope`",
+        },
+        Break {
+            file: "vignettes/V5.json",
+            breaks: |b, f| {
+                b.edit_json(f, |v| {
+                    v["stages"][2]["text"]["en"] = "{{ no_such_variable }}".into()
+                })
+            },
+            expect: "undefined variable `no_such_variable`",
+        },
+        Break {
+            file: "vignettes/V6.json",
+            breaks: |b, f| b.edit_json(f, |v| v["id"] = "V1".into()),
+            expect: "duplicate vignette id `V1`",
+        },
+        Break {
+            file: "rubrics/V1.json",
+            breaks: |b, f| {
+                let mut bytes = b.read(f).into_bytes();
+                bytes.insert(40, 0xff);
+                b.write(f, bytes);
+            },
+            expect: "not valid UTF-8",
+        },
+    ];
+    for case in breaks {
+        let bank = TempBank::shipped();
+        (case.breaks)(&bank, case.file);
+        let out = validate(bank.path());
+        assert_eq!(out.code, 1, "{}: {}", case.file, out.stdout);
+        assert!(
+            out.stdout.contains(case.expect),
+            "{}: expected `{}` in\n{}",
+            case.file,
+            case.expect,
+            out.stdout
+        );
+        let named: Vec<&str> = out
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("error: "))
+            .collect();
+        assert!(
+            named
+                .iter()
+                .all(|l| l.contains(case.file) || case.file.starts_with("vignettes/V6")),
+            "{}: errors outside the broken file:\n{}",
+            case.file,
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn every_problem_in_the_bank_is_listed_in_one_run() {
+    let bank = TempBank::shipped();
+    let text = bank.read("vignettes/V2.json");
+    bank.write("vignettes/V2.json", &text[..text.len() - 10]);
+    bank.edit_json("rubrics/V5.json", |v| {
+        v["criteria"][0]["weight"] = (-1).into()
+    });
+    bank.edit_json("studies/kompetanseloftet.json", |v| {
+        v["vignettes"][0] = "V99".into()
+    });
+    let out = validate(bank.path());
+    assert_eq!(out.code, 1);
+    let errors: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert!(
+        errors[0].starts_with("error: rubrics/V5.json:"),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.starts_with("error: studies/kompetanseloftet.json:") && l.contains("`V99`")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.starts_with("error: vignettes/V2.json:")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_missing_bank_folder_is_a_usage_error() {
+    let out = vignette(["validate", "--bank", "/no/such/bank"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: bank folder /no/such/bank does not exist or is not a folder\n"
+    );
+}
+
+#[test]
+fn an_empty_folder_is_an_invalid_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = validate(dir.path());
+    assert_eq!(out.code, 1);
+    for folder in ["rubrics", "studies", "vignettes"] {
+        assert!(
+            out.stdout
+                .contains(&format!("error: {folder}: folder is missing")),
+            "{}",
+            out.stdout
+        );
+    }
+    for folder in ["studies", "vignettes", "rubrics"] {
+        std::fs::create_dir(dir.path().join(folder)).unwrap();
+    }
+    let out = validate(dir.path());
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("the bank has no .json files"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn an_oversized_file_is_refused_unread() {
+    let bank = TempBank::copy_of(&fixture_bank());
+    bank.write("vignettes/M1.json", vec![b' '; 50 * 1024 * 1024]);
+    let out = validate(bank.path());
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("error: vignettes/M1.json: the file is 52428800 bytes; bank files are limited to 2097152 bytes (2 MiB)"), "{}", out.stdout);
+}
+
+#[test]
+fn deep_nesting_is_reported_not_a_crash() {
+    let bank = TempBank::copy_of(&fixture_bank());
+    bank.write("rubrics/M1.json", "[".repeat(1_000_000));
+    let out = validate(bank.path());
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .contains("error: rubrics/M1.json:1:128: recursion limit exceeded"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn json_output_lists_diagnostics_with_their_places() {
+    let bank = TempBank::copy_of(&fixture_bank());
+    bank.edit_json("rubrics/M1.json", |v| v["criteria"][1]["weight"] = 0.into());
+    let out = vignette([
+        "validate",
+        "--format",
+        "json",
+        "--bank",
+        bank.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["errors"], 1);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["file"], "rubrics/M1.json");
+    assert_eq!(d["pointer"], "/criteria/1/weight");
+    assert_eq!(d["severity"], "error");
+    assert!(d["line"].as_u64().unwrap() > 1);
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("less than or equal to the minimum of 0"),
+        "{d}"
+    );
+}
