@@ -1,0 +1,174 @@
+//! Semantic checks across a bank: unique ids, references that resolve, texts
+//! in every declared language, ordered levels, dimension coverage and
+//! templates that render for every combination of factor levels.
+//!
+//! Files that failed their schema are absent here; references to them are
+//! not reported again.
+
+mod rubric;
+mod study;
+mod vignette;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::model::*;
+use super::{Bank, Broken, Diagnostic, Entry, Kind, Stats};
+
+/// Language codes accepted in phrase lists as variants of a declared language.
+const LANGUAGE_VARIANTS: &[(&str, &str)] = &[("nn", "nb")];
+
+/// Runs every semantic check, adding to `diagnostics` and `stats`.
+pub(super) fn check(
+    bank: &Bank,
+    broken: &Broken,
+    diagnostics: &mut Vec<Diagnostic>,
+    stats: &mut Stats,
+) {
+    let mut checker = Checker {
+        bank,
+        broken,
+        found: diagnostics,
+    };
+    checker.unique_files(&bank.studies, "study", |s| &s.id);
+    checker.unique_files(&bank.vignettes, "vignette", |v| &v.id);
+    checker.unique_files(&bank.rubrics, "rubric", |r| &r.id);
+    for study in &bank.studies {
+        checker.study(study);
+    }
+    for vignette in &bank.vignettes {
+        checker.vignette(vignette, stats);
+    }
+    let mut scored = BTreeMap::new();
+    for rubric in &bank.rubrics {
+        if let Some(first) = scored.insert(rubric.item.vignette.as_str(), rubric.path.as_str()) {
+            checker.error(
+                rubric,
+                "/vignette",
+                format!(
+                    "vignette `{}` already has a rubric ({first}); one rubric per vignette",
+                    rubric.item.vignette
+                ),
+            );
+        }
+        checker.rubric(rubric);
+    }
+}
+
+struct Checker<'a> {
+    bank: &'a Bank,
+    broken: &'a Broken,
+    found: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error<T>(&mut self, entry: &Entry<T>, pointer: &str, message: impl Into<String>) {
+        self.found
+            .push(Diagnostic::error(&entry.path, pointer, message));
+    }
+
+    fn warning<T>(&mut self, entry: &Entry<T>, pointer: &str, message: impl Into<String>) {
+        self.found
+            .push(Diagnostic::warning(&entry.path, pointer, message));
+    }
+
+    fn unique_files<T>(&mut self, entries: &[Entry<T>], what: &str, id: impl Fn(&T) -> &String) {
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for entry in entries {
+            let id = id(&entry.item);
+            if let Some(first) = seen.insert(id, &entry.path) {
+                self.error(
+                    entry,
+                    "/id",
+                    format!("duplicate {what} id `{id}`: {first} has it too; ids must be unique"),
+                );
+            }
+            let stem = std::path::Path::new(&entry.path)
+                .file_stem()
+                .map(|s| s.to_string_lossy());
+            if stem.as_deref() != Some(id.as_str()) {
+                self.warning(
+                    entry,
+                    "/id",
+                    format!("id `{id}` differs from the file name; name the file {id}.json"),
+                );
+            }
+        }
+    }
+
+    /// Ids in a list must be unique.
+    fn unique_ids<'i, T>(
+        &mut self,
+        entry: &Entry<T>,
+        pointer: &str,
+        ids: impl IntoIterator<Item = &'i str>,
+    ) {
+        let mut seen = BTreeSet::new();
+        for (i, id) in ids.into_iter().enumerate() {
+            if !seen.insert(id) {
+                self.error(
+                    entry,
+                    &format!("{pointer}/{i}/id"),
+                    format!("duplicate id `{id}`; ids must be unique here"),
+                );
+            }
+        }
+    }
+
+    /// A text must exist in every declared language.
+    fn text<T>(&mut self, entry: &Entry<T>, pointer: &str, text: &Text, languages: &[String]) {
+        for language in languages {
+            if !text.contains_key(language) {
+                self.error(
+                    entry,
+                    pointer,
+                    format!(
+                        "no `{language}` text; every text needs each declared language ({})",
+                        languages.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    fn labelled<T>(
+        &mut self,
+        entry: &Entry<T>,
+        pointer: &str,
+        items: &[Labelled],
+        languages: &[String],
+    ) {
+        self.unique_ids(entry, pointer, items.iter().map(|i| i.id.as_str()));
+        for (i, item) in items.iter().enumerate() {
+            self.text(
+                entry,
+                &format!("{pointer}/{i}/label"),
+                &item.label,
+                languages,
+            );
+            if let Some(description) = &item.description {
+                self.text(
+                    entry,
+                    &format!("{pointer}/{i}/description"),
+                    description,
+                    languages,
+                );
+            }
+        }
+    }
+}
+
+/// The prompts of the vignette a rubric scores, and which of them rules use.
+struct References<'a> {
+    prompts: BTreeMap<&'a str, &'a Prompt>,
+    used: BTreeSet<&'a str>,
+    vignette: &'a str,
+}
+
+fn ids<'a>(items: impl Iterator<Item = impl AsRef<str> + 'a>) -> String {
+    let list: Vec<String> = items.map(|i| i.as_ref().to_string()).collect();
+    if list.is_empty() {
+        "(none)".to_string()
+    } else {
+        list.join(", ")
+    }
+}
