@@ -48,3 +48,23 @@ fn a_missing_database_gets_the_same_hint_from_every_command() {
         );
     }
 }
+
+#[test]
+fn a_database_this_program_cannot_read_is_not_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("study.db");
+    std::fs::write(
+        &db,
+        "not a database, but notes someone saved under its name\n".repeat(100),
+    )
+    .unwrap();
+    let out = vignette(["session", "list", "--db", db.to_str().unwrap()]);
+    assert_eq!(
+        out.code, 3,
+        "a corrupt store exits 3, not 2 like a typo: {}",
+        out.stderr
+    );
+    assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
+    let typo = vignette(["session", "lsit", "--db", db.to_str().unwrap()]);
+    assert_eq!(typo.code, 2, "{}", typo.stderr);
+}

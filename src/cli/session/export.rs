@@ -2,10 +2,10 @@
 
 use std::process::ExitCode;
 
-use vignette::session::{self, ExportRow};
+use vignette::session::{self, AnswerRow};
 
 use crate::cli::Context;
-use crate::cli::{Failure, Outcome};
+use crate::cli::Outcome;
 
 /// Export a session's answers, one line per stored answer (every revision;
 /// `latest` marks the one that counts), with the session, site, group and
@@ -28,7 +28,7 @@ enum Format {
 pub fn run(cx: &Context, args: &Args) -> Outcome {
     let store = cx.store()?;
     let loaded = session::load(&store, &args.session)?;
-    let rows = session::export_rows(&loaded, &store.responses(&args.session)?);
+    let rows = session::answer_rows(&loaded, &store.responses(&args.session)?);
     match args.format {
         Format::Jsonl => {
             for row in &rows {
@@ -37,10 +37,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         }
         Format::Csv => {
             let attributes: Vec<&String> = loaded.record.site_attributes.keys().collect();
-            print!(
-                "{}",
-                csv(&rows, &attributes).map_err(|e| Failure::usage(e.to_string()))?
-            );
+            print!("{}", csv(&rows, &attributes)?);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -66,7 +63,7 @@ fn flat_value(value: &serde_json::Value) -> String {
     }
 }
 
-fn csv(rows: &[ExportRow], attributes: &[&String]) -> Result<String, csv::Error> {
+fn csv(rows: &[AnswerRow], attributes: &[&String]) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = ["session", "group", "site"].map(String::from).to_vec();
     header.extend(attributes.iter().map(|a| format!("site_{a}")));

@@ -73,9 +73,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         Format::Html => HandoutFormat::Html,
         Format::Md => HandoutFormat::Markdown,
     };
-    let page = handout
-        .write(format)
-        .map_err(|e| Failure::usage(e.to_string()))?;
+    let page = handout.write(format)?;
     print!("{page}");
     Ok(ExitCode::SUCCESS)
 }
