@@ -7,7 +7,7 @@
 //!   [`session::read_export_file`]), check UTF-8, parse
 //!   every line into borrowed fields, keep the latest revision per prompt,
 //!   group into units and sort them: exactly what scoring does before it
-//!   scores ([`session::read_export`]).
+//!   scores ([`session::parse_responses`]).
 //! - `score`: the same, then what `vignette score --responses FILE` computes
 //!   for its table and CSV: compile each rubric once per language, score every
 //!   unit's criterion levels and red flags ([`session::Export::levels`]), then
@@ -83,7 +83,7 @@ fn scoring(c: &mut Criterion) {
         b.iter(|| {
             let bytes =
                 vignette::input::map_file(&path, vignette::input::read::EXPORT_FILE).unwrap();
-            vignette::scoring::read_export("export.jsonl", &bytes).unwrap()
+            vignette::scoring::parse_responses("export.jsonl", &bytes).unwrap()
         })
     });
     group.bench_function(
@@ -98,7 +98,7 @@ fn scoring(c: &mut Criterion) {
 /// returns the number of units and the sum of their overall scores.
 fn score(bank: &Bank, path: &Path) -> (usize, f64) {
     let bytes = vignette::input::map_file(path, vignette::input::read::EXPORT_FILE).unwrap();
-    let export = vignette::scoring::Export::read(bank, "export.jsonl", &bytes).unwrap();
+    let export = vignette::scoring::Responses::read(bank, "export.jsonl", &bytes).unwrap();
     let levels = export.levels();
     let overall = levels
         .iter()

@@ -86,7 +86,7 @@ fn run_session(cx: &Context, id: &str, args: &Args) -> Outcome {
 fn run_export(cx: &Context, file: &Path, args: &Args) -> Outcome {
     let bank = cx.bank()?;
     let bytes = input::map_file(file, input::read::EXPORT_FILE)?;
-    let export = scoring::Export::read(&bank, &file.display().to_string(), &bytes)?;
+    let export = scoring::Responses::read(&bank, &file.display().to_string(), &bytes)?;
     let units = || (0..export.len()).map(|i| export.unit(i));
     if let Some(unit) = &args.explain {
         let found = units()
@@ -122,7 +122,7 @@ fn run_export(cx: &Context, file: &Path, args: &Args) -> Outcome {
 
 /// An export's units scored with full cards, a batch at a time, so that
 /// only one batch of cards is held at once.
-fn export_cards<'e>(export: &'e scoring::Export<'_, '_>) -> impl Iterator<Item = Scored> + 'e {
+fn export_cards<'e>(export: &'e scoring::Responses<'_, '_>) -> impl Iterator<Item = Scored> + 'e {
     const BATCH: usize = 512;
     (0..export.len())
         .step_by(BATCH)
@@ -178,7 +178,7 @@ fn print_csv<'a>(scored: impl Iterator<Item = ScoredSummary<'a>>) -> Outcome {
 /// from unit to unit only in the group and the level: the rest of every row
 /// is rendered once ([`RowTails`]). Batches of units are put together on all
 /// cores, a few batches at a time, and written in order.
-fn print_export_csv(export: &scoring::Export<'_, '_>, levels: &[Levels]) -> Outcome {
+fn print_export_csv(export: &scoring::Responses<'_, '_>, levels: &[Levels]) -> Outcome {
     /// Units per batch, and batches formatted at once (bounding the memory).
     const UNITS: usize = 1024;
     const BATCHES: usize = 8;
@@ -222,7 +222,7 @@ fn print_export_csv(export: &scoring::Export<'_, '_>, levels: &[Levels]) -> Outc
 struct RowTails(Vec<Vec<Vec<Vec<u8>>>>);
 
 impl RowTails {
-    fn new(export: &scoring::Export<'_, '_>) -> Result<RowTails, csv::Error> {
+    fn new(export: &scoring::Responses<'_, '_>) -> Result<RowTails, csv::Error> {
         let mut first = vec![None; export.scorers()];
         for i in 0..export.len() {
             first[export.scorer_index(i)].get_or_insert(i);
@@ -236,7 +236,7 @@ impl RowTails {
 
     /// The tails for the rubric of unit `i`, per criterion and level.
     fn of_unit(
-        export: &scoring::Export<'_, '_>,
+        export: &scoring::Responses<'_, '_>,
         i: usize,
     ) -> Result<Vec<Vec<Vec<u8>>>, csv::Error> {
         let criteria = &export.rubric(i).criteria;
@@ -264,7 +264,7 @@ impl RowTails {
     fn write_rows(
         &self,
         out: &mut Vec<u8>,
-        export: &scoring::Export<'_, '_>,
+        export: &scoring::Responses<'_, '_>,
         i: usize,
         levels: &Levels,
     ) -> Result<(), csv::Error> {

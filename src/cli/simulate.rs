@@ -167,7 +167,7 @@ fn write_jsonl(
     let failed = written(path);
     for s in &simulation.sessions {
         let loaded = session::load(store, &s.id)?;
-        for row in session::export_rows(&loaded, &store.responses(&s.id)?) {
+        for row in session::answer_rows(&loaded, &store.responses(&s.id)?) {
             writeln!(out, "{}", serde_json::json!(row)).map_err(&failed)?;
         }
     }

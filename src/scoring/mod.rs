@@ -18,7 +18,7 @@ mod types;
 pub use matcher::{Hit, Matcher, Target};
 pub use rules::{Scorer, Scratch};
 pub use session::{
-    Export, LevelChange, ScoreStatus, Scored, ScoredSummary, latest_answers, read_export,
+    LevelChange, Responses, ScoreStatus, Scored, ScoredSummary, latest_answers, parse_responses,
     score_session, score_session_with_bank,
 };
 pub use types::{

@@ -1,7 +1,7 @@
 //! Scoring a session: the latest answers of every group and vignette, scored
 //! with the pinned rubric (or a newer one from the bank), stored as versions
 //! so that rescoring never overwrites and always says what changed. Also a
-//! session export scored with the bank's rubrics ([`Export`]), nothing stored.
+//! session export scored with the bank's rubrics ([`Responses`]), nothing stored.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -388,8 +388,8 @@ fn compile<'b>(
 }
 
 /// Reads a session export (JSON lines) into its units without scoring: the
-/// parse-only limit scoring ([`Export`]) is measured against. Returns the number of units.
-pub fn read_export(name: &str, bytes: &[u8]) -> Result<usize, SessionError> {
+/// parse-only limit scoring ([`Responses`]) is measured against. Returns the number of units.
+pub fn parse_responses(name: &str, bytes: &[u8]) -> Result<usize, SessionError> {
     Ok(parse_export(name, bytes)?.len())
 }
 
@@ -411,9 +411,9 @@ fn parse_export<'t>(
 /// Nothing is stored; groups are named `SESSION/GROUP` so that several
 /// sessions can be scored at once.
 ///
-/// [`Export::levels`] scores every unit on all cores without building score
-/// cards; [`Export::scored`] builds full cards for a range of units.
-pub struct Export<'t, 'b> {
+/// [`Responses::levels`] scores every unit on all cores without building score
+/// cards; [`Responses::scored`] builds full cards for a range of units.
+pub struct Responses<'t, 'b> {
     units: Vec<(UnitKey<'t>, Unit<'t>)>,
     compiled: Vec<Compiled<'b>>,
     /// Per unit, the index of its compiled rubric.
@@ -423,7 +423,7 @@ pub struct Export<'t, 'b> {
 /// Version and status of every score of an export: new, never stored.
 const EXPORT_VERSION: u32 = 1;
 
-impl<'t, 'b> Export<'t, 'b> {
+impl<'t, 'b> Responses<'t, 'b> {
     /// Reads an export and compiles the rubrics its units need; a bad line,
     /// or a vignette the bank lacks, is an error naming the file.
     pub fn read(bank: &'b Bank, name: &str, bytes: &'t [u8]) -> Result<Self, SessionError> {
@@ -434,7 +434,7 @@ impl<'t, 'b> Export<'t, 'b> {
                 format!("the bank has no vignette and rubric `{vignette}`"),
             )
         })?;
-        Ok(Export {
+        Ok(Responses {
             units,
             compiled,
             of_unit,
@@ -462,7 +462,7 @@ impl<'t, 'b> Export<'t, 'b> {
         self.compiled.len()
     }
 
-    /// The index (below [`Export::scorers`]) of the compiled rubric unit `i`
+    /// The index (below [`Responses::scorers`]) of the compiled rubric unit `i`
     /// is scored with: units with the same index share vignette, rubric and language.
     pub fn scorer_index(&self, i: usize) -> usize {
         self.of_unit[i]
@@ -498,7 +498,7 @@ impl<'t, 'b> Export<'t, 'b> {
         scored.into_iter().map(|(_, levels)| levels).collect()
     }
 
-    /// Unit `i`'s score from its levels (see [`Export::levels`]), without evidence.
+    /// Unit `i`'s score from its levels (see [`Responses::levels`]), without evidence.
     pub fn summary(&self, i: usize, levels: &Levels) -> ScoredSummary<'_> {
         let ((session, group, vignette), unit) = &self.units[i];
         let compiled = &self.compiled[self.of_unit[i]];
@@ -584,7 +584,7 @@ mod tests {
             line("G1", "s1_seriousness", "4", 1, "nb"),
         ]
         .join("\n");
-        let export = Export::read(&bank, "x.jsonl", text.as_bytes()).unwrap();
+        let export = Responses::read(&bank, "x.jsonl", text.as_bytes()).unwrap();
         let scored = export.scored(0..export.len());
         let groups: Vec<&str> = scored.iter().map(|s| s.group.as_str()).collect();
         assert_eq!(groups, ["s/G1", "s/G9"]);
@@ -609,7 +609,7 @@ mod tests {
         let text = format!("{filler}\n{{\"oops\": 1}}\n");
         let lines = filler.lines().count();
         let Err(SessionError::Answers { problems, .. }) =
-            Export::read(&bank, "x.jsonl", text.as_bytes())
+            Responses::read(&bank, "x.jsonl", text.as_bytes())
         else {
             panic!("a bad line must be an error");
         };
@@ -628,7 +628,7 @@ mod tests {
         let mut bytes = b"{\"oops\": 1}\n".to_vec();
         bytes.extend_from_slice(filler.as_bytes());
         bytes.extend_from_slice(b"{\"value\": \"ab\xff\"}\n");
-        let Err(SessionError::Answers { problems, .. }) = Export::read(&bank, "x.jsonl", &bytes)
+        let Err(SessionError::Answers { problems, .. }) = Responses::read(&bank, "x.jsonl", &bytes)
         else {
             panic!("bytes that are not UTF-8 must be an error");
         };

@@ -22,7 +22,7 @@ use crate::store::{
 };
 
 pub use create::{Parsed, Planned, SessionSpec, VignetteChoice, plan};
-pub use progress::{ExportRow, Status, StatusRow, export_rows, status};
+pub use progress::{AnswerRow, Status, StatusRow, answer_rows, status};
 
 /// Why a session command could not be carried out.
 #[derive(Debug, thiserror::Error)]

@@ -80,7 +80,7 @@ pub fn status(session: &Session, responses: &[ResponseRecord]) -> Status {
 
 /// One stored answer (one revision) with everything an analysis needs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ExportRow {
+pub struct AnswerRow {
     pub session: String,
     pub group: String,
     pub site: String,
@@ -107,7 +107,7 @@ pub struct ExportRow {
 }
 
 /// Every stored answer of a session as export rows, in the order stored.
-pub fn export_rows(session: &Session, responses: &[ResponseRecord]) -> Vec<ExportRow> {
+pub fn answer_rows(session: &Session, responses: &[ResponseRecord]) -> Vec<AnswerRow> {
     let mut latest: BTreeMap<(&str, &str, &str), u32> = BTreeMap::new();
     for r in responses {
         let key = (
@@ -130,7 +130,7 @@ pub fn export_rows(session: &Session, responses: &[ResponseRecord]) -> Vec<Expor
                 .find(|g| g.label == a.group)
                 .map(|g| g.roles.clone())
                 .unwrap_or_default();
-            Some(ExportRow {
+            Some(AnswerRow {
                 session: record.id.clone(),
                 group: a.group.clone(),
                 site: record.site.clone(),

@@ -3,14 +3,14 @@
 
 use crate::common::generate;
 use vignette::bank::{self, BankSource};
-use vignette::scoring::Export;
+use vignette::scoring::Responses;
 
 #[test]
 fn levels_alone_equal_the_score_cards_on_a_generated_export() {
     let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
     let mut file = Vec::new();
     generate::generate(&bank, 20_000, 7, &mut file).unwrap();
-    let export = Export::read(&bank, "export.jsonl", &file).unwrap();
+    let export = Responses::read(&bank, "export.jsonl", &file).unwrap();
     let levels = export.levels();
     let scored = export.scored(0..export.len());
     assert!(scored.len() > 1000, "only {} units", scored.len());

@@ -336,13 +336,13 @@ fn overall_scores(store: &Store, simulation: &Simulation) -> BTreeMap<(String, S
     let mut export = String::new();
     for s in &simulation.sessions {
         let loaded = session::load(store, &s.id).unwrap();
-        for row in session::export_rows(&loaded, &store.responses(&s.id).unwrap()) {
+        for row in session::answer_rows(&loaded, &store.responses(&s.id).unwrap()) {
             export.push_str(&format!("{}\n", json!(row)));
         }
     }
     let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
     let mut scores: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
-    let export = vignette::scoring::Export::read(&bank, "simulated", export.as_bytes()).unwrap();
+    let export = vignette::scoring::Responses::read(&bank, "simulated", export.as_bytes()).unwrap();
     for scored in export.scored(0..export.len()) {
         let (session, group) = scored.group.split_once('/').unwrap();
         scores

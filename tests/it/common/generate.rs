@@ -16,7 +16,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 use vignette::bank::{Bank, PromptKind};
-use vignette::session::{self, ExportRow};
+use vignette::session::{self, AnswerRow};
 
 /// Sentence fragments around a rubric phrase: written, negated, or irrelevant.
 struct Fragments {
@@ -212,7 +212,7 @@ fn unit_rows(
     info: &SessionInfo,
     group: &str,
     case: &Case,
-) -> (Vec<ExportRow>, Vec<ExportRow>) {
+) -> (Vec<AnswerRow>, Vec<AnswerRow>) {
     let levels: BTreeMap<String, String> = case
         .factors
         .iter()
@@ -223,7 +223,7 @@ fn unit_rows(
     let mut revised = Vec::new();
     for (stage, prompt, kind) in &case.prompts {
         let revise = rng.random_bool(0.1);
-        let row = |revision: u32, rng: &mut ChaCha8Rng| ExportRow {
+        let row = |revision: u32, rng: &mut ChaCha8Rng| AnswerRow {
             session: info.id.clone(),
             group: group.to_string(),
             site: info.site.clone(),
@@ -284,7 +284,7 @@ pub fn generate(bank: &Bank, lines: usize, seed: u64, mut out: impl Write) -> st
             }
         }
         let interleaved = (0..).map_while(|_| {
-            let row: Vec<ExportRow> = units.iter_mut().filter_map(Iterator::next).collect();
+            let row: Vec<AnswerRow> = units.iter_mut().filter_map(Iterator::next).collect();
             (!row.is_empty()).then_some(row)
         });
         for row in interleaved.flatten().chain(revisions) {
