@@ -7,11 +7,13 @@
 //! [`store`] keeps them, [`scoring`] and [`rating`] turn them into criterion
 //! levels, [`stats`] and [`compare`] weigh the scores, and [`report`] and
 //! [`export`] show them. [`input`] reads every file a user gives; [`simulate`]
-//! makes studies to try all of it on. The library never prints and never
+//! makes studies to try all of it on, and [`demo`] runs the whole study in
+//! one call, on top of all the others. The library never prints and never
 //! reads standard input; the `vignette` binary is a thin command-line face.
 
 pub mod bank;
 pub mod compare;
+pub mod demo;
 pub mod design;
 pub mod export;
 pub mod input;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use comfy_table::Table;
 use indicatif::{ProgressBar, ProgressStyle};
 use vignette::compare::{self, Comparison};
-use vignette::simulate::demo::{self, Demo, Spec};
+use vignette::demo::{self, Demo, Spec};
 
 use super::Outcome;
 use crate::cli::Context;

@@ -6,13 +6,13 @@
 use std::process::ExitCode;
 
 use vignette::bank::BankError;
+use vignette::demo::DemoError;
 use vignette::export::ExportError;
 use vignette::input::{Problem, Unreadable};
 use vignette::render::RenderError;
 use vignette::report::{ProfileError, ReportError};
 use vignette::session::SessionError;
 use vignette::simulate::SimulateError;
-use vignette::simulate::demo::DemoError;
 use vignette::simulate::power::PowerError;
 use vignette::store::StoreError;
 

@@ -53,7 +53,6 @@
 //! spec and seed give the same database content (timestamps aside).
 
 mod answers;
-pub mod demo;
 mod population;
 pub mod power;
 pub mod raters;
