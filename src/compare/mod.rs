@@ -35,7 +35,7 @@
 //!   clusters nest in offerings a difference between offerings counts as
 //!   clustering: the ICC is then an upper bound of the within-offering one.
 //! - **Bootstrap streams** and resampling by counts of distinct values: see
-//!   `bootstrap`; the same seed gives the same
+//!   [`crate::stats::bootstrap`]; the same seed gives the same
 //!   intervals whatever the number of threads.
 
 mod cells;

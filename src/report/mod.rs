@@ -4,7 +4,8 @@
 //! the last phase, roles and rural/urban sites, rater agreement, the
 //! criteria most often missed, optionally a power analysis made beforehand
 //! (`vignette power`), and how it was all done. Charts are inline
-//! SVG; there is no script and nothing is loaded from elsewhere.
+//! SVG; there is no script and nothing is loaded from elsewhere. Also the
+//! needs-analysis sheet of one site ([`profile`]).
 //!
 //! Not for statistics (see [`crate::compare`] and [`crate::rating::agreement`]) or
 //! for reading the store (but for [`example::find`], one quoted answer): the

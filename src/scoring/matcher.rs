@@ -175,7 +175,7 @@ impl Matcher {
         hits
     }
 
-    /// What every phrase in folded text (see [`fold_into`](super::text::fold_into))
+    /// What every phrase in folded text (see [`fold_into`](super::fold::fold_into))
     /// is evidence of, and whether it is negated, in the order [`Matcher::find`] gives them.
     pub fn targets(&self, folded: &str, mut each: impl FnMut(Target, bool)) {
         self.scan(folded, |found| {

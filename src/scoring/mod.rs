@@ -6,8 +6,11 @@
 //! [`Scorer::levels`] only the levels, for scoring many units at once. Both
 //! apply the same rules.
 //!
-//! Pure: no I/O, no store. Human ratings, which override these levels, are
-//! another module's business.
+//! The rules (`types`, `rules`, `matcher`, `fold`) are pure: no I/O, no
+//! store. `session` applies them to a stored session's latest answers,
+//! storing each unit's scores as a new version, or to a session export read
+//! by `input` ([`Responses`]). Human ratings, which override these levels,
+//! are `rating`'s business; reading files is `input`'s.
 
 pub mod fold;
 mod matcher;

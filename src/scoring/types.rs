@@ -211,8 +211,8 @@ impl CriterionScore {
 }
 
 /// The criterion levels and raised red flags of a score, without the
-/// evidence: what [`Scorer::levels`] computes, the same as in the card of
-/// [`Scorer::score`].
+/// evidence: what [`Scorer::levels`](super::Scorer::levels) computes, the same as in the card of
+/// [`Scorer::score`](super::Scorer::score).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Levels {
     /// Per criterion, in the rubric's order.

@@ -3,7 +3,12 @@
 //! terminal runner, answer files, paper transcriptions) are checked against
 //! the pinned prompts and stored all or nothing.
 //!
-//! Not for presentation: this module returns data and knows no terminal.
+//! Every face shows an assignment through one view
+//! ([`Session::render_assignment`]); progress and the answers as rows are in
+//! `progress`.
+//!
+//! Not for presentation or reading files: this module returns data and knows
+//! no terminal; the files and streams answers come in are read by `input`.
 
 pub mod answer;
 mod create;

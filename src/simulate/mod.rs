@@ -1,8 +1,8 @@
 //! Simulated studies: sessions for every site and phase of a study, filled
 //! with answers that read like staff groups' answers, at a competence level
 //! driven by planted effects whose true values are returned. For demos, for
-//! benchmarks of the scorer, and to check that comparisons find what was
-//! planted.
+//! benchmarks of the scorer, to check that comparisons find what was
+//! planted, and for power by simulation ([`power`]).
 //!
 //! The model:
 //!

@@ -5,7 +5,7 @@
 //!
 //! Each sample has its own Xoshiro256++ stream, seeded (through SplitMix64)
 //! with the seed and the FNV-1a hash of what the sample is, and its
-//! resamples are drawn in fixed chunks of [`CHUNK`], chunk c starting 2¹²⁸·c
+//! resamples are drawn in fixed chunks of 256, chunk c starting 2¹²⁸·c
 //! words into the stream (c jumps, so chunks never overlap). So an interval
 //! depends only on the seed, the sample and the number of resamples: not on
 //! the other cells, nor on how many threads run it.

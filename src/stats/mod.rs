@@ -1,6 +1,7 @@
 //! Statistics shared by the reports and comparisons: rank correlation,
 //! sample summaries, Student's t, two-sample and paired tests, effect sizes,
-//! Holm's adjustment and the intra-class correlation.
+//! Holm's adjustment and the intra-class correlation; the one bootstrap
+//! ([`bootstrap`]) and the one quantile.
 //!
 //! Pure functions on slices of numbers; undefined results are `None`, never
 //! NaN. Not for rater agreement (see `agreement`).
