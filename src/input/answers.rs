@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::input::json;
 
-use super::{Place, Problem};
+use super::{Place, Problem, csv_rows};
 
 /// One group's answers to one vignette: `{"group", "vignette", "answers": {prompt: value}}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,35 +90,11 @@ pub type ImportRow = (Place, String, String, String, String);
 ///
 /// Values stay text here; `value_for` turns them into JSON once the prompt kind is known.
 pub fn parse_import_csv(name: &str, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<Problem>> {
-    let text = json::decode_utf8(bytes)
-        .map_err(|e| problem(Problem::at_position(name, e.position, e.message)))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::Headers)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| problem(Problem::on_line(name, 1, e.to_string())))?
-        .clone();
-    let expected = ["group", "vignette", "prompt", "value"];
-    if headers.iter().collect::<Vec<_>>() != expected {
-        return Err(problem(Problem::on_line(
-            name,
-            1,
-            format!("expected the header `{}`", expected.join(",")),
-        )));
-    }
+    let header = ["group", "vignette", "prompt", "value"];
+    let (records, mut problems) = csv_rows::read(name, bytes, &header, csv::Trim::Headers)?;
     let mut rows = Vec::new();
-    let mut problems = Vec::new();
     let mut seen = std::collections::BTreeMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                problems.push(Problem::from_csv(name, &e));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    for (line, record) in records {
         let place = Place::line(name, line);
         let field = |i: usize| record.get(i).unwrap_or_default().trim().to_string();
         let (group, vignette, prompt) = (field(0), field(1), field(2));

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Problem, json};
+use super::{Problem, csv_rows};
 
 /// One group of the list: its label and how many of each role it has.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,34 +14,10 @@ pub struct Group {
 
 /// Reads a groups CSV; every problem is reported, with its line.
 pub fn parse_groups_csv(name: &str, bytes: &[u8]) -> Result<Vec<Group>, Vec<Problem>> {
-    let text = json::decode_utf8(bytes)
-        .map_err(|e| vec![Problem::at_position(name, e.position, e.message)])?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| vec![Problem::from_csv(name, &e)])?
-        .clone();
-    if headers.iter().collect::<Vec<_>>() != ["group", "roles"] {
-        return Err(vec![Problem::on_line(
-            name,
-            1,
-            "expected the header `group,roles`",
-        )]);
-    }
+    let (records, mut problems) = csv_rows::read(name, bytes, &["group", "roles"], csv::Trim::All)?;
     let mut groups = Vec::new();
-    let mut problems = Vec::new();
     let mut seen = BTreeMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                problems.push(Problem::from_csv(name, &e));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    for (line, record) in records {
         let label = record.get(0).unwrap_or_default().to_string();
         if label.is_empty() {
             problems.push(Problem::on_line(

@@ -11,6 +11,7 @@
 //! comparison (the modules that own those check them), or printing.
 
 mod answers;
+mod csv_rows;
 pub mod export_lines;
 mod groups;
 pub mod json;

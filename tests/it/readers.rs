@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::Db;
+use crate::common::{self, Db};
 
 /// The fault every reader is fed: a second line whose third byte is not UTF-8.
 const BAD_LINE: &[u8] = b"ab\xff\n";
@@ -59,28 +59,18 @@ fn one_bad_line_gets_the_same_message_from_every_reader() {
             expected(text(&paper)),
         ),
         (
-            vec![
-                "session",
-                "new",
-                "--offering",
-                "nettbasert",
-                "--phase",
-                "baseline",
-                "--site",
-                "Oslo",
-                "--site-attr",
-                "sector=school",
-                "--site-attr",
-                "centrality=urban",
-                "--cohort",
-                "2026",
-                "--seed",
-                "1",
-                "--vignettes",
-                "V2",
-                "--groups-file",
-                text(&groups),
-            ],
+            [
+                &common::NEW_SESSION[..],
+                &[
+                    "--seed",
+                    "1",
+                    "--vignettes",
+                    "V2",
+                    "--groups-file",
+                    text(&groups),
+                ],
+            ]
+            .concat(),
             expected(text(&groups)),
         ),
         (
