@@ -1,5 +1,10 @@
 //! The command-line face: one file per subcommand, each an `Args` struct and
-//! a `run` function. Everything printed is decided here, nothing in the library.
+//! a `run` function. Everything printed is decided here, nothing in the
+//! library. Beside the commands: `context` (the bank and the store, opened
+//! one way for all), `error` (failure kinds, exit codes, every conversion
+//! from a library error with the hints that name commands and flags),
+//! `output` (tables, numbers, intervals) and `terminal` (width, wrapping,
+//! styles).
 
 mod agreement;
 mod compare;
