@@ -14,7 +14,8 @@ use super::{Instruments, Session, SessionError, content_hash, parse_pinned};
 pub enum VignetteChoice {
     /// Every group gets all of these, in a counterbalanced order.
     Listed(Vec<String>),
-    /// Every group gets this many of the study's vignettes.
+    /// Every group gets this many of the study's vignettes that fit the
+    /// site's sector (see [`fits_site`]).
     PerGroup(usize),
     /// Every group gets `per_group` of these vignettes (e.g. those of the
     /// site's sector), balanced like [`VignetteChoice::PerGroup`].
@@ -224,7 +225,7 @@ pub fn plan(bank: &Bank, spec: &SessionSpec) -> Result<Planned, SessionError> {
     check_text("cohort", &spec.cohort)?;
     check_site_attributes(study, &spec.site_attributes)?;
     check_groups(study, &spec.groups)?;
-    let candidates = candidate_vignettes(bank, study, &spec.vignettes)?;
+    let candidates = candidate_vignettes(bank, study, &spec.vignettes, &spec.site_attributes)?;
     let per_group = match spec.vignettes {
         VignetteChoice::Listed(ref ids) => ids.len(),
         VignetteChoice::PerGroup(k) | VignetteChoice::PerGroupOf { per_group: k, .. } => k,
@@ -336,10 +337,25 @@ fn pin(kind: &str, id: &str, version: &str, text: &str) -> InstrumentRecord {
     }
 }
 
+/// The site attribute that says where a site's groups work, matched
+/// against each vignette's `sector`.
+pub const SECTOR: &str = "sector";
+
+/// Whether a vignette of `sector` fits a site of `site_sector`: a site with
+/// no sector, or a sector no vignette of the study has (e.g. `both`), fits
+/// every vignette; otherwise the sectors must be the same.
+pub fn fits_site(sector: &str, site_sector: Option<&str>, study_sectors: &[&str]) -> bool {
+    match site_sector {
+        Some(site) if study_sectors.contains(&site) => site == sector,
+        _ => true,
+    }
+}
+
 fn candidate_vignettes<'b>(
     bank: &'b Bank,
     study: &Study,
     choice: &VignetteChoice,
+    site_attributes: &BTreeMap<String, String>,
 ) -> Result<Vec<&'b Entry<crate::bank::Vignette>>, SessionError> {
     let ids: Vec<&str> = match choice {
         VignetteChoice::Listed(ids) | VignetteChoice::PerGroupOf { vignettes: ids, .. } => {
@@ -347,13 +363,38 @@ fn candidate_vignettes<'b>(
         }
         VignetteChoice::PerGroup(_) => study.vignettes.iter().map(String::as_str).collect(),
     };
-    ids.into_iter()
+    let entries = ids
+        .into_iter()
         .map(|id| {
             one_of("vignette", id, study.vignettes.iter().map(String::as_str))?;
             bank.vignette(id)
                 .ok_or_else(|| spec_error(format!("the bank has no vignette `{id}`")))
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    let VignetteChoice::PerGroup(per_group) = *choice else {
+        return Ok(entries);
+    };
+    let sectors: Vec<&str> = entries.iter().map(|e| e.item.sector.as_str()).collect();
+    let site_sector = site_attributes.get(SECTOR).map(String::as_str);
+    let fitting: Vec<_> = entries
+        .iter()
+        .filter(|e| fits_site(&e.item.sector, site_sector, &sectors))
+        .copied()
+        .collect();
+    if let Some(site) = site_sector
+        && fitting.len() < per_group
+        && fitting.len() < entries.len()
+    {
+        let ids: Vec<&str> = fitting.iter().map(|e| e.item.id.as_str()).collect();
+        return Err(spec_error(format!(
+            "each group is to get {per_group} vignettes, but the study has {} for a site of \
+             sector `{site}` ({}); expected at most {}",
+            fitting.len(),
+            ids.join(", "),
+            fitting.len()
+        )));
+    }
+    Ok(fitting)
 }
 
 fn check_site_attributes(
@@ -515,6 +556,98 @@ fn free_id(store: &Store, base: &str) -> Result<String, SessionError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use proptest::prelude::*;
+
+    use std::collections::BTreeSet;
+
+    use crate::bank::{self, BankSource};
+
+    fn request(sector: &str, groups: usize, choice: VignetteChoice, seed: u64) -> SessionSpec {
+        SessionSpec {
+            id: None,
+            study: "inkluderende-miljo".into(),
+            offering: "nettbasert".into(),
+            phase: "baseline".into(),
+            cohort: "2026".into(),
+            site: "Bodø".into(),
+            site_attributes: [
+                ("sector".to_string(), sector.to_string()),
+                ("centrality".to_string(), "rural".to_string()),
+            ]
+            .into(),
+            language: None,
+            groups: (1..=groups)
+                .map(|i| GroupRecord {
+                    label: format!("G{i}"),
+                    roles: BTreeMap::new(),
+                })
+                .collect(),
+            vignettes: choice,
+            seed,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// A school site draws only school cases, a kindergarten site only
+        /// kindergarten cases, a `both` site from both; every balance of the
+        /// design stays within one.
+        #[test]
+        fn groups_get_cases_of_their_sites_sector(
+            sector in prop::sample::select(vec!["school", "kindergarten", "both"]),
+            groups in 1usize..12,
+            per_group in 1usize..3,
+            seed in any::<u64>(),
+        ) {
+            let bank = bank::load(&BankSource::Embedded).unwrap().0;
+            let planned = plan(&bank, &request(sector, groups, VignetteChoice::PerGroup(per_group), seed)).unwrap();
+            for assignment in &planned.assignments {
+                let vignette = &bank.vignette(&assignment.vignette).unwrap().item;
+                prop_assert!(sector == "both" || vignette.sector == sector, "{} for a {sector} site", vignette.id);
+            }
+            let design: crate::design::Design = serde_json::from_str(&planned.record.design).unwrap();
+            prop_assert!(design.diagnostics.max_imbalance <= 1);
+            if sector == "both" {
+                let drawn: BTreeSet<&str> = planned.assignments.iter().map(|a| a.vignette.as_str()).collect();
+                prop_assert_eq!(drawn.len(), (groups * per_group).min(6));
+            }
+        }
+    }
+
+    #[test]
+    fn the_listed_vignettes_are_drawn_from_with_per_group() {
+        let bank = bank::load(&BankSource::Embedded).unwrap().0;
+        let choice = VignetteChoice::PerGroupOf {
+            vignettes: vec!["V2".into(), "V3".into(), "V5".into()],
+            per_group: 2,
+        };
+        let planned = plan(&bank, &request("school", 6, choice, 7)).unwrap();
+        let drawn: BTreeSet<&str> = planned
+            .assignments
+            .iter()
+            .map(|a| a.vignette.as_str())
+            .collect();
+        assert_eq!(drawn, ["V2", "V3", "V5"].into());
+        assert_eq!(planned.assignments.len(), 12);
+    }
+
+    #[test]
+    fn a_sector_with_too_few_cases_is_refused_naming_them() {
+        let bank = bank::load(&BankSource::Embedded).unwrap().0;
+        let error = plan(
+            &bank,
+            &request("kindergarten", 2, VignetteChoice::PerGroup(3), 1),
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            error,
+            "each group is to get 3 vignettes, but the study has 2 for a site of sector \
+             `kindergarten` (V1, V6); expected at most 2"
+        );
+    }
 
     #[test]
     fn slugs() {

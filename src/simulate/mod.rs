@@ -343,18 +343,17 @@ fn chosen_offerings<'s>(
     Ok(wanted.iter().map(String::as_str).collect())
 }
 
-/// The study's vignettes that fit a site's sector (all when none fits).
+/// The study's vignettes that fit a site's sector, by the rule sessions
+/// follow ([`session::fits_site`]).
 fn fitting_vignettes(bank: &Bank, study: &Study, site: &Site) -> Vec<String> {
-    let fits = |id: &&String| {
-        bank.vignette(id)
-            .is_some_and(|v| Some(v.item.sector.as_str()) == site.sector())
-    };
-    let fitting: Vec<String> = study.vignettes.iter().filter(fits).cloned().collect();
-    if fitting.is_empty() {
-        study.vignettes.clone()
-    } else {
-        fitting
-    }
+    let sector = |id: &String| bank.vignette(id).map(|v| v.item.sector.as_str());
+    let sectors: Vec<&str> = study.vignettes.iter().filter_map(sector).collect();
+    study
+        .vignettes
+        .iter()
+        .filter(|id| sector(id).is_some_and(|s| session::fits_site(s, site.sector(), &sectors)))
+        .cloned()
+        .collect()
 }
 
 /// Checks a simulation against the bank and plans every session, without

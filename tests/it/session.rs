@@ -431,7 +431,12 @@ fn bad_session_requests_are_usage_errors() {
         ),
         (
             &["--per-group", "7"],
-            "each group can answer at most 6 vignettes (the number chosen), but 7 per group was asked",
+            "each group is to get 7 vignettes, but the study has 4 for a site of sector `school` \
+             (V2, V3, V4, V5); expected at most 4",
+        ),
+        (
+            &["--vignettes", "V2,V3", "--per-group", "3"],
+            "each group can answer at most 2 vignettes (the number chosen), but 3 per group was asked",
         ),
         (&["--vignettes", "V9"], "the study has no vignette `V9`"),
         (&["--lang", "de"], "the study has no language `de`"),
@@ -671,4 +676,55 @@ fn a_vignette_now_that_is_not_a_time_is_a_usage_error() {
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn a_school_site_draws_school_cases_and_the_plan_shows_each_groups_roles() {
+    let db = Db::new();
+    let groups = db.file(
+        "groups.csv",
+        "group,roles\nBord 1,\"principal:1,teacher:3\"\nBord 2,teacher:4\nBord 3,municipal:2\n",
+    );
+    let out = db.new_session(&[
+        "--groups-file",
+        groups.to_str().unwrap(),
+        "--per-group",
+        "2",
+        "--seed",
+        "11",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let design: serde_json::Value =
+        serde_json::from_str(&db.ok(&["session", "design", "s", "--format", "json"])).unwrap();
+    let drawn: Vec<&str> = design["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["vignettes"].as_array().unwrap())
+        .map(|v| v["vignette"].as_str().unwrap())
+        .collect();
+    assert_eq!(drawn.len(), 6);
+    // The standard session's site is a school: V1 and V6 are kindergarten cases.
+    assert!(drawn.iter().all(|v| !["V1", "V6"].contains(v)), "{drawn:?}");
+    let text = db.ok(&["session", "design", "s"]);
+    assert!(text.contains("principal 1"), "{text}");
+    assert!(text.contains("municipal 2"), "{text}");
+    // Of the listed vignettes, each group gets the number asked for.
+    let listed = Db::new();
+    let out = listed.new_session(&[
+        "--groups",
+        "4",
+        "--vignettes",
+        "V2,V3,V4",
+        "--per-group",
+        "1",
+        "--seed",
+        "11",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let design: serde_json::Value =
+        serde_json::from_str(&listed.ok(&["session", "design", "s", "--format", "json"])).unwrap();
+    for group in design["groups"].as_array().unwrap() {
+        assert_eq!(group["vignettes"].as_array().unwrap().len(), 1);
+    }
 }

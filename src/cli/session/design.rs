@@ -1,5 +1,6 @@
 //! `vignette session design`: the plan of a session and its balance.
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use vignette::design::Design;
@@ -8,8 +9,8 @@ use crate::cli::Context;
 use crate::cli::output;
 use crate::cli::{DataFormat, Failure, Outcome};
 
-/// Show a session's plan: which vignettes each group gets, in which order,
-/// with which factor levels, and how balanced the plan is.
+/// Show a session's plan: which vignettes each group (with its roles) gets,
+/// in which order, with which factor levels, and how balanced the plan is.
 ///
 /// `--format json` prints the design exactly as stored: the same seed and
 /// inputs give the same bytes.
@@ -30,7 +31,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         return Ok(ExitCode::SUCCESS);
     }
     let design: Design = serde_json::from_str(&record.design)
-        .map_err(|e| Failure::usage(format!("the stored design cannot be read: {e}")))?;
+        .map_err(|e| Failure::internal(format!("the stored design cannot be read: {e}")))?;
     println!(
         "session {} · seed {} · method {}",
         record.id, design.seed, design.method
@@ -45,12 +46,24 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     plan.set_header(
         std::iter::once("group".to_string()).chain((1..=positions).map(|p| format!("{p}."))),
     );
+    let roles: BTreeMap<String, String> = store
+        .groups(&record.id)?
+        .into_iter()
+        .map(|g| {
+            let roles: Vec<String> = g.roles.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            (g.label, roles.join("\n"))
+        })
+        .collect();
     for group in &design.groups {
         let cells = group.vignettes.iter().map(|v| {
             let levels: Vec<String> = v.levels.iter().map(|(f, l)| format!("{f}={l}")).collect();
             format!("{}\n{}", v.vignette, levels.join("\n"))
         });
-        plan.add_row(std::iter::once(group.group.clone()).chain(cells));
+        let label = match roles.get(&group.group).filter(|r| !r.is_empty()) {
+            Some(roles) => format!("{}\n{roles}", group.group),
+            None => group.group.clone(),
+        };
+        plan.add_row(std::iter::once(label).chain(cells));
     }
     println!("{plan}");
     let d = &design.diagnostics;

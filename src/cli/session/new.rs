@@ -55,15 +55,13 @@ pub struct Args {
     /// CSV with columns `group,roles`, e.g. `Bord 1,"principal:1,teacher:3"`.
     #[arg(long, value_name = "FILE")]
     groups_file: Option<PathBuf>,
-    /// Vignettes every group gets, e.g. V1,V3.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        conflicts_with = "per_group",
-        required_unless_present = "per_group"
-    )]
+    /// Vignettes every group gets, e.g. V1,V3; with --per-group, the ones
+    /// each group's vignettes are drawn from.
+    #[arg(long, value_delimiter = ',', required_unless_present = "per_group")]
     vignettes: Vec<String>,
-    /// How many of the study's vignettes each group gets.
+    /// How many vignettes each group gets: of --vignettes, or else of the
+    /// study's vignettes that fit the site's sector (a school site gets
+    /// school cases; a site of sector `both`, or of none, gets any).
     #[arg(long)]
     per_group: Option<usize>,
     /// Seed for the plan (record it; the same seed gives the same plan).
@@ -137,9 +135,13 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         site_attributes,
         language: args.lang.clone(),
         groups,
-        vignettes: match args.per_group {
-            Some(k) => VignetteChoice::PerGroup(k),
-            None => VignetteChoice::Listed(args.vignettes.clone()),
+        vignettes: match (args.per_group, args.vignettes.is_empty()) {
+            (Some(k), true) => VignetteChoice::PerGroup(k),
+            (Some(k), false) => VignetteChoice::PerGroupOf {
+                vignettes: args.vignettes.clone(),
+                per_group: k,
+            },
+            (None, _) => VignetteChoice::Listed(args.vignettes.clone()),
         },
         seed: args.seed,
     };
