@@ -147,7 +147,20 @@ pub struct Pairwise {
     pub n_a: usize,
     pub n_b: usize,
     pub diff: f64,
-    /// Welch's 95 % interval of the difference.
+    /// How the difference is tested: `welch` (groups as independent) or
+    /// `cr2` (clusters of `level`, CR2 with Bell–McCaffrey df).
+    pub method: &'static str,
+    /// What the test treats as independent: `group`, or the cluster key.
+    pub level: String,
+    /// Clusters of a and of b, at a cluster level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clusters_a: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clusters_b: Option<usize>,
+    /// Standard error, t, degrees of freedom, 95 % interval and p of `method`.
+    pub se: Option<f64>,
+    pub t: Option<f64>,
+    pub df: Option<f64>,
     pub diff_ci95: Option<[f64; 2]>,
     pub hedges_g: Option<f64>,
     pub hedges_g_ci95: Option<[f64; 2]>,
@@ -228,11 +241,10 @@ pub fn compare(scores: &[GroupScore], request: &Request) -> Result<Comparison, C
         || {
             (
                 warnings::about_data(&frame, request),
-                pairwise::between_levels(&frame),
-                request
-                    .change
-                    .as_ref()
-                    .map(|(from, to)| pairwise::change(&frame, from, to)),
+                pairwise::between_levels(&frame, request.cluster.as_deref()),
+                request.change.as_ref().map(|(from, to)| {
+                    pairwise::change(&frame, from, to, request.cluster.as_deref())
+                }),
             )
         },
     );

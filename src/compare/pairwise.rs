@@ -1,6 +1,7 @@
-//! Differences between the levels of a key on one dimension (Welch's t,
-//! Hedges' g, Holm), and change between two phases within offerings (paired
-//! t, d_z) compared between offerings.
+//! Differences between the levels of a key on one dimension (Welch's t, or
+//! with a cluster key the CR2 cluster-robust test with Bell–McCaffrey
+//! degrees of freedom; Hedges' g; Holm), and change between two phases
+//! within offerings (paired t, d_z) compared between offerings the same way.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,17 +9,32 @@ use super::frame::{Column, Frame};
 use super::{Change, Pairwise};
 use crate::stats;
 
+/// One level's scores on one dimension and, when a cluster key is given,
+/// the code of each score's cluster.
+pub struct Sample<'a> {
+    pub name: &'a str,
+    pub values: Vec<f64>,
+    pub clusters: Vec<u32>,
+}
+
 /// Every pair of levels of the first `by` key, per dimension, pooled over
-/// the other keys; Holm within each dimension.
-pub fn between_levels(frame: &Frame) -> Vec<Pairwise> {
+/// the other keys, tested at the level of `cluster` when given; Holm within
+/// each dimension.
+pub fn between_levels(frame: &Frame, cluster: Option<&str>) -> Vec<Pairwise> {
     let column = frame.column(&frame.by[0]);
+    let clusters = cluster.map(|key| frame.column(key));
     let levels = frame.levels(column, frame.selected.iter().map(|&i| column.code(i)));
     // Of each dimension and value, the scores in order.
     let width = column.values.len();
-    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); frame.dimensions.len() * width];
+    let mut samples: Vec<(Vec<f64>, Vec<u32>)> =
+        vec![(Vec::new(), Vec::new()); frame.dimensions.len() * width];
     for &i in &frame.selected {
         if let Some(dimension) = frame.dimension(i) {
-            samples[dimension * width + column.code(i) as usize].push(frame.score(i).score);
+            let sample = &mut samples[dimension * width + column.code(i) as usize];
+            sample.0.push(frame.score(i).score);
+            if let Some(clusters) = clusters {
+                sample.1.push(clusters.code(i));
+            }
         }
     }
     frame
@@ -26,26 +42,32 @@ pub fn between_levels(frame: &Frame) -> Vec<Pairwise> {
         .iter()
         .enumerate()
         .flat_map(|(d, dimension)| {
-            let samples: Vec<(&str, Vec<f64>)> = levels
+            let samples: Vec<Sample> = levels
                 .iter()
                 .map(|&code| {
-                    let scores = std::mem::take(&mut samples[d * width + code as usize]);
-                    (column.value(code), scores)
+                    let (values, clusters) =
+                        std::mem::take(&mut samples[d * width + code as usize]);
+                    Sample {
+                        name: column.value(code),
+                        values,
+                        clusters,
+                    }
                 })
                 .collect();
-            pairs(dimension, &samples)
+            pairs(dimension, &samples, cluster)
         })
         .collect()
 }
 
-/// All pairs a, b (a before b) of the samples that have values, with
-/// Holm-adjusted p among the pairs whose p is defined.
-pub fn pairs(dimension: &str, samples: &[(&str, Vec<f64>)]) -> Vec<Pairwise> {
-    let present: Vec<&(&str, Vec<f64>)> = samples.iter().filter(|(_, v)| !v.is_empty()).collect();
+/// All pairs a, b (a before b) of the samples that have values, tested at
+/// the level of `cluster` when given, with Holm-adjusted p among the pairs
+/// whose p is defined.
+pub fn pairs(dimension: &str, samples: &[Sample], cluster: Option<&str>) -> Vec<Pairwise> {
+    let present: Vec<&Sample> = samples.iter().filter(|s| !s.values.is_empty()).collect();
     let mut result = Vec::new();
-    for (i, (a, va)) in present.iter().enumerate() {
-        for (b, vb) in &present[i + 1..] {
-            result.push(pair(dimension, a, va, b, vb));
+    for (i, a) in present.iter().enumerate() {
+        for b in &present[i + 1..] {
+            result.push(pair(dimension, a, b, cluster));
         }
     }
     let defined: Vec<usize> = (0..result.len())
@@ -63,16 +85,24 @@ fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64
 }
 
-fn pair(dimension: &str, a: &str, va: &[f64], b: &str, vb: &[f64]) -> Pairwise {
+fn pair(dimension: &str, a: &Sample, b: &Sample, cluster: Option<&str>) -> Pairwise {
+    let (va, vb) = (&a.values, &b.values);
     let welch = stats::welch(va, vb);
     let hedges = stats::hedges_g(va, vb);
-    Pairwise {
-        a: a.to_string(),
-        b: b.to_string(),
+    let mut pairwise = Pairwise {
+        a: a.name.to_string(),
+        b: b.name.to_string(),
         dimension: dimension.to_string(),
         n_a: va.len(),
         n_b: vb.len(),
         diff: mean(va) - mean(vb),
+        method: "welch",
+        level: "group".to_string(),
+        clusters_a: None,
+        clusters_b: None,
+        se: welch.map(|w| w.se),
+        t: welch.map(|w| w.t),
+        df: welch.map(|w| w.df),
         diff_ci95: welch.map(|w| w.ci95),
         hedges_g: hedges.map(|h| h.g),
         hedges_g_ci95: hedges.map(|h| h.ci95),
@@ -80,7 +110,35 @@ fn pair(dimension: &str, a: &str, va: &[f64], b: &str, vb: &[f64]) -> Pairwise {
         welch_df: welch.map(|w| w.df),
         p: welch.map(|w| w.p),
         p_holm: None,
+    };
+    if let Some(key) = cluster {
+        let (of_a, of_b) = (by_cluster(a), by_cluster(b));
+        let nested = of_a.keys().all(|code| !of_b.contains_key(code));
+        let clusters: Vec<stats::Cluster> = [(true, &of_a), (false, &of_b)]
+            .into_iter()
+            .flat_map(|(in_a, of)| of.values().map(move |values| stats::Cluster { in_a, values }))
+            .collect();
+        let test = nested.then(|| stats::cluster_difference(&clusters)).flatten();
+        pairwise.method = "cr2";
+        pairwise.level = key.to_string();
+        pairwise.clusters_a = Some(of_a.len());
+        pairwise.clusters_b = Some(of_b.len());
+        pairwise.se = test.map(|t| t.se);
+        pairwise.t = test.map(|t| t.t);
+        pairwise.df = test.map(|t| t.df);
+        pairwise.diff_ci95 = test.map(|t| t.ci);
+        pairwise.p = test.map(|t| t.p);
     }
+    pairwise
+}
+
+/// A sample's values by cluster code.
+fn by_cluster(sample: &Sample) -> BTreeMap<u32, Vec<f64>> {
+    let mut clusters: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+    for (&code, &value) in sample.clusters.iter().zip(&sample.values) {
+        clusters.entry(code).or_default().push(value);
+    }
+    clusters
 }
 
 /// One offering's groups on one dimension: their scores at the two phases.
@@ -96,8 +154,10 @@ pub struct Changes {
 
 /// Pairs each group with itself (by group id) across the two phases.
 /// A group scored twice at one phase (two sessions of the same site and
-/// label) counts with the mean of its scores.
-pub fn change(frame: &Frame, from: &str, to: &str) -> Changes {
+/// label) counts with the mean of its scores. Offerings' changes are
+/// compared at the level of `cluster` when given (a group in the cluster of
+/// its first score).
+pub fn change(frame: &Frame, from: &str, to: &str, cluster: Option<&str>) -> Changes {
     // Of each key set: 0 at `from`, 1 at `to`, else `None`.
     let side: Vec<Option<usize>> = frame
         .raw_values("phase")
@@ -122,9 +182,17 @@ pub fn change(frame: &Frame, from: &str, to: &str) -> Changes {
             gaps.note(offering, &pairing, [from, to]);
             let changes = changes(&pairing);
             change.push(summarise(offering, dimension, &pairing, &changes));
-            samples.push((offering, changes));
+            let clusters = match cluster {
+                Some(key) => clusters_of(frame, &at_either, d, key, &pairing),
+                None => Vec::new(),
+            };
+            samples.push(Sample {
+                name: offering,
+                values: changes,
+                clusters,
+            });
         }
-        pairwise.extend(pairs(dimension, &samples));
+        pairwise.extend(pairs(dimension, &samples, cluster));
     }
     Changes {
         change,
@@ -195,6 +263,29 @@ fn pairing<'a>(
         pairing.entry(&s.group).or_default()[side].push(s.score);
     }
     pairing
+}
+
+/// The cluster code of each paired group of `pairing`, in the order of
+/// [`changes`].
+fn clusters_of(
+    frame: &Frame,
+    scores: &[usize],
+    dimension: usize,
+    key: &str,
+    pairing: &Pairing,
+) -> Vec<u32> {
+    let column = frame.column(key);
+    let mut of_group: BTreeMap<&str, u32> = BTreeMap::new();
+    for &i in scores.iter().filter(|&&i| frame.dimension(i) == Some(dimension)) {
+        of_group
+            .entry(frame.score(i).group.as_str())
+            .or_insert_with(|| column.code(i));
+    }
+    pairing
+        .iter()
+        .filter(|(_, [a, b])| !a.is_empty() && !b.is_empty())
+        .map(|(group, _)| of_group[group])
+        .collect()
 }
 
 fn changes(pairing: &Pairing) -> Vec<f64> {

@@ -7,11 +7,13 @@
 //! NaN. Not for rater agreement (see `agreement`).
 
 pub mod bootstrap;
+mod cluster;
 mod icc;
 mod student_t;
 mod summary;
 mod two_sample;
 
+pub use cluster::{Cluster, ClusterDifference, cluster_difference};
 pub use icc::{Icc, icc1};
 pub use student_t::{t_cdf, t_quantile, t_two_sided_p};
 pub use summary::{mean, median, quantile_sorted, sd, variance};

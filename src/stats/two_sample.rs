@@ -13,6 +13,8 @@ pub const Z_975: f64 = 1.959963984540054;
 /// Welch's unequal-variances t test of mean a − mean b.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Welch {
+    /// Standard error of the difference, √(s_a²/n_a + s_b²/n_b).
+    pub se: f64,
     pub t: f64,
     /// Welch–Satterthwaite degrees of freedom.
     pub df: f64,
@@ -39,6 +41,7 @@ pub fn welch(a: &[f64], b: &[f64]) -> Option<Welch> {
     let p = t_two_sided_p(t, df)?;
     let half = t_quantile(0.975, df)? * se2.sqrt();
     Some(Welch {
+        se: se2.sqrt(),
         t,
         df,
         p,

@@ -56,6 +56,19 @@ struct PairRef {
     welch_df: f64,
     p: f64,
     p_holm: f64,
+    /// Sites as clusters.
+    cr2: Cr2Ref,
+}
+
+/// The difference tested with sites as clusters: CR2 standard error,
+/// Bell–McCaffrey df (tests/reference/cluster_reference.py).
+struct Cr2Ref {
+    se: f64,
+    t: f64,
+    df: f64,
+    p: f64,
+    ci95: [f64; 2],
+    p_holm: f64,
 }
 
 struct ChangeRef {
@@ -90,7 +103,9 @@ struct IccRef {
 // t interval: `scipy.stats.t.ppf`; mean/sd(ddof=1)/median: numpy; Hedges' g by hand
 // in numpy; Holm: `statsmodels.stats.multitest.multipletests(method="holm")`),
 // change baseline → endpoint (`scipy.stats.ttest_rel` and its `confidence_interval()`), ICC(1) with sites as
-// clusters from statsmodels' `anova_lm` mean squares.
+// clusters from statsmodels' `anova_lm` mean squares; `cr2`: the pairwise and change
+// differences with sites as clusters, from the general matrix formulas in numpy
+// (`tests/reference/cluster_reference.py`), Holm over their p per dimension.
 
 const GROUPS: [CellRef; 9] = [
     CellRef {
@@ -191,6 +206,14 @@ const PAIRWISE: [PairRef; 9] = [
         welch_df: 13.541287214443926,
         p: 0.0034067789022365993,
         p_holm: 0.010220336706709798,
+        cr2: Cr2Ref {
+            se: 6.463264473944365,
+            t: 3.082690257309424,
+            df: 4.426877470355731,
+            p: 0.03217900476411264,
+            ci95: [2.641605200870721, 37.20687964761411],
+            p_holm: 0.09653701429233791,
+        },
     },
     PairRef {
         a: "laeringsmiljoprosjektet",
@@ -206,6 +229,14 @@ const PAIRWISE: [PairRef; 9] = [
         welch_df: 12.942630503979373,
         p: 0.18780618905728322,
         p_holm: 0.18780618905728322,
+        cr2: Cr2Ref {
+            se: 10.133255664907026,
+            t: 0.8634934604781124,
+            df: 2.2727272727272734,
+            p: 0.469296142814529,
+            ci95: [-30.20067275005302, 47.70067275005303],
+            p_holm: 0.6095522115193944,
+        },
     },
     PairRef {
         a: "nettbasert",
@@ -221,6 +252,14 @@ const PAIRWISE: [PairRef; 9] = [
         welch_df: 10.160421272262138,
         p: 0.04928278282374893,
         p_holm: 0.09856556564749785,
+        cr2: Cr2Ref {
+            se: 8.352931990944048,
+            t: -1.3377628880921277,
+            df: 2.1523820782598415,
+            p: 0.3047761057596972,
+            ci95: [-44.78251513817222, 22.43403028968735],
+            p_holm: 0.6095522115193944,
+        },
     },
     PairRef {
         a: "laeringsmiljoprosjektet",
@@ -236,6 +275,14 @@ const PAIRWISE: [PairRef; 9] = [
         welch_df: 17.819737168193782,
         p: 0.04569912086373018,
         p_holm: 0.13709736259119054,
+        cr2: Cr2Ref {
+            se: 4.962281814573083,
+            t: 2.0889909125512736,
+            df: 4.426877470355731,
+            p: 0.09824057414666824,
+            ci95: [-2.902878626139234, 23.635201858462462],
+            p_holm: 0.2947217224400047,
+        },
     },
     PairRef {
         a: "laeringsmiljoprosjektet",
@@ -251,6 +298,14 @@ const PAIRWISE: [PairRef; 9] = [
         welch_df: 8.671783390481842,
         p: 0.6710318133334936,
         p_holm: 0.6710318133334936,
+        cr2: Cr2Ref {
+            se: 7.848733876033134,
+            t: -0.36453154818355893,
+            df: 2.2727272727272734,
+            p: 0.7466314948882797,
+            ci95: [-33.030434260269686, 27.308212038047476],
+            p_holm: 0.7466314948882797,
+        },
     },
     PairRef {
         a: "nettbasert",
@@ -266,6 +321,14 @@ const PAIRWISE: [PairRef; 9] = [
         welch_df: 8.894774641414175,
         p: 0.07380644351011063,
         p_holm: 0.14761288702022127,
+        cr2: Cr2Ref {
+            se: 8.401022134598158,
+            t: -1.5744837372584106,
+            df: 2.1523820782598415,
+            p: 0.24735932814688694,
+            ci95: [-47.02903757839837, 20.574492123852902],
+            p_holm: 0.4947186562937739,
+        },
     },
     PairRef {
         a: "laeringsmiljoprosjektet",
@@ -281,6 +344,14 @@ const PAIRWISE: [PairRef; 9] = [
         welch_df: 12.433716358328812,
         p: 0.0036661423952750356,
         p_holm: 0.010998427185825107,
+        cr2: Cr2Ref {
+            se: 5.130363910116579,
+            t: 3.2067939994623793,
+            df: 4.426877470355731,
+            p: 0.028300144133550288,
+            ci95: [2.7335318684749, 30.170508535565496],
+            p_holm: 0.08490043240065087,
+        },
     },
     PairRef {
         a: "laeringsmiljoprosjektet",
@@ -296,6 +367,14 @@ const PAIRWISE: [PairRef; 9] = [
         welch_df: 12.649529370384693,
         p: 0.908369334063605,
         p_holm: 0.908369334063605,
+        cr2: Cr2Ref {
+            se: 8.09050130830921,
+            t: 0.08068446600550759,
+            df: 2.2727272727272734,
+            p: 0.9422467054180651,
+            ci95: [-30.44586211297042, 31.751417668526],
+            p_holm: 0.9422467054180651,
+        },
     },
     PairRef {
         a: "nettbasert",
@@ -311,6 +390,14 @@ const PAIRWISE: [PairRef; 9] = [
         welch_df: 8.383555586282567,
         p: 0.006343977258045971,
         p_holm: 0.012687954516091941,
+        cr2: Cr2Ref {
+            se: 7.748197294813967,
+            t: -2.0390862316860736,
+            df: 2.1523820782598415,
+            p: 0.1691849956048097,
+            ci95: [-46.97434692739907, 15.375862078914183],
+            p_holm: 0.3383699912096194,
+        },
     },
 ];
 
@@ -329,6 +416,14 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         welch_df: 11.991700066258137,
         p: 0.00576542282172182,
         p_holm: 0.01729626846516546,
+        cr2: Cr2Ref {
+            se: 2.202259729611079,
+            t: 5.068657365846357,
+            df: 4.2631578947368425,
+            p: 0.006015755946272466,
+            ci95: [5.194061666047352, 17.13093833395265],
+            p_holm: 0.018047267838817396,
+        },
     },
     PairRef {
         a: "laeringsmiljoprosjektet",
@@ -344,6 +439,14 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         welch_df: 10.94715117086751,
         p: 0.02306114760487473,
         p_holm: 0.04612229520974946,
+        cr2: Cr2Ref {
+            se: 3.7799980709871606,
+            t: 2.5496044757195153,
+            df: 2.1948051948051943,
+            p: 0.11453665182152924,
+            ci95: [-5.318565221972966, 24.593565221972966],
+            p_holm: 0.22907330364305847,
+        },
     },
     PairRef {
         a: "nettbasert",
@@ -359,6 +462,14 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         welch_df: 8.67254329182371,
         p: 0.6108567203117659,
         p_holm: 0.6108567203117659,
+        cr2: Cr2Ref {
+            se: 3.3711861166855384,
+            t: -0.4523630399556046,
+            df: 2.057142857142858,
+            p: 0.6942478377804654,
+            ci95: [-15.650690233700534, 12.600690233700533],
+            p_holm: 0.6942478377804654,
+        },
     },
     PairRef {
         a: "laeringsmiljoprosjektet",
@@ -374,6 +485,14 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         welch_df: 15.825280044943636,
         p: 0.08730716203999389,
         p_holm: 0.2619214861199817,
+        cr2: Cr2Ref {
+            se: 4.1625907147272265,
+            t: 1.920378568980647,
+            df: 4.2631578947368425,
+            p: 0.12281187454646102,
+            ci95: [-3.2874652246551053, 19.274965224655105],
+            p_holm: 0.2502355767642438,
+        },
     },
     PairRef {
         a: "laeringsmiljoprosjektet",
@@ -389,6 +508,14 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         welch_df: 8.75358237406302,
         p: 0.9364960728688305,
         p_holm: 0.9364960728688305,
+        cr2: Cr2Ref {
+            se: 3.2683337051674095,
+            t: -0.10900049754306014,
+            df: 2.1948051948051943,
+            p: 0.9223614339624392,
+            ci95: [-13.287847091765387, 12.575347091765385],
+            p_holm: 0.9223614339624392,
+        },
     },
     PairRef {
         a: "nettbasert",
@@ -404,6 +531,14 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         welch_df: 11.206619970971275,
         p: 0.11098149133576256,
         p_holm: 0.2619214861199817,
+        cr2: Cr2Ref {
+            se: 2.6296684676970212,
+            t: -3.1753052153044443,
+            df: 2.057142857142858,
+            p: 0.0834118589214146,
+            ci95: [-19.36863881325511, 2.668638813255116],
+            p_holm: 0.2502355767642438,
+        },
     },
     PairRef {
         a: "laeringsmiljoprosjektet",
@@ -419,6 +554,14 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         welch_df: 15.220747967656319,
         p: 0.07186274907162281,
         p_holm: 0.2155882472148684,
+        cr2: Cr2Ref {
+            se: 4.750666071720889,
+            t: 2.116808432371507,
+            df: 4.2631578947368425,
+            p: 0.09743840720536265,
+            ci95: [-2.81873341500099, 22.93123341500099],
+            p_holm: 0.2923152216160879,
+        },
     },
     PairRef {
         a: "laeringsmiljoprosjektet",
@@ -434,6 +577,14 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         welch_df: 10.793335736780891,
         p: 0.7196747128073643,
         p_holm: 0.7196747128073643,
+        cr2: Cr2Ref {
+            se: 4.552875121832354,
+            t: 0.41320043920793276,
+            df: 2.1948051948051943,
+            p: 0.7163704451545242,
+            ci95: [-16.13280608967415, 19.895306089674147],
+            p_holm: 0.7163704451545242,
+        },
     },
     PairRef {
         a: "nettbasert",
@@ -449,6 +600,14 @@ const CHANGE_PAIRWISE: [PairRef; 9] = [
         welch_df: 11.415172186067553,
         p: 0.11801268554535774,
         p_holm: 0.23602537109071547,
+        cr2: Cr2Ref {
+            se: 4.84158957196222,
+            t: -1.688495044549346,
+            df: 2.057142857142858,
+            p: 0.22991197849255784,
+            ci95: [-28.461864078419108, 12.111864078419114],
+            p_holm: 0.4598239569851157,
+        },
     },
 ];
 
@@ -605,7 +764,9 @@ fn find<'a>(list: &'a Value, keys: &[(&str, &str)]) -> &'a Value {
     found[0]
 }
 
-fn check_pairs(list: &Value, references: &[PairRef]) {
+/// The pairwise rows against the references: Welch's t and df always, the
+/// interval, t, df and p of the method (`cr2` when `clustered`, else Welch).
+fn check_pairs(list: &Value, references: &[PairRef], clustered: bool) {
     assert_eq!(list.as_array().unwrap().len(), references.len());
     for r in references {
         let p = find(list, &[("a", r.a), ("b", r.b), ("dimension", r.dimension)]);
@@ -616,7 +777,20 @@ fn check_pairs(list: &Value, references: &[PairRef]) {
             "{place}"
         );
         close(&format!("{place} diff"), &p["diff"], r.diff);
-        close_pair(&format!("{place} diff ci"), &p["diff_ci95"], r.diff_ci95);
+        let (method, ci, t, df, pv, holm) = if clustered {
+            let c = &r.cr2;
+            ("cr2", c.ci95, c.t, c.df, c.p, c.p_holm)
+        } else {
+            ("welch", r.diff_ci95, r.welch_t, r.welch_df, r.p, r.p_holm)
+        };
+        assert_eq!(p["method"], method, "{place}");
+        close_pair(&format!("{place} diff ci"), &p["diff_ci95"], ci);
+        close(&format!("{place} method t"), &p["t"], t);
+        close(&format!("{place} method df"), &p["df"], df);
+        if clustered {
+            close(&format!("{place} se"), &p["se"], r.cr2.se);
+            assert_eq!(p["level"], "site", "{place}");
+        }
         close(&format!("{place} g"), &p["hedges_g"], r.hedges_g);
         close_pair(
             &format!("{place} g ci"),
@@ -625,8 +799,8 @@ fn check_pairs(list: &Value, references: &[PairRef]) {
         );
         close(&format!("{place} t"), &p["welch_t"], r.welch_t);
         close(&format!("{place} df"), &p["welch_df"], r.welch_df);
-        close(&format!("{place} p"), &p["p"], r.p);
-        close(&format!("{place} p_holm"), &p["p_holm"], r.p_holm);
+        close(&format!("{place} p"), &p["p"], pv);
+        close(&format!("{place} p_holm"), &p["p_holm"], holm);
     }
 }
 
@@ -646,8 +820,8 @@ fn check_reference(json: &Value) {
         close(&format!("{place} median"), &cell["median"], r.median);
         close_pair(&format!("{place} ci95_t"), &cell["ci95_t"], r.ci95_t);
     }
-    check_pairs(&json["pairwise"], &PAIRWISE);
-    check_pairs(&json["change_pairwise"], &CHANGE_PAIRWISE);
+    check_pairs(&json["pairwise"], &PAIRWISE, true);
+    check_pairs(&json["change_pairwise"], &CHANGE_PAIRWISE, true);
     for r in &CHANGE {
         let c = find(
             &json["change"],
@@ -710,6 +884,14 @@ const REFERENCE_ARGS: [&str; 8] = [
 #[test]
 fn the_binary_matches_scipy_numpy_and_statsmodels() {
     check_reference(&json_of(&REFERENCE_ARGS));
+}
+
+#[test]
+fn without_clusters_groups_count_as_independent_and_welch_tests_them() {
+    let json = json_of(&["--phase", "endpoint", "--change", "baseline:endpoint"]);
+    check_pairs(&json["pairwise"], &PAIRWISE, false);
+    check_pairs(&json["change_pairwise"], &CHANGE_PAIRWISE, false);
+    assert_eq!(json["pairwise"][0]["level"], "group");
 }
 
 fn sorted_keys(item: &Value) -> Vec<&str> {

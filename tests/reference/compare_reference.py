@@ -15,6 +15,9 @@ Prints JSON with, at phase `endpoint`:
   id: `scipy.stats.ttest_rel(endpoint, baseline)` with its
   `confidence_interval()`, d_z = mean/sd of the
   changes; `change_pairwise` as `pairwise` on the changes;
+- `cr2` in every `pairwise` and `change_pairwise` row: the same difference
+  tested with sites as clusters (CR2 standard error, Bell–McCaffrey df; see
+  `cluster_reference.py`), with Holm over its p within the dimension;
 - `icc`: ICC(1) per dimension with sites as clusters, from the mean squares
   of `statsmodels` `anova_lm(ols("score ~ C(site)"))` and n0 = (N − Σn²/N)/(k − 1),
   and the design effect 1 + (N/k − 1)·ICC.
@@ -27,6 +30,8 @@ from importlib.metadata import version
 
 import numpy as np
 import pandas as pd
+
+from cluster_reference import cr2_arrays
 from scipy import stats
 from statsmodels.formula.api import ols
 from statsmodels.stats.anova import anova_lm
@@ -55,7 +60,7 @@ def hedges(a, b):
     return j * d, [j * d - Z * se, j * d + Z * se]
 
 
-def pairs(samples, dimension):
+def pairs(samples, dimension, sites):
     rows = []
     for (a, xa), (b, xb) in itertools.combinations(sorted(samples.items()), 2):
         welch = stats.ttest_ind(xa, xb, equal_var=False)
@@ -64,10 +69,14 @@ def pairs(samples, dimension):
                      "diff": np.mean(xa) - np.mean(xb),
                      "diff_ci95": list(welch.confidence_interval(0.95)),
                      "hedges_g": g, "hedges_g_ci95": ci,
-                     "welch_t": welch.statistic, "welch_df": welch.df, "p": welch.pvalue})
+                     "welch_t": welch.statistic, "welch_df": welch.df, "p": welch.pvalue,
+                     "cr2": cr2_arrays(xa + xb, [True] * len(xa) + [False] * len(xb),
+                                       sites[a] + sites[b])})
     holm = multipletests([r["p"] for r in rows], method="holm")[1]
-    for r, p in zip(rows, holm):
+    cr2_holm = multipletests([r["cr2"]["p"] for r in rows], method="holm")[1]
+    for r, p, q in zip(rows, holm, cr2_holm):
         r["p_holm"] = p
+        r["cr2"]["p_holm"] = q
     return rows
 
 
@@ -93,12 +102,13 @@ def main(path):
     for dim in DIMENSIONS:
         here = end[end.dimension == dim]
         samples = {o: list(g.score) for o, g in here.groupby("offering")}
+        sites = {o: list(g.site) for o, g in here.groupby("offering")}
         for offering in sorted(samples):
             out["groups"].append({"offering": offering, "dimension": dim,
                                   **describe(samples[offering])})
-        out["pairwise"] += pairs(samples, dim)
+        out["pairwise"] += pairs(samples, dim, sites)
         out["icc"].append({"dimension": dim, **icc(here)})
-        changes = {}
+        changes, change_sites = {}, {}
         for offering, g in scores[scores.dimension == dim].groupby("offering"):
             a = g[g.phase == "baseline"].set_index("group").score
             b = g[g.phase == "endpoint"].set_index("group").score
@@ -107,13 +117,14 @@ def main(path):
             test = stats.ttest_rel(y, x)
             diff = y - x
             changes[offering] = list(diff)
+            change_sites[offering] = list(g[g.phase == "baseline"].set_index("group").site[both])
             out["change"].append({"offering": offering, "dimension": dim, "n_pairs": len(both),
                                   "unpaired": len(set(a.index) ^ set(b.index)),
                                   "mean_change": diff.mean(),
                                   "ci95": list(test.confidence_interval(0.95)),
                                   "dz": diff.mean() / diff.std(ddof=1),
                                   "paired_t": test.statistic, "p": test.pvalue})
-        out["change_pairwise"] += pairs(changes, dim)
+        out["change_pairwise"] += pairs(changes, dim, change_sites)
     print(json.dumps(out, indent=1, default=float))
 
 
