@@ -116,9 +116,14 @@ fn pair(dimension: &str, a: &Sample, b: &Sample, cluster: Option<&str>) -> Pairw
         let nested = of_a.keys().all(|code| !of_b.contains_key(code));
         let clusters: Vec<stats::Cluster> = [(true, &of_a), (false, &of_b)]
             .into_iter()
-            .flat_map(|(in_a, of)| of.values().map(move |values| stats::Cluster { in_a, values }))
+            .flat_map(|(in_a, of)| {
+                of.values()
+                    .map(move |values| stats::Cluster { in_a, values })
+            })
             .collect();
-        let test = nested.then(|| stats::cluster_difference(&clusters)).flatten();
+        let test = nested
+            .then(|| stats::cluster_difference(&clusters))
+            .flatten();
         pairwise.method = "cr2";
         pairwise.level = key.to_string();
         pairwise.clusters_a = Some(of_a.len());
@@ -276,7 +281,10 @@ fn clusters_of(
 ) -> Vec<u32> {
     let column = frame.column(key);
     let mut of_group: BTreeMap<&str, u32> = BTreeMap::new();
-    for &i in scores.iter().filter(|&&i| frame.dimension(i) == Some(dimension)) {
+    for &i in scores
+        .iter()
+        .filter(|&&i| frame.dimension(i) == Some(dimension))
+    {
         of_group
             .entry(frame.score(i).group.as_str())
             .or_insert_with(|| column.code(i));

@@ -60,7 +60,10 @@ pub fn cluster_difference(clusters: &[Cluster<'_>]) -> Option<ClusterDifference>
             .iter()
             .filter(|c| c.in_a == in_a)
             .fold((0.0, 0.0), |(n, sum), c| {
-                (n + c.values.len() as f64, sum + c.values.iter().sum::<f64>())
+                (
+                    n + c.values.len() as f64,
+                    sum + c.values.iter().sum::<f64>(),
+                )
             })
     };
     let ((n_a, sum_a), (n_b, sum_b)) = (total(true), total(false));

@@ -31,3 +31,4 @@ mod session;
 mod show;
 mod simulate;
 mod validate;
+mod validation;

@@ -1,0 +1,208 @@
+//! The automatic scorer against two blind raters on the blind validation
+//! set (tests/fixtures/validation): answers written without sight of the
+//! rubrics' evidence, rated from the level descriptors by two raters blind
+//! to each other, to the engine and to the authors' intent. Only the test
+//! half is measured here; nothing was tuned on it. The test fails if the
+//! engine's agreement drops below the figures recorded when the set was
+//! made (docs/statistics.md reports them beside the raters' own agreement).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+use vignette::bank::{self, BankSource, Rubric};
+use vignette::rating::agreement::{Weights, cohen_kappa};
+use vignette::scoring::Scorer;
+use vignette::stats::spearman;
+
+fn fixture(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/validation")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[derive(serde::Deserialize)]
+struct Unit {
+    id: String,
+    vignette: String,
+    language: String,
+    answers: BTreeMap<String, Value>,
+}
+
+/// Unit → criterion → level, from a ratings CSV.
+fn ratings(name: &str) -> BTreeMap<String, BTreeMap<String, u8>> {
+    let text = fixture(name);
+    let rows = vignette::input::parse_ratings_csv(name, text.as_bytes()).expect("valid ratings");
+    let mut by_unit: BTreeMap<String, BTreeMap<String, u8>> = BTreeMap::new();
+    for r in rows {
+        let level = u8::try_from(r.level).expect("a level 0–2");
+        by_unit
+            .entry(r.unit)
+            .or_default()
+            .insert(r.criterion, level);
+    }
+    by_unit
+}
+
+/// Weighted levels over their maximum × 100, per dimension (as the scorer does).
+fn dimension_scores(rubric: &Rubric, level: impl Fn(&str) -> f64) -> BTreeMap<String, f64> {
+    let mut sums: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for c in &rubric.criteria {
+        let entry = sums.entry(c.dimension.clone()).or_default();
+        entry.0 += c.weight * level(&c.id) / f64::from(c.max_level());
+        entry.1 += c.weight;
+    }
+    sums.into_iter()
+        .map(|(d, (got, max))| (d, 100.0 * got / max))
+        .collect()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+/// What the test half shows.
+struct Figures {
+    /// Dimension → Spearman of the engine's dimension scores against the raters' mean.
+    spearman: BTreeMap<String, f64>,
+    /// Raters A against B, the same per dimension.
+    raters_spearman: BTreeMap<String, f64>,
+    /// Per criterion id, linear weighted kappa of the engine against each rater, averaged.
+    kappa: BTreeMap<String, f64>,
+    /// Per criterion id, rater A against rater B.
+    raters_kappa: BTreeMap<String, f64>,
+    /// Mean criterion level: the engine's, and the raters' mean.
+    mean_level: (f64, f64),
+}
+
+fn figures() -> Figures {
+    let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
+    let split: Value = serde_json::from_str(&fixture("split.json")).unwrap();
+    let test: BTreeSet<&str> = split["test"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let (a, b) = (ratings("rater-a.csv"), ratings("rater-b.csv"));
+    let mut dims: BTreeMap<String, [Vec<f64>; 3]> = BTreeMap::new();
+    let mut levels: BTreeMap<String, [Vec<i64>; 3]> = BTreeMap::new();
+    let (mut engine_sum, mut raters_sum, mut count) = (0.0, 0.0, 0.0);
+    let answers = fixture("answers.jsonl");
+    for unit in answers
+        .lines()
+        .map(|l| serde_json::from_str::<Unit>(l).unwrap())
+    {
+        if !test.contains(unit.id.as_str()) {
+            continue;
+        }
+        let vignette = &bank.vignette(&unit.vignette).unwrap().item;
+        let rubric = &bank.rubric_for(&unit.vignette).unwrap().item;
+        let card = Scorer::new(rubric, vignette, &unit.language).score(&unit.answers);
+        let (ra, rb) = (&a[&unit.id], &b[&unit.id]);
+        for c in &card.criteria {
+            let entry = levels.entry(c.id.clone()).or_default();
+            entry[0].push(i64::from(c.level));
+            entry[1].push(i64::from(ra[&c.id]));
+            entry[2].push(i64::from(rb[&c.id]));
+            engine_sum += f64::from(c.level);
+            raters_sum += (f64::from(ra[&c.id]) + f64::from(rb[&c.id])) / 2.0;
+            count += 1.0;
+        }
+        let scores_a = dimension_scores(rubric, |c| f64::from(ra[c]));
+        let scores_b = dimension_scores(rubric, |c| f64::from(rb[c]));
+        for (dimension, engine) in &card.dimensions {
+            let entry = dims.entry(dimension.clone()).or_default();
+            entry[0].push(engine.score);
+            entry[1].push(scores_a[dimension]);
+            entry[2].push(scores_b[dimension]);
+        }
+    }
+    let mut f = Figures {
+        spearman: BTreeMap::new(),
+        raters_spearman: BTreeMap::new(),
+        kappa: BTreeMap::new(),
+        raters_kappa: BTreeMap::new(),
+        mean_level: (engine_sum / count, raters_sum / count),
+    };
+    for (dimension, [engine, sa, sb]) in &dims {
+        let mean: Vec<f64> = sa.iter().zip(sb).map(|(x, y)| (x + y) / 2.0).collect();
+        f.spearman
+            .insert(dimension.clone(), spearman(engine, &mean).unwrap());
+        f.raters_spearman
+            .insert(dimension.clone(), spearman(sa, sb).unwrap());
+    }
+    for (criterion, [engine, la, lb]) in &levels {
+        let kappa = |x: &[i64], y: &[i64]| cohen_kappa(x, y, Weights::Linear);
+        // A criterion on which everyone gave one level has no kappa.
+        if let (Some(ka), Some(kb)) = (kappa(engine, la), kappa(engine, lb)) {
+            f.kappa.insert(criterion.clone(), (ka + kb) / 2.0);
+        }
+        if let Some(k) = kappa(la, lb) {
+            f.raters_kappa.insert(criterion.clone(), k);
+        }
+    }
+    f
+}
+
+#[test]
+fn the_engine_agrees_with_blind_raters_on_the_test_half_as_recorded() {
+    let f = figures();
+    for (dimension, rho) in &f.spearman {
+        println!(
+            "{dimension}: Spearman engine vs raters' mean {rho:.3}; rater A vs B {:.3}",
+            f.raters_spearman[dimension]
+        );
+    }
+    let engine_median = median(f.kappa.values().copied().collect());
+    let raters_median = median(f.raters_kappa.values().copied().collect());
+    let lowest = f.kappa.iter().min_by(|x, y| x.1.total_cmp(y.1)).unwrap();
+    println!(
+        "linear weighted kappa over {} criteria: engine vs raters median {engine_median:.3} \
+         (lowest {} {:.3}); rater A vs B median {raters_median:.3}",
+        f.kappa.len(),
+        lowest.0,
+        lowest.1
+    );
+    println!(
+        "mean criterion level: engine {:.3}, raters {:.3}",
+        f.mean_level.0, f.mean_level.1
+    );
+    for (dimension, floor) in SPEARMAN_FLOORS {
+        let rho = f.spearman[*dimension];
+        assert!(
+            rho >= *floor,
+            "{dimension}: Spearman {rho:.3} fell below {floor}"
+        );
+    }
+    assert!(
+        engine_median >= KAPPA_MEDIAN_FLOOR,
+        "median kappa {engine_median:.3} fell below {KAPPA_MEDIAN_FLOOR}"
+    );
+}
+
+/// The raters agree with each other far better than the engine agrees with
+/// them: the set measures the engine, not noise in the ratings.
+#[test]
+fn the_raters_agree_with_each_other() {
+    let f = figures();
+    for (dimension, rho) in &f.raters_spearman {
+        assert!(*rho >= 0.8, "{dimension}: raters' Spearman {rho:.3}");
+    }
+}
+
+/// The figures on the test half when the set was made (2026-12-05: Spearman
+/// detection 0.792, handling 0.815, prevention 0.570; median linear weighted
+/// kappa 0.436), less 0.02. Issue 16 aims at 0.85 and 0.70.
+const SPEARMAN_FLOORS: &[(&str, f64)] = &[
+    ("detection", 0.77),
+    ("handling", 0.79),
+    ("prevention", 0.55),
+];
+const KAPPA_MEDIAN_FLOOR: f64 = 0.41;
