@@ -29,10 +29,14 @@ use crate::cli::output;
 /// answer is composed and scored by the engine, then the offerings are
 /// compared on each dimension with Welch's t twice: on the municipalities'
 /// mean scores (site level: valid when municipalities get the offering) and
-/// on the groups' scores (group level, as `vignette compare` does: it
-/// ignores that groups of a municipality resemble each other, so its power
-/// is optimistic when --icc > 0). Power is the share of simulated studies
-/// with p < --alpha, given with its Monte Carlo standard error.
+/// on the groups' scores (group level, as `vignette compare` does without
+/// --cluster: it ignores that groups of a municipality resemble each other,
+/// so its power is optimistic when --icc > 0), and on the groups' scores
+/// with municipalities as clusters (CR2 with Bell–McCaffrey degrees of
+/// freedom, as `vignette compare --cluster site`). Power is the share of
+/// simulated studies with p < --alpha, given with its Monte Carlo standard
+/// error; with --calibrate no difference is planted and it is the
+/// false-positive rate.
 ///
 /// The recommendation per dimension is the design with the fewest groups
 /// per offering (then the fewest municipalities) whose site-level power
@@ -63,6 +67,11 @@ pub struct Args {
     /// A's advantage in competence θ at the last phase, in SD units (> 0).
     #[arg(long, value_name = "D", default_value_t = DEFAULT_DIFFERENCE)]
     difference: f64,
+    /// Plant no difference: every rate is then a false-positive rate, which
+    /// shows whether each test holds its level (alpha) with these numbers
+    /// of municipalities and this ICC.
+    #[arg(long, conflicts_with = "difference")]
+    calibrate: bool,
     /// Municipalities per offering, one design per value (at least 2).
     #[arg(long, value_name = "N,…", value_delimiter = ',', default_values_t = power::DEFAULT_SITES)]
     sites: Vec<usize>,
@@ -98,7 +107,8 @@ pub struct Args {
 
 impl Args {
     fn spec(&self) -> Result<Spec, Failure> {
-        if !(self.difference.is_finite() && self.difference > 0.0) {
+        let difference = if self.calibrate { 0.0 } else { self.difference };
+        if !self.calibrate && !(self.difference.is_finite() && self.difference > 0.0) {
             return Err(Failure::usage(format!(
                 "--difference must be a finite number of SD units above 0; got {}",
                 self.difference
@@ -107,7 +117,7 @@ impl Args {
         Ok(Spec {
             study: self.study.clone(),
             offerings: self.offerings.clone(),
-            difference: self.difference,
+            difference,
             sites: self.sites.clone(),
             groups: self.groups.clone(),
             icc: self.icc,
@@ -186,6 +196,9 @@ fn csv(power: &Power) -> Result<String, String> {
             "group_undefined",
             "mean_diff",
             "mean_hedges_g",
+            "cr2_power",
+            "cr2_mc_se",
+            "cr2_undefined",
         ])
         .map_err(failed)?;
     let optional = |x: Option<f64>| x.map_or_else(String::new, |x| x.to_string());
@@ -204,6 +217,9 @@ fn csv(power: &Power) -> Result<String, String> {
                 r.group_level.undefined.to_string(),
                 optional(r.mean_diff),
                 optional(r.mean_hedges_g),
+                r.cluster_robust.power.to_string(),
+                r.cluster_robust.mc_se.to_string(),
+                r.cluster_robust.undefined.to_string(),
             ])
             .map_err(failed)?;
     }
@@ -269,24 +285,37 @@ fn text(power: &Power, elapsed: Duration) -> String {
         power.alpha,
         power.seed,
     );
+    let what = if power.difference == 0.0 {
+        "false-positive rate (no difference planted; should be near alpha)"
+    } else {
+        "power"
+    };
     out += &format!(
-        "\nsite-level power (Welch's t on municipality means) ± Monte Carlo SE\n{}\n",
+        "\nsite-level {what} (Welch's t on municipality means) ± Monte Carlo SE\n{}\n",
         table(power, |r| with_se(&r.site_level))
     );
     out += &format!(
-        "\ngroup-level power (Welch's t on group scores, as `vignette compare`) ± Monte Carlo SE\n{}\n",
+        "\ncluster-robust {what} (group scores, municipalities as clusters: CR2, \
+         Bell–McCaffrey df, as `vignette compare --cluster site`) ± Monte Carlo SE\n{}\n",
+        table(power, |r| with_se(&r.cluster_robust))
+    );
+    out += &format!(
+        "\ngroup-level {what} (Welch's t on group scores, as `vignette compare` without \
+         --cluster) ± Monte Carlo SE\n{}\n",
         table(power, |r| with_se(&r.group_level))
     );
     out += &format!(
         "\nthe difference on the score scale: mean {a} − {b} in points (mean Hedges' g)\n{}\n",
         table(power, effect)
     );
-    out += &format!(
-        "\nsmallest design reaching site-level power {} (fewest groups per offering, then fewest municipalities):\n",
-        power.target
-    );
-    for line in recommendations(power) {
-        out += &format!("  {line}\n");
+    if power.difference > 0.0 {
+        out += &format!(
+            "\nsmallest design reaching site-level power {} (fewest groups per offering, then fewest municipalities):\n",
+            power.target
+        );
+        for line in recommendations(power) {
+            out += &format!("  {line}\n");
+        }
     }
     if power.icc > 0.0 {
         out += "note: with ICC > 0 the group-level power is optimistic: groups of one municipality \

@@ -475,6 +475,7 @@ fn power() -> crate::simulate::power::Power {
         dimension: dimension.into(),
         group_level: test(site + 0.1),
         site_level: test(site),
+        cluster_robust: test(site),
         mean_diff: Some(6.25),
         mean_hedges_g: Some(0.41),
     };

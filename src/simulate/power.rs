@@ -160,7 +160,7 @@ impl Design {
 }
 
 /// The power of one test in one design, on one dimension.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct TestPower {
     /// Share of replications with p < alpha.
     pub power: f64,
@@ -183,6 +183,11 @@ pub struct Row {
     pub group_level: TestPower,
     /// Welch's t on the sites' mean scores.
     pub site_level: TestPower,
+    /// The groups' scores with sites as clusters: CR2 standard error with
+    /// Bell–McCaffrey df, as `compare --cluster site` tests (absent in
+    /// files written before it was added).
+    #[serde(default)]
+    pub cluster_robust: TestPower,
     /// Mean over replications of A's mean score − B's (0–100 points).
     pub mean_diff: Option<f64>,
     /// Mean over replications of Hedges' g of the groups' scores.
@@ -506,6 +511,7 @@ fn replication_seed(seed: u64, design: Design, replication: usize) -> u64 {
 struct Outcome {
     group_p: Option<f64>,
     site_p: Option<f64>,
+    cluster_p: Option<f64>,
     diff: Option<f64>,
     hedges_g: Option<f64>,
 }
@@ -529,31 +535,49 @@ fn replicate(
         .collect())
 }
 
-/// One offering's scores on one dimension: per group, and per site the
-/// mean of its groups.
-fn side(scores: &[GroupScore], dimension: &str, offering: &str) -> (Vec<f64>, Vec<f64>) {
+/// One offering's scores on one dimension: per group, and per site its
+/// groups' scores.
+fn side<'s>(
+    scores: &'s [GroupScore],
+    dimension: &str,
+    offering: &str,
+) -> (Vec<f64>, BTreeMap<&'s str, Vec<f64>>) {
     let mut groups = Vec::new();
-    let mut sites: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
+    let mut sites: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for s in scores
         .iter()
         .filter(|s| s.dimension == dimension && s.key("offering") == offering)
     {
         groups.push(s.score);
-        let site = sites.entry(s.key("site")).or_default();
-        site.0 += s.score;
-        site.1 += 1;
+        sites.entry(s.key("site")).or_default().push(s.score);
     }
-    let means = sites.values().map(|(sum, n)| sum / *n as f64).collect();
-    (groups, means)
+    (groups, sites)
+}
+
+/// The mean of each site's groups.
+fn site_means(sites: &BTreeMap<&str, Vec<f64>>) -> Vec<f64> {
+    sites
+        .values()
+        .filter_map(|groups| stats::mean(groups))
+        .collect()
 }
 
 /// Both tests of A against B, the difference and Hedges' g on one dimension.
 fn compare_offerings(scores: &[GroupScore], dimension: &str, [a, b]: &[String; 2]) -> Outcome {
     let (groups_a, sites_a) = side(scores, dimension, a);
     let (groups_b, sites_b) = side(scores, dimension, b);
+    let clusters: Vec<stats::Cluster> = [(true, &sites_a), (false, &sites_b)]
+        .into_iter()
+        .flat_map(|(in_a, sites)| {
+            sites
+                .values()
+                .map(move |values| stats::Cluster { in_a, values })
+        })
+        .collect();
     Outcome {
         group_p: stats::welch(&groups_a, &groups_b).map(|w| w.p),
-        site_p: stats::welch(&sites_a, &sites_b).map(|w| w.p),
+        site_p: stats::welch(&site_means(&sites_a), &site_means(&sites_b)).map(|w| w.p),
+        cluster_p: stats::cluster_difference(&clusters).map(|d| d.p),
         diff: stats::mean(&groups_a)
             .zip(stats::mean(&groups_b))
             .map(|(a, b)| a - b),
@@ -593,6 +617,7 @@ fn summarise(design: Design, dimension: &str, outcomes: &[Outcome], alpha: f64) 
         dimension: dimension.to_string(),
         group_level: test_power(outcomes.iter().map(|o| o.group_p), alpha),
         site_level: test_power(outcomes.iter().map(|o| o.site_p), alpha),
+        cluster_robust: test_power(outcomes.iter().map(|o| o.cluster_p), alpha),
         mean_diff: mean_defined(outcomes.iter().map(|o| o.diff)),
         mean_hedges_g: mean_defined(outcomes.iter().map(|o| o.hedges_g)),
     }
@@ -740,6 +765,7 @@ mod tests {
                 mc_se: 0.0,
                 undefined: 0,
             },
+            cluster_robust: TestPower::default(),
             mean_diff: None,
             mean_hedges_g: None,
         };
@@ -798,6 +824,7 @@ mod tests {
                 dimension: "handling".into(),
                 group_level: test,
                 site_level: test,
+                cluster_robust: test,
                 mean_diff: Some(4.0),
                 mean_hedges_g: None,
             }],
@@ -858,7 +885,7 @@ mod tests {
         ];
         let (groups, sites) = side(&scores, "handling", "a");
         assert_eq!(groups, [10.0, 30.0, 50.0]);
-        assert_eq!(sites, [20.0, 50.0]);
+        assert_eq!(site_means(&sites), [20.0, 50.0]);
         let outcome = compare_offerings(&scores, "handling", &["a".into(), "b".into()]);
         assert_eq!(outcome.diff, Some(30.0));
         assert_eq!(outcome.group_p, None, "b has one group");

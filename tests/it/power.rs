@@ -81,7 +81,8 @@ fn text_and_csv_show_the_designs_and_the_recommendation() {
     );
     for expected in [
         "site-level power (Welch's t on municipality means) ± Monte Carlo SE",
-        "group-level power (Welch's t on group scores, as `vignette compare`)",
+        "cluster-robust power (group scores, municipalities as clusters: CR2",
+        "group-level power (Welch's t on group scores, as `vignette compare` without",
         "the difference on the score scale",
         "smallest design reaching site-level power 0.8",
         "  prevention: ",
@@ -98,10 +99,34 @@ fn text_and_csv_show_the_designs_and_the_recommendation() {
         lines.next(),
         Some(
             "sites,groups_per_site,groups,dimension,site_power,site_mc_se,site_undefined,\
-             group_power,group_mc_se,group_undefined,mean_diff,mean_hedges_g"
+             group_power,group_mc_se,group_undefined,mean_diff,mean_hedges_g,cr2_power,\
+             cr2_mc_se,cr2_undefined"
         )
     );
     assert_eq!(lines.count(), 6);
+}
+
+/// With no difference planted every rate is a false-positive rate, and no
+/// design is recommended.
+#[test]
+fn calibration_plants_no_difference() {
+    let mut args = TINY.to_vec();
+    args.push("--calibrate");
+    let out = power_with_threads("2", &args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("laeringsmiljoprosjektet (+0 SD of θ)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("cluster-robust false-positive rate (no difference planted"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("smallest design"), "{}", out.stdout);
 }
 
 #[test]
