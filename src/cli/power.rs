@@ -108,7 +108,8 @@ pub struct Args {
 impl Args {
     fn spec(&self) -> Result<Spec, Failure> {
         let difference = if self.calibrate { 0.0 } else { self.difference };
-        if !self.calibrate && !(self.difference.is_finite() && self.difference > 0.0) {
+        let valid = self.difference.is_finite() && self.difference > 0.0;
+        if !(self.calibrate || valid) {
             return Err(Failure::usage(format!(
                 "--difference must be a finite number of SD units above 0; got {}",
                 self.difference
