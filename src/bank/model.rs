@@ -41,12 +41,38 @@ pub struct Study {
     pub languages: Vec<String>,
     pub dimensions: Vec<Labelled>,
     pub offerings: Vec<Labelled>,
+    /// The level offerings are given at, and compared at.
+    #[serde(default)]
+    pub assignment: Assignment,
     /// Phases in the order they happen.
     pub phases: Vec<Labelled>,
     pub roles: Vec<Labelled>,
     pub site_attributes: Vec<SiteAttribute>,
     /// Ids of the vignettes the study uses.
     pub vignettes: Vec<String>,
+}
+
+/// The level a study gives its offerings at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Assignment {
+    /// To whole sites: the groups of a site share its offering, so
+    /// offerings are compared with sites as clusters.
+    #[default]
+    Site,
+    /// To single groups: groups are the units compared.
+    Group,
+}
+
+impl Assignment {
+    /// The key whose levels are the clusters offerings are compared at;
+    /// `None` where groups are the units.
+    pub fn cluster_key(self) -> Option<&'static str> {
+        match self {
+            Assignment::Site => Some("site"),
+            Assignment::Group => None,
+        }
+    }
 }
 
 /// An attribute recorded for every site: a closed list of values or a type.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use comfy_table::Table;
+use vignette::bank::Assignment;
 use vignette::compare::dataset::{self, GroupScore, Selection};
 use vignette::compare::{
     self, Cell, Change, Clustering, CompareError, Comparison, DEFAULT_BOOT, DEFAULT_SEED, Pairwise,
@@ -80,9 +81,17 @@ pub struct Args {
     /// Change between two phases, groups paired by id (e.g. baseline:endpoint).
     #[arg(long, value_name = "FROM:TO", value_parser = parse_change)]
     change: Option<(String, String)>,
-    /// Resample whole clusters of this key (e.g. site) and give the ICC.
-    #[arg(long, value_name = "KEY")]
+    /// Test the differences with this key's levels as clusters (CR2,
+    /// Bell–McCaffrey df), resample whole clusters and give the ICC. The
+    /// default when comparing offerings is the level the study gives them at
+    /// (`site` unless the study says `group`; `site` for a scores file).
+    #[arg(long, value_name = "KEY", conflicts_with = "group_level")]
     cluster: Option<String>,
+    /// Treat groups as independent (Welch's t) even when offerings are given
+    /// to whole sites: the group-level analysis, labelled as such, which
+    /// overstates certainty when the groups of a site are alike.
+    #[arg(long)]
+    group_level: bool,
     /// Bootstrap resamples (0: no bootstrap intervals).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_BOOT as u32,
           value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
@@ -108,6 +117,23 @@ struct Input {
     warnings: Vec<String>,
     phase_order: Vec<String>,
     dimension_order: Vec<String>,
+    /// The level the study gives offerings at.
+    assignment: Assignment,
+}
+
+/// The clusters differences are tested at: the one asked for, none at the
+/// group level, else for offerings the study's level of assignment.
+fn cluster(args: &Args, assignment: Assignment) -> Option<String> {
+    if args.group_level {
+        return None;
+    }
+    if args.cluster.is_some() {
+        return args.cluster.clone();
+    }
+    let offerings = args.by.first().is_none_or(|key| key == "offering");
+    offerings
+        .then(|| assignment.cluster_key().map(String::from))
+        .flatten()
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
@@ -117,6 +143,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
             warnings: Vec::new(),
             phase_order: Vec::new(),
             dimension_order: Vec::new(),
+            assignment: Assignment::Site,
         },
         None => from_store(cx, args)?,
     };
@@ -129,7 +156,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         boot: args.boot as usize,
         seed: args.seed,
         change: args.change.clone(),
-        cluster: args.cluster.clone(),
+        cluster: cluster(args, input.assignment),
     };
     let mut result =
         compare::compare(&input.scores, &request).map_err(|e| refused(e, &input.warnings))?;
@@ -184,6 +211,7 @@ fn from_store(cx: &Context, args: &Args) -> Result<Input, Failure> {
         warnings,
         phase_order: data.study.phases.iter().map(|p| p.id.clone()).collect(),
         dimension_order: data.study.dimensions.iter().map(|d| d.id.clone()).collect(),
+        assignment: data.study.assignment,
     })
 }
 

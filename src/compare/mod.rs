@@ -250,6 +250,7 @@ pub fn compare(scores: &[GroupScore], request: &Request) -> Result<Comparison, C
     );
     let mut warnings = warnings::about_cells(&groups);
     warnings.extend(about_data);
+    warnings.extend(warnings::about_clusters(&pairwise));
     if let Some(changes) = &changes {
         warnings.extend(changes.warnings.iter().cloned());
     }

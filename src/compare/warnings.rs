@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use foldhash::HashSet;
 
 use super::frame::{Column, Frame};
-use super::{Cell, Request};
+use super::{Cell, Pairwise, Request};
 
 /// Cells with fewer groups than this are flagged.
 pub const SMALL_CELL: usize = 5;
@@ -257,4 +257,36 @@ mod tests {
         assert!((total_variation(&a, &b) - 0.6).abs() < 1e-12);
         assert_eq!(total_variation(&a, &a), 0.0);
     }
+}
+
+/// Fewest clusters per side with which the cluster-robust test was shown to
+/// hold its 5 % level (`vignette power --calibrate`, docs/statistics.md).
+pub const CALIBRATED_CLUSTERS: usize = 4;
+
+/// Levels compared with too few clusters: one (no test) or fewer than
+/// [`CALIBRATED_CLUSTERS`] (a test whose level has not been checked).
+pub fn about_clusters(pairwise: &[Pairwise]) -> Vec<String> {
+    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for p in pairwise.iter().filter(|p| p.method == "cr2") {
+        for (level, clusters) in [(&p.a, p.clusters_a), (&p.b, p.clusters_b)] {
+            if let Some(n) = clusters {
+                counts.insert((level.as_str(), p.level.as_str()), n);
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n < CALIBRATED_CLUSTERS)
+        .map(|((level, key), n)| match n {
+            1 => format!(
+                "`{level}` has its groups in one {key}: its differences from the others cannot be \
+                 tested, because groups of one {key} share everything the comparison is about"
+            ),
+            n => format!(
+                "`{level}` has its groups in {n} {key}s: the {key}-level test has been checked to \
+                 give its stated 5 % false positives with {CALIBRATED_CLUSTERS} or more {key}s \
+                 per side, not with {n}; read its p-values with care"
+            ),
+        })
+        .collect()
 }

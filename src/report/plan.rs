@@ -97,16 +97,26 @@ pub fn plan(data: &StudyData, options: &Options) -> Result<Plan, ReportError> {
         .site_attributes
         .iter()
         .any(|a| a.id == CENTRALITY);
+    // Offerings are compared at the level the study gives them; rural and
+    // urban are properties of sites, so sites are their units too.
+    let offering_level = data.study.assignment.cluster_key().map(String::from);
     Ok(Plan {
-        offerings: at_phase("offering"),
+        offerings: Request {
+            cluster: offering_level.clone(),
+            ..at_phase("offering")
+        },
         change: (first != last).then(|| Request {
             // Phase as a key keeps each cell within one phase.
             by: vec!["offering".to_string(), "phase".to_string()],
             change: Some((first.clone(), last.clone())),
+            cluster: offering_level,
             ..request(data, "offering", options)
         }),
         roles: at_phase("role"),
-        centrality: has_centrality.then(|| at_phase(CENTRALITY)),
+        centrality: has_centrality.then(|| Request {
+            cluster: Some("site".to_string()),
+            ..at_phase(CENTRALITY)
+        }),
         phase,
     })
 }

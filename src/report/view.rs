@@ -809,6 +809,12 @@ struct Methods {
     boot: usize,
     seed: u64,
     warnings: Vec<(String, String)>,
+    /// The key offerings are compared with as clusters (`site`), or none.
+    level: Option<String>,
+    /// Per offering, how many sites its groups are in.
+    sites: Vec<(String, usize)>,
+    /// Per dimension, the ICC of the offerings' comparison (where clustered).
+    icc: Vec<(String, Option<f64>)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -850,7 +856,32 @@ fn methods(report: &Report) -> Methods {
         boot: a.offerings.boot,
         seed: a.offerings.seed,
         warnings: warnings(report),
+        level: a.offerings.cluster.clone(),
+        sites: sites_per_offering(data),
+        icc: a
+            .offerings
+            .clustering
+            .iter()
+            .flatten()
+            .map(|c| (c.dimension.clone(), c.icc))
+            .collect(),
     }
+}
+
+/// Per offering, the number of distinct sites of its groups.
+fn sites_per_offering(data: &StudyData) -> Vec<(String, usize)> {
+    let mut sites: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for group in &data.groups {
+        let key = |k: &str| group.keys.get(k).map_or("", String::as_str);
+        sites
+            .entry(key("offering"))
+            .or_default()
+            .insert(key("site"));
+    }
+    sites
+        .into_iter()
+        .map(|(offering, sites)| (offering.to_string(), sites.len()))
+        .collect()
 }
 
 /// Every comparison's warnings, once each, with the section they belong to.

@@ -886,9 +886,41 @@ fn the_binary_matches_scipy_numpy_and_statsmodels() {
     check_reference(&json_of(&REFERENCE_ARGS));
 }
 
+/// Offerings given to whole municipalities are compared with municipalities
+/// as clusters unless the group-level analysis is asked for: the default
+/// never falls back to treating groups as independent.
 #[test]
-fn without_clusters_groups_count_as_independent_and_welch_tests_them() {
+fn offerings_are_compared_at_the_site_level_by_default() {
     let json = json_of(&["--phase", "endpoint", "--change", "baseline:endpoint"]);
+    check_pairs(&json["pairwise"], &PAIRWISE, true);
+    check_pairs(&json["change_pairwise"], &CHANGE_PAIRWISE, true);
+    assert_eq!(json["cluster"], "site");
+    let warnings: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w.starts_with(
+            "`samlingsbasert` has its groups in 2 sites: the site-level test has been checked"
+        )),
+        "{warnings:?}"
+    );
+    // Other keys than offering are compared at the group level.
+    let roles = json_of(&["--phase", "endpoint", "--by", "role"]);
+    assert_eq!(roles["pairwise"][0]["method"], "welch");
+}
+
+#[test]
+fn the_group_level_analysis_counts_groups_as_independent_and_welch_tests_them() {
+    let json = json_of(&[
+        "--phase",
+        "endpoint",
+        "--change",
+        "baseline:endpoint",
+        "--group-level",
+    ]);
     check_pairs(&json["pairwise"], &PAIRWISE, false);
     check_pairs(&json["change_pairwise"], &CHANGE_PAIRWISE, false);
     assert_eq!(json["pairwise"][0]["level"], "group");
@@ -907,7 +939,7 @@ fn sorted_keys(item: &Value) -> Vec<&str> {
 
 #[test]
 fn the_json_follows_the_contract() {
-    let json = json_of(&["--phase", "endpoint"]);
+    let json = json_of(&["--phase", "endpoint", "--group-level"]);
     for key in ["groups", "pairwise", "warnings"] {
         assert!(json[key].is_array(), "{key}");
     }
@@ -1151,7 +1183,8 @@ fn the_text_table_and_csv() {
     let lines: Vec<&str> = csv.stdout.lines().collect();
     assert_eq!(
         lines[0],
-        "offering,dimension,n,mean,sd,median,ci95_t_lo,ci95_t_hi,ci95_boot_lo,ci95_boot_hi"
+        "offering,dimension,n,mean,sd,median,ci95_t_lo,ci95_t_hi,ci95_boot_lo,ci95_boot_hi,\
+         ci95_cluster_lo,ci95_cluster_hi"
     );
     assert_eq!(lines.len(), 10);
     assert!(lines[1].starts_with("laeringsmiljoprosjektet,prevention,9,66.83333333333333,"));
@@ -1358,4 +1391,41 @@ fn the_store_gives_group_scores_and_names_unscored_sessions() {
         out.stderr
     );
     assert!(out.stderr.contains("hint: session `b1`"), "{}", out.stderr);
+}
+
+#[test]
+fn an_offering_in_one_site_cannot_be_tested_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scores.csv");
+    let mut content = String::from(HEADER);
+    for (g, (site, offering, score)) in [
+        ("k1", "a", 50.0),
+        ("k1", "a", 55.0),
+        ("k2", "b", 40.0),
+        ("k3", "b", 45.0),
+        ("k3", "b", 47.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        content += &format!("g{g},{site},{offering},endpoint,teacher,handling,{score}\n");
+    }
+    std::fs::write(&path, content).unwrap();
+    let out = vignette([
+        "compare",
+        "--scores",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["pairwise"][0]["p"], Value::Null);
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains(
+            "`a` has its groups in one site: its differences from the others cannot be tested"
+        ),
+        "{warnings}"
+    );
 }

@@ -466,3 +466,41 @@ fn scoring_in_memory_gives_what_storing_and_scoring_gives() {
     assert_eq!(in_memory.data.groups, data.groups);
     assert_eq!(in_memory.data.rubrics, data.rubrics);
 }
+
+/// A stored study whose offerings are given to whole sites (the default)
+/// is compared with sites as clusters; the group level is there when asked.
+#[test]
+fn stored_offerings_are_compared_with_their_sites_as_clusters() {
+    let db = Db::new();
+    let out = db.run(&[
+        "simulate", "--sites", "6", "--groups", "2", "--phases", "endpoint",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let sessions: Value =
+        serde_json::from_str(&db.ok(&["session", "list", "--format", "json"])).unwrap();
+    for session in sessions.as_array().unwrap() {
+        db.ok(&["score", session["id"].as_str().unwrap()]);
+    }
+    let compare = |extra: &[&str]| -> Value {
+        let mut args = vec![
+            "compare", "--phase", "endpoint", "--boot", "50", "--format", "json",
+        ];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&db.ok(&args)).unwrap()
+    };
+    let json = compare(&[]);
+    let pairs = json["pairwise"].as_array().unwrap();
+    assert!(!pairs.is_empty());
+    for pair in pairs {
+        assert_eq!(pair["method"], "cr2", "{pair}");
+        assert_eq!(pair["level"], "site", "{pair}");
+        assert_eq!(pair["clusters_a"], 2, "{pair}");
+    }
+    let groups = compare(&["--group-level"]);
+    assert_eq!(groups["pairwise"][0]["method"], "welch");
+    let text = db.ok(&["compare", "--phase", "endpoint", "--boot", "50"]);
+    assert!(
+        text.contains("sites as clusters (CR2 standard error"),
+        "{text}"
+    );
+}
