@@ -246,19 +246,6 @@ fn percentages(shares: &BTreeMap<&str, f64>) -> String {
     parts.join(", ")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn total_variation_is_half_the_absolute_differences() {
-        let a = BTreeMap::from([("teacher", 0.8), ("principal", 0.2)]);
-        let b = BTreeMap::from([("teacher", 0.4), ("municipal", 0.6)]);
-        assert!((total_variation(&a, &b) - 0.6).abs() < 1e-12);
-        assert_eq!(total_variation(&a, &a), 0.0);
-    }
-}
-
 /// Fewest clusters per side with which the cluster-robust test was shown to
 /// hold its 5 % level (`vignette power --calibrate`, docs/statistics.md).
 pub const CALIBRATED_CLUSTERS: usize = 4;
@@ -289,4 +276,17 @@ pub fn about_clusters(pairwise: &[Pairwise]) -> Vec<String> {
             ),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn total_variation_is_half_the_absolute_differences() {
+        let a = BTreeMap::from([("teacher", 0.8), ("principal", 0.2)]);
+        let b = BTreeMap::from([("teacher", 0.4), ("municipal", 0.6)]);
+        assert!((total_variation(&a, &b) - 0.6).abs() < 1e-12);
+        assert_eq!(total_variation(&a, &a), 0.0);
+    }
 }
