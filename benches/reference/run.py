@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", choices=["score", "compare"], action="append", default=[], help="leave a part out")
     parser.add_argument(
         "--rust-compare",
-        default="compare --scores {scores} --boot {boot} --seed {seed} --format json",
+        default="compare --scores {scores} --boot {boot} --seed {seed} --format json --group-level",
         help="arguments of the Rust compare run ({scores}, {boot}, {seed} filled in)",
     )
     parser.add_argument("--no-build", action="store_true", help="use target/release/vignette as it is")
