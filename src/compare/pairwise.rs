@@ -133,6 +133,11 @@ fn pair(dimension: &str, a: &Sample, b: &Sample, cluster: Option<&str>) -> Pairw
         pairwise.df = test.map(|t| t.df);
         pairwise.diff_ci95 = test.map(|t| t.ci);
         pairwise.p = test.map(|t| t.p);
+        // g's interval from the same cluster-robust interval of the difference,
+        // on g's scale (J / s_pooled), so it is as wide as the clustering makes it.
+        pairwise.hedges_g_ci95 = hedges
+            .zip(test)
+            .map(|(h, t)| t.ci.map(|bound| bound * h.scale));
     }
     pairwise
 }

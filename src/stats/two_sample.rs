@@ -54,6 +54,8 @@ pub fn welch(a: &[f64], b: &[f64]) -> Option<Welch> {
 pub struct Hedges {
     pub g: f64,
     pub ci95: [f64; 2],
+    /// J / s_pooled: what turns a difference of means into g.
+    pub scale: f64,
 }
 
 /// Hedges' g of a − b (Borenstein et al. 2009, ch. 4):
@@ -74,6 +76,7 @@ pub fn hedges_g(a: &[f64], b: &[f64]) -> Option<Hedges> {
     Some(Hedges {
         g,
         ci95: [g - Z_975 * se, g + Z_975 * se],
+        scale: j / pooled.sqrt(),
     })
 }
 

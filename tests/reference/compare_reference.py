@@ -17,7 +17,9 @@ Prints JSON with, at phase `endpoint`:
   changes; `change_pairwise` as `pairwise` on the changes;
 - `cr2` in every `pairwise` and `change_pairwise` row: the same difference
   tested with sites as clusters (CR2 standard error, Bell–McCaffrey df; see
-  `cluster_reference.py`), with Holm over its p within the dimension;
+  `cluster_reference.py`), with Holm over its p within the dimension, and
+  Hedges' g's interval on the same variance: the CR2 interval of the
+  difference × J / s_pooled;
 - `icc`: ICC(1) per dimension with sites as clusters, from the mean squares
   of `statsmodels` `anova_lm(ols("score ~ C(site)"))` and n0 = (N − Σn²/N)/(k − 1),
   and the design effect 1 + (N/k − 1)·ICC.
@@ -60,6 +62,14 @@ def hedges(a, b):
     return j * d, [j * d - Z * se, j * d + Z * se]
 
 
+def g_scale(a, b):
+    """J / s_pooled: the factor from a difference of means to Hedges' g."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    na, nb = len(a), len(b)
+    pooled = np.sqrt(((na - 1) * a.var(ddof=1) + (nb - 1) * b.var(ddof=1)) / (na + nb - 2))
+    return (1 - 3 / (4 * (na + nb) - 9)) / pooled
+
+
 def pairs(samples, dimension, sites):
     rows = []
     for (a, xa), (b, xb) in itertools.combinations(sorted(samples.items()), 2):
@@ -72,6 +82,8 @@ def pairs(samples, dimension, sites):
                      "welch_t": welch.statistic, "welch_df": welch.df, "p": welch.pvalue,
                      "cr2": cr2_arrays(xa + xb, [True] * len(xa) + [False] * len(xb),
                                        sites[a] + sites[b])})
+        cr2 = rows[-1]["cr2"]
+        cr2["hedges_g_ci95"] = [bound * g_scale(xa, xb) for bound in cr2["ci"]]
     holm = multipletests([r["p"] for r in rows], method="holm")[1]
     cr2_holm = multipletests([r["cr2"]["p"] for r in rows], method="holm")[1]
     for r, p, q in zip(rows, holm, cr2_holm):
