@@ -184,7 +184,13 @@ pub struct Change {
     pub ci95: Option<[f64; 2]>,
     /// Cohen's d_z: mean change over the sd of the changes.
     pub dz: Option<f64>,
+    /// How the change is tested: `paired_t`, each group its own control.
+    pub method: &'static str,
+    /// What the test treats as independent: `group`.
+    pub level: &'static str,
     pub paired_t: Option<f64>,
+    /// Degrees of freedom of the paired t: pairs − 1.
+    pub df: Option<f64>,
     pub p: Option<f64>,
 }
 

@@ -319,7 +319,10 @@ fn summarise(offering: &str, dimension: &str, pairing: &Pairing, changes: &[f64]
         mean_change: stats::mean(changes),
         ci95: test.map(|t| t.ci95),
         dz: test.map(|t| t.dz),
+        method: "paired_t",
+        level: "group",
         paired_t: test.map(|t| t.t),
+        df: test.map(|_| changes.len() as f64 - 1.0),
         p: test.map(|t| t.p),
     }
 }

@@ -176,7 +176,10 @@ fn change() -> Comparison {
                 mean_change: Some(22.5),
                 ci95: Some([-41.0, 86.0]),
                 dz: Some(4.5),
+                method: "paired_t",
+                level: "group",
                 paired_t: Some(4.5),
+                df: Some(1.0),
                 p: Some(0.139),
             })
             .collect(),

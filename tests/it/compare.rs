@@ -994,6 +994,11 @@ fn the_json_follows_the_contract() {
             "welch_df",
             "p",
             "p_holm",
+            "method",
+            "level",
+            "se",
+            "t",
+            "df",
         ] {
             assert!(keys.contains(&key), "{key} in {keys:?}");
         }
@@ -1005,9 +1010,12 @@ fn the_json_follows_the_contract() {
             keys,
             [
                 "ci95",
+                "df",
                 "dimension",
                 "dz",
+                "level",
                 "mean_change",
+                "method",
                 "n_pairs",
                 "offering",
                 "p",
