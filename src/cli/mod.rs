@@ -104,6 +104,7 @@ pub type Outcome = Result<ExitCode, Failure>;
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
 pub fn run() -> ExitCode {
+    quiet_on_closed_output();
     let cli = Cli::parse();
     let source = match cli.bank {
         Some(dir) => BankSource::Dir(dir),
@@ -131,4 +132,24 @@ pub fn run() -> ExitCode {
         Ok(code) => code,
         Err(failure) => failure.report(),
     }
+}
+
+/// Standard output that cannot be written never ends in a panic: `print!`
+/// panics with "failed printing to stdout: …" when the reader has gone (a
+/// closed pipe, e.g. `| head`) or the disk is full. A closed pipe ends the
+/// command quietly with success, as ripgrep does; any other failure is a
+/// clear error (exit 2). Every other panic keeps the default report.
+fn quiet_on_closed_output() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info.payload_as_str().unwrap_or_default();
+        match message.strip_prefix("failed printing to stdout: ") {
+            Some(error) if error.contains("Broken pipe") => std::process::exit(0),
+            Some(error) => {
+                eprintln!("error: cannot write the output: {error}");
+                std::process::exit(2);
+            }
+            None => default(info),
+        }
+    }));
 }

@@ -18,6 +18,7 @@ mod handout;
 mod help;
 mod list;
 mod mutations;
+mod output;
 mod planted_effects;
 mod power;
 mod profile;
