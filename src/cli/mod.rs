@@ -142,7 +142,12 @@ pub fn run() -> ExitCode {
 fn quiet_on_closed_output() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let message = info.payload_as_str().unwrap_or_default();
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
         match message.strip_prefix("failed printing to stdout: ") {
             Some(error) if error.contains("Broken pipe") => std::process::exit(0),
             Some(error) => {
