@@ -151,6 +151,7 @@ pub fn run(bank: &Bank, spec: &Spec, progress: &mut dyn Progress) -> Result<Demo
     let files = export::export(
         &report.data,
         &export::Options {
+            formula_guard: true,
             language,
             exported_at,
             selection: Selection::default(),

@@ -52,6 +52,11 @@ pub struct Args {
     /// Replace the files of an earlier export in DIR.
     #[arg(long)]
     force: bool,
+    /// Write text cells exactly as stored, for programs. By default a text
+    /// cell that begins with =, +, -, @, a tab or a carriage return gets a
+    /// leading ' so that a spreadsheet does not run it as a formula.
+    #[arg(long)]
+    raw_cells: bool,
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
@@ -67,6 +72,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         language: language(&data, args.lang.as_deref())?,
         exported_at: store.now()?,
         selection,
+        formula_guard: !args.raw_cells,
     };
     let files = export::export(&data, &options)?;
     export::write_files(&args.out, &files, args.force)?;

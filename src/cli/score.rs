@@ -12,6 +12,7 @@ use serde::Serializer;
 use serde_json::Value;
 use vignette::bank::Rubric;
 use vignette::bank::localized;
+use vignette::export::spreadsheet_safe;
 use vignette::input;
 use vignette::scoring::{self, ScoreStatus, Scored, ScoredSummary};
 use vignette::scoring::{CriterionLevel, CriterionScore, Evidence, Levels};
@@ -50,6 +51,12 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// With --format csv, write group labels exactly as stored, for
+    /// programs. By default a label that begins with =, +, -, @, a tab or a
+    /// carriage return gets a leading ' so that a spreadsheet does not run
+    /// it as a formula.
+    #[arg(long)]
+    raw_cells: bool,
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
@@ -72,7 +79,7 @@ fn run_session(cx: &Context, id: &str, args: &Args) -> Outcome {
     }
     match args.format {
         Format::Json => print_json(scored.into_iter()),
-        Format::Csv => print_csv(scored.iter().map(Scored::summary)),
+        Format::Csv => print_csv(scored.iter().map(Scored::summary), !args.raw_cells),
         Format::Text => {
             let criteria = scored.iter().flat_map(|s| &s.card.criteria);
             let dims = dimensions(criteria.map(|c| c.dimension.as_str()));
@@ -104,7 +111,7 @@ fn run_export(cx: &Context, file: &Path, args: &Args) -> Outcome {
     }
     let levels = export.levels();
     if args.format == Format::Csv {
-        let printed = print_export_csv(&export, &levels);
+        let printed = print_export_csv(&export, &levels, !args.raw_cells);
         // The process ends now: leave the units to the operating system
         // rather than free them one by one (a tenth of a second per million lines).
         std::mem::forget((export, levels));
@@ -168,9 +175,16 @@ fn print_json(scored: impl Iterator<Item = Scored>) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_csv<'a>(scored: impl Iterator<Item = ScoredSummary<'a>>) -> Outcome {
+/// Prints scores as CSV; with `guard`, group labels are made spreadsheet-safe.
+fn print_csv<'a>(scored: impl Iterator<Item = ScoredSummary<'a>>, guard: bool) -> Outcome {
     let out = BufWriter::new(std::io::stdout().lock());
-    csv(scored, out).map_err(|e| Failure::usage(e.to_string()))?;
+    let safe = scored.map(|mut s| {
+        if guard {
+            s.group = spreadsheet_safe(&s.group).into_owned().into();
+        }
+        s
+    });
+    csv(safe, out).map_err(|e| Failure::usage(e.to_string()))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -178,7 +192,11 @@ fn print_csv<'a>(scored: impl Iterator<Item = ScoredSummary<'a>>) -> Outcome {
 /// from unit to unit only in the group and the level: the rest of every row
 /// is rendered once ([`RowTails`]). Batches of units are put together on all
 /// cores, a few batches at a time, and written in order.
-fn print_export_csv(export: &scoring::Responses<'_, '_>, levels: &[Levels]) -> Outcome {
+fn print_export_csv(
+    export: &scoring::Responses<'_, '_>,
+    levels: &[Levels],
+    guard: bool,
+) -> Outcome {
     /// Units per batch, and batches formatted at once (bounding the memory).
     const UNITS: usize = 1024;
     const BATCHES: usize = 8;
@@ -186,7 +204,7 @@ fn print_export_csv(export: &scoring::Responses<'_, '_>, levels: &[Levels]) -> O
     let format = |units: Range<usize>| -> Result<Vec<u8>, csv::Error> {
         let mut rows = Vec::new();
         for i in units {
-            tails.write_rows(&mut rows, export, i, &levels[i])?;
+            tails.write_rows(&mut rows, export, i, &levels[i], guard)?;
         }
         Ok(rows)
     };
@@ -267,6 +285,7 @@ impl RowTails {
         export: &scoring::Responses<'_, '_>,
         i: usize,
         levels: &Levels,
+        guard: bool,
     ) -> Result<(), csv::Error> {
         // A group is `SESSION/GROUP`, never empty: alone in a record, its
         // cell is quoted as in a longer one.
@@ -274,7 +293,13 @@ impl RowTails {
         let mut cells = csv::WriterBuilder::new()
             .buffer_capacity(256)
             .from_writer(&mut line);
-        cells.write_record([export.unit(i).0])?;
+        let group = export.unit(i).0;
+        let group = if guard {
+            spreadsheet_safe(&group)
+        } else {
+            group.as_str().into()
+        };
+        cells.write_record([&*group])?;
         cells.flush()?;
         drop(cells);
         let cell = line.strip_suffix(b"\n").unwrap_or(&line);
@@ -293,7 +318,9 @@ impl RowTails {
             // unit's rows one by one.
             out.truncate(start);
             let mut writer = csv::Writer::from_writer(out);
-            csv_rows(&mut writer, &export.summary(i, levels))?;
+            let mut summary = export.summary(i, levels);
+            summary.group = group.into_owned().into();
+            csv_rows(&mut writer, &summary)?;
             writer.flush()?;
         }
         Ok(())

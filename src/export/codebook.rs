@@ -46,7 +46,9 @@ pub(super) fn markdown(data: &StudyData, tables: &[Table], provenance: &Provenan
     }
     out.push_str(
         "\nEvery CSV is UTF-8 with a header row; text is quoted as CSV needs. \
-         An empty field is a missing value.\n",
+         An empty field is a missing value. A text cell that would begin with =, +, -, @, \
+         a tab or a carriage return begins with ' instead, so that a spreadsheet shows it \
+         rather than running it as a formula (unless the export was made with that turned off).\n",
     );
     for table in tables {
         out.push_str(&format!(

@@ -51,10 +51,25 @@ pub struct ExportFile {
 pub struct Options {
     /// The language of the labels in the SPSS and Stata syntax.
     pub language: String,
+    /// Neutralise text cells a spreadsheet would run as a formula (see
+    /// [`spreadsheet_safe`]); off only for programs that read the CSVs.
+    pub formula_guard: bool,
     /// When the export was made (ISO 8601); written into the headers.
     pub exported_at: String,
     /// The selection the data were loaded with, for the manifest.
     pub selection: Selection,
+}
+
+/// A text cell as a spreadsheet may safely open it: a cell that begins with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return (which Excel and its kin
+/// run as a formula, OWASP's "CSV injection") gets a leading `'`; any other
+/// cell is left as it is. For text columns only: a number such as `-2.5`
+/// must stay a number.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
 }
 
 /// Every file of an export of `data`: per table a CSV, SPSS (.sps) and
@@ -66,7 +81,7 @@ pub fn export(data: &StudyData, options: &Options) -> Result<Vec<ExportFile>, Ex
     for table in &tables {
         files.push(ExportFile {
             name: table.file.clone(),
-            bytes: table.csv()?,
+            bytes: table.csv(options.formula_guard)?,
             rows: Some(table.rows.len()),
         });
     }

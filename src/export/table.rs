@@ -138,12 +138,20 @@ impl Table {
         self.file.trim_end_matches(".csv")
     }
 
-    /// The table as CSV with a header row.
-    pub fn csv(&self) -> Result<Vec<u8>, csv::Error> {
+    /// The table as CSV with a header row; with `guard`, text cells are
+    /// made [`super::spreadsheet_safe`].
+    pub fn csv(&self, guard: bool) -> Result<Vec<u8>, csv::Error> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer.write_record(self.columns.iter().map(|c| c.name.as_str()))?;
         for row in &self.rows {
-            writer.write_record(row)?;
+            let cells = row.iter().zip(&self.columns).map(|(cell, column)| {
+                if guard && column.kind == Kind::String {
+                    super::spreadsheet_safe(cell)
+                } else {
+                    cell.as_str().into()
+                }
+            });
+            writer.write_record(cells.map(|c| c.into_owned()))?;
         }
         writer
             .into_inner()
@@ -715,7 +723,7 @@ mod tests {
             ],
             vec![vec![awkward.to_string(), "baseline".to_string()]],
         );
-        let bytes = table.csv().unwrap();
+        let bytes = table.csv(true).unwrap();
         let mut reader = csv::Reader::from_reader(bytes.as_slice());
         let row = reader.records().next().unwrap().unwrap();
         assert_eq!(&row[0], awkward);

@@ -565,3 +565,57 @@ fn stata_value_labels(stata: &str) -> BTreeMap<String, BTreeSet<String>> {
     }
     labels
 }
+
+/// Cells people wrote that a spreadsheet would run as formulas are
+/// neutralised in every CSV a researcher opens, unless asked for raw cells.
+#[test]
+fn formulas_in_labels_and_answers_do_not_reach_a_spreadsheet() {
+    let db = crate::common::Db::new();
+    let groups = db.file(
+        "groups.csv",
+        "group,roles\n\"=HYPERLINK(\"\"http://x\"\")\",teacher:3\n@SUM(1+1),teacher:2\n",
+    );
+    let out = db.new_session(&[
+        "--groups-file",
+        groups.to_str().unwrap(),
+        "--vignettes",
+        "V2",
+        "--seed",
+        "1",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let answers = db.file(
+        "a.json",
+        r#"{"group": "@SUM(1+1)", "vignette": "V2", "answers": {"s1_do": "+cmd|' /C calc'!A0", "s1_seriousness": 4}}"#,
+    );
+    db.ok(&[
+        "session",
+        "answer",
+        "s",
+        "--file",
+        answers.to_str().unwrap(),
+    ]);
+    db.ok(&["score", "s"]);
+    let session_csv = db.ok(&["session", "export", "s", "--format", "csv"]);
+    assert!(session_csv.contains(",'@SUM(1+1),"), "{session_csv}");
+    assert!(session_csv.contains("'+cmd|' /C calc'!A0"), "{session_csv}");
+    let raw = db.ok(&["session", "export", "s", "--format", "csv", "--raw-cells"]);
+    assert!(
+        raw.contains(",@SUM(1+1),") && !raw.contains("'+cmd"),
+        "{raw}"
+    );
+    let scores = db.ok(&["score", "s", "--format", "csv"]);
+    assert!(scores.contains("\n'@SUM(1+1),V2,"), "{scores}");
+    let out = db.dir().join("out");
+    db.ok(&["export", "--out", out.to_str().unwrap()]);
+    let groups_csv = std::fs::read_to_string(out.join("groups.csv")).unwrap();
+    assert!(groups_csv.contains(",'@SUM(1+1),"), "{groups_csv}");
+    for file in ["groups.csv", "criteria.csv", "dimensions.csv"] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        for raw in [",@SUM", ",=HYPER", ",\"=HYPER"] {
+            assert!(!text.contains(raw), "{file} has {raw}: {text}");
+        }
+    }
+    let codebook = std::fs::read_to_string(out.join("codebook.md")).unwrap();
+    assert!(codebook.contains("begins with ' instead"), "{codebook}");
+}

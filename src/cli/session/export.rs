@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use vignette::export::spreadsheet_safe;
 use vignette::session::{self, AnswerRow};
 
 use crate::cli::Context;
@@ -17,6 +18,12 @@ pub struct Args {
     /// JSON lines (nested values as JSON) or CSV (flat; lists joined by `;`).
     #[arg(long, value_enum, default_value = "jsonl")]
     format: Format,
+    /// With --format csv, write what people wrote (group labels, sites,
+    /// text answers) exactly as stored, for programs. By default a cell that
+    /// begins with =, +, -, @, a tab or a carriage return gets a leading '
+    /// so that a spreadsheet does not run it as a formula.
+    #[arg(long)]
+    raw_cells: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -37,7 +44,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         }
         Format::Csv => {
             let attributes: Vec<&String> = loaded.record.site_attributes.keys().collect();
-            print!("{}", csv(&rows, &attributes)?);
+            print!("{}", csv(&rows, &attributes, !args.raw_cells)?);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -63,7 +70,16 @@ fn flat_value(value: &serde_json::Value) -> String {
     }
 }
 
-fn csv(rows: &[AnswerRow], attributes: &[&String]) -> Result<String, csv::Error> {
+/// The rows as CSV; with `guard`, the cells a person wrote (group labels,
+/// sites, site attributes, text answers) are made spreadsheet-safe.
+fn csv(rows: &[AnswerRow], attributes: &[&String], guard: bool) -> Result<String, csv::Error> {
+    let safe = |cell: &str| -> String {
+        if guard {
+            spreadsheet_safe(cell).into_owned()
+        } else {
+            cell.to_string()
+        }
+    };
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = ["session", "group", "site"].map(String::from).to_vec();
     header.extend(attributes.iter().map(|a| format!("site_{a}")));
@@ -92,11 +108,11 @@ fn csv(rows: &[AnswerRow], attributes: &[&String]) -> Result<String, csv::Error>
     );
     writer.write_record(&header)?;
     for r in rows {
-        let mut record = vec![r.session.clone(), r.group.clone(), r.site.clone()];
+        let mut record = vec![r.session.clone(), safe(&r.group), safe(&r.site)];
         record.extend(
             attributes
                 .iter()
-                .map(|a| r.site_attributes.get(*a).cloned().unwrap_or_default()),
+                .map(|a| safe(r.site_attributes.get(*a).map_or("", String::as_str))),
         );
         record.extend([
             r.offering.clone(),
@@ -108,7 +124,10 @@ fn csv(rows: &[AnswerRow], attributes: &[&String]) -> Result<String, csv::Error>
             r.stage.to_string(),
             r.prompt.clone(),
             r.kind.clone(),
-            flat_value(&r.value),
+            match r.kind.as_str() {
+                "text" => safe(&flat_value(&r.value)),
+                _ => flat_value(&r.value),
+            },
             r.revision.to_string(),
             r.latest.to_string(),
             r.answered_at.clone(),
