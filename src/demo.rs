@@ -229,7 +229,7 @@ fn rate(store: &mut Store, id: &str, spec: &Spec, index: u64) -> Result<usize, D
     if csv.lines().count() <= 1 {
         return Ok(0);
     }
-    let stored = rating::import(store, id, "simulated-ratings.csv", csv.as_bytes())?;
+    let stored = rating::import(store, id, "simulated-ratings.csv", csv.as_bytes(), &[])?;
     rating::adjudicate(store, id, Rule::Median)?;
     score(store, id)?;
     Ok(stored)

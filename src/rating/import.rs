@@ -54,29 +54,43 @@ pub fn session_of_ratings(store: &Store, name: &str, bytes: &[u8]) -> Result<Str
 
 /// Checks every row of a ratings CSV against the session and stores them
 /// all, or nothing: unknown units and criteria, levels outside the rubric,
-/// non-integer levels and repeated (unit, rater, criterion)s are reported
-/// with their lines. Returns how many ratings were stored.
+/// non-integer levels, repeated (unit, rater, criterion)s and, where the
+/// session has a rating plan, raters not in it (a misspelt name would
+/// otherwise be a rater of its own) unless listed in `new_raters` are
+/// reported with their lines, every problem of a row. Returns how many
+/// ratings were stored.
 pub fn import(
     store: &mut Store,
     id: &str,
     name: &str,
     bytes: &[u8],
+    new_raters: &[String],
 ) -> Result<usize, SessionError> {
     let session = session::load(store, id)?;
     let units = units(&session, store)?;
+    let mut raters: BTreeSet<String> = store
+        .rating_plan(id)?
+        .into_iter()
+        .map(|p| p.rater)
+        .collect();
+    let planned = !raters.is_empty();
+    raters.extend(new_raters.iter().cloned());
+    let known = planned.then_some(&raters);
     let (rows, mut problems) = crate::input::parse_ratings_lines(name, bytes);
     let mut records = Vec::new();
     for (line, r) in rows {
-        match check_row(&session, &units, &r) {
-            Ok(level) => records.push(RatingRecord {
+        let found = check_row(&session, &units, &r, known);
+        if found.is_empty() {
+            let level = u8::try_from(r.level).unwrap_or_default();
+            records.push(RatingRecord {
                 unit: r.unit,
                 criterion: r.criterion,
                 rater: r.rater,
                 level,
                 source: "import".into(),
-            }),
-            Err(message) => problems.push(Problem::on_line(name, line, message)),
+            });
         }
+        problems.extend(found.into_iter().map(|m| Problem::on_line(name, line, m)));
     }
     if records.is_empty() && problems.is_empty() {
         problems.push(Problem::in_file(name, "no ratings after the header"));
@@ -89,17 +103,37 @@ pub fn import(
     Ok(records.len())
 }
 
-fn check_row(session: &Session, units: &[Unit<'_>], r: &Rating) -> Result<u8, String> {
+/// Every problem of one row: its rater (reserved, or not in the plan), its
+/// unit, and its criterion and level.
+fn check_row(
+    session: &Session,
+    units: &[Unit<'_>],
+    r: &Rating,
+    raters: Option<&BTreeSet<String>>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
     if r.rater == AUTO_RATER {
-        return Err(format!(
+        problems.push(format!(
             "rater `{AUTO_RATER}` is reserved for the automatic scores"
         ));
+    } else if let Some(raters) = raters.filter(|raters| !raters.contains(&r.rater)) {
+        let names: Vec<&str> = raters.iter().map(String::as_str).collect();
+        problems.push(format!(
+            "rater `{}` is not in the session's rating plan; its raters are: {}",
+            r.rater,
+            names.join(", ")
+        ));
     }
-    let unit = find_unit(units, &r.unit).ok_or_else(|| {
-        format!(
+    match find_unit(units, &r.unit) {
+        Some(unit) => {
+            if let Err(message) = check_level(rubric(session, unit), &r.criterion, r.level) {
+                problems.push(message);
+            }
+        }
+        None => problems.push(format!(
             "session {} has no unit `{}` with answers; expected a code of its rating plan or units",
             session.record.id, r.unit
-        )
-    })?;
-    check_level(rubric(session, unit), &r.criterion, r.level)
+        )),
+    }
+    problems
 }

@@ -456,3 +456,53 @@ fn an_import_without_a_session_refuses_codes_of_no_session_or_of_two() {
         "nothing was stored"
     );
 }
+
+/// A rater the plan does not name (a typo such as `Anna` for `anna`) is
+/// refused with the plan's names, every problem of a row is listed, and a
+/// rater added on purpose is accepted.
+#[test]
+fn a_rater_not_in_the_plan_is_refused_unless_added_on_purpose() {
+    let db = rated();
+    db.ok(&ASSIGN);
+    let unit = &units(&db)[0];
+    let csv = format!(
+        "unit,rater,criterion,level\n{unit},anna,D2_talks_with_child,2\n{unit},Anna,X9_nope,1\n"
+    );
+    let out = import(&db, &csv);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    for expected in [
+        "ratings.csv:3: rater `Anna` is not in the session's rating plan; its raters are: anna, bo, cy",
+        "ratings.csv:3: rubric `V2` has no criterion `X9_nope`",
+    ] {
+        assert!(
+            out.stderr.contains(expected),
+            "missing `{expected}` in:\n{}",
+            out.stderr
+        );
+    }
+    let stored = format!("{unit},anna,D2_talks_with_child,2");
+    assert!(
+        !export(&db).contains(&stored),
+        "nothing is stored from a refused file"
+    );
+    let fixed = format!(
+        "unit,rater,criterion,level\n{unit},anna,D2_talks_with_child,2\n{unit},dag,D2_talks_with_child,1\n"
+    );
+    assert_eq!(import(&db, &fixed).code, 1, "dag is not in the plan either");
+    let file = db.file("ratings.csv", &fixed);
+    let out = db.run(&[
+        "rate",
+        "import",
+        "s",
+        file.to_str().unwrap(),
+        "--add-rater",
+        "dag",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("stored 2 rating(s)"),
+        "{}",
+        out.stdout
+    );
+    assert!(export(&db).contains(&stored), "{}", export(&db));
+}

@@ -16,9 +16,11 @@ use crate::cli::Outcome;
 /// FILE.csv`), or named first (`vignette rate import SESSION FILE.csv`).
 /// The whole file is checked first against the session's pinned rubrics: an
 /// unknown unit or criterion, a level that is not a whole number or not one
-/// of the criterion's levels, or a (unit, rater, criterion) given twice →
-/// every problem listed with its line, exit 1, nothing stored. Ratings
-/// stored before get a new revision; the latest counts.
+/// of the criterion's levels, a (unit, rater, criterion) given twice, or a
+/// rater who is not in the session's rating plan (a misspelt name would
+/// otherwise count as a rater of its own) → every problem listed with its
+/// line, exit 1, nothing stored. Ratings stored before get a new revision;
+/// the latest counts.
 #[derive(Debug, clap::Args)]
 #[command(override_usage = "vignette rate import [SESSION] <FILE>")]
 pub struct Args {
@@ -28,6 +30,10 @@ pub struct Args {
     /// The CSV file, after a session id.
     #[arg(hide = true)]
     file: Option<PathBuf>,
+    /// A rater to accept though the rating plan does not name them
+    /// (repeatable): a rater added on purpose.
+    #[arg(long, value_name = "NAME")]
+    add_rater: Vec<String>,
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
@@ -42,7 +48,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         Some(id) => id,
         None => rating::session_of_ratings(&store, &name, &bytes)?,
     };
-    let stored = rating::import(&mut store, &id, &name, &bytes)?;
+    let stored = rating::import(&mut store, &id, &name, &bytes, &args.add_rater)?;
     println!("stored {stored} rating(s) from {name} in session {id}");
     Ok(ExitCode::SUCCESS)
 }
