@@ -143,12 +143,14 @@ impl StudyData {
     }
 }
 
-/// The role most people in the group have, or [`MIXED_ROLE`] on a tie.
+/// The role most people in the group have, [`MIXED_ROLE`] on a tie, or
+/// empty (a missing value) when the group's roles were not recorded.
 pub fn dominant_role(roles: &BTreeMap<String, u32>) -> String {
     let most = roles.values().copied().max().unwrap_or(0);
     let mut top = roles.iter().filter(|(_, n)| **n == most && most > 0);
     match (top.next(), top.next()) {
         (Some((role, _)), None) => role.clone(),
+        (None, _) => String::new(),
         _ => MIXED_ROLE.to_string(),
     }
 }
@@ -345,6 +347,10 @@ mod tests {
             dominant_role(&roles(&[("teacher", 2), ("principal", 2)])),
             MIXED_ROLE
         );
-        assert_eq!(dominant_role(&roles(&[])), MIXED_ROLE);
+        assert_eq!(
+            dominant_role(&roles(&[])),
+            "",
+            "not recorded is missing, not mixed"
+        );
     }
 }

@@ -196,7 +196,11 @@ fn role_mix(frame: &Frame) -> Vec<String> {
         groups.insert((group, offering.code(i), phase.code(i), role.code(i)));
     }
     let mut shares: BTreeMap<&str, BTreeMap<&str, f64>> = BTreeMap::new();
-    for (_, o, _, r) in groups {
+    // Groups whose roles were not recorded say nothing about the mix.
+    for (_, o, _, r) in groups
+        .into_iter()
+        .filter(|&(_, _, _, r)| role.value(r) != super::NO_VALUE)
+    {
         *shares
             .entry(offering.value(o))
             .or_default()

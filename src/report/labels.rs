@@ -29,6 +29,9 @@ impl<'a> Labels<'a> {
         if key == "role" && id == MIXED_ROLE {
             return "Mixed (no largest role)".to_string();
         }
+        if key == "role" && (id.is_empty() || id == crate::compare::NO_VALUE) {
+            return "Not recorded".to_string();
+        }
         self.list(key)
             .iter()
             .find(|l| l.id == id)

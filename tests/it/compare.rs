@@ -1457,3 +1457,68 @@ fn an_offering_in_one_site_cannot_be_tested_and_says_so() {
         "{warnings}"
     );
 }
+
+/// Groups whose roles were not recorded are not "mixed": their role is
+/// missing, left out of the role mix and its warning.
+#[test]
+fn unrecorded_roles_are_missing_not_mixed() {
+    let db = crate::common::Db::new();
+    let session = |id: &str, offering: &str, site: &str, groups: &[&str]| {
+        let mut args = vec![
+            "session",
+            "new",
+            "--id",
+            id,
+            "--offering",
+            offering,
+            "--phase",
+            "endpoint",
+            "--site",
+            site,
+            "--site-attr",
+            "sector=school",
+            "--site-attr",
+            "centrality=urban",
+            "--cohort",
+            "2026",
+            "--vignettes",
+            "V2",
+            "--seed",
+            "1",
+        ];
+        args.extend_from_slice(groups);
+        db.ok(&args);
+        let answers = "group,vignette,prompt,value\nG1,V2,s1_do,Vi snakker med Lea i dag og varsler rektor\n\
+                       G2,V2,s1_do,Vi venter og ser\n";
+        let file = db.file("answers.csv", answers);
+        db.ok(&["session", "import", id, file.to_str().unwrap()]);
+        db.ok(&["score", id]);
+    };
+    session("a", "nettbasert", "Bodø", &["--groups", "2"]);
+    let roles = db.file("roles.csv", "group,roles\nG1,teacher:3\nG2,principal:1\n");
+    session(
+        "b",
+        "samlingsbasert",
+        "Alta",
+        &["--groups-file", roles.to_str().unwrap()],
+    );
+    let json: Value = serde_json::from_str(
+        &db.ok(&["compare", "--by", "role", "--boot", "0", "--format", "json"]),
+    )
+    .unwrap();
+    let roles: std::collections::BTreeSet<&str> = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["role"].as_str().unwrap())
+        .collect();
+    assert!(!roles.contains("mixed"), "{roles:?}");
+    assert!(
+        roles.contains("(none)") && roles.contains("teacher"),
+        "{roles:?}"
+    );
+    let offerings: Value =
+        serde_json::from_str(&db.ok(&["compare", "--boot", "0", "--format", "json"])).unwrap();
+    let warnings = offerings["warnings"].to_string();
+    assert!(!warnings.contains("differ in the roles"), "{warnings}");
+}
