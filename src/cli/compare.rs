@@ -202,7 +202,8 @@ fn from_store(cx: &Context, args: &Args) -> Result<Input, Failure> {
         .map(|(session, units)| {
             format!(
                 "session `{session}`: {units} answered unit(s) have no score yet and are left \
-                 out; run `vignette score {session}`"
+                 out; run `vignette score {session}{}`",
+                cx.db_flag()
             )
         })
         .collect();

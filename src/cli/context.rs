@@ -65,6 +65,16 @@ impl Context {
         Ok(Store::open(&self.db)?.with_clock(clock()?))
     }
 
+    /// ` --db PATH` where the database is not the default one, so that a
+    /// command printed as a next step runs as printed.
+    pub fn db_flag(&self) -> String {
+        if self.db == std::path::Path::new(super::DEFAULT_DB) {
+            String::new()
+        } else {
+            format!(" --db {}", self.db.display())
+        }
+    }
+
     /// A database in memory only, with the same clock.
     pub fn store_in_memory(&self) -> Result<Store, Failure> {
         Ok(Store::in_memory()?.with_clock(clock()?))

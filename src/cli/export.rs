@@ -86,7 +86,8 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     for (session, n) in &data.unscored {
         eprintln!(
             "warning: session {session} has {n} answered unit(s) not scored yet; \
-             run `vignette score {session}` and export again"
+             run `vignette score {session}{}` and export again",
+            cx.db_flag()
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -35,6 +35,9 @@ use vignette::bank::BankSource;
 pub use context::Context;
 pub use error::Failure;
 
+/// The database used when none is named.
+const DEFAULT_DB: &str = "vignette.db";
+
 /// Vignette-based competence assessment: how well do school and kindergarten
 /// staff prevent, detect and handle bullying?
 ///
@@ -56,7 +59,7 @@ struct Cli {
         global = true,
         value_name = "PATH",
         env = "VIGNETTE_DB",
-        default_value = "vignette.db"
+        default_value = DEFAULT_DB
     )]
     db: PathBuf,
 

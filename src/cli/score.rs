@@ -34,11 +34,15 @@ use crate::cli::output;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  vignette score bodo-kommune-baseline\n  \
     vignette score bodo-kommune-baseline --explain G1 V2\n  \
+    vignette score --all\n  \
     vignette score --responses answers.jsonl --format csv > scores.csv")]
 pub struct Args {
     /// Session id.
-    #[arg(required_unless_present = "responses", conflicts_with = "responses")]
+    #[arg(required_unless_present_any = ["responses", "all"], conflicts_with_all = ["responses", "all"])]
     session: Option<String>,
+    /// Score every session in the database, one line each.
+    #[arg(long, conflicts_with_all = ["responses", "explain", "rubric_from_bank"])]
+    all: bool,
     /// Score a session export (JSON lines) instead of a session in the database.
     #[arg(long, value_name = "FILE.jsonl")]
     responses: Option<PathBuf>,
@@ -63,8 +67,38 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     match (&args.responses, &args.session) {
         (Some(file), _) => run_export(cx, file, args),
         (None, Some(id)) => run_session(cx, id, args),
-        (None, None) => Err(Failure::usage("give a SESSION or --responses FILE.jsonl")),
+        (None, None) if args.all => run_all(cx),
+        (None, None) => Err(Failure::usage(
+            "give a SESSION, --all or --responses FILE.jsonl",
+        )),
     }
+}
+
+/// Scores every session in the database and says, per session, how many
+/// scores are new, rescored or unchanged.
+fn run_all(cx: &Context) -> Outcome {
+    let mut store = cx.store()?;
+    let sessions = store.sessions()?;
+    if sessions.is_empty() {
+        return Err(Failure::usage(format!(
+            "no sessions in {}",
+            cx.db.display()
+        )));
+    }
+    for record in sessions {
+        let loaded = session::load(&store, &record.id)?;
+        let scored = scoring::score_session(&mut store, &loaded, None)?;
+        let count = |status: ScoreStatus| scored.iter().filter(|s| s.status == status).count();
+        println!(
+            "{}: {} score(s): {} new, {} rescored, {} unchanged",
+            record.id,
+            scored.len(),
+            count(ScoreStatus::New),
+            count(ScoreStatus::Rescored),
+            count(ScoreStatus::Unchanged)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Scores a session in the database (storing new versions) and prints the scores.

@@ -152,7 +152,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     let stored_in = (!args.no_store).then_some(cx.db.as_path());
     match args.format {
         DataFormat::Json => println!("{:#}", json(&simulation, stored_in)),
-        DataFormat::Text => print!("{}", summary(&simulation, stored_in)),
+        DataFormat::Text => print!("{}", summary(&simulation, stored_in, &cx.db_flag())),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -220,7 +220,8 @@ fn first_seen<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 }
 
 /// Sessions, groups, answers and mean θ per offering and phase, then totals.
-fn summary(simulation: &Simulation, db: Option<&Path>) -> String {
+/// The summary for people; `flag` names the database in the next steps.
+fn summary(simulation: &Simulation, db: Option<&Path>, flag: &str) -> String {
     let offerings = first_seen(simulation.sessions.iter().map(|s| s.offering.as_str()));
     let phases = first_seen(simulation.sessions.iter().map(|s| s.phase.as_str()));
     let mut cells: Vec<Cell<'_>> = Vec::new();
@@ -284,10 +285,10 @@ fn summary(simulation: &Simulation, db: Option<&Path>) -> String {
             effects.join(", ")
         },
     );
-    if let (Some(_), Some(first)) = (db, simulation.sessions.first()) {
+    if db.is_some() {
         out.push_str(&format!(
-            "next: `vignette score {}` scores a session; `vignette session list` lists them all\n",
-            first.id
+            "next: `vignette score --all{flag}` scores every session; \
+             `vignette compare{flag}` compares the offerings\n"
         ));
     }
     out

@@ -1398,7 +1398,7 @@ fn the_store_gives_group_scores_and_names_unscored_sessions() {
     assert!(cells.iter().all(|c| c["offering"] == "a" && c["n"] == 6));
     let warnings = json["warnings"].to_string();
     assert!(
-        warnings.contains("session `b1`: 3 answered unit(s) have no score yet and are left out; run `vignette score b1`"),
+        warnings.contains("session `b1`: 3 answered unit(s) have no score yet and are left out; run `vignette score b1 --db "),
         "{warnings}"
     );
     let change = find(

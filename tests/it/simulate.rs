@@ -504,3 +504,32 @@ fn stored_offerings_are_compared_with_their_sites_as_clusters() {
         "{text}"
     );
 }
+
+/// The next steps `simulate` prints run as printed: `score --all` with the
+/// database named, then `compare`.
+#[test]
+fn the_printed_next_steps_run_as_printed() {
+    let db = Db::new();
+    let out = db.run(&[
+        "simulate", "--sites", "3", "--groups", "2", "--phases", "endpoint",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let next = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("next: "))
+        .unwrap_or_else(|| panic!("no next step in {}", out.stdout));
+    let commands: Vec<&str> = next.split('`').skip(1).step_by(2).collect();
+    assert_eq!(commands.len(), 2, "{next}");
+    for command in commands {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        assert_eq!(words[0], "vignette", "{command}");
+        assert!(command.contains(" --db "), "{command}");
+        let run = crate::common::Vignette::new().args(&words[1..]).run();
+        assert_eq!(run.code, 0, "{command}: {}", run.stderr);
+        if words[1] == "score" {
+            assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);
+            assert!(run.stdout.contains(" new, 0 rescored"), "{}", run.stdout);
+        }
+    }
+}
