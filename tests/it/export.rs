@@ -361,17 +361,37 @@ fn an_existing_export_is_replaced_only_with_force() {
     assert!(out.stderr.contains("--force"), "{}", out.stderr);
     assert_eq!(read(&dir, "criteria.csv"), "mine", "nothing was touched");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), before);
-    let leftovers: Vec<String> = std::fs::read_dir(study.db.dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tmp-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let hidden = || -> Vec<String> {
+        std::fs::read_dir(study.db.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect()
+    };
+    assert!(hidden().is_empty(), "{:?}", hidden());
     let out = study.run(&["export", "--out", dir.to_str().unwrap(), "--force"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(read(&dir, "criteria.csv").starts_with("session,group,"));
     let manifest: Value = serde_json::from_str(&read(&dir, "manifest.json")).unwrap();
     assert_eq!(manifest["files"][0]["name"], "criteria.csv");
+    assert!(
+        hidden().is_empty(),
+        "no temporary folder is left: {:?}",
+        hidden()
+    );
+    // The new export replaced the old one whole: every file is the one the
+    // manifest lists.
+    for file in manifest["files"].as_array().unwrap() {
+        let bytes = std::fs::read(dir.join(file["name"].as_str().unwrap())).unwrap();
+        assert_eq!(file["bytes"].as_u64(), Some(bytes.len() as u64), "{file}");
+    }
+    // A folder holding anything else is never replaced: nothing is deleted.
+    std::fs::write(dir.join("notes.txt"), "my notes").unwrap();
+    let out = study.run(&["export", "--out", dir.to_str().unwrap(), "--force"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("notes.txt"), "{}", out.stderr);
+    assert_eq!(read(&dir, "notes.txt"), "my notes");
+    assert!(hidden().is_empty(), "{:?}", hidden());
 }
 
 /// Runs the SPSS syntax in GNU PSPP (installed by `.ci/run`; skipped outside

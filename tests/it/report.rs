@@ -545,3 +545,40 @@ fn files(dir: &Path) -> Vec<PathBuf> {
         .map(|e| e.unwrap().path())
         .collect()
 }
+
+/// `report --out` replaces only a regular file: a link placed there (which
+/// could point at any file the user can write) and a pipe are refused, and
+/// what they point at is left alone.
+#[cfg(unix)]
+#[test]
+fn the_report_never_writes_through_a_link_or_into_a_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let (study, _) = shared();
+    let dir = tempfile::tempdir().unwrap();
+    let precious = dir.path().join("precious.txt");
+    std::fs::write(&precious, "keep me").unwrap();
+    let link = dir.path().join("report.html");
+    std::os::unix::fs::symlink(&precious, &link).unwrap();
+    let out = study.run(&["report", "--out", link.to_str().unwrap(), "--boot", "50"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me");
+    let fifo = dir.path().join("fifo.html");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let out = study.run(&["report", "--out", fifo.to_str().unwrap(), "--boot", "50"]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
