@@ -689,6 +689,7 @@ def _rendered_batch(batch: list[tuple[UnitKey, Unit]], with_levels: bool) -> tup
                     "true" if c.critical else "false",
                     unit.rubric_hash,
                     1,
+                    "auto",
                 )
                 for c, level in zip(unit.criteria, unit.levels, strict=True)
             )
@@ -706,7 +707,7 @@ def rust_float(x: float) -> str:
 
 
 SCORES_HEADER = "session,group,vignette,dimension,score\n"
-LEVELS_HEADER = "group,vignette,criterion,dimension,level,max_level,weight,critical,rubric_hash,version\n"
+LEVELS_HEADER = "group,vignette,criterion,dimension,level,max_level,weight,critical,rubric_hash,version,method\n"
 
 
 def score_file(

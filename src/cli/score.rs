@@ -421,7 +421,16 @@ fn score_table<'a>(
     let mut table = output::table();
     let mut header = vec!["group".to_string(), "vignette".to_string()];
     header.extend(dims.iter().map(|d| d.to_string()));
-    header.extend(["overall", "red flags", "critical missing", "version"].map(String::from));
+    header.extend(
+        [
+            "overall",
+            "red flags",
+            "critical missing",
+            "version",
+            "method",
+        ]
+        .map(String::from),
+    );
     table.set_header(header);
     let mut rescored = String::new();
     for s in scored {
@@ -443,6 +452,14 @@ fn score_table<'a>(
     Some(ScoreTable { table, rescored })
 }
 
+/// Where a score's levels come from: `auto`, `consensus` (every level
+/// decided by raters) or `auto+consensus`.
+fn method_of(summary: &vignette::scoring::Summary<'_>) -> String {
+    let methods: std::collections::BTreeSet<&str> =
+        summary.criteria.iter().map(|c| c.method).collect();
+    methods.into_iter().collect::<Vec<_>>().join("+")
+}
+
 fn row(dims: &[&str], s: &ScoredSummary<'_>) -> Vec<String> {
     let mut row = vec![s.group.to_string(), s.vignette.to_string()];
     row.extend(dims.iter().map(|d| {
@@ -459,6 +476,7 @@ fn row(dims: &[&str], s: &ScoredSummary<'_>) -> Vec<String> {
         ScoreStatus::Unchanged => format!("{}", s.version),
         ScoreStatus::Rescored => format!("{} (rescored)", s.version),
     });
+    row.push(method_of(&s.summary));
     row
 }
 
@@ -487,6 +505,7 @@ fn csv_header(writer: &mut csv::Writer<impl std::io::Write>) -> Result<(), csv::
         "critical",
         "rubric_hash",
         "version",
+        "method",
     ])
 }
 
@@ -518,6 +537,7 @@ fn csv_row(
         &c.critical.to_string(),
         s.rubric_hash,
         &s.version.to_string(),
+        c.method,
     ])
 }
 

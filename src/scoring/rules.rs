@@ -11,7 +11,7 @@ use crate::bank::{
     RankRule, Rubric, Vignette,
 };
 
-use super::types::auto;
+use super::types::{AUTO, auto};
 use super::*;
 
 /// A rubric compiled for scoring answers in one language.
@@ -156,6 +156,7 @@ impl<'r> Scorer<'r> {
                 critical: c.critical,
                 level,
                 max_level: c.max_level(),
+                method: AUTO,
             })
             .collect();
         let (dimensions, overall) = summarise(criteria.iter().copied());

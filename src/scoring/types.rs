@@ -128,8 +128,11 @@ pub struct CriterionScore {
     pub method: String,
 }
 
+/// The method of a level from the rubric's evidence rules.
+pub const AUTO: &str = "auto";
+
 pub(super) fn auto() -> String {
-    "auto".to_string()
+    AUTO.to_string()
 }
 
 /// A dimension's score: weighted criterion levels over their maximum, 0–100.
@@ -206,6 +209,7 @@ impl CriterionScore {
             critical: self.critical,
             level: self.level,
             max_level: self.max_level,
+            method: &self.method,
         }
     }
 }
@@ -230,6 +234,8 @@ pub struct CriterionLevel<'a> {
     pub critical: bool,
     pub level: u8,
     pub max_level: u8,
+    /// Where the level comes from: `auto`, or `consensus` where raters decided it.
+    pub method: &'a str,
 }
 
 /// A score without its evidence: what tables and CSV show.

@@ -376,6 +376,25 @@ fn human_consensus_overrides_the_automatic_levels_in_scores() {
         "the consensus series starts at version 1"
     );
     assert_eq!(g1["version"], 1);
+    // The table and the CSV say which score is which.
+    let table = db.ok(&["score", "s"]);
+    let g1_row = table.lines().find(|l| l.contains(" G1 ")).unwrap();
+    assert!(g1_row.contains("auto+consensus"), "{table}");
+    let csv = db.ok(&["score", "s", "--format", "csv"]);
+    assert!(
+        csv.lines().next().unwrap().ends_with(",version,method"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("G1,V2,D5_notifies_leader,") && l.ends_with(",consensus")),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("G2,V2,") && l.ends_with(",auto")),
+        "{csv}"
+    );
     // Other units keep their automatic scores; scoring again changes nothing.
     let g2 = after.iter().find(|s| s["group"] == "G2").unwrap();
     assert_eq!(g2["card"]["method"], "auto");
