@@ -18,6 +18,7 @@ mod power;
 mod profile;
 mod rate;
 mod report;
+mod rubric;
 mod schema;
 mod score;
 mod session;
@@ -78,6 +79,7 @@ enum Command {
     Agreement(agreement::Args),
     Compare(compare::Args),
     Rate(rate::Args),
+    Rubric(rubric::Args),
     Export(export::Args),
     Profile(profile::Args),
     Report(report::Args),
@@ -122,6 +124,7 @@ pub fn run() -> ExitCode {
         Command::Agreement(args) => agreement::run(&cx, &args),
         Command::Compare(args) => compare::run(&cx, &args),
         Command::Rate(args) => rate::run(&cx, &args),
+        Command::Rubric(args) => rubric::run(&cx, &args),
         Command::Report(args) => report::run(&cx, &args),
         Command::Session(args) => session::run(&cx, &args),
         Command::Score(args) => score::run(&cx, &args),

@@ -10,6 +10,7 @@
 //! ratings CSV is read by `input`.
 
 pub mod agreement;
+mod audit;
 mod blind;
 mod consensus;
 mod import;
@@ -18,6 +19,7 @@ mod progress;
 mod stored;
 mod units;
 
+pub use audit::{Audit, CriterionAudit, Missed, TermAudit, audit};
 pub use blind::{BlindPrompt, BlindStage, BlindUnit, blind_unit};
 pub use consensus::{
     ADJUDICATED, Rated, Rule, adjudicate, adjudicated, by_rule, check_adjudicator,

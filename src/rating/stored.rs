@@ -49,27 +49,34 @@ pub fn agreement_ratings(
     let session = session::load(store, id)?;
     let latest = store.latest_ratings(id)?;
     let human: Vec<Rating> = latest.iter().map(|r| as_rating(&r.rating)).collect();
-    let mut reference: BTreeMap<(String, String), (String, i64)> = BTreeMap::new();
-    for r in rated(&latest) {
-        if let Some((rater, level)) = r.levels.iter().next() {
-            reference.insert((r.unit, r.criterion), (rater.clone(), i64::from(*level)));
-        }
-    }
-    for c in store.consensus(id)? {
-        reference.insert(
-            (c.unit, c.criterion),
-            ("consensus".into(), i64::from(c.level)),
-        );
-    }
+    let reference = human_reference(store, id)?;
     let auto = auto_levels(store, &session)?;
     let mut paired = Vec::new();
-    for ((unit, criterion), (_, level)) in &reference {
+    for ((unit, criterion), level) in &reference {
         if let Some(auto_level) = auto.get(&(unit.clone(), criterion.clone())) {
             paired.push(rating(unit, "human", criterion, *level));
             paired.push(rating(unit, AUTO_RATER, criterion, *auto_level));
         }
     }
     Ok((human, paired))
+}
+
+/// The human level of every rated (unit code, criterion): the consensus
+/// where there is one, else the first rater's (by name).
+pub fn human_reference(
+    store: &Store,
+    id: &str,
+) -> Result<BTreeMap<(String, String), i64>, SessionError> {
+    let mut reference = BTreeMap::new();
+    for r in rated(&store.latest_ratings(id)?) {
+        if let Some(level) = r.levels.values().next() {
+            reference.insert((r.unit, r.criterion), i64::from(*level));
+        }
+    }
+    for c in store.consensus(id)? {
+        reference.insert((c.unit, c.criterion), i64::from(c.level));
+    }
+    Ok(reference)
 }
 
 /// The latest automatic levels by (unit code, criterion).

@@ -525,3 +525,83 @@ fn a_rater_not_in_the_plan_is_refused_unless_added_on_purpose() {
     );
     assert!(export(&db).contains(&stored), "{}", export(&db));
 }
+
+/// The audit lists first the evidence the humans credited least: here the
+/// age limit the story itself states, which the rules take as work with
+/// the parents (a known false friend), and "si fra til rektor" in a
+/// sentence that puts it off.
+#[test]
+fn the_rubric_audit_lists_the_false_friends_first() {
+    let db = Db::new();
+    db.ok(&[
+        &common::NEW_SESSION[..],
+        &["--groups", "4", "--vignettes", "V2", "--seed", "1"],
+    ]
+    .concat());
+    let answers = db.file(
+        "answers.csv",
+        "group,vignette,prompt,value\n\
+         G1,V2,s1_do,\"13-årsgrense, det er foreldrenes ansvar. Vi venter med å si fra til rektor.\"\n\
+         G2,V2,s1_do,\"13-årsgrense på Snapchat, det får foreldrene ta seg av. Vi venter og ser.\"\n\
+         G3,V2,s1_do,\"Vi snakker med Lea alene i dag og varsler rektor samme dag.\"\n\
+         G4,V2,s1_do,\"Vi tar en prat med klassen en gang.\"\n",
+    );
+    db.ok(&["session", "import", "s", answers.to_str().unwrap()]);
+    db.ok(&["score", "s"]);
+    let unit = |g: &str| vignette::session::unit_code("s", g, "V2");
+    let mut csv = String::from("unit,rater,criterion,level\n");
+    for rater in ["anna", "bo"] {
+        for (group, criterion, level) in [
+            ("G1", "P5_home_cooperation", 0),
+            ("G1", "D5_notifies_leader", 0),
+            ("G2", "P5_home_cooperation", 0),
+            ("G3", "D5_notifies_leader", 2),
+            ("G3", "D2_talks_with_child", 2),
+            ("G4", "P1_rules_norms", 1),
+        ] {
+            csv += &format!("{},{rater},{criterion},{level}\n", unit(group));
+        }
+    }
+    assert_eq!(import(&db, &csv).code, 0);
+    db.ok(&["rate", "adjudicate", "s", "--rule", "median"]);
+    let json: Value =
+        serde_json::from_str(&db.ok(&["rubric", "audit", "s", "--format", "json"])).unwrap();
+    let evidence = json["audit"]["evidence"].as_array().unwrap();
+    assert_eq!(
+        evidence[0]["criterion"], "P5_home_cooperation",
+        "{evidence:#?}"
+    );
+    assert_eq!(evidence[0]["evidence"], "phrase:13-årsgrense");
+    assert_eq!(
+        (
+            evidence[0]["fired"].as_u64(),
+            evidence[0]["over_credited"].as_u64()
+        ),
+        (Some(2), Some(2))
+    );
+    assert_eq!(evidence[0]["precision"], 0.0);
+    let acting = evidence
+        .iter()
+        .find(|e| e["evidence"] == "phrase:varsler rektor")
+        .expect("the good phrase fired");
+    assert_eq!(acting["over_credited"], 0);
+    let missed = json["audit"]["missed"].as_array().unwrap();
+    assert!(
+        missed
+            .iter()
+            .any(|m| m["criterion"] == "D2_talks_with_child" && m["human_level"] == 2),
+        "{missed:#?}"
+    );
+    let text = db.ok(&["rubric", "audit", "s"]);
+    assert!(text.contains("false friends first"), "{text}");
+    // Without ratings there is nothing to audit, and the hint says what to do.
+    let fresh = Db::new();
+    fresh.ok(&[
+        &common::NEW_SESSION[..],
+        &["--groups", "1", "--vignettes", "V2", "--seed", "1"],
+    ]
+    .concat());
+    let out = fresh.run(&["rubric", "audit", "s"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("hint: score it"), "{}", out.stderr);
+}

@@ -1,0 +1,155 @@
+//! A rubric audit from a session's own ratings: how each piece of evidence
+//! the rules credit fares against the human levels where it fired, and
+//! what the humans credited that the rules missed. How authors tune a
+//! rubric on a study's own data instead of on guesses.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::scoring::{Evidence, ScoreCard};
+use crate::session::{Session, SessionError, unit_code};
+use crate::store::Store;
+
+use super::agreement::{Weights, cohen_kappa};
+use super::stored::human_reference;
+
+/// One piece of evidence of one criterion, over the units where it fired.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TermAudit {
+    pub criterion: String,
+    /// A phrase of the rubric (`phrase:TERM`) or an answer (`option:PROMPT=OPTION`,
+    /// `rank:PROMPT=OPTION`, `likert:PROMPT`).
+    pub evidence: String,
+    /// The level it gives.
+    pub level: u8,
+    /// Rated units where it fired.
+    pub fired: usize,
+    /// Of those, units whose human level is below the level it gives.
+    pub over_credited: usize,
+    /// Share of its firings where the human level reached the level it gives.
+    pub precision: f64,
+    pub mean_human_level: f64,
+}
+
+/// The rules against the humans on one criterion.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CriterionAudit {
+    pub criterion: String,
+    pub units: usize,
+    pub mean_auto_level: f64,
+    pub mean_human_level: f64,
+    /// Linear weighted kappa of the automatic against the human levels.
+    pub kappa_linear: Option<f64>,
+}
+
+/// A unit the humans credited more than the rules did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Missed {
+    pub unit: String,
+    pub criterion: String,
+    pub auto_level: u8,
+    pub human_level: i64,
+}
+
+/// What the audit found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Audit {
+    /// Every piece of evidence that fired on a rated unit, the most often
+    /// over-crediting first (the false friends).
+    pub evidence: Vec<TermAudit>,
+    /// Per criterion, in id order.
+    pub criteria: Vec<CriterionAudit>,
+    /// The human-credited answers the rules missed, the largest gap first.
+    pub missed: Vec<Missed>,
+}
+
+/// Audits the session's latest automatic scores against its human
+/// reference (the consensus, else the single rating) on every rated unit.
+pub fn audit(store: &Store, session: &Session) -> Result<Audit, SessionError> {
+    let human = human_reference(store, &session.record.id)?;
+    let mut terms: BTreeMap<(String, String, u8), Vec<i64>> = BTreeMap::new();
+    let mut criteria: BTreeMap<String, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
+    let mut missed = Vec::new();
+    for score in store.latest_scores(&session.record.id, "auto")? {
+        let Ok(card) = serde_json::from_str::<ScoreCard>(&score.card) else {
+            continue;
+        };
+        let unit = unit_code(&session.record.id, &score.group, &score.vignette);
+        for c in &card.criteria {
+            let Some(&level) = human.get(&(unit.clone(), c.id.clone())) else {
+                continue;
+            };
+            let pair = criteria.entry(c.id.clone()).or_default();
+            pair.0.push(i64::from(c.level));
+            pair.1.push(level);
+            for evidence in &c.evidence {
+                let key = (c.id.clone(), name(evidence), evidence.level());
+                terms.entry(key).or_default().push(level);
+            }
+            if level > i64::from(c.level) {
+                missed.push(Missed {
+                    unit: unit.clone(),
+                    criterion: c.id.clone(),
+                    auto_level: c.level,
+                    human_level: level,
+                });
+            }
+        }
+    }
+    let mut evidence: Vec<TermAudit> = terms
+        .into_iter()
+        .map(|((criterion, evidence, level), humans)| {
+            let reached = humans.iter().filter(|&&h| h >= i64::from(level)).count();
+            TermAudit {
+                criterion,
+                evidence,
+                level,
+                fired: humans.len(),
+                over_credited: humans.len() - reached,
+                precision: reached as f64 / humans.len() as f64,
+                mean_human_level: mean(&humans),
+            }
+        })
+        .collect();
+    evidence.sort_by(|a, b| {
+        b.over_credited
+            .cmp(&a.over_credited)
+            .then_with(|| a.precision.total_cmp(&b.precision))
+            .then_with(|| (&a.criterion, &a.evidence).cmp(&(&b.criterion, &b.evidence)))
+    });
+    missed.sort_by(|a, b| {
+        (b.human_level - i64::from(b.auto_level))
+            .cmp(&(a.human_level - i64::from(a.auto_level)))
+            .then_with(|| (&a.unit, &a.criterion).cmp(&(&b.unit, &b.criterion)))
+    });
+    let criteria = criteria
+        .into_iter()
+        .map(|(criterion, (auto, human))| CriterionAudit {
+            units: auto.len(),
+            mean_auto_level: mean(&auto),
+            mean_human_level: mean(&human),
+            kappa_linear: cohen_kappa(&auto, &human, Weights::Linear),
+            criterion,
+        })
+        .collect();
+    Ok(Audit {
+        evidence,
+        criteria,
+        missed,
+    })
+}
+
+/// How a piece of evidence is named in the audit.
+fn name(evidence: &Evidence) -> String {
+    match evidence {
+        Evidence::Phrase { term, .. } => format!("phrase:{term}"),
+        Evidence::Option { prompt, option, .. } => format!("option:{prompt}={option}"),
+        Evidence::Rank { prompt, option, .. } => format!("rank:{prompt}={option}"),
+        Evidence::Likert { prompt, .. } => format!("likert:{prompt}"),
+    }
+}
+
+fn mean(values: &[i64]) -> f64 {
+    values.iter().sum::<i64>() as f64 / values.len().max(1) as f64
+}
