@@ -2,6 +2,8 @@
 //! often missed, a text answer that earned its top level, with the phrase
 //! that earned it marked. The only place the report reads the store.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::missed;
@@ -38,14 +40,40 @@ pub fn find(store: &Store, data: &StudyData, phase: &str) -> Result<Option<Examp
         .filter(|(share, _)| *share > 0.0)
         .collect();
     criteria.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // Each session's scores and answers are read once, however many of its
+    // units are considered (reading them per unit made the report's time
+    // grow with the square of a session's answers).
+    let mut sessions: BTreeMap<&str, Stored> = BTreeMap::new();
     for (_, criterion) in criteria {
         for unit in full_marks(data, phase, criterion) {
-            if let Some(example) = quote(store, unit, criterion)? {
+            if !sessions.contains_key(unit.session.as_str()) {
+                sessions.insert(&unit.session, Stored::read(store, &unit.session)?);
+            }
+            if let Some(example) = quote(&sessions[unit.session.as_str()], unit, criterion) {
                 return Ok(Some(example));
             }
         }
     }
     Ok(None)
+}
+
+/// A session's latest automatic score cards and latest answers.
+struct Stored {
+    /// (group, vignette) → the card as JSON.
+    cards: BTreeMap<(String, String), String>,
+    answers: BTreeMap<(String, String), BTreeMap<String, serde_json::Value>>,
+}
+
+impl Stored {
+    fn read(store: &Store, session: &str) -> Result<Stored, SessionError> {
+        let cards = store
+            .latest_scores(session, "auto")?
+            .into_iter()
+            .map(|s| ((s.group, s.vignette), s.card))
+            .collect();
+        let answers = latest_answers(&store.responses(session)?);
+        Ok(Stored { cards, answers })
+    }
 }
 
 /// Units of `phase` at the top level of `criterion`.
@@ -67,22 +95,10 @@ fn full_marks<'d>(
 }
 
 /// The unit's answer with the phrase that earned `criterion` its level.
-fn quote(
-    store: &Store,
-    unit: &UnitScore,
-    criterion: &str,
-) -> Result<Option<Example>, SessionError> {
-    let scores = store.latest_scores(&unit.session, "auto")?;
-    let Some(card) = scores
-        .iter()
-        .find(|s| s.group == unit.label && s.vignette == unit.vignette)
-        .and_then(|s| serde_json::from_str::<ScoreCard>(&s.card).ok())
-    else {
-        return Ok(None);
-    };
-    let Some(score) = card.criteria.iter().find(|c| c.id == criterion) else {
-        return Ok(None);
-    };
+fn quote(stored: &Stored, unit: &UnitScore, criterion: &str) -> Option<Example> {
+    let key = (unit.label.clone(), unit.vignette.clone());
+    let card = serde_json::from_str::<ScoreCard>(stored.cards.get(&key)?).ok()?;
+    let score = card.criteria.iter().find(|c| c.id == criterion)?;
     let Some((prompt, start, end)) = score.evidence.iter().find_map(|e| match e {
         Evidence::Phrase {
             prompt,
@@ -93,15 +109,14 @@ fn quote(
         } if *level == score.level => Some((prompt, *start, *end)),
         _ => None,
     }) else {
-        return Ok(None);
+        return None;
     };
-    let answers = latest_answers(&store.responses(&unit.session)?);
-    let text = answers
-        .get(&(unit.label.clone(), unit.vignette.clone()))
+    let text = stored
+        .answers
+        .get(&key)
         .and_then(|a| a.get(prompt))
         .and_then(|v| v.as_str());
-    Ok(text
-        .and_then(|text| split(text, start, end))
+    text.and_then(|text| split(text, start, end))
         .map(|(before, phrase, after)| Example {
             criterion: criterion.to_string(),
             session: unit.session.clone(),
@@ -111,7 +126,7 @@ fn quote(
             before,
             phrase,
             after,
-        }))
+        })
 }
 
 /// `text` around the character range `start..end`, the sides cut to
