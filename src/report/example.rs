@@ -99,7 +99,7 @@ fn quote(stored: &Stored, unit: &UnitScore, criterion: &str) -> Option<Example> 
     let key = (unit.label.clone(), unit.vignette.clone());
     let card = serde_json::from_str::<ScoreCard>(stored.cards.get(&key)?).ok()?;
     let score = card.criteria.iter().find(|c| c.id == criterion)?;
-    let Some((prompt, start, end)) = score.evidence.iter().find_map(|e| match e {
+    let (prompt, start, end) = score.evidence.iter().find_map(|e| match e {
         Evidence::Phrase {
             prompt,
             start,
@@ -108,9 +108,7 @@ fn quote(stored: &Stored, unit: &UnitScore, criterion: &str) -> Option<Example> 
             ..
         } if *level == score.level => Some((prompt, *start, *end)),
         _ => None,
-    }) else {
-        return None;
-    };
+    })?;
     let text = stored
         .answers
         .get(&key)
