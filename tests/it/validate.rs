@@ -298,3 +298,37 @@ fn json_output_lists_diagnostics_with_their_places() {
         "{d}"
     );
 }
+
+/// Language corrections found in review stay made (issue 17).
+#[test]
+fn reviewed_corrections_stay_in_the_bank() {
+    let read = |path: &str| std::fs::read_to_string(common::repo().join(path)).unwrap();
+    let corrections = [
+        (
+            "rubrics/V4.json",
+            "at medelever herme ",
+            "at medelever hermer",
+        ),
+        (
+            "rubrics/V6.json",
+            "forteller fra hjemme",
+            "forteller hjemmefra",
+        ),
+        (
+            "rubrics/V6.json",
+            "tar konfrontasjonen med kollegaen ikke foran barna",
+            "tar ikke konfrontasjonen med kollegaen foran barna",
+        ),
+        (
+            "rubrics/V2.json",
+            "inspektører i friminutt",
+            "de som har inspeksjon i friminuttene",
+        ),
+        ("vignettes/V2.json", "Ida & Sofie", "Ida og Sofie"),
+    ];
+    for (file, wrong, right) in corrections {
+        let text = read(file);
+        assert!(!text.contains(wrong), "{file} still has `{wrong}`");
+        assert!(text.contains(right), "{file} lacks `{right}`");
+    }
+}
