@@ -153,6 +153,15 @@ fn read_dir(root: &Path) -> Result<(Vec<RawFile>, Vec<Diagnostic>), BankError> {
         for path in paths {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
             let relative = format!("{}/{name}", kind.folder());
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                diagnostics.push(Diagnostic::error(
+                    &relative,
+                    "",
+                    "is a symbolic link; bank files must be plain files in the bank's folders, \
+                     so that a bank never reads what lies outside it",
+                ));
+                continue;
+            }
             if !is_json(&path) || !path.is_file() {
                 diagnostics.push(Diagnostic::warning(
                     &relative,

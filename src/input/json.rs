@@ -38,8 +38,11 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// Decodes bytes as UTF-8, naming the line and column of the first bad byte.
+/// Decodes bytes as UTF-8, naming the line and column of the first bad
+/// byte. A byte order mark at the start (Excel and Notepad write one) is
+/// not part of the text.
 pub fn decode_utf8(bytes: &[u8]) -> Result<&str, SyntaxError> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         // The prefix is valid UTF-8 by construction.
@@ -127,6 +130,14 @@ fn start_of(value: &ast::Value<'_>) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_text() {
+        let text = decode_utf8("\u{feff}{\"a\": 1}".as_bytes()).unwrap();
+        assert_eq!(text, "{\"a\": 1}");
+        assert_eq!(parse(text).unwrap()["a"], 1);
+    }
+
     use super::*;
 
     #[test]

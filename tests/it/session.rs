@@ -728,3 +728,19 @@ fn a_school_site_draws_school_cases_and_the_plan_shows_each_groups_roles() {
         assert_eq!(group["vignettes"].as_array().unwrap().len(), 1);
     }
 }
+
+/// A byte order mark at the start of an answer file (Notepad and Excel
+/// write one) is not an error.
+#[test]
+fn an_answer_file_with_a_byte_order_mark_is_read() {
+    let db = Db::new();
+    session_with_v2(&db);
+    let file = db.file("a.json", &format!("\u{feff}{GOOD_ANSWERS}"));
+    let out = db.run(&["session", "answer", "s", "--file", file.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("stored 5 answer(s)"),
+        "{}",
+        out.stdout
+    );
+}

@@ -332,3 +332,25 @@ fn reviewed_corrections_stay_in_the_bank() {
         assert!(text.contains(right), "{file} lacks `{right}`");
     }
 }
+
+/// A link in a bank folder is refused and not followed, so nothing outside
+/// the bank is read or echoed in a message.
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_in_the_bank_is_refused_unread() {
+    let bank = TempBank::copy_of(&fixture_bank());
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.json");
+    std::fs::write(&secret, "{\"secret\": \"do not echo me\"").unwrap();
+    std::os::unix::fs::symlink(&secret, bank.path().join("vignettes/X.json")).unwrap();
+    let out = validate(bank.path());
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains(
+            "error: vignettes/X.json: is a symbolic link; bank files must be plain files"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("do not echo me") && !out.stderr.contains("do not echo me"));
+}
