@@ -57,15 +57,88 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, SyntaxError> {
     })
 }
 
-/// Parses JSON text strictly; serde_json's recursion limit bounds nesting.
+/// Parses JSON text strictly: a key given twice in one object is an error
+/// (serde_json would keep the last silently); serde_json's recursion limit
+/// bounds nesting.
 pub fn parse(text: &str) -> Result<serde_json::Value, SyntaxError> {
-    serde_json::from_str(text).map_err(|e| SyntaxError {
-        position: Position {
-            line: e.line().max(1),
-            column: e.column().max(1),
-        },
-        message: strip_position(&e.to_string()),
-    })
+    serde_json::from_str::<Unique>(text)
+        .map(|unique| unique.0)
+        .map_err(|e| SyntaxError {
+            position: Position {
+                line: e.line().max(1),
+                column: e.column().max(1),
+            },
+            message: strip_position(&e.to_string()),
+        })
+}
+
+/// A JSON value read with every object's keys checked to be unique.
+struct Unique(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueVisitor)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
+    type Value = Unique;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Unique, E> {
+        Ok(Unique(v.into()))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Unique, E> {
+        Ok(Unique(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Unique, E> {
+        Ok(Unique(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Unique, E> {
+        Ok(Unique(v.into()))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Unique, E> {
+        Ok(Unique(v.into()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Unique, E> {
+        Ok(Unique(v.into()))
+    }
+
+    fn visit_unit<E>(self) -> Result<Unique, E> {
+        Ok(Unique(serde_json::Value::Null))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Unique, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Unique(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Unique(items.into()))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Unique, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key `{key}` is given twice in one object; expected each key once"
+                )));
+            }
+            let Unique(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Unique(object.into()))
+    }
 }
 
 /// serde_json appends " at line L column C"; the position is shown separately.
@@ -130,6 +203,17 @@ fn start_of(value: &ast::Value<'_>) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_key_given_twice_is_named_with_its_place() {
+        let error = parse("{\"s1_do\": \"FIRST\",\n \"s1_do\": \"SECOND\"}").unwrap_err();
+        assert_eq!(
+            error.message,
+            "the key `s1_do` is given twice in one object; expected each key once"
+        );
+        assert_eq!(error.position.line, 2);
+        assert_eq!(parse("[{\"a\": 1}, {\"a\": 2}]").unwrap()[1]["a"], 2);
+    }
 
     #[test]
     fn a_byte_order_mark_is_not_part_of_the_text() {

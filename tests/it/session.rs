@@ -744,3 +744,23 @@ fn an_answer_file_with_a_byte_order_mark_is_read() {
         out.stdout
     );
 }
+
+/// A prompt answered twice in one answer file is refused with its place,
+/// not silently answered with the last value.
+#[test]
+fn a_key_given_twice_in_an_answer_file_is_refused() {
+    let db = Db::new();
+    session_with_v2(&db);
+    let file = db.file(
+        "a.json",
+        "{\"group\": \"G1\", \"vignette\": \"V2\", \"answers\": {\n\"s1_do\": \"FIRST\",\n\"s1_do\": \"SECOND\"}}",
+    );
+    let out = db.run(&["session", "answer", "s", "--file", file.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(":3:") && out.stderr.contains("the key `s1_do` is given twice"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(export(&db), "", "nothing was stored");
+}
