@@ -1,7 +1,7 @@
 //! Answers: each validated answer stored as a new revision, and every
 //! revision read back in the order it was stored.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Result, Store, ensure_open, from_json};
@@ -37,16 +37,26 @@ impl Store {
         ensure_open(&tx, session)?;
         let mut revisions = Vec::with_capacity(answers.len());
         for a in answers {
-            let revision: u32 = tx.query_row(
-                "SELECT COALESCE(MAX(revision), 0) + 1 FROM responses
-                 WHERE session = ?1 AND grp = ?2 AND vignette = ?3 AND prompt = ?4",
-                params![session, a.group, a.vignette, a.prompt],
-                |r| r.get(0),
-            )?;
+            let value = a.value.to_string();
+            let latest: Option<(u32, String)> = tx
+                .query_row(
+                    "SELECT revision, value FROM responses
+                     WHERE session = ?1 AND grp = ?2 AND vignette = ?3 AND prompt = ?4
+                     ORDER BY revision DESC LIMIT 1",
+                    params![session, a.group, a.vignette, a.prompt],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            // The same value again (a file imported twice) is not a new revision.
+            if let Some((revision, _)) = latest.as_ref().filter(|(_, v)| *v == value) {
+                revisions.push(*revision);
+                continue;
+            }
+            let revision = latest.map_or(1, |(revision, _)| revision + 1);
             tx.execute(
                 "INSERT INTO responses (session, grp, vignette, prompt, stage, kind, value, revision, source, answered_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![session, a.group, a.vignette, a.prompt, a.stage, a.kind, a.value.to_string(), revision, a.source,
+                params![session, a.group, a.vignette, a.prompt, a.stage, a.kind, value, revision, a.source,
                         clock.now().to_string()],
             )?;
             tx.execute(

@@ -52,20 +52,41 @@ fn an_answer_file_is_stored_and_a_second_one_adds_revisions() {
         "{}",
         out.stdout
     );
+    // The same file again adds nothing: an identical value is no new revision.
     let out = db.run(&["session", "answer", "s", "--file", file.to_str().unwrap()]);
+    assert_eq!(out.code, 0);
+    assert_eq!(export(&db).lines().count(), 5);
+    // A changed file adds revisions of the answers that changed.
+    let changed = db.file(
+        "b.json",
+        &GOOD_ANSWERS.replace("s1_seriousness\": 4", "s1_seriousness\": 5"),
+    );
+    let out = db.run(&[
+        "session",
+        "answer",
+        "s",
+        "--file",
+        changed.to_str().unwrap(),
+    ]);
     assert_eq!(out.code, 0);
     let lines: Vec<serde_json::Value> = export(&db)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 10);
+    assert_eq!(lines.len(), 6);
+    let likert: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["prompt"] == "s1_seriousness")
+        .collect();
+    assert_eq!(likert[0]["revision"], 1);
+    assert_eq!(likert[0]["latest"], false);
+    assert_eq!(likert[1]["revision"], 2);
+    assert_eq!(likert[1]["latest"], true);
+    assert_eq!(likert[1]["value"], 5);
     let text: Vec<&serde_json::Value> = lines.iter().filter(|l| l["prompt"] == "s1_do").collect();
-    assert_eq!(text[0]["revision"], 1);
-    assert_eq!(text[0]["latest"], false);
-    assert_eq!(text[1]["revision"], 2);
-    assert_eq!(text[1]["latest"], true);
+    assert_eq!(text.len(), 1);
     assert_eq!(
-        text[1]["value"],
+        text[0]["value"],
         "Vi snakker med Lea i dag, alene <b>&</b>, og varsler rektor."
     );
     for line in &lines {
