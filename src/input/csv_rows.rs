@@ -24,9 +24,9 @@ pub fn read(
     let found = reader
         .headers()
         .map_err(|e| vec![Problem::from_csv(name, &e)])?;
-    if found.iter().map(str::trim).ne(header.iter().copied()) {
-        let message = format!("expected the header `{}`", header.join(","));
-        return Err(vec![Problem::on_line(name, 1, message)]);
+    let fields: Vec<&str> = found.iter().map(str::trim).collect();
+    if fields != header {
+        return Err(vec![Problem::csv_header(name, header, &fields)]);
     }
     let mut rows = Vec::new();
     let mut problems = Vec::new();

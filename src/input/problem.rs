@@ -73,6 +73,29 @@ impl Problem {
         Problem { hint: None, ..self }
     }
 
+    /// A CSV header on line 1 that is not `expected`, saying what was found,
+    /// with a hint when the fields are separated by `;` (as spreadsheets in
+    /// a Norwegian locale save CSV).
+    pub fn csv_header(file: &str, expected: &[&str], found: &[&str]) -> Problem {
+        let problem = Problem::on_line(
+            file,
+            1,
+            format!(
+                "expected the header `{}`, found `{}`",
+                expected.join(","),
+                found.join(",")
+            ),
+        );
+        if found.len() == 1 && found[0].contains(';') {
+            problem.with_hint(
+                "the fields are separated by `;`; save the file as CSV with commas \
+                 (comma-separated values)",
+            )
+        } else {
+            problem
+        }
+    }
+
     /// Sets the line and column.
     pub fn at(mut self, position: Position) -> Problem {
         self.line = Some(position.line);

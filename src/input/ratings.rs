@@ -128,13 +128,6 @@ fn check_rows(name: &str, rows: Vec<Row>, problems: &mut Vec<Problem>) -> Vec<(u
     ratings
 }
 
-fn header_message(found: &str) -> String {
-    format!(
-        "expected the header `{}`, found `{found}`",
-        CSV_HEADER.join(",")
-    )
-}
-
 fn check_header(
     name: &str,
     first: csv::Result<Option<&csv::StringRecord>>,
@@ -162,11 +155,7 @@ fn check_header(
     if bom_free.eq(CSV_HEADER) {
         Ok(())
     } else {
-        Err(vec![problem(
-            name,
-            Some(1),
-            header_message(&fields.join(",")),
-        )])
+        Err(vec![Problem::csv_header(name, &CSV_HEADER, &fields)])
     }
 }
 

@@ -15,6 +15,22 @@ use crate::common::{Db, Vignette};
 
 const RUNS: usize = 50;
 
+/// V2's measures to rank, in an order of their own for each round (every
+/// round's answers differ from the round before, so each is a new revision).
+fn rotated(round: usize) -> Vec<&'static str> {
+    let mut measures = vec![
+        "activity_plan",
+        "lea_home",
+        "separate_talks",
+        "parent_meeting",
+        "class_program",
+        "joint_meeting",
+    ];
+    let count = measures.len();
+    measures.rotate_left(round % count);
+    measures
+}
+
 /// A script of answers covering every prompt kind of V2 for two groups.
 fn script(run: usize) -> Vec<String> {
     let mut lines = Vec::new();
@@ -31,20 +47,14 @@ fn script(run: usize) -> Vec<String> {
                     serde_json::json!(["talk_with_lea", "notify_principal"][round % 2]),
                 ),
                 ("s1_seriousness", serde_json::json!(1 + round % 5)),
-                (
-                    "s2_measures",
-                    serde_json::json!([
-                        "activity_plan",
-                        "lea_home",
-                        "separate_talks",
-                        "parent_meeting",
-                        "class_program",
-                        "joint_meeting"
-                    ]),
-                ),
+                ("s2_measures", serde_json::json!(rotated(round))),
                 (
                     "s3_next_steps",
-                    serde_json::json!(["continue_plan", "talk_each_pupil"]),
+                    if round % 2 == 0 {
+                        serde_json::json!(["continue_plan", "talk_each_pupil"])
+                    } else {
+                        serde_json::json!(["continue_plan"])
+                    },
                 ),
             ] {
                 lines.push(serde_json::json!({"group": group, "vignette": "V2", "prompt": prompt, "value": value}).to_string());

@@ -280,6 +280,10 @@ fn paper_imports_are_all_or_nothing() {
             "bad.csv:1: expected the header `group,vignette,prompt,value`",
         ),
         (
+            "group;vignette;prompt;value\nG1;V2;s1_do;ok\n",
+            "save the file as CSV with commas",
+        ),
+        (
             "group,vignette,prompt,value\nG1,V2,s1_do,ok\nG3,V2,s1_do,x\n",
             "bad.csv:3: no group `G3` in session s",
         ),
