@@ -71,7 +71,7 @@ _SWAPS = {
     "ø": ["Ø"],
     "å": ["Å", "\u212b"],
     "'": ["\u2019", "\u2018", "`", "\u00b4"],
-    " ": ["  ", "\t", "\u00a0", "\u3000", " \n ", "\u2009", " \u0301 "],
+    " ": ["  ", "\t", "\u00a0", "\u3000", " \n ", "\u2009", " \u0301 ", "\n", " \r\n", "\u2028"],
     "f": ["F"],
     "s": ["S", "\u017f"],
     "k": ["K", "\u212a"],
@@ -105,6 +105,15 @@ _INSERTS = [
     " ½ ",
     " \u2460 ",
     " \u24b6 ",
+    "\n",
+    "\nVi ",
+    " \n\n1 ",
+    "\n- ",
+    "\nIkke ",
+    "\u00a8\n",
+    "\n\u0301",
+    "\n\u00a8 ",
+    "\u2029We ",
 ]
 
 
@@ -119,7 +128,7 @@ def perturbed(text: str, rng: random.Random) -> str:
     if rng.random() < 0.2:
         out.append(rng.choice(["  ", " \u00a8", "!", " ikke", " not"]))
     if rng.random() < 0.2:
-        out.insert(0, rng.choice(["  ", "\u0301", "\u00a8 ", "- ", "IKKE "]))
+        out.insert(0, rng.choice(["  ", "\u0301", "\u00a8 ", "- ", "IKKE ", "\n\nVi ", "\u0301\nA "]))
     return "".join(out)
 
 

@@ -52,6 +52,12 @@ WHITESPACE = (
     "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 _WHITESPACE_RUN = re.compile(f"[{WHITESPACE}]+")
+#: Rust's `is_line_break`.
+LINE_BREAKS = "\n\x0b\x0c\r\x85\u2028\u2029"
+_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
+#: A whitespace run holding a line break, followed by a character that is
+#: not whitespace (`ends_a_line` then looks at that character's case).
+_LINE_BREAK_RUN = re.compile(f"[{WHITESPACE}]*[{LINE_BREAKS}][{WHITESPACE}]*(?=[^{WHITESPACE}])")
 _SPACE_RUN = re.compile(" {2,}")
 #: A character that `str.lower` alone does not fold: beyond ASCII and æ, ø, å.
 _NEEDS_TABLE = re.compile("[^\x00-\x7fæøåÆØÅ]")
@@ -62,8 +68,9 @@ _WORD = re.compile(r"(?:[^\W_]|')+")
 NOT_NEGATING_AFTER = frozenset(["bare", "berre", "kun", "only", "just", "merely"])
 #: Clause boundaries beyond which a negation does not reach, as whole words.
 CLAUSE_WORDS = (" men ", " but ", " og så ", " and then ", " deretter ", " then ")
-#: Punctuation that ends a clause (line breaks are folded into spaces first).
-CLAUSE_MARKS = ".,;:!?()-–—"
+#: Punctuation that ends a clause, and the line break `fold` keeps where a
+#: new line starts a new sentence.
+CLAUSE_MARKS = ".,;:!?()-–—\n"
 _CLAUSE_MARK = re.compile(f"[{re.escape(CLAUSE_MARKS)}]")
 
 NORWEGIAN_NEGATORS = frozenset(
@@ -116,8 +123,27 @@ def fold(text: str) -> str:
 
     Lower case, compatibility-decomposed, diacritics dropped except æ, ø and
     å, typographic apostrophes made ASCII, whitespace collapsed to one space
-    (none at the start).
+    (none at the start), or to one line break where the next line does not
+    start in lower case (`ends_a_line`).
     """
+    if _LINE_BREAK.search(text) is None:
+        return _fold_line(text)
+    out = ""
+    last = 0
+    for run in _LINE_BREAK_RUN.finditer(text):
+        if text[run.end()].islower():
+            continue
+        out += _fold_line(text[last : run.start()])
+        if out.endswith(" "):
+            out = out[:-1] + "\n"
+        elif out and not out.endswith("\n"):
+            out += "\n"
+        last = run.end()
+    return out + _fold_line(text[last:])
+
+
+def _fold_line(text: str) -> str:
+    """`fold` of a text in which no line break starts a new clause."""
     if text.isascii() or not _NEEDS_TABLE.search(text):
         folded = _WHITESPACE_RUN.sub(" ", text.lower().replace("`", "'"))
         return folded[1:] if folded.startswith(" ") else folded

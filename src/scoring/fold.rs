@@ -7,7 +7,8 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 /// Text in normal form: lower case, compatibility-decomposed, diacritics
-/// folded (ä → a, é → e) except æ, ø and å, whitespace collapsed to one space.
+/// folded (ä → a, é → e) except æ, ø and å, whitespace collapsed to one space,
+/// or to one line break where a new line starts a new sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Folded {
     pub text: String,
@@ -69,7 +70,10 @@ fn fold(original: &str, text: &mut String, mut mark: impl FnMut(usize, usize)) -
     let mut rest = original;
     while !rest.is_empty() {
         // Most text is ASCII that folds to itself in lower case: copy it in runs.
-        let run = plain_run(rest.as_bytes(), text.is_empty() || text.ends_with(' '));
+        let run = plain_run(
+            rest.as_bytes(),
+            text.is_empty() || text.ends_with([' ', '\n']),
+        );
         if run > 0 {
             let at = text.len();
             text.push_str(&rest[..run]);
@@ -80,14 +84,26 @@ fn fold(original: &str, text: &mut String, mut mark: impl FnMut(usize, usize)) -
             continue;
         }
         let Some(c) = rest.chars().next() else { break };
+        if c.is_whitespace() {
+            let run = rest
+                .find(|c: char| !c.is_whitespace())
+                .unwrap_or(rest.len());
+            let (spaces, after) = rest.split_at(run);
+            if ends_a_line(spaces, after) {
+                break_line(text, index, &mut mark);
+            } else {
+                collapse_space(text, index, &mut mark);
+            }
+            index += spaces.chars().count();
+            rest = after;
+            continue;
+        }
         match c {
-            ' ' | '\t'..='\r' => collapse_space(text, index, &mut mark),
             '`' => put(text, index, '\'', &mut mark),
             // Common in Norwegian: spare them the Unicode tables.
             'æ' | 'Æ' => put(text, index, 'æ', &mut mark),
             'ø' | 'Ø' => put(text, index, 'ø', &mut mark),
             'å' | 'Å' => put(text, index, 'å', &mut mark),
-            _ if c.is_whitespace() => collapse_space(text, index, &mut mark),
             _ => fold_other(c, index, text, &mut mark),
         }
         index += 1;
@@ -161,11 +177,42 @@ fn put(text: &mut String, index: usize, c: char, mark: &mut impl FnMut(usize, us
     text.push(c);
 }
 
-/// Appends one space for a run of whitespace, none at the start.
+/// Appends one space for a run of whitespace, none at the start or after
+/// a space or a line break.
 fn collapse_space(text: &mut String, index: usize, mark: &mut impl FnMut(usize, usize)) {
-    if !text.is_empty() && !text.ends_with(' ') {
+    if !text.is_empty() && !text.ends_with([' ', '\n']) {
         put(text, index, ' ', mark);
     }
+}
+
+/// Appends one line break for a run of whitespace that ends a line, none at
+/// the start or after another; a space just before it (copied with the text
+/// before the run) becomes the line break.
+fn break_line(text: &mut String, index: usize, mark: &mut impl FnMut(usize, usize)) {
+    if text.ends_with(' ') {
+        text.pop();
+        text.push('\n');
+    } else if !text.is_empty() && !text.ends_with('\n') {
+        put(text, index, '\n', mark);
+    }
+}
+
+/// Whether the whitespace run `spaces`, followed by `after`, ends a line: it
+/// holds a line break, and the next line does not start in lower case. A
+/// line that goes on in lower case continues its sentence (a transcribed
+/// answer may break its lines anywhere, "vi vil ikke⏎vente" included); one
+/// that starts a new sentence, a number or a bullet starts a new clause.
+fn ends_a_line(spaces: &str, after: &str) -> bool {
+    spaces.contains(is_line_break) && after.chars().next().is_some_and(|c| !c.is_lowercase())
+}
+
+/// A line break: line feed, vertical tab, form feed, carriage return, next
+/// line, line separator or paragraph separator.
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\u{b}' | '\u{c}' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
 }
 
 /// Appends a character outside ASCII: lower case, quotes as `'`, æ, ø and å
@@ -270,13 +317,12 @@ const NOT_NEGATING_AFTER: &[&str] = &["bare", "berre", "kun", "only", "just", "m
 /// "and then" end one too (the latter by its "then").
 const CLAUSE_WORDS: &[&str] = &["men", "but", "deretter", "then"];
 
-/// Punctuation that ends a clause. A line break does not: the text is
-/// folded first (line breaks become spaces), and a transcribed answer may
-/// break its lines anywhere, "vi vil ikke⏎vente" included.
+/// Punctuation that ends a clause, and the line break that folding keeps
+/// where a new line starts a new sentence (see `ends_a_line`).
 fn is_clause_mark(c: char) -> bool {
     matches!(
         c,
-        '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '-' | '–' | '—'
+        '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '-' | '–' | '—' | '\n'
     )
 }
 
@@ -354,6 +400,19 @@ mod tests {
         let folded = Folded::new(" \u{a0} A  b\t\tC \n d ` E `` f\u{a0}\u{b}g ");
         assert_eq!(folded.text, "a b c d ' e '' f g ");
         assert_eq!(folded.original_span(0, 1), (3, 4));
+    }
+
+    #[test]
+    fn a_line_that_starts_a_new_sentence_keeps_its_line_break() {
+        let folded =
+            Folded::new("Vi gjør ikke noe nå \r\n\n Vi ringer rektor\nog foreldrene\n- Lea\n");
+        assert_eq!(
+            folded.text,
+            "vi gjør ikke noe nå\nvi ringer rektor og foreldrene\n- lea "
+        );
+        let start = folded.text.find("\nvi").unwrap();
+        assert_eq!(folded.original_span(start, start + 1), (19, 20));
+        assert_eq!(Folded::new("\n\nVi").text, "vi");
     }
 
     #[test]
@@ -540,6 +599,23 @@ mod tests {
         // A line break is no clause mark: transcriptions break lines anywhere.
         assert!(negated("Vi vil ikke\nvente", "vente", true));
         assert!(!negated("Vi vil ikke.\nVi varsler", "varsler", true));
+        // A new line that starts a new sentence starts a new clause.
+        assert!(!negated(
+            "Vi vil ikke vente\nVi varsler rektor",
+            "varsler",
+            true
+        ));
+        assert!(!negated(
+            "Vi gjør ingenting nå\n\n1 varsle rektor",
+            "varsle",
+            true
+        ));
+        assert!(!negated("Varsle rektor\nIkke vente", "varsle rektor", true));
+        assert!(!negated(
+            "We won't wait\nWe tell the principal",
+            "tell",
+            false
+        ));
         // Nynorsk "no" means "now", not "no".
         assert!(!negated("Vi varslar rektor no", "varslar rektor", true));
         assert!(negated(
