@@ -230,17 +230,38 @@ fn stata_define(name: &str, entries: &[(String, String)]) -> String {
     format!("label define {name} ///\n{}", lines.join(" ///\n"))
 }
 
-/// A Stata compound-quoted string. Macro characters are escaped; sequences
-/// that would open or close compound quotes or start a comment get a space.
+/// Pairs of characters that Stata reads as syntax even inside a
+/// compound-quoted string: comments and continuations (`//`, `///`, `/*`,
+/// `*/`), the close and open of a nested compound quote (`"'`, `` `" ``),
+/// and a backslash that would escape the escape of a macro character.
+const STATA_PAIRS: [(char, char); 7] = [
+    ('/', '/'),
+    ('/', '*'),
+    ('*', '/'),
+    ('"', '\''),
+    ('`', '"'),
+    ('\\', '`'),
+    ('\\', '$'),
+];
+
+/// A Stata compound-quoted string (`` `"…"' ``) holding `text` on one
+/// line, at most `max_chars` characters of it, that no Stata rule can turn
+/// into code: a space goes between the two characters of every pair in
+/// [`STATA_PAIRS`] (also against the quotes around the string), and every
+/// `` ` `` and `$` is escaped with a backslash, so no macro, expression
+/// (`` `=…' ``), comment or continuation can start.
 fn stata_string(text: &str, max_chars: usize) -> String {
-    let text: String = one_line(text).chars().take(max_chars).collect();
-    let mut text = text
-        .replace("\"'", "\" '")
-        .replace("`\"", "` \"")
-        .replace(" //", " / /")
-        .replace("/*", "/ *")
-        .replace("*/", "* /");
-    if text.ends_with('`') {
+    let mut spaced = String::with_capacity(text.len());
+    let mut previous = '"';
+    for c in one_line(text).chars() {
+        if STATA_PAIRS.contains(&(previous, c)) {
+            spaced.push(' ');
+        }
+        spaced.push(c);
+        previous = c;
+    }
+    let mut text: String = spaced.chars().take(max_chars).collect();
+    if text.ends_with(['`', '\\']) {
         text.push(' ');
     }
     let text = text.replace('`', "\\`").replace('$', "\\$");
@@ -310,10 +331,150 @@ mod tests {
         assert_eq!(stata_string("a\"'b", 80), "`\"a\" 'b\"'");
         assert_eq!(stata_string("a `\"b", 80), "`\"a \\` \"b\"'");
         assert_eq!(stata_string("tick`", 80), "`\"tick\\` \"'");
+        assert_eq!(stata_string("'quoted'", 80), "`\" 'quoted'\"'");
         assert_eq!(
             stata_string("x // y /* z */", 80),
             "`\"x / / y / * z * /\"'"
         );
+        assert_eq!(stata_string("a ////b", 80), "`\"a / / / /b\"'");
         assert_eq!(stata_string(&"é".repeat(90), 80).matches('é').count(), 80);
+    }
+
+    /// The labels the issue named, and others built to break out.
+    const HOSTILE: &[&str] = &[
+        "`=fileread(\"/etc/hostname\")'",
+        "$S_OS",
+        "${S_OS}",
+        "a ////b",
+        "a ///\nshell rm -rf /",
+        "x \"' + `\"y",
+        "\\`=1+1'",
+        "\\$S_OS",
+        "'",
+        "end`",
+        "end\\",
+        "/* open",
+        "close */",
+        "`\"`\"nested\"'\"'",
+    ];
+
+    #[test]
+    fn hostile_labels_read_back_as_text_in_stata() {
+        for label in HOSTILE {
+            let written = format!("label variable v {}", stata_string(label, 200));
+            let read = stata_reader::string_argument(&written)
+                .unwrap_or_else(|e| panic!("{label:?} → {written}: {e}"));
+            assert_eq!(
+                without_spaces(&read),
+                without_spaces(&one_line(label)),
+                "{written}"
+            );
+        }
+    }
+
+    fn without_spaces(text: &str) -> String {
+        text.chars().filter(|c| *c != ' ').collect()
+    }
+
+    proptest::proptest! {
+        /// Any label, however hostile, reads back in Stata as its own text
+        /// (but for the spaces put between pairs), and never as code.
+        #[test]
+        fn any_label_reads_back_as_text_in_stata(
+            label in "[`'\"$/*\\\\ a{=\né(]{0,40}",
+            max_chars in 1usize..60,
+        ) {
+            let written = stata_string(&label, max_chars);
+            let read = stata_reader::string_argument(&written);
+            proptest::prop_assert!(read.is_ok(), "{:?} → {}: {:?}", label, written, read);
+            let read = read.unwrap_or_default();
+            proptest::prop_assert!(read.chars().count() <= max_chars + 1);
+            proptest::prop_assert!(without_spaces(&one_line(&label)).starts_with(&without_spaces(&read)));
+        }
+    }
+
+    /// A reader of one line of a Stata do-file, written from Stata's
+    /// documented rules ([U] 16.1.2 comments and blank lines, [U] 18.3.5
+    /// and [P] macro on macro expansion and `\\` escapes, [U] 18.3.11 and
+    /// [P] quotes on compound double quotes), strict wherever the manuals
+    /// leave room: anything that could be a comment, continuation, macro or
+    /// expression is an error rather than a guess.
+    mod stata_reader {
+        /// The text of the compound-quoted string that ends `line`.
+        pub fn string_argument(line: &str) -> Result<String, String> {
+            reject_comments(line)?;
+            let expanded = expand_macros(line)?;
+            let start = expanded.find("`\"").ok_or("no compound quote")?;
+            let (text, rest) = compound_quoted(&expanded[start + 2..])?;
+            if rest.is_empty() {
+                Ok(text)
+            } else {
+                Err(format!("text after the closing quote: {rest:?}"))
+            }
+        }
+
+        /// `//` and `///` after a blank start a comment or a continuation;
+        /// `/*` and `*/` open and close a comment anywhere.
+        fn reject_comments(line: &str) -> Result<(), String> {
+            for marker in [" //", "\t//", "/*", "*/"] {
+                if line.contains(marker) {
+                    return Err(format!("{marker:?} starts a comment or continuation"));
+                }
+            }
+            Ok(())
+        }
+
+        /// Macro substitution: `\\` before `` ` `` or `$` keeps it as text;
+        /// an unescaped `` ` `` starts a local macro or an expression, and `$`
+        /// before a letter, `_` or `{` a global macro.
+        fn expand_macros(line: &str) -> Result<String, String> {
+            let mut out = String::new();
+            let mut chars = line.chars().peekable();
+            let mut opening = true;
+            while let Some(c) = chars.next() {
+                match (c, chars.peek().copied()) {
+                    ('\\', Some(next @ ('`' | '$'))) => {
+                        out.push(next);
+                        chars.next();
+                    }
+                    // The compound quote that opens the string is syntax, not a macro.
+                    ('`', Some('"')) if opening => {
+                        opening = false;
+                        out.push(c);
+                    }
+                    ('`', _) => return Err("a local macro or expression would run".into()),
+                    ('$', Some(n)) if n.is_alphabetic() || n == '_' || n == '{' => {
+                        return Err("a global macro would be expanded".into());
+                    }
+                    _ => out.push(c),
+                }
+            }
+            Ok(out)
+        }
+
+        /// The text up to the `"'` that closes a compound quote already
+        /// opened, nested `` `"…"' `` included, and what follows it.
+        fn compound_quoted(after_open: &str) -> Result<(String, &str), String> {
+            let mut depth = 1;
+            let mut i = 0;
+            let bytes = after_open.as_bytes();
+            while i < bytes.len() {
+                match (bytes[i], bytes.get(i + 1)) {
+                    (b'`', Some(b'"')) => {
+                        depth += 1;
+                        i += 2;
+                    }
+                    (b'"', Some(b'\'')) => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Ok((after_open[..i].to_string(), &after_open[i + 2..]));
+                        }
+                        i += 2;
+                    }
+                    _ => i += 1,
+                }
+            }
+            Err("the compound quote is not closed".into())
+        }
     }
 }
