@@ -76,6 +76,9 @@ pub struct Stats {
     pub combinations: usize,
     /// Single template renders done to prove the templates.
     pub renders: usize,
+    /// Template instructions those renders spent, of the bank's budget
+    /// ([`templates::BANK_FUEL`]).
+    pub template_instructions: u64,
 }
 
 /// Every problem found while loading, sorted by file and position.

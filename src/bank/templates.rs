@@ -37,6 +37,55 @@ pub fn variables<'a>(
 /// Vignettes with more factor combinations than this are not rendered exhaustively.
 pub const MAX_COMBINATIONS: usize = 10_000;
 
+/// Template instructions the proof of a whole bank may spend, over every
+/// render of every vignette: bounds the total work of checking a bank (each
+/// render is bounded by its own fuel, but a bank of many combinations of
+/// costly templates could multiply that into minutes). Every render costs
+/// at least [`RENDER_COST`], so many cheap renders count too. The shipped
+/// bank spends about 2 % of it.
+pub const BANK_FUEL: u64 = 20_000_000;
+
+/// The least a render takes from the bank's budget, whatever it spent.
+const RENDER_COST: u64 = 100;
+
+/// What is left of a bank's template budget ([`BANK_FUEL`]) while its
+/// vignettes are checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budget {
+    remaining: u64,
+    spent: bool,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            remaining: BANK_FUEL,
+            spent: false,
+        }
+    }
+}
+
+impl Budget {
+    /// Takes `fuel` from the budget; false when it was not there.
+    fn take(&mut self, fuel: u64) -> bool {
+        match self.remaining.checked_sub(fuel) {
+            Some(left) => {
+                self.remaining = left;
+                true
+            }
+            None => {
+                self.spent = true;
+                false
+            }
+        }
+    }
+
+    /// Template instructions spent so far.
+    pub fn used(&self) -> u64 {
+        BANK_FUEL - self.remaining
+    }
+}
+
 /// What checking a vignette's templates found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TemplateCheck {
@@ -94,11 +143,17 @@ fn combination_count(vignette: &Vignette) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// Compiles and renders every template for every combination and language.
+/// Compiles and renders every template for every combination and language,
+/// spending from the bank's `budget`.
 ///
-/// Each broken template is reported once, with the first combination that breaks it.
-pub fn check_templates(vignette: &Vignette, file: &str) -> TemplateCheck {
+/// Each broken template is reported once, with the first combination that
+/// breaks it. The render that exhausts the budget is reported at its
+/// template, and nothing more is rendered (in this vignette or later ones).
+pub fn check_templates(vignette: &Vignette, file: &str, budget: &mut Budget) -> TemplateCheck {
     let mut check = TemplateCheck::default();
+    if budget.spent {
+        return check;
+    }
     let count = combination_count(vignette);
     if count > MAX_COMBINATIONS {
         check.problems.push(Problem::at_pointer(
@@ -135,19 +190,56 @@ pub fn check_templates(vignette: &Vignette, file: &str) -> TemplateCheck {
                     continue;
                 }
                 check.renders += 1;
-                if let Err(e) = template.render(&context) {
-                    broken.insert(pointer.clone());
-                    check.problems.push(Problem::at_pointer(
-                        file,
-                        pointer,
-                        render_failure(vignette, combo, template, &context, &e),
-                    ));
+                match template.render_captured(&context) {
+                    Ok(captured) => {
+                        let fuel = captured.state().fuel_levels().map_or(0, |(used, _)| used);
+                        if !budget.take(fuel.max(RENDER_COST)) {
+                            check.problems.push(Problem::at_pointer(
+                                file,
+                                pointer,
+                                over_budget(vignette, combo),
+                            ));
+                            check.combinations = combos.len();
+                            return check;
+                        }
+                    }
+                    Err(e) => {
+                        broken.insert(pointer.clone());
+                        check.problems.push(Problem::at_pointer(
+                            file,
+                            pointer,
+                            render_failure(vignette, combo, template, &context, &e),
+                        ));
+                    }
                 }
             }
         }
     }
     check.combinations = combos.len();
     check
+}
+
+/// The levels of `combo` as `factor=level …`, after " with ", or nothing.
+fn levels_named(vignette: &Vignette, combo: &[&Level]) -> String {
+    let levels: Vec<String> = vignette
+        .factors
+        .iter()
+        .zip(combo)
+        .map(|(f, l)| format!("{}={}", f.id, l.id))
+        .collect();
+    if levels.is_empty() {
+        String::new()
+    } else {
+        format!(" with {}", levels.join(" "))
+    }
+}
+
+fn over_budget(vignette: &Vignette, combo: &[&Level]) -> String {
+    format!(
+        "checking the bank's templates would take more than {BANK_FUEL} template instructions; \
+         the budget ran out rendering this template{}: use fewer factor levels or simpler templates",
+        levels_named(vignette, combo)
+    )
 }
 
 fn render_failure(
@@ -157,17 +249,7 @@ fn render_failure(
     context: &BTreeMap<String, String>,
     error: &minijinja::Error,
 ) -> String {
-    let levels: Vec<String> = vignette
-        .factors
-        .iter()
-        .zip(combo)
-        .map(|(f, l)| format!("{}={}", f.id, l.id))
-        .collect();
-    let at = if levels.is_empty() {
-        String::new()
-    } else {
-        format!(" with {}", levels.join(" "))
-    };
+    let at = levels_named(vignette, combo);
     let missing: Vec<String> = template
         .undeclared_variables(false)
         .into_iter()

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use vignette::bank::templates::BANK_FUEL;
 use vignette::bank::{self, BankSource, Report};
 
 use super::{DataFormat, Outcome};
@@ -51,14 +52,16 @@ fn text(source: &BankSource, report: &Report) -> String {
     let s = report.stats;
     out.push_str(&format!(
         "checked {}: {} files ({} studies, {} vignettes, {} rubrics), \
-         {} factor-level combinations rendered in every language ({} template renders)\n",
+         {} factor-level combinations rendered in every language ({} template renders, \
+         {:.1} % of the bank's template budget)\n",
         source.describe(),
         s.files,
         s.studies,
         s.vignettes,
         s.rubrics,
         s.combinations,
-        s.renders
+        s.renders,
+        100.0 * s.template_instructions as f64 / BANK_FUEL as f64
     ));
     let verdict = if report.is_valid() {
         "valid"

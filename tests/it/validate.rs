@@ -354,3 +354,38 @@ fn a_symbolic_link_in_the_bank_is_refused_unread() {
     );
     assert!(!out.stdout.contains("do not echo me") && !out.stderr.contains("do not echo me"));
 }
+
+/// Many combinations of costly templates (each within its own fuel) cannot
+/// keep `validate` busy for minutes: the bank's template budget runs out,
+/// and the error names the file and the template where it did.
+#[test]
+fn a_bank_whose_templates_would_take_too_long_is_refused_at_the_template() {
+    let bank = TempBank::shipped();
+    bank.edit_json("vignettes/V5.json", |v| {
+        let first = v["factors"][0]["levels"][0].clone();
+        let levels: Vec<serde_json::Value> = (0..1250)
+            .map(|i| {
+                let mut level = first.clone();
+                level["id"] = format!("level{i}").into();
+                level
+            })
+            .collect();
+        v["factors"][0]["levels"] = levels.into();
+        v["stages"][0]["text"]["en"] =
+            "{% for i in range(30000) %}{% endfor %}{{ grade_label }}".into();
+    });
+    let out = validate(bank.path());
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .lines()
+            .any(|l| l.starts_with("error: vignettes/V5.json:")
+                && l.contains(
+                    "at /stages/0/text/en: checking the bank's templates would \
+                           take more than 20000000 template instructions"
+                )),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("with grade=level"), "{}", out.stdout);
+}

@@ -12,6 +12,7 @@ mod vignette;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::*;
+use super::templates::Budget;
 use super::{Bank, Broken, Diagnostic, Entry, Kind, Stats};
 
 /// Language codes accepted in phrase lists as variants of a declared language.
@@ -35,9 +36,11 @@ pub(super) fn check(
     for study in &bank.studies {
         checker.study(study);
     }
+    let mut budget = Budget::default();
     for vignette in &bank.vignettes {
-        checker.vignette(vignette, stats);
+        checker.vignette(vignette, stats, &mut budget);
     }
+    stats.template_instructions = budget.used();
     let mut scored = BTreeMap::new();
     for rubric in &bank.rubrics {
         if let Some(first) = scored.insert(rubric.item.vignette.as_str(), rubric.path.as_str()) {

@@ -7,7 +7,12 @@ use super::super::{Entry, Stats};
 use super::*;
 
 impl Checker<'_> {
-    pub(super) fn vignette(&mut self, entry: &Entry<Vignette>, stats: &mut Stats) {
+    pub(super) fn vignette(
+        &mut self,
+        entry: &Entry<Vignette>,
+        stats: &mut Stats,
+        budget: &mut Budget,
+    ) {
         let vignette = &entry.item;
         let languages = &vignette.languages;
         self.text(entry, "/title", &vignette.title, languages);
@@ -44,7 +49,7 @@ impl Checker<'_> {
                 format!("vignette `{}` is used by no study", vignette.id),
             );
         }
-        let templates = crate::bank::templates::check_templates(vignette, &entry.path);
+        let templates = crate::bank::templates::check_templates(vignette, &entry.path, budget);
         stats.combinations += templates.combinations;
         stats.renders += templates.renders;
         for problem in templates.problems {
