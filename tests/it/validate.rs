@@ -134,6 +134,16 @@ fn a_shipped_bank_with_one_file_broken_names_that_file() {
             expect: "undefined variable `no_such_variable`",
         },
         Break {
+            file: "vignettes/V2.json",
+            breaks: |b, f| {
+                b.edit_json(f, |v| {
+                    v["stages"][0]["prompts"][4]["min"] = i64::MIN.into();
+                    v["stages"][0]["prompts"][4]["max"] = i64::MAX.into();
+                })
+            },
+            expect: "has 18446744073709551616 points; at most 11 can be shown",
+        },
+        Break {
             file: "vignettes/V6.json",
             breaks: |b, f| b.edit_json(f, |v| v["id"] = "V1".into()),
             expect: "duplicate vignette id `V1`",

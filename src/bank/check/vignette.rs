@@ -6,6 +6,10 @@ use super::super::model::*;
 use super::super::{Entry, Stats};
 use super::*;
 
+/// The most points a Likert scale may have: every face (terminal, web page,
+/// handout) shows one box per point; 0–10 is the widest scale in use.
+const MAX_LIKERT_POINTS: i128 = 11;
+
 impl Checker<'_> {
     pub(super) fn vignette(
         &mut self,
@@ -145,11 +149,21 @@ impl Checker<'_> {
                 }
             }
             PromptKind::Likert { min, max, anchors } => {
+                let points = i128::from(*max) - i128::from(*min) + 1;
                 if min >= max {
                     self.error(
                         entry,
                         &format!("{at}/max"),
                         format!("max {max} must be above min {min}"),
+                    );
+                } else if points > MAX_LIKERT_POINTS {
+                    self.error(
+                        entry,
+                        &format!("{at}/max"),
+                        format!(
+                            "the scale {min}..{max} has {points} points; at most \
+                             {MAX_LIKERT_POINTS} can be shown on screen and on paper"
+                        ),
                     );
                 }
                 let mut seen = BTreeSet::new();
