@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use vignette::bank::BankError;
 use vignette::demo::DemoError;
 use vignette::export::ExportError;
-use vignette::input::{Problem, Unreadable};
+use vignette::input::{Problem, Unreadable, printable};
 use vignette::render::RenderError;
 use vignette::report::{ProfileError, ReportError};
 use vignette::session::SessionError;
@@ -105,14 +105,15 @@ impl Failure {
         }
     }
 
-    /// Prints the failure on standard error and gives its exit code.
+    /// Prints the failure on standard error, control characters escaped,
+    /// and gives its exit code.
     pub fn report(&self) -> ExitCode {
         for detail in &self.details {
-            eprintln!("{detail}");
+            eprintln!("{}", printable(detail, true));
         }
-        eprintln!("error: {}", self.message);
+        eprintln!("error: {}", printable(&self.message, true));
         for hint in &self.hints {
-            eprintln!("  hint: {hint}");
+            eprintln!("  hint: {}", printable(hint, true));
         }
         ExitCode::from(self.kind.code())
     }

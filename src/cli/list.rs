@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use vignette::input::printable;
 
 use super::Outcome;
 use crate::cli::Context;
@@ -63,7 +64,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
                     s.studies.join("\n"),
                 ]);
             }
-            println!("{table}");
+            println!("{}", printable(&table.to_string(), true));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
+use vignette::input::printable;
 use vignette::render::{self, Format as Output, Request, Stages};
 
 use super::{Failure, Outcome};
@@ -107,6 +108,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         Format::Html => Output::Html,
         Format::Json => Output::Json,
     };
-    print!("{}", rendered.write(format));
+    // JSON escapes control characters itself; the other formats are text.
+    print!("{}", printable(&rendered.write(format), true));
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use vignette::bank::templates::BANK_FUEL;
 use vignette::bank::{self, BankSource, Report};
+use vignette::input::printable;
 
 use super::{DataFormat, Outcome};
 use crate::cli::Context;
@@ -24,7 +25,7 @@ pub struct Args {
 pub fn run(cx: &Context, args: &Args) -> Outcome {
     let (_, report) = bank::load(&cx.source)?;
     match args.format {
-        DataFormat::Text => print!("{}", text(&cx.source, &report)),
+        DataFormat::Text => print!("{}", printable(&text(&cx.source, &report), true)),
         DataFormat::Json => {
             let json = serde_json::json!({
                 "bank": cx.source.describe(),

@@ -23,7 +23,7 @@ mod stream;
 
 pub use answers::{AnswerFile, parse_answer_file, parse_import_csv, value_for};
 pub use groups::{Group, parse_groups_csv, parse_roles};
-pub use problem::{Place, Problem, sort};
+pub use problem::{Place, Problem, printable, sort};
 pub use ratings::{Rating, parse_ratings_csv, parse_ratings_lines};
 pub use read::{Limit, Unreadable, map_file, read_file, read_from, read_named};
 pub use scores::{GroupScore, Keys, read_scores_csv};

@@ -2,6 +2,7 @@
 //! (line and column, or a line alone, and a JSON pointer), what is wrong and
 //! what was expected, and optionally a hint on how to fix it.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -121,11 +122,35 @@ impl Problem {
     }
 }
 
+/// `text` with control characters (escape, carriage return, …) and the
+/// bidirectional overrides written as escapes (`\u{1b}`), so that printing
+/// it cannot move a terminal's cursor, recolour it or reorder its text;
+/// line breaks and tabs are kept when `keep_lines`.
+pub fn printable(text: &str, keep_lines: bool) -> Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && !(keep_lines && matches!(c, '\n' | '\t')))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 impl fmt::Display for Problem {
     /// `FILE:LINE:COLUMN: at POINTER: message`, each place part only where
-    /// known, then the hint on a line of its own.
+    /// known, then the hint on a line of its own; control characters in
+    /// the file name, pointer and message are escaped ([`printable`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.file)?;
+        f.write_str(&printable(&self.file, false))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {
@@ -133,11 +158,11 @@ impl fmt::Display for Problem {
             }
         }
         if !self.pointer.is_empty() {
-            write!(f, ": at {}", self.pointer)?;
+            write!(f, ": at {}", printable(&self.pointer, false))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", printable(&self.message, true))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", printable(hint, true))?;
         }
         Ok(())
     }

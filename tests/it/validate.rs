@@ -399,3 +399,44 @@ fn a_bank_whose_templates_would_take_too_long_is_refused_at_the_template() {
     );
     assert!(out.stdout.contains("with grade=level"), "{}", out.stdout);
 }
+
+/// Bank texts and file names cannot drive the terminal: escape characters
+/// and bidirectional overrides are printed as escapes by `validate`, `show`
+/// and `list`, and in error messages.
+#[test]
+fn control_characters_from_the_bank_are_printed_escaped() {
+    let bank = TempBank::shipped();
+    bank.edit_json("vignettes/V3.json", |v| {
+        v["title"]["en"] = "\u{1b}[2J\u{1b}[31mCleared\u{202e}".into();
+    });
+    bank.write("vignettes/\u{1b}[31mred.json", "{");
+    let out = validate(bank.path());
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("error: vignettes/\\u{1b}[31mred.json:"),
+        "{}",
+        out.stdout
+    );
+    std::fs::remove_file(bank.path().join("vignettes/\u{1b}[31mred.json")).unwrap();
+    let path = bank.path().to_str().unwrap();
+    for args in [
+        vec!["show", "V3", "--lang", "en", "--bank", path],
+        vec!["list", "--bank", path],
+        vec!["show", "V3", "--lang", "xx", "--bank", path],
+    ] {
+        let out = vignette(&args);
+        let printed = format!("{}{}", out.stdout, out.stderr);
+        assert!(
+            !printed.contains('\u{1b}') && !printed.contains('\u{202e}'),
+            "{args:?}: {printed}"
+        );
+    }
+    let shown = vignette(["show", "V3", "--lang", "en", "--bank", path]);
+    assert!(
+        shown
+            .stdout
+            .contains("\\u{1b}[2J\\u{1b}[31mCleared\\u{202e}"),
+        "{}",
+        shown.stdout
+    );
+}
