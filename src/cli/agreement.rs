@@ -129,7 +129,7 @@ struct JsonReport<'a> {
 }
 
 /// Reads and parses the file; a file over the size limit is refused unread.
-fn read_ratings(path: &Path) -> Result<Vec<Rating>, Failure> {
+pub(crate) fn read_ratings(path: &Path) -> Result<Vec<Rating>, Failure> {
     let name = path.display().to_string();
     let bytes = input::read_file(path, input::read::RATINGS_FILE)?;
     input::parse_ratings_csv(&name, &bytes).map_err(|problems| rejected(&name, &problems))

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::input::Rating;
 use crate::scoring::{Evidence, ScoreCard};
 use crate::session::{Session, SessionError, unit_code};
 use crate::store::Store;
@@ -68,14 +69,48 @@ pub struct Audit {
 /// reference (the consensus, else the single rating) on every rated unit.
 pub fn audit(store: &Store, session: &Session) -> Result<Audit, SessionError> {
     let human = human_reference(store, &session.record.id)?;
+    let cards = store
+        .latest_scores(&session.record.id, "auto")?
+        .into_iter()
+        .filter_map(|score| {
+            let card = serde_json::from_str::<ScoreCard>(&score.card).ok()?;
+            Some((
+                unit_code(&session.record.id, &score.group, &score.vignette),
+                card,
+            ))
+        });
+    Ok(audit_cards(cards, &human))
+}
+
+/// The human level of every rated (unit, criterion) in a ratings file: the
+/// raters' mean, rounded to the nearest level, halves down (two raters
+/// giving 1 and 2 make 1), so the audit never credits more than the
+/// raters together did.
+pub fn human_levels(ratings: &[Rating]) -> BTreeMap<(String, String), i64> {
+    let mut given: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+    for rating in ratings {
+        let entry = given
+            .entry((rating.unit.clone(), rating.criterion.clone()))
+            .or_default();
+        entry.0 += rating.level;
+        entry.1 += 1;
+    }
+    given
+        .into_iter()
+        .map(|(key, (sum, n))| (key, (2 * sum + n - 1).div_euclid(2 * n)))
+        .collect()
+}
+
+/// Audits score cards, each with its unit code, against the human level of
+/// each (unit code, criterion); units and criteria without one are skipped.
+pub fn audit_cards(
+    cards: impl IntoIterator<Item = (String, ScoreCard)>,
+    human: &BTreeMap<(String, String), i64>,
+) -> Audit {
     let mut terms: BTreeMap<(String, String, u8), Vec<i64>> = BTreeMap::new();
     let mut criteria: BTreeMap<String, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
     let mut missed = Vec::new();
-    for score in store.latest_scores(&session.record.id, "auto")? {
-        let Ok(card) = serde_json::from_str::<ScoreCard>(&score.card) else {
-            continue;
-        };
-        let unit = unit_code(&session.record.id, &score.group, &score.vignette);
+    for (unit, card) in cards {
         for c in &card.criteria {
             let Some(&level) = human.get(&(unit.clone(), c.id.clone())) else {
                 continue;
@@ -133,11 +168,11 @@ pub fn audit(store: &Store, session: &Session) -> Result<Audit, SessionError> {
             criterion,
         })
         .collect();
-    Ok(Audit {
+    Audit {
         evidence,
         criteria,
         missed,
-    })
+    }
 }
 
 /// How a piece of evidence is named in the audit.
@@ -152,4 +187,37 @@ fn name(evidence: &Evidence) -> String {
 
 fn mean(values: &[i64]) -> f64 {
     values.iter().sum::<i64>() as f64 / values.len().max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rating(rater: &str, level: i64) -> Rating {
+        Rating {
+            unit: "U1".to_string(),
+            rater: rater.to_string(),
+            criterion: "D5".to_string(),
+            level,
+        }
+    }
+
+    #[test]
+    fn a_file_s_human_level_is_the_raters_mean_with_halves_rounded_down() {
+        let level = |levels: &[i64]| {
+            let ratings: Vec<Rating> = levels
+                .iter()
+                .enumerate()
+                .map(|(i, &l)| rating(&format!("r{i}"), l))
+                .collect();
+            human_levels(&ratings)[&("U1".to_string(), "D5".to_string())]
+        };
+        assert_eq!(level(&[2]), 2);
+        assert_eq!(level(&[1, 2]), 1);
+        assert_eq!(level(&[0, 1]), 0);
+        assert_eq!(level(&[0, 2]), 1);
+        assert_eq!(level(&[0, 1, 1]), 1);
+        assert_eq!(level(&[0, 0, 1]), 0);
+        assert_eq!(level(&[2, 2, 1, 1]), 1);
+    }
 }

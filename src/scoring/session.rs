@@ -457,6 +457,12 @@ impl<'t, 'b> Responses<'t, 'b> {
         (format!("{session}/{group}"), vignette)
     }
 
+    /// Unit `i`'s code (see [`crate::session::unit_code`]), as ratings name it.
+    pub fn unit_code(&self, i: usize) -> String {
+        let (session, group, vignette) = &self.units[i].0;
+        crate::session::unit_code(session, group, vignette)
+    }
+
     /// The number of compiled rubrics (one per vignette and language).
     pub fn scorers(&self) -> usize {
         self.compiled.len()

@@ -594,6 +594,38 @@ fn the_rubric_audit_lists_the_false_friends_first() {
     );
     let text = db.ok(&["rubric", "audit", "s"]);
     assert!(text.contains("false friends first"), "{text}");
+    // The same answers and ratings as files give the same audit: the two
+    // raters agree here, so their mean is the session's consensus.
+    let responses = db.file("export.jsonl", &db.ok(&["session", "export", "s"]));
+    let ratings = db.file("ratings.csv", &csv);
+    let from_files: Value = serde_json::from_str(&db.ok(&[
+        "rubric",
+        "audit",
+        "--responses",
+        responses.to_str().unwrap(),
+        "--ratings",
+        ratings.to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(from_files["audit"], json["audit"]);
+    let unrelated = db.file(
+        "other.csv",
+        "unit,rater,criterion,level
+Unope,anna,D5_notifies_leader,1
+",
+    );
+    let out = db.run(&[
+        "rubric",
+        "audit",
+        "--responses",
+        responses.to_str().unwrap(),
+        "--ratings",
+        unrelated.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("names a unit of"), "{}", out.stderr);
     // Without ratings there is nothing to audit, and the hint says what to do.
     let fresh = Db::new();
     fresh.ok(&[

@@ -3,57 +3,114 @@
 
 use std::process::ExitCode;
 
-use vignette::rating::{self, Audit};
-use vignette::session;
+use std::path::{Path, PathBuf};
 
+use vignette::rating::{self, Audit};
+use vignette::{input, scoring, session};
+
+use crate::cli::agreement::read_ratings;
 use crate::cli::output::{self, number};
 use crate::cli::{Context, DataFormat, Failure, Outcome};
 
 /// Rows shown in each table of the text output (JSON has them all).
 const SHOWN: usize = 15;
 
-/// Audit a rubric against a session's human ratings: per piece of evidence
-/// the rules credit (a phrase, an option), how often it fired on rated
-/// units, how often the humans gave less (over-credited), its precision and
-/// the mean human level where it fired, the most over-crediting first: the
-/// false friends to remove or bind to an action. Per criterion the
-/// automatic against the human levels (linear weighted kappa), and the
-/// answers the humans credited that the rules missed.
+/// Audit a rubric against human ratings: per piece of evidence the rules
+/// credit (a phrase, an option), how often it fired on rated units, how
+/// often the humans gave less (over-credited), its precision and the mean
+/// human level where it fired, the most over-crediting first: the false
+/// friends to remove or bind to an action. Per criterion the automatic
+/// against the human levels (linear weighted kappa), and the answers the
+/// humans credited that the rules missed.
 ///
-/// The human level of a unit's criterion is the consensus where there is
-/// one, else the single rating. Score the session first (`vignette score`).
+/// Of a session: the human level of a unit's criterion is the consensus
+/// where there is one, else the single rating; score the session first
+/// (`vignette score`). Of files: `--responses` (a session export) is scored
+/// with the bank's rubrics, and each rating's unit is a unit code (as `rate`
+/// shows and exports them); the human level is the raters' mean, halves
+/// rounded down.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+    vignette rubric audit s1
+    vignette rubric audit --responses export.jsonl --ratings ratings.csv --format json")]
 pub struct Args {
     /// Session id.
-    session: String,
+    #[arg(required_unless_present = "responses", conflicts_with = "responses")]
+    session: Option<String>,
+    /// Audit the answers of this session export (JSON lines) instead of a session.
+    #[arg(long, value_name = "FILE.jsonl", requires = "ratings")]
+    responses: Option<PathBuf>,
+    /// The human ratings of those answers (CSV `unit,rater,criterion,level`).
+    #[arg(long, value_name = "FILE.csv", requires = "responses")]
+    ratings: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: DataFormat,
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let store = cx.store()?;
-    let loaded = session::load(&store, &args.session)?;
-    let audit = rating::audit(&store, &loaded)?;
-    if audit.criteria.is_empty() {
-        return Err(Failure::usage(format!(
-            "session {} has no rated unit with an automatic score",
-            args.session
-        ))
-        .hint(format!(
-            "score it (`vignette score {}{}`) and import or enter ratings (`vignette rate`)",
-            args.session,
-            cx.db_flag()
-        )));
-    }
+    let (audit, source) = match (&args.session, &args.responses, &args.ratings) {
+        (_, Some(responses), Some(ratings)) => (audit_files(cx, responses, ratings)?, None),
+        (Some(session), _, _) => (audit_session(cx, session)?, Some(session)),
+        _ => {
+            return Err(Failure::usage(
+                "give a SESSION, or --responses FILE and --ratings FILE",
+            ));
+        }
+    };
     match args.format {
         DataFormat::Json => {
-            let json = serde_json::json!({ "session": args.session, "audit": audit });
+            let json = match source {
+                Some(session) => serde_json::json!({ "session": session, "audit": audit }),
+                None => serde_json::json!({
+                    "responses": args.responses.as_ref().map(|p| p.display().to_string()),
+                    "ratings": args.ratings.as_ref().map(|p| p.display().to_string()),
+                    "audit": audit,
+                }),
+            };
             println!("{json:#}");
         }
         DataFormat::Text => print!("{}", text(&audit)),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn audit_session(cx: &Context, session: &str) -> Result<Audit, Failure> {
+    let store = cx.store()?;
+    let loaded = session::load(&store, session)?;
+    let audit = rating::audit(&store, &loaded)?;
+    if audit.criteria.is_empty() {
+        return Err(Failure::usage(format!(
+            "session {session} has no rated unit with an automatic score"
+        ))
+        .hint(format!(
+            "score it (`vignette score {session}{}`) and import or enter ratings (`vignette rate`)",
+            cx.db_flag()
+        )));
+    }
+    Ok(audit)
+}
+
+fn audit_files(cx: &Context, responses: &Path, ratings: &Path) -> Result<Audit, Failure> {
+    let bank = cx.bank()?;
+    let bytes = input::map_file(responses, input::read::EXPORT_FILE)?;
+    let export = scoring::Responses::read(&bank, &responses.display().to_string(), &bytes)?;
+    let human = rating::human_levels(&read_ratings(ratings)?);
+    let cards = export
+        .scored(0..export.len())
+        .into_iter()
+        .enumerate()
+        .map(|(i, scored)| (export.unit_code(i), scored.card));
+    let audit = rating::audit_cards(cards, &human);
+    if audit.criteria.is_empty() {
+        return Err(Failure::invalid(format!(
+            "no rating in {} names a unit of {}",
+            ratings.display(),
+            responses.display()
+        ))
+        .hint("a rating's unit is the unit code `rate` shows (U followed by ten characters)"));
+    }
+    Ok(audit)
 }
 
 fn text(audit: &Audit) -> String {
