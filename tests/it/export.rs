@@ -156,7 +156,7 @@ fn every_column_is_in_the_codebook_and_labelled_in_spss_and_stata() {
         );
         assert!(sps.contains("* Study inkluderende-miljo 1.0.0 (sha256 "));
         assert!(sps.contains("* Exported 20"));
-        assert!(sps.contains("* Rubric V2 1.0.0 sha256 "));
+        assert!(sps.contains("* Rubric V2 1.1.0 sha256 "));
 
         let stata = read(&dir, &format!("{table}.do"));
         assert!(
@@ -169,7 +169,7 @@ fn every_column_is_in_the_codebook_and_labelled_in_spss_and_stata() {
             .map(|rest| rest.split(' ').next().unwrap().to_string())
             .collect();
         assert_eq!(labelled, header, "{table}.do label variable");
-        assert!(stata.contains("* Rubric V3 1.0.0 sha256 "));
+        assert!(stata.contains("* Rubric V3 1.1.0 sha256 "));
     }
     let criteria = codebook_columns(&codebook, "criteria.csv");
     let phase = criteria.iter().find(|c| c["name"] == "phase").unwrap();

@@ -440,3 +440,40 @@ fn control_characters_from_the_bank_are_printed_escaped() {
         shown.stdout
     );
 }
+
+/// A phrase term that gives level 2 for a criterion in one rubric and
+/// level 1 for the same criterion in others is warned about where it gives
+/// more; the bank stays valid.
+#[test]
+fn a_term_with_different_levels_for_one_criterion_is_warned_about() {
+    let bank = TempBank::shipped();
+    bank.edit_json("rubrics/V1.json", |v| {
+        let criteria = v["criteria"].as_array_mut().unwrap();
+        let d1 = criteria
+            .iter_mut()
+            .find(|c| c["id"] == "D1_takes_signal_seriously")
+            .unwrap();
+        let rules = d1["evidence"]["phrases"].as_array_mut().unwrap();
+        let top = rules.iter_mut().find(|r| r["level"] == 2).unwrap();
+        top["terms"]["nb"]
+            .as_array_mut()
+            .unwrap()
+            .push("Tar det på alvor".into());
+    });
+    let out = validate(bank.path());
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let warnings: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", out.stdout);
+    assert!(
+        warnings[0].starts_with("warning: rubrics/V1.json:")
+            && warnings[0].contains(
+                "`tar det på alvor` gives level 2 for D1_takes_signal_seriously here but level 1 in rubric"
+            ),
+        "{}",
+        out.stdout
+    );
+}

@@ -55,6 +55,7 @@ pub(super) fn check(
         }
         checker.rubric(rubric);
     }
+    checker.consistent_terms(&bank.rubrics);
 }
 
 struct Checker<'a> {

@@ -7,7 +7,54 @@ use super::super::Entry;
 use super::super::model::*;
 use super::*;
 
+/// Where a phrase term gives a level: the rubric (its index), the JSON
+/// pointer of the term, and the level.
+type TermUse = (usize, String, u8);
+
 impl Checker<'_> {
+    /// Warns where the same phrase term (case aside) gives different levels
+    /// for the same criterion id in different rubrics, at each place that
+    /// gives more than the least: one fix should reach every vignette, and a
+    /// group should not earn more for the same words in another case.
+    pub(super) fn consistent_terms(&mut self, rubrics: &[Entry<Rubric>]) {
+        let mut uses: BTreeMap<(&str, &str, String), Vec<TermUse>> = BTreeMap::new();
+        for (r, entry) in rubrics.iter().enumerate() {
+            for (c, criterion) in entry.item.criteria.iter().enumerate() {
+                for (p, rule) in criterion.evidence.phrases.iter().enumerate() {
+                    for (language, terms) in &rule.terms {
+                        for (t, term) in terms.iter().enumerate() {
+                            let pointer =
+                                format!("/criteria/{c}/evidence/phrases/{p}/terms/{language}/{t}");
+                            uses.entry((&criterion.id, language, term.trim().to_lowercase()))
+                                .or_default()
+                                .push((r, pointer, rule.level));
+                        }
+                    }
+                }
+            }
+        }
+        for ((criterion, _, term), places) in uses {
+            let least = places.iter().map(|(_, _, level)| *level).min().unwrap_or(0);
+            let lower: BTreeSet<&str> = places
+                .iter()
+                .filter(|(_, _, level)| *level == least)
+                .map(|(r, _, _)| rubrics[*r].item.id.as_str())
+                .collect();
+            for (r, pointer, level) in places.iter().filter(|(_, _, level)| *level > least) {
+                let others: Vec<&str> = lower.iter().copied().collect();
+                self.warning(
+                    &rubrics[*r],
+                    pointer,
+                    format!(
+                        "`{term}` gives level {level} for {criterion} here but level {least} in \
+                         rubric {}; a term should give one level for a criterion in every rubric",
+                        others.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
     pub(super) fn rubric(&mut self, entry: &Entry<Rubric>) {
         let rubric = &entry.item;
         let languages = &rubric.languages;
