@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use super::{ExportError, ExportFile};
 
 /// Writes `files` into the folder `out`. Files of the export that exist
-/// already are refused unless `force`; then the whole folder is replaced,
-/// which is refused while it holds anything that is not a file of the
-/// export (nothing else is ever deleted).
+/// already are refused unless `force`; then the whole folder is replaced.
+/// A folder that holds anything that is not a file of the export is
+/// refused, with or without `force` (nothing else is ever deleted).
 pub fn write_files(out: &Path, files: &[ExportFile], force: bool) -> Result<(), ExportError> {
     let existing = existing(out, files)?;
     if !existing.is_empty() && !force {
@@ -70,7 +70,9 @@ fn existing(out: &Path, files: &[ExportFile]) -> Result<Vec<String>, ExportError
             others.push(name);
         }
     }
-    if !ours.is_empty() && !others.is_empty() {
+    // A folder with anything else in it is never replaced, whether or not it
+    // holds an earlier export: replacing it would delete those files.
+    if !others.is_empty() {
         others.sort();
         return Err(ExportError::Io {
             path: out.display().to_string(),

@@ -392,6 +392,14 @@ fn an_existing_export_is_replaced_only_with_force() {
     assert!(out.stderr.contains("notes.txt"), "{}", out.stderr);
     assert_eq!(read(&dir, "notes.txt"), "my notes");
     assert!(hidden().is_empty(), "{:?}", hidden());
+    // Nor is a folder that holds only other files, such as one's documents.
+    let documents = dir.parent().unwrap().join("documents");
+    std::fs::create_dir(&documents).unwrap();
+    std::fs::write(documents.join("notes.txt"), "my notes").unwrap();
+    let out = study.run(&["export", "--out", documents.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("notes.txt"), "{}", out.stderr);
+    assert_eq!(read(&documents, "notes.txt"), "my notes");
 }
 
 /// Runs the SPSS syntax in GNU PSPP (installed by `.ci/run`; skipped outside
