@@ -21,7 +21,7 @@ use crate::input::json;
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::*;
 pub use schema::text as schema_text;
-pub use source::{BankError, BankSource, Kind};
+pub use source::{BankError, BankSource, Kind, embedded_files};
 
 /// One loaded instrument with the file it came from and its exact text.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,6 +7,7 @@
 //! styles).
 
 mod agreement;
+mod bank;
 mod compare;
 mod context;
 mod demo;
@@ -80,6 +81,7 @@ enum Command {
     Compare(compare::Args),
     Rate(rate::Args),
     Rubric(rubric::Args),
+    Bank(bank::Args),
     Export(export::Args),
     Profile(profile::Args),
     Report(report::Args),
@@ -125,6 +127,7 @@ pub fn run() -> ExitCode {
         Command::Compare(args) => compare::run(&cx, &args),
         Command::Rate(args) => rate::run(&cx, &args),
         Command::Rubric(args) => rubric::run(&cx, &args),
+        Command::Bank(args) => bank::run(&cx, &args),
         Command::Report(args) => report::run(&cx, &args),
         Command::Session(args) => session::run(&cx, &args),
         Command::Score(args) => score::run(&cx, &args),

@@ -126,6 +126,9 @@ fn io_error(path: &Path) -> impl Fn(std::io::Error) -> ExportError {
 fn fill(temp: &Path, files: &[ExportFile]) -> Result<(), ExportError> {
     for file in files {
         let path = temp.join(&file.name);
+        if let Some(folder) = path.parent() {
+            fs::create_dir_all(folder).map_err(io_error(folder))?;
+        }
         let mut handle = fs::File::create(&path).map_err(io_error(&path))?;
         handle.write_all(&file.bytes).map_err(io_error(&path))?;
         handle.sync_all().map_err(io_error(&path))?;

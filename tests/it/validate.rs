@@ -477,3 +477,45 @@ fn a_term_with_different_levels_for_one_criterion_is_warned_about() {
         out.stdout
     );
 }
+
+/// `bank export` writes the built-in bank, with the schemas its files name,
+/// into a new folder that validates as it is; an existing folder with files
+/// in it is refused and left alone.
+#[test]
+fn the_built_in_bank_exports_to_a_folder_that_validates() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("my-bank");
+    let out = vignette(["bank", "export", dir.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for file in [
+        "vignettes/V3.json",
+        "rubrics/V5.json",
+        "studies/inkluderende-miljo.json",
+    ] {
+        assert_eq!(
+            std::fs::read(dir.join(file)).unwrap(),
+            std::fs::read(repo().join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    assert!(dir.join("schemas/rubric.schema.json").is_file());
+    let checked = validate(&dir);
+    assert_eq!(checked.code, 0, "{}", checked.stdout);
+    assert!(
+        checked.stdout.contains("valid: 0 error(s), 0 warning(s)"),
+        "{}",
+        checked.stdout
+    );
+    std::fs::write(dir.join("vignettes/V3.json"), "mine").unwrap();
+    let again = vignette(["bank", "export", dir.to_str().unwrap()]);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(
+        again.stderr.contains("does not exist yet"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("vignettes/V3.json")).unwrap(),
+        "mine"
+    );
+}
