@@ -87,6 +87,8 @@ pub fn parse_answer_file(name: &str, bytes: &[u8]) -> Result<AnswerFile, Vec<Pro
 pub type ImportRow = (Place, String, String, String, String);
 
 /// Parses a paper transcription CSV with columns `group,vignette,prompt,value`.
+/// A row whose value is blank was not answered (as `session template`
+/// leaves it) and is skipped.
 ///
 /// Values stay text here; `value_for` turns them into JSON once the prompt kind is known.
 pub fn parse_import_csv(name: &str, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<Problem>> {
@@ -94,11 +96,16 @@ pub fn parse_import_csv(name: &str, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<
     let (records, mut problems) = csv_rows::read(name, bytes, &header, csv::Trim::Headers)?;
     let mut rows = Vec::new();
     let mut seen = std::collections::BTreeMap::new();
+    let mut blank = 0;
     for (line, record) in records {
         let place = Place::line(name, line);
         let field = |i: usize| record.get(i).unwrap_or_default().trim().to_string();
         let (group, vignette, prompt) = (field(0), field(1), field(2));
         let value = record.get(3).unwrap_or_default().to_string();
+        if value.trim().is_empty() {
+            blank += 1;
+            continue;
+        }
         if let Some(first) = seen.insert((group.clone(), vignette.clone(), prompt.clone()), line) {
             problems.push(place.problem(format!(
                 "group `{group}`, vignette `{vignette}`, prompt `{prompt}` is already answered on line {first}"
@@ -107,7 +114,14 @@ pub fn parse_import_csv(name: &str, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<
         rows.push((place, group, vignette, prompt, value));
     }
     if rows.is_empty() && problems.is_empty() {
-        problems.push(Problem::in_file(name, "no rows after the header"));
+        problems.push(Problem::in_file(
+            name,
+            if blank > 0 {
+                "every row's value is blank: no answer to store"
+            } else {
+                "no rows after the header"
+            },
+        ));
     }
     if problems.is_empty() {
         Ok(rows)

@@ -166,15 +166,53 @@ pub fn content_hash(text: &str) -> String {
 
 impl Session {
     /// The assignment of `vignette` to `group`, or what the session has instead.
-    pub fn assignment(&self, group: &str, vignette: &str) -> Result<&AssignmentRecord, String> {
-        if !self.groups.iter().any(|g| g.label == group) {
-            let known: Vec<&str> = self.groups.iter().map(|g| g.label.as_str()).collect();
-            return Err(format!(
-                "no group `{group}` in session {}; its groups are: {}",
-                self.record.id,
-                known.join(", ")
-            ));
+    /// Every prompt a group must answer, as (group, vignette, prompt): the
+    /// groups in session order (or only `group`), each group's vignettes in
+    /// planned order, each vignette's prompts stage by stage. The rows of a
+    /// blank transcription sheet.
+    pub fn prompt_rows(&self, group: Option<&str>) -> Result<Vec<[String; 3]>, String> {
+        if let Some(group) = group {
+            self.has_group(group)?;
         }
+        let mut rows = Vec::new();
+        for g in self
+            .groups
+            .iter()
+            .filter(|g| group.is_none_or(|only| g.label == only))
+        {
+            let mut planned: Vec<&AssignmentRecord> = self
+                .assignments
+                .iter()
+                .filter(|a| a.group == g.label)
+                .collect();
+            planned.sort_by_key(|a| a.position);
+            for assignment in planned {
+                let Some(vignette) = self.vignettes.get(&assignment.vignette_hash) else {
+                    continue;
+                };
+                for prompt in vignette.stages.iter().flat_map(|s| &s.prompts) {
+                    rows.push([g.label.clone(), vignette.id.clone(), prompt.id.clone()]);
+                }
+            }
+        }
+        Ok(rows)
+    }
+
+    /// An error naming the session's groups when it has no group `group`.
+    fn has_group(&self, group: &str) -> Result<(), String> {
+        if self.groups.iter().any(|g| g.label == group) {
+            return Ok(());
+        }
+        let known: Vec<&str> = self.groups.iter().map(|g| g.label.as_str()).collect();
+        Err(format!(
+            "no group `{group}` in session {}; its groups are: {}",
+            self.record.id,
+            known.join(", ")
+        ))
+    }
+
+    pub fn assignment(&self, group: &str, vignette: &str) -> Result<&AssignmentRecord, String> {
+        self.has_group(group)?;
         self.assignments
             .iter()
             .find(|a| a.group == group && a.vignette == vignette)

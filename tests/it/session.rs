@@ -789,3 +789,55 @@ fn a_key_given_twice_in_an_answer_file_is_refused() {
     );
     assert_eq!(export(&db), "", "nothing was stored");
 }
+
+/// `session template` prints a blank sheet with one row per prompt of each
+/// assigned vignette; filled in partly, it imports the filled rows and
+/// skips the blank ones.
+#[test]
+fn a_blank_template_filled_in_partly_imports_what_was_filled() {
+    let db = Db::new();
+    session_with_v2(&db);
+    let sheet = db.ok(&["session", "template", "s", "--group", "G2"]);
+    let lines: Vec<&str> = sheet.lines().collect();
+    assert_eq!(lines[0], "group,vignette,prompt,value");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.starts_with("G2,V2,") && l.ends_with(',')),
+        "{sheet}"
+    );
+    let prompts: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    assert_eq!(prompts.first(), Some(&"s1_do"), "{sheet}");
+    assert!(prompts.contains(&"s1_seriousness") && prompts.contains(&"s3_next_steps"));
+    let whole = db.ok(&["session", "template", "s"]);
+    assert_eq!(whole.lines().count(), 1 + 2 * prompts.len(), "{whole}");
+
+    let filled = sheet
+        .replace(
+            "G2,V2,s1_do,\n",
+            "G2,V2,s1_do,Vi snakker med Lea alene i dag.\n",
+        )
+        .replace("G2,V2,s1_seriousness,\n", "G2,V2,s1_seriousness,4\n");
+    let file = db.file("g2.csv", &filled);
+    let out = db.ok(&["session", "import", "s", file.to_str().unwrap()]);
+    assert!(out.starts_with("stored 2 answer(s)"), "{out}");
+    let blank = db.file("blank.csv", &sheet);
+    let out = db.run(&["session", "import", "s", blank.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("every row's value is blank"),
+        "{}",
+        out.stderr
+    );
+    let out = db.run(&["session", "template", "s", "--group", "G9"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("no group `G9` in session s; its groups are: G1, G2"),
+        "{}",
+        out.stderr
+    );
+}

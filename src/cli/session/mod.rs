@@ -10,6 +10,7 @@ mod list;
 mod new;
 mod run;
 mod status;
+mod template;
 
 use super::Outcome;
 use crate::cli::Context;
@@ -34,6 +35,7 @@ enum Command {
     Handout(handout::Args),
     Answer(answer::Args),
     Import(import::Args),
+    Template(template::Args),
     Status(status::Args),
     List(list::Args),
     Close(close::CloseArgs),
@@ -49,6 +51,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         Command::Handout(args) => handout::run(cx, args),
         Command::Answer(args) => answer::run(cx, args),
         Command::Import(args) => import::run(cx, args),
+        Command::Template(args) => template::run(cx, args),
         Command::Status(args) => status::run(cx, args),
         Command::List(args) => list::run(cx, args),
         Command::Close(args) => close::close(cx, args),
