@@ -14,7 +14,7 @@ use crate::store::Store;
 use super::Unit;
 
 /// One unit as raters see it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BlindUnit {
     pub code: String,
     /// The vignette's id and title.
@@ -24,7 +24,7 @@ pub struct BlindUnit {
 }
 
 /// One stage of the case with the group's answers to its prompts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BlindStage {
     pub number: usize,
     pub title: String,
@@ -35,7 +35,7 @@ pub struct BlindStage {
 /// A prompt with the group's latest answer in words, one line each (a
 /// text, the chosen options, a ranking, a Likert point with its anchor);
 /// `None` where the group did not answer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BlindPrompt {
     pub id: String,
     pub text: String,

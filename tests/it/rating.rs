@@ -322,7 +322,24 @@ fn raters_never_see_group_site_offering_or_phase() {
         0
     );
     let exported = export(&db) + &db.ok(&["rate", "export", "s", "--format", "json"]);
-    for page in [&shown, &exported] {
+    // The rating screen as JSON, for raters who work offline: the same
+    // blind content.
+    let offline = db.ok(&["rate", "show", "s", &u[0], "--format", "json"]);
+    let json: Value = serde_json::from_str(&offline).unwrap();
+    assert_eq!(json["unit"]["code"], u[0].as_str());
+    assert!(offline.contains("Snakke med Lea"), "{offline}");
+    let criteria = json["criteria"].as_array().unwrap();
+    let d2 = criteria
+        .iter()
+        .find(|c| c["id"] == "D2_talks_with_child")
+        .expect("the criterion is listed");
+    assert_eq!(d2["levels"].as_array().unwrap().len(), 3, "{d2}");
+    assert!(
+        d2["levels"][2]["descriptor"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty())
+    );
+    for page in [&shown, &exported, &offline] {
         for secret in ["G1", "G2", "G8", "Bodø", "nettbasert", "baseline", "rural"] {
             assert!(
                 !page.contains(secret),

@@ -10,18 +10,22 @@ use vignette::session::{self, Session};
 use vignette::store::Store;
 
 use crate::cli::Context;
-use crate::cli::{Failure, Outcome};
+use crate::cli::{DataFormat, Failure, Outcome};
 
 /// Print one unit as raters see it: the case in the session's language with
 /// the unit's factor levels, every answer (texts, chosen options, rankings,
 /// Likert points with their anchors) and each criterion's levels with their
-/// descriptors. No group, site, offering or phase is shown.
+/// descriptors. No group, site, offering or phase is shown. `--format
+/// json` gives the same for raters who work offline.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Session id.
     session: String,
     /// Unit code, e.g. U3f9a0c12de.
     unit: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: DataFormat,
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
@@ -34,11 +38,47 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
             args.session, args.unit
         ))
     })?;
-    print!("{}", unit_text(&store, &session, unit)?);
-    for criterion in &rating::rubric(&session, unit).criteria {
-        print!("{}", criterion_text(criterion, &session.record.language));
+    let criteria = &rating::rubric(&session, unit).criteria;
+    let language = &session.record.language;
+    match args.format {
+        DataFormat::Text => {
+            print!("{}", unit_text(&store, &session, unit)?);
+            for criterion in criteria {
+                print!("{}", criterion_text(criterion, language));
+            }
+        }
+        DataFormat::Json => {
+            let view = rating::blind_unit(&store, &session, unit)?;
+            let criteria: Vec<serde_json::Value> = criteria
+                .iter()
+                .map(|c| criterion_json(c, language))
+                .collect();
+            let json = serde_json::json!({
+                "session": args.session,
+                "language": language,
+                "unit": view,
+                "criteria": criteria,
+            });
+            println!("{json:#}");
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A criterion as the rating screen shows it, in `language`.
+fn criterion_json(c: &Criterion, language: &str) -> serde_json::Value {
+    let levels: Vec<serde_json::Value> = c
+        .levels
+        .iter()
+        .map(|l| serde_json::json!({"level": l.level, "descriptor": localized(&l.descriptor, language)}))
+        .collect();
+    serde_json::json!({
+        "id": c.id,
+        "dimension": c.dimension,
+        "title": localized(&c.title, language),
+        "description": c.description.as_ref().map(|d| localized(d, language)),
+        "levels": levels,
+    })
 }
 
 /// The unit's case and answers, blind: only its code and the vignette.
