@@ -105,18 +105,15 @@ pub fn read(source: &BankSource) -> Result<(Vec<RawFile>, Vec<Diagnostic>), Bank
 /// The embedded bank as files a folder bank can start from: every study,
 /// vignette and rubric at its path (`vignettes/V1.json`), and the schemas
 /// they name (`schemas/vignette.schema.json`).
-pub fn embedded_files() -> Vec<(String, &'static [u8])> {
-    let mut files: Vec<(String, &'static [u8])> = read_embedded()
+pub fn embedded_files() -> Vec<(String, Cow<'static, [u8]>)> {
+    let mut files: Vec<(String, Cow<'static, [u8]>)> = read_embedded()
         .into_iter()
-        .filter_map(|file| match file.bytes {
-            Cow::Borrowed(bytes) => Some((file.path, bytes)),
-            Cow::Owned(_) => None,
-        })
+        .map(|file| (file.path, file.bytes))
         .collect();
     for kind in Kind::ALL {
         files.push((
             format!("schemas/{}.schema.json", kind.name()),
-            super::schema::text(kind).as_bytes(),
+            Cow::Borrowed(super::schema::text(kind).as_bytes()),
         ));
     }
     files

@@ -43,7 +43,7 @@ fn export_bank(args: &ExportArgs) -> Outcome {
         .into_iter()
         .map(|(name, bytes)| ExportFile {
             name,
-            bytes: bytes.to_vec(),
+            bytes: bytes.into_owned(),
             rows: None,
         })
         .collect();

@@ -165,7 +165,6 @@ pub fn content_hash(text: &str) -> String {
 }
 
 impl Session {
-    /// The assignment of `vignette` to `group`, or what the session has instead.
     /// Every prompt a group must answer, as (group, vignette, prompt): the
     /// groups in session order (or only `group`), each group's vignettes in
     /// planned order, each vignette's prompts stage by stage. The rows of a
@@ -211,6 +210,7 @@ impl Session {
         ))
     }
 
+    /// The assignment of `vignette` to `group`, or what the session has instead.
     pub fn assignment(&self, group: &str, vignette: &str) -> Result<&AssignmentRecord, String> {
         self.has_group(group)?;
         self.assignments
