@@ -115,7 +115,7 @@ pub(crate) fn escape_markdown(text: &str) -> String {
         }
         let rest = line.trim_start_matches(' ');
         let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let rest = if rest.starts_with(['-', '+', '=', '~']) {
+        let rest = if rest.starts_with(['-', '+', '=', '~', '>']) {
             out.push('\\');
             rest
         } else if digits > 0 && rest[digits..].starts_with(['.', ')']) {
@@ -130,18 +130,24 @@ pub(crate) fn escape_markdown(text: &str) -> String {
     out
 }
 
+/// Backslash-escapes (readable as plain text too, unlike `&lt;`) the
+/// characters Markdown would read as emphasis, code, links, headings or
+/// tables, and `<` and `&` only where they could start raw HTML, an
+/// autolink or a character reference ("<3" and "A & B" stay as they are).
 fn escape_inline(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let markup = match c {
+            '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
+            '&' => next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#'),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' => true,
+            _ => false,
+        };
+        if markup {
+            out.push('\\');
         }
+        out.push(c);
     }
 }
 
@@ -274,7 +280,12 @@ mod tests {
 
     #[test]
     fn markdown_escapes_its_syntax_and_html() {
-        assert_eq!(escape_markdown("<3 & *L*"), "&lt;3 &amp; \\*L\\*");
+        assert_eq!(escape_markdown("<3 & *L*"), "<3 & \\*L\\*");
+        assert_eq!(
+            escape_markdown("<a href=x>&amp;&#62;</a> <!-- c --> <?x <http://x>"),
+            "\\<a href=x>\\&amp;\\&\\#62;\\</a> \\<!-- c --> \\<?x \\<http://x>"
+        );
+        assert_eq!(escape_markdown("> quote\nA > B"), "\\> quote\nA > B");
     }
 
     #[test]

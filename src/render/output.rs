@@ -82,7 +82,7 @@ mod tests {
     fn markdown_escapes_its_syntax_and_html() {
         assert_eq!(
             escape_markdown("<b>*6B* & [L]</b>"),
-            "&lt;b&gt;\\*6B\\* &amp; \\[L\\]&lt;/b&gt;"
+            "\\<b>\\*6B\\* & \\[L\\]\\</b>"
         );
     }
 }

@@ -273,10 +273,16 @@ fn user_text_is_escaped_and_never_template_source() {
     assert!(!html.contains("<i>") && !html.contains("<b>") && !html.contains("49"));
     let md = pages_of(&db, &["--format", "md"]);
     assert!(
-        md.contains("Gruppe Bord &lt;i&gt;1&lt;/i&gt; &amp; {{ 7\\*7 }}"),
+        md.contains("Gruppe Bord \\<i>1\\</i> & {{ 7\\*7 }}"),
         "{md}"
     );
-    assert!(md.contains("Skole &lt;b&gt;\\*X\\*&lt;/b&gt;"));
+    assert!(md.contains("Skole \\<b>\\*X\\*\\</b>"));
+    // The story's own "<3" and "&" read as written, not as entities.
+    assert!(
+        md.contains("«7B <3 (uten L)»") && md.contains("ekte venner & IKKE"),
+        "{md}"
+    );
+    assert!(!md.contains("&lt;") && !md.contains("&amp;"), "{md}");
 }
 
 #[test]
