@@ -86,14 +86,17 @@ pub fn parse_answer_file(name: &str, bytes: &[u8]) -> Result<AnswerFile, Vec<Pro
 /// One CSV row: (place, group, vignette, prompt, raw value).
 pub type ImportRow = (Place, String, String, String, String);
 
+/// The header of a paper transcription CSV.
+pub const TRANSCRIPTION_HEADER: [&str; 4] = ["group", "vignette", "prompt", "value"];
+
 /// Parses a paper transcription CSV with columns `group,vignette,prompt,value`.
 /// A row whose value is blank was not answered (as `session template`
 /// leaves it) and is skipped.
 ///
 /// Values stay text here; `value_for` turns them into JSON once the prompt kind is known.
 pub fn parse_import_csv(name: &str, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<Problem>> {
-    let header = ["group", "vignette", "prompt", "value"];
-    let (records, mut problems) = csv_rows::read(name, bytes, &header, csv::Trim::Headers)?;
+    let (records, mut problems) =
+        csv_rows::read(name, bytes, &TRANSCRIPTION_HEADER, csv::Trim::Headers)?;
     let mut rows = Vec::new();
     let mut seen = std::collections::BTreeMap::new();
     let mut blank = 0;

@@ -21,7 +21,9 @@ pub mod read;
 pub mod scores;
 mod stream;
 
-pub use answers::{AnswerFile, parse_answer_file, parse_import_csv, value_for};
+pub use answers::{
+    AnswerFile, TRANSCRIPTION_HEADER, parse_answer_file, parse_import_csv, value_for,
+};
 pub use groups::{Group, parse_groups_csv, parse_roles};
 pub use problem::{Place, Problem, printable, sort};
 pub use ratings::{Rating, parse_ratings_csv, parse_ratings_lines};

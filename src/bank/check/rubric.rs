@@ -40,15 +40,14 @@ impl Checker<'_> {
                 .filter(|(_, _, level)| *level == least)
                 .map(|(r, _, _)| rubrics[*r].item.id.as_str())
                 .collect();
+            let lower = lower.into_iter().collect::<Vec<_>>().join(", ");
             for (r, pointer, level) in places.iter().filter(|(_, _, level)| *level > least) {
-                let others: Vec<&str> = lower.iter().copied().collect();
                 self.warning(
                     &rubrics[*r],
                     pointer,
                     format!(
                         "`{term}` gives level {level} for {criterion} here but level {least} in \
-                         rubric {}; a term should give one level for a criterion in every rubric",
-                        others.join(", ")
+                         rubric {lower}; a term should give one level for a criterion in every rubric"
                     ),
                 );
             }

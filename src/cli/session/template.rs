@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use vignette::session;
+use vignette::{input, session};
 
 use crate::cli::{Context, Failure, Outcome};
 
@@ -29,13 +29,13 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         .prompt_rows(args.group.as_deref())
         .map_err(Failure::usage)?;
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let written = std::iter::once(["group", "vignette", "prompt", "value"].map(String::from))
-        .chain(rows.into_iter().map(|[g, v, p]| [g, v, p, String::new()]))
-        .try_for_each(|row| writer.write_record(&row));
-    let bytes = written
-        .map_err(|e| e.to_string())
-        .and_then(|()| writer.into_inner().map_err(|e| e.to_string()))
-        .map_err(Failure::internal)?;
+    writer.write_record(input::TRANSCRIPTION_HEADER)?;
+    for [group, vignette, prompt] in &rows {
+        writer.write_record([group, vignette, prompt, ""])?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Failure::internal(e.to_string()))?;
     print!("{}", String::from_utf8_lossy(&bytes));
     Ok(ExitCode::SUCCESS)
 }
