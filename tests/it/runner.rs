@@ -187,7 +187,9 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
     // Started again, it shows the same group, vignette and stage.
     let w = "again";
     tmux.start_runner(w, &db);
-    let screen = tmux.wait_all(w, &["what next?"]);
+    // The menu is drawn after its question: wait for both, or the screen may
+    // be read between the two.
+    let screen = tmux.wait_all(w, &["what next?", "> Answer s2_do"]);
     for shown in [
         "Group G1 · vignette 1 of 1: V2 Gruppechatten uten Lea · stage 2 of 3",
         "stage 1 · Skjermbildene: 3 of 5 answered",
