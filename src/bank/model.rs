@@ -50,6 +50,24 @@ pub struct Study {
     pub site_attributes: Vec<SiteAttribute>,
     /// Ids of the vignettes the study uses.
     pub vignettes: Vec<String>,
+    /// Parallel forms: sets of vignettes that rotate over the phases, so a
+    /// site does not meet the same case twice (empty: no forms).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forms: Vec<Form>,
+    /// For each phase in order, the step of a site's rotation it takes
+    /// (0: the site's first form, 1: the next, …); by default the phase's
+    /// position, so forms follow each other and wrap round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_rotation: Option<Vec<usize>>,
+}
+
+/// A set of the study's vignettes given together at one phase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Form {
+    pub id: String,
+    pub label: Text,
+    /// Ids of its vignettes, each also in the study's `vignettes`.
+    pub vignettes: Vec<String>,
 }
 
 /// The level a study gives its offerings at.

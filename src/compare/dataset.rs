@@ -283,6 +283,9 @@ pub(crate) fn group_info(
         keys.insert(name.to_string(), value.clone());
     }
     keys.insert("role".to_string(), dominant_role(&roles));
+    if let Some(form) = crate::design::forms::form_of_design(&record.design) {
+        keys.insert("form".to_string(), form);
+    }
     GroupInfo {
         session: record.id.clone(),
         id: format!("{}/{}/{}", record.cohort, record.site, label),

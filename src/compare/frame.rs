@@ -36,7 +36,7 @@ const RESERVED: [&str; 8] = [
 const NO_DIMENSION: u32 = u32::MAX;
 
 /// Keys the warnings and the change always read, besides the requested ones.
-const ALWAYS_READ: [&str; 3] = ["offering", "phase", "role"];
+const ALWAYS_READ: [&str; 4] = ["offering", "phase", "role", "form"];
 
 /// The checked request and the scores it selects.
 pub struct Frame<'a> {

@@ -1,6 +1,6 @@
 //! What the reader of a comparison must know: small or flat cells, offerings
 //! that lack a phase others have, phases pooled in one cell, and offerings
-//! whose groups are made of different roles.
+//! whose groups are made of different roles or answered different forms.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,6 +16,10 @@ pub const SMALL_CELL: usize = 5;
 /// distance are flagged.
 pub const ROLE_MIX_DISTANCE: f64 = 0.3;
 
+/// Offerings whose groups' shares of the parallel forms differ by more than
+/// this total variation distance are flagged.
+pub const FORM_MIX_DISTANCE: f64 = 0.3;
+
 /// Warnings about the cells: small and flat ones.
 pub fn about_cells(cells: &[Cell]) -> Vec<String> {
     let mut warnings = small_cells(cells);
@@ -29,6 +33,7 @@ pub fn about_data(frame: &Frame, request: &Request) -> Vec<String> {
     let mut warnings = missing_phases(frame);
     warnings.extend(pooled_phases(frame, request));
     warnings.extend(role_mix(frame));
+    warnings.extend(form_mix(frame));
     if let Some(key) = &request.cluster {
         warnings.extend(few_clusters(frame, key));
     }
@@ -183,7 +188,49 @@ fn pooled_phases(frame: &Frame, request: &Request) -> Option<String> {
 /// variation distance ½ Σ_r |p_a(r) − p_b(r)| between their role shares
 /// (each group counted once per phase) above [`ROLE_MIX_DISTANCE`].
 fn role_mix(frame: &Frame) -> Vec<String> {
-    let [offering, phase, role] = ["offering", "phase", "role"].map(|k| frame.column(k));
+    mix_warnings(
+        frame,
+        "role",
+        ROLE_MIX_DISTANCE,
+        |a, b, distance, sa, sb| {
+            format!(
+                "offerings `{a}` and `{b}` differ in the roles of their groups (total \
+             variation distance {distance:.2} > {ROLE_MIX_DISTANCE}; {a}: {sa}; {b}: {sb}): \
+             a difference between them may be a difference between roles; compare \
+             by offering and role"
+            )
+        },
+    )
+}
+
+/// Offerings whose groups answered different parallel forms: a difference
+/// between them may be a difference between the forms' cases.
+fn form_mix(frame: &Frame) -> Vec<String> {
+    mix_warnings(
+        frame,
+        "form",
+        FORM_MIX_DISTANCE,
+        |a, b, distance, sa, sb| {
+            format!(
+                "offerings `{a}` and `{b}` answered different forms (total variation distance \
+             {distance:.2} > {FORM_MIX_DISTANCE}; {a}: {sa}; {b}: {sb}): a difference between \
+             them may be a difference between the forms' cases; compare by offering and form"
+            )
+        },
+    )
+}
+
+/// For every pair of offerings whose groups' shares of `key` differ by more
+/// than `limit` (total variation distance), a warning made by `message`
+/// from the two offerings, the distance and their shares. Groups without a
+/// value of `key` say nothing about the mix.
+fn mix_warnings(
+    frame: &Frame,
+    key: &str,
+    limit: f64,
+    message: impl Fn(&str, &str, f64, String, String) -> String,
+) -> Vec<String> {
+    let [offering, phase, value] = ["offering", "phase", key].map(|k| frame.column(k));
     let mut groups: HashSet<(&str, u32, u32, u32)> = HashSet::default();
     let mut last: Option<(&str, usize)> = None;
     for &i in &frame.selected {
@@ -193,23 +240,22 @@ fn role_mix(frame: &Frame) -> Vec<String> {
             continue;
         }
         last = Some((group, set));
-        groups.insert((group, offering.code(i), phase.code(i), role.code(i)));
+        groups.insert((group, offering.code(i), phase.code(i), value.code(i)));
     }
     let mut shares: BTreeMap<&str, BTreeMap<&str, f64>> = BTreeMap::new();
-    // Groups whose roles were not recorded say nothing about the mix.
-    for (_, o, _, r) in groups
+    for (_, o, _, v) in groups
         .into_iter()
-        .filter(|&(_, _, _, r)| role.value(r) != super::NO_VALUE)
+        .filter(|&(_, _, _, v)| value.value(v) != super::NO_VALUE)
     {
         *shares
             .entry(offering.value(o))
             .or_default()
-            .entry(role.value(r))
+            .entry(value.value(v))
             .or_default() += 1.0;
     }
-    for roles in shares.values_mut() {
-        let total: f64 = roles.values().sum();
-        roles.values_mut().for_each(|n| *n /= total);
+    for values in shares.values_mut() {
+        let total: f64 = values.values().sum();
+        values.values_mut().for_each(|n| *n /= total);
     }
     let offerings: Vec<(&str, &BTreeMap<&str, f64>)> =
         shares.iter().map(|(o, r)| (*o, r)).collect();
@@ -217,15 +263,8 @@ fn role_mix(frame: &Frame) -> Vec<String> {
     for (i, (a, ra)) in offerings.iter().enumerate() {
         for (b, rb) in &offerings[i + 1..] {
             let distance = total_variation(ra, rb);
-            if distance > ROLE_MIX_DISTANCE {
-                warnings.push(format!(
-                    "offerings `{a}` and `{b}` differ in the roles of their groups (total \
-                     variation distance {distance:.2} > {ROLE_MIX_DISTANCE}; {a}: {}; {b}: {}): \
-                     a difference between them may be a difference between roles; compare \
-                     by offering and role",
-                    percentages(ra),
-                    percentages(rb)
-                ));
+            if distance > limit {
+                warnings.push(message(a, b, distance, percentages(ra), percentages(rb)));
             }
         }
     }

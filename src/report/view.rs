@@ -14,6 +14,7 @@ use super::plan::CENTRALITY;
 use crate::bank::localized;
 use crate::compare::dataset::{GroupScore, StudyData};
 use crate::compare::{Cell, Change, Comparison, Pairwise};
+use crate::design::forms;
 use crate::simulate::power::{Power, Row};
 
 /// The whole page.
@@ -815,6 +816,18 @@ struct Methods {
     sites: Vec<(String, usize)>,
     /// Per dimension, the ICC of the offerings' comparison (where clustered).
     icc: Vec<(String, Option<f64>)>,
+    /// How parallel forms rotated, when the sessions were drawn from forms.
+    forms: Option<FormsMethod>,
+}
+
+/// The study's forms and, per offering, how many sites took each sequence.
+#[derive(Debug, Serialize)]
+struct FormsMethod {
+    /// Form id and its vignettes, comma-separated.
+    forms: Vec<(String, String)>,
+    /// Per offering: each sequence of forms over the phases (`A → B`) and
+    /// its number of sites.
+    sequences: Vec<(String, Vec<(String, usize)>)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -865,7 +878,50 @@ fn methods(report: &Report) -> Methods {
             .flatten()
             .map(|c| (c.dimension.clone(), c.icc))
             .collect(),
+        forms: forms_method(data),
     }
+}
+
+/// The forms and each offering's sequences of them, from the sessions'
+/// designs; `None` when no session was drawn from a form.
+fn forms_method(data: &StudyData) -> Option<FormsMethod> {
+    let phase_rank = |phase: &str| data.study.phases.iter().position(|p| p.id == phase);
+    // (offering, site) → (phase rank, form) of each of its sessions.
+    type PhaseForms = Vec<(Option<usize>, String)>;
+    let mut sites: BTreeMap<(&str, &str), PhaseForms> = BTreeMap::new();
+    for session in &data.sessions {
+        if let Some(form) = forms::form_of_design(&session.design) {
+            sites
+                .entry((&session.offering, &session.site))
+                .or_default()
+                .push((phase_rank(&session.phase), form));
+        }
+    }
+    if sites.is_empty() {
+        return None;
+    }
+    let mut sequences: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
+    for ((offering, _), mut phases) in sites {
+        phases.sort();
+        let sequence: Vec<String> = phases.into_iter().map(|(_, f)| f).collect();
+        *sequences
+            .entry(offering)
+            .or_default()
+            .entry(sequence.join(" → "))
+            .or_default() += 1;
+    }
+    Some(FormsMethod {
+        forms: data
+            .study
+            .forms
+            .iter()
+            .map(|f| (f.id.clone(), f.vignettes.join(", ")))
+            .collect(),
+        sequences: sequences
+            .into_iter()
+            .map(|(o, s)| (o.to_string(), s.into_iter().collect()))
+            .collect(),
+    })
 }
 
 /// Per offering, the number of distinct sites of its groups.

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::bank::{Bank, Entry, Rubric, SiteAttribute, Study, Vignette};
+use crate::design::forms::{self, EarlierSession, FormAssignment, NewSession};
 use crate::design::{self, DesignInput};
 use crate::store::{AssignmentRecord, GroupRecord, InstrumentRecord, SessionRecord, Store};
 
@@ -40,6 +41,9 @@ pub struct SessionSpec {
     pub language: Option<String>,
     pub groups: Vec<GroupRecord>,
     pub vignettes: VignetteChoice,
+    /// The parallel form the vignettes are drawn from (see [`form_for`]);
+    /// `None` to draw from all of them.
+    pub form: Option<FormAssignment>,
     pub seed: u64,
 }
 
@@ -225,17 +229,18 @@ pub fn plan(bank: &Bank, spec: &SessionSpec) -> Result<Planned, SessionError> {
     check_text("cohort", &spec.cohort)?;
     check_site_attributes(study, &spec.site_attributes)?;
     check_groups(study, &spec.groups)?;
-    let candidates = candidate_vignettes(bank, study, &spec.vignettes, &spec.site_attributes)?;
+    let candidates = candidate_vignettes(bank, study, spec)?;
     let per_group = match spec.vignettes {
         VignetteChoice::Listed(ref ids) => ids.len(),
         VignetteChoice::PerGroup(k) | VignetteChoice::PerGroupOf { per_group: k, .. } => k,
     };
-    let design = design::assign(&DesignInput {
+    let mut design = design::assign(&DesignInput {
         groups: spec.groups.iter().map(|g| g.label.clone()).collect(),
         vignettes: candidates.iter().map(|e| &e.item).collect(),
         per_group,
         seed: spec.seed,
     })?;
+    design.form = spec.form.clone();
     let mut instruments = vec![pin("study", &study.id, &study.version, &study_entry.text)];
     // Vignette id → the hashes of it and its rubric: each is hashed once.
     let mut hashes: BTreeMap<&str, (String, String)> = BTreeMap::new();
@@ -354,28 +359,32 @@ pub fn fits_site(sector: &str, site_sector: Option<&str>, study_sectors: &[&str]
 fn candidate_vignettes<'b>(
     bank: &'b Bank,
     study: &Study,
-    choice: &VignetteChoice,
-    site_attributes: &BTreeMap<String, String>,
+    spec: &SessionSpec,
 ) -> Result<Vec<&'b Entry<crate::bank::Vignette>>, SessionError> {
-    let ids: Vec<&str> = match choice {
+    let mut ids: Vec<&str> = match &spec.vignettes {
         VignetteChoice::Listed(ids) | VignetteChoice::PerGroupOf { vignettes: ids, .. } => {
             ids.iter().map(String::as_str).collect()
         }
         VignetteChoice::PerGroup(_) => study.vignettes.iter().map(String::as_str).collect(),
     };
+    for id in &ids {
+        one_of("vignette", id, study.vignettes.iter().map(String::as_str))?;
+    }
+    if let Some(assignment) = &spec.form {
+        ids = in_form(study, assignment, &spec.vignettes, ids)?;
+    }
     let entries = ids
         .into_iter()
         .map(|id| {
-            one_of("vignette", id, study.vignettes.iter().map(String::as_str))?;
             bank.vignette(id)
                 .ok_or_else(|| spec_error(format!("the bank has no vignette `{id}`")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let VignetteChoice::PerGroup(per_group) = *choice else {
+    let VignetteChoice::PerGroup(per_group) = spec.vignettes else {
         return Ok(entries);
     };
     let sectors: Vec<&str> = entries.iter().map(|e| e.item.sector.as_str()).collect();
-    let site_sector = site_attributes.get(SECTOR).map(String::as_str);
+    let site_sector = spec.site_attributes.get(SECTOR).map(String::as_str);
     let fitting: Vec<_> = entries
         .iter()
         .filter(|e| fits_site(&e.item.sector, site_sector, &sectors))
@@ -386,8 +395,12 @@ fn candidate_vignettes<'b>(
         && fitting.len() < entries.len()
     {
         let ids: Vec<&str> = fitting.iter().map(|e| e.item.id.as_str()).collect();
+        let source = match &spec.form {
+            Some(assignment) => format!("form `{}`", assignment.form),
+            None => "the study".to_string(),
+        };
         return Err(spec_error(format!(
-            "each group is to get {per_group} vignettes, but the study has {} for a site of \
+            "each group is to get {per_group} vignettes, but {source} has {} for a site of \
              sector `{site}` ({}); expected at most {}",
             fitting.len(),
             ids.join(", "),
@@ -395,6 +408,96 @@ fn candidate_vignettes<'b>(
         )));
     }
     Ok(fitting)
+}
+
+/// The candidates that belong to the session's form.
+fn in_form<'i>(
+    study: &Study,
+    assignment: &FormAssignment,
+    choice: &VignetteChoice,
+    ids: Vec<&'i str>,
+) -> Result<Vec<&'i str>, SessionError> {
+    if let VignetteChoice::Listed(_) = choice {
+        return Err(spec_error(
+            "vignettes listed for every group are given as listed, not drawn from a form; \
+             leave out the form or give the number per group",
+        ));
+    }
+    let form = study
+        .forms
+        .iter()
+        .find(|f| f.id == assignment.form)
+        .ok_or_else(|| spec_error(format!("the study has no form `{}`", assignment.form)))?;
+    let kept: Vec<&str> = ids
+        .into_iter()
+        .filter(|id| form.vignettes.iter().any(|v| v == id))
+        .collect();
+    if kept.is_empty() {
+        return Err(spec_error(format!(
+            "none of the chosen vignettes is in form `{}` ({})",
+            form.id,
+            form.vignettes.join(", ")
+        )));
+    }
+    Ok(kept)
+}
+
+/// The form a session of `spec` takes: `named` if given, else the rotation
+/// its site's earlier sessions of the study set, else a start balanced
+/// across the sites of its offering and sector (see [`forms`]). `None` when
+/// the study has no forms, or when the vignettes are listed by hand and no
+/// form is named. Without a store (none made yet), there are no earlier
+/// sessions.
+pub fn form_for(
+    bank: &Bank,
+    store: Option<&Store>,
+    spec: &SessionSpec,
+    named: Option<&str>,
+) -> Result<Option<FormAssignment>, SessionError> {
+    let Some(study) = bank.study(&spec.study).map(|e| &e.item) else {
+        return Ok(None);
+    };
+    let form_error = |e: forms::FormError| spec_error(e.to_string());
+    if let Some(form) = named {
+        return forms::named(study, &spec.phase, form)
+            .map(Some)
+            .map_err(form_error);
+    }
+    if matches!(spec.vignettes, VignetteChoice::Listed(_)) {
+        return Ok(None);
+    }
+    let earlier = match store {
+        Some(store) => earlier_sessions(store, &spec.study)?,
+        None => Vec::new(),
+    };
+    let new = NewSession {
+        site: &spec.site,
+        offering: &spec.offering,
+        sector: spec.site_attributes.get(SECTOR).map(String::as_str),
+        phase: &spec.phase,
+    };
+    forms::choose(study, new, &earlier, spec.seed).map_err(form_error)
+}
+
+/// The stored sessions of a study, in the order they were created, with
+/// the forms their designs record.
+fn earlier_sessions(store: &Store, study: &str) -> Result<Vec<EarlierSession>, SessionError> {
+    let mut earlier = Vec::new();
+    for record in store
+        .sessions()?
+        .into_iter()
+        .filter(|s| s.study_id == study)
+    {
+        let form = forms::form_of_design(&record.design);
+        earlier.push(EarlierSession {
+            sector: record.site_attributes.get(SECTOR).cloned(),
+            site: record.site,
+            offering: record.offering,
+            phase: record.phase,
+            form,
+        });
+    }
+    Ok(earlier)
 }
 
 fn check_site_attributes(
@@ -584,6 +687,7 @@ mod tests {
                 })
                 .collect(),
             vignettes: choice,
+            form: None,
             seed,
         }
     }

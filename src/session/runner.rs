@@ -266,6 +266,7 @@ mod tests {
             language: None,
             groups: vec![group("G1"), group("G2")],
             vignettes: VignetteChoice::Listed(vec!["V2".into(), "V4".into()]),
+            form: None,
             seed: 1,
         };
         let id = session::plan(&bank, &spec)

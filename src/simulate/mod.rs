@@ -68,6 +68,7 @@ use serde::Serialize;
 
 use crate::bank::{Bank, Study};
 use crate::compare::dataset::{self, StudyData, UnitScore};
+use crate::design::forms::{self, EarlierSession, FormAssignment, NewSession};
 use crate::scoring::Scorer;
 use crate::session::{self, Parsed, Planned, Session, SessionError, SessionSpec, VignetteChoice};
 use crate::store::{AnswerRecord, AssignmentRecord, GroupRecord, Store, StoreError};
@@ -356,6 +357,18 @@ fn fitting_vignettes(bank: &Bank, study: &Study, site: &Site) -> Vec<String> {
         .collect()
 }
 
+/// The vignettes of `fitting` in the session's form (all without one).
+fn in_form(study: &Study, form: Option<&FormAssignment>, fitting: &[String]) -> Vec<String> {
+    let Some(form) = form.and_then(|f| study.forms.iter().find(|s| s.id == f.form)) else {
+        return fitting.to_vec();
+    };
+    fitting
+        .iter()
+        .filter(|v| form.vignettes.contains(v))
+        .cloned()
+        .collect()
+}
+
 /// Checks a simulation against the bank and plans every session, without
 /// touching any database: a refused request leaves nothing behind.
 pub fn plan(bank: &Bank, spec: &Spec) -> Result<Plan, SimulateError> {
@@ -393,9 +406,26 @@ pub fn plan(bank: &Bank, spec: &Spec) -> Result<Plan, SimulateError> {
         english: spec.english,
     };
     let mut sessions = Vec::new();
+    let mut earlier: Vec<EarlierSession> = Vec::new();
     for site in frame.draw(&mut rng) {
-        let vignettes = fitting_vignettes(bank, study, &site);
+        let fitting = fitting_vignettes(bank, study, &site);
         for (index, phase) in phases.iter().enumerate() {
+            let new = NewSession {
+                site: &site.name,
+                offering: &site.offering,
+                sector: site.attributes.get(session::SECTOR).map(String::as_str),
+                phase,
+            };
+            let form = forms::choose(study, new, &earlier, site.design_seed)
+                .map_err(|e| spec_error(e.to_string()))?;
+            let vignettes = in_form(study, form.as_ref(), &fitting);
+            earlier.push(EarlierSession {
+                site: site.name.clone(),
+                offering: site.offering.clone(),
+                sector: new.sector.map(str::to_string),
+                phase: phase.to_string(),
+                form: form.as_ref().map(|f| f.form.clone()),
+            });
             let present: Vec<&population::Group> = site
                 .groups
                 .iter()
@@ -426,6 +456,7 @@ pub fn plan(bank: &Bank, spec: &Spec) -> Result<Plan, SimulateError> {
                     per_group: spec.vignettes_per_group.min(vignettes.len()),
                     vignettes: vignettes.clone(),
                 },
+                form,
                 seed: site.design_seed,
             };
             sessions.push(SimulatedSession {

@@ -13,6 +13,7 @@ mod design;
 mod export;
 mod export_scores;
 mod fault_injection;
+mod forms;
 mod hand_scored;
 mod handout;
 mod help;

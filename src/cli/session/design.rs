@@ -99,5 +99,13 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         "largest imbalance: {} (vignettes, positions and factor levels are each balanced within 1)",
         d.max_imbalance
     );
+    if let Some(form) = &design.form {
+        let how = match form.chosen.as_str() {
+            "site" => "continuing the site's earlier sessions",
+            "named" => "chosen by hand",
+            _ => "a new site's start, balanced across the sites of its offering and sector",
+        };
+        println!("{}; {how}", super::form_line(form));
+    }
     Ok(ExitCode::SUCCESS)
 }

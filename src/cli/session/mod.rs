@@ -59,3 +59,17 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         Command::Export(args) => export::run(cx, args),
     }
 }
+
+/// `form B (the site's rotation: baseline A → endpoint B)`.
+fn form_line(form: &vignette::design::forms::FormAssignment) -> String {
+    let rotation: Vec<String> = form
+        .rotation
+        .iter()
+        .map(|p| format!("{} {}", p.phase, p.form))
+        .collect();
+    format!(
+        "form {} (the site's rotation: {})",
+        form.form,
+        rotation.join(" → ")
+    )
+}

@@ -64,6 +64,12 @@ pub struct Args {
     /// school cases; a site of sector `both`, or of none, gets any).
     #[arg(long)]
     per_group: Option<usize>,
+    /// Draw from this parallel form of the study (see `vignette list`)
+    /// instead of the one the site's rotation gives. Without it, a study with
+    /// forms gives a new site the starting form fewest sites of its offering
+    /// and sector have, and a site's later phases the next form in turn.
+    #[arg(long, value_name = "FORM")]
+    form: Option<String>,
     /// Seed for the plan (record it; the same seed gives the same plan).
     #[arg(long)]
     seed: u64,
@@ -125,7 +131,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
             )));
         }
     }
-    let spec = SessionSpec {
+    let mut spec = SessionSpec {
         id: args.id.clone(),
         study: args.study.clone(),
         offering: args.offering.clone(),
@@ -143,17 +149,32 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
             },
             (None, _) => VignetteChoice::Listed(args.vignettes.clone()),
         },
+        form: None,
         seed: args.seed,
     };
+    let existing = if cx.db.exists() {
+        Some(cx.store()?)
+    } else {
+        None
+    };
+    spec.form = session::form_for(&bank, existing.as_ref(), &spec, args.form.as_deref())?;
+    drop(existing);
     let planned = session::plan(&bank, &spec)?;
     let id = planned.store(&mut cx.new_or_existing_store()?)?;
     match args.format {
         DataFormat::Json => println!(
             "{}",
-            serde_json::json!({ "id": id, "db": cx.db.display().to_string() })
+            serde_json::json!({
+                "id": id,
+                "db": cx.db.display().to_string(),
+                "form": spec.form.as_ref().map(|f| &f.form),
+            })
         ),
         DataFormat::Text => {
             println!("created session {id} in {}", cx.db.display());
+            if let Some(form) = &spec.form {
+                println!("{}", super::form_line(form));
+            }
             println!(
                 "next: `vignette session design {id}` shows the plan; `vignette session status {id}` the progress"
             );

@@ -11,6 +11,8 @@
 //! It is not for rendering (see [`crate::render`]), for recording sessions or
 //! for checking that the vignettes belong to a study; it does no I/O.
 
+pub mod forms;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use rand::seq::SliceRandom;
@@ -78,6 +80,11 @@ pub struct Design {
     /// One plan per group, in the order the groups were given.
     pub groups: Vec<GroupPlan>,
     pub diagnostics: Diagnostics,
+    /// The parallel form the vignettes were drawn from, and the site's
+    /// rotation; `None` when the study has no forms or vignettes were chosen
+    /// by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<forms::FormAssignment>,
 }
 
 /// What one group answers, in presentation order.
@@ -160,6 +167,7 @@ pub fn assign(input: &DesignInput<'_>) -> Result<Design, DesignError> {
         method: METHOD.to_string(),
         groups,
         diagnostics,
+        form: None,
     })
 }
 
