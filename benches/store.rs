@@ -31,6 +31,7 @@ fn store_answers(c: &mut Criterion) {
             })
             .collect(),
         vignettes: VignetteChoice::Listed(vec!["V2".to_string()]),
+        form: None,
         seed: 1,
     };
     session::plan(&bank, &spec)
