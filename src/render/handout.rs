@@ -1,6 +1,8 @@
 //! Printable handouts for a session: each group's vignettes, one page per
 //! stage, with answer spaces and the prompt and option ids, and a closing
-//! note on how to transcribe the answers for `vignette session import`.
+//! note on how to transcribe the answers for `vignette session import`; and
+//! the facilitator's key, the only page that shows each group's factor
+//! levels.
 //!
 //! Not for loading sessions or filling vignette templates: it takes vignettes
 //! rendered already, as plain data, and only lays them out (HTML autoescaped,
@@ -55,12 +57,26 @@ struct ExampleRow {
 }
 
 impl Handout {
-    /// Writes the handout in `format`.
+    /// Writes the participants' handout in `format`. It does not show which
+    /// factor levels a group has: [`Handout::write_key`] does, for the
+    /// facilitator.
     pub fn write(&self, format: HandoutFormat) -> Result<String, RenderError> {
-        let name = match format {
+        self.write_template(match format {
             HandoutFormat::Html => "handout.html",
             HandoutFormat::Markdown => "handout.md",
-        };
+        })
+    }
+
+    /// Writes the facilitator's key in `format`: every group's cases in
+    /// order with their factor levels.
+    pub fn write_key(&self, format: HandoutFormat) -> Result<String, RenderError> {
+        self.write_template(match format {
+            HandoutFormat::Html => "key.html",
+            HandoutFormat::Markdown => "key.md",
+        })
+    }
+
+    fn write_template(&self, name: &str) -> Result<String, RenderError> {
         let labels = labels(&self.language);
         let examples = examples(self);
         let mut page = environment()
@@ -90,6 +106,8 @@ fn environment() -> &'static Environment<'static> {
         for (name, source) in [
             ("handout.html", include_str!("templates/handout.html")),
             ("handout.md", include_str!("templates/handout.md")),
+            ("key.html", include_str!("templates/key.html")),
+            ("key.md", include_str!("templates/key.md")),
         ] {
             env.add_template(name, source)
                 .expect("shipped handout template compiles");
@@ -217,7 +235,30 @@ fn example_value(prompt: &RenderedPrompt, language: &str) -> String {
 /// The handout's own words, in the session's language (English otherwise).
 fn labels(language: &str) -> minijinja::Value {
     match language {
-        "nb" | "nn" => context! {
+        "nn" => context! {
+            handout => "Arbeidsark", session => "Økt", group => "Gruppe", stage => "Del",
+            of => "av", cohort => "pulje", vignette => "Case",
+            text => "Skriv svaret på linjene", at_most => "høgst", characters => "teikn",
+            single => "Kryss av i éi rute.", multi => "Kryss av i éi eller fleire ruter.",
+            up_to => "Kryss av i inntil", boxes => "ruter.",
+            rank => "Skriv eit tal ved kvart alternativ, 1 = viktigast. Bruk kvart tal éin gong.",
+            likert => "Set ring rundt eitt tal.",
+            transcribe => "Til den som fører inn svara",
+            t_intro => "Skriv svara inn i ei CSV-fil (UTF-8) og lagre dei i økta med",
+            t_header => "Første linja er overskrifta under; deretter éi linje per spørsmål som er svart på. Kvar side viser gruppa og casen, og kvart spørsmål sin id og type (text, single, multi, rank eller likert).",
+            t_text => "orda slik gruppa skreiv dei. Set verdien i hermeteikn (\") viss han inneheld komma, hermeteikn eller linjeskift, og skriv hermeteikn inni han som to (\"\").",
+            t_single => "id-en til alternativet som er kryssa av.",
+            t_multi => "id-ane til alternativa som er kryssa av, skilde med semikolon (;).",
+            t_rank => "id-ane til alle alternativa i rangert rekkjefølgje, det som er merkt 1 først, skilde med semikolon (;).",
+            t_likert => "talet det er sett ring rundt, som heiltal.",
+            t_skip => "Utelat spørsmål gruppa ikkje har svart på. Er éi linje feil, blir ingenting lagra, og alle feil blir lista med linjenummer: rett fila og importer ho på nytt.",
+            t_example => "Døme",
+            key => "Nøkkel for kurshaldaren", levels => "Faktornivå",
+            key_note => "Berre for kurshaldaren: arbeidsarka viser ikkje kva versjon av casen ei gruppe har.",
+        },
+        "nb" => context! {
+            key => "Nøkkel for kursholderen", levels => "Faktornivåer",
+            key_note => "Bare for kursholderen: arbeidsarkene viser ikke hvilken versjon av casen en gruppe har.",
             handout => "Arbeidsark", session => "Økt", group => "Gruppe", stage => "Del",
             of => "av", cohort => "pulje", vignette => "Case",
             text => "Skriv svaret på linjene", at_most => "høyst", characters => "tegn",
@@ -237,6 +278,8 @@ fn labels(language: &str) -> minijinja::Value {
             t_example => "Eksempel",
         },
         _ => context! {
+            key => "Facilitator's key", levels => "Factor levels",
+            key_note => "For the facilitator only: the handouts do not show which version of a case a group has.",
             handout => "Handout", session => "Session", group => "Group", stage => "Stage",
             of => "of", cohort => "cohort", vignette => "Case",
             text => "Write your answer on the lines", at_most => "at most", characters => "characters",

@@ -167,7 +167,10 @@ fn html_uses_each_groups_pinned_levels() {
         let platform = chosen["platform"].as_str().unwrap();
         let chat_kind = level_value(&v2, "platform", platform, "chat_kind");
         assert!(html.contains(&chat_kind), "{group} reads `{chat_kind}`");
-        assert!(html.contains(&format!("platform={platform}")));
+        assert!(
+            !html.contains("platform=") && !html.contains(">platform<"),
+            "participants' pages do not show the factor levels"
+        );
         for (other, other_levels) in &levels {
             let other_platform = other_levels["platform"].as_str().unwrap();
             if other != group && other_platform != platform {
@@ -175,6 +178,35 @@ fn html_uses_each_groups_pinned_levels() {
                 assert!(
                     !html.contains(&other_kind),
                     "{group} must not read {other}'s case"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_key_shows_every_groups_levels_and_only_the_key_does() {
+    let db = with_session(&[]);
+    let levels = levels(&db);
+    for format in ["html", "md"] {
+        let key = pages_of(&db, &["--key", "--format", format]);
+        assert!(key.contains("Nøkkel for kursholderen"), "{key}");
+        for (group, chosen) in &levels {
+            for (factor, level) in chosen.as_object().unwrap() {
+                let shown = format!("{factor}={}", level.as_str().unwrap());
+                assert!(
+                    key.contains(&shown),
+                    "{group}: `{shown}` in the {format} key"
+                );
+            }
+        }
+        let pages = pages_of(&db, &["--format", format]);
+        for (_, chosen) in &levels {
+            for (factor, level) in chosen.as_object().unwrap() {
+                let shown = format!("{factor}={}", level.as_str().unwrap());
+                assert!(
+                    !pages.contains(&shown),
+                    "`{shown}` on a participant's {format} page"
                 );
             }
         }

@@ -20,11 +20,14 @@ use crate::cli::{Failure, Outcome};
 /// prompt and option ids a transcriber needs. The pages use the session's
 /// language and the exact vignettes and factor levels the session pinned. The
 /// last page tells whoever types the answers in how to write the CSV for
-/// `vignette session import`.
+/// `vignette session import`. The pages do not show which factor levels a
+/// group has (that would tell it what the case is testing); --key prints
+/// them for the facilitator.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  vignette session handout bodo-kommune-baseline > handout.html\n  \
-    vignette session handout bodo-kommune-baseline --group G2 --format md > G2.md"
+    vignette session handout bodo-kommune-baseline --group G2 --format md > G2.md\n  \
+    vignette session handout bodo-kommune-baseline --key > key.html"
 )]
 pub struct Args {
     /// Session id.
@@ -32,6 +35,10 @@ pub struct Args {
     /// Only this group (default: every group of the session).
     #[arg(long, value_name = "G")]
     group: Option<String>,
+    /// Print the facilitator's key instead: every group's cases in order with
+    /// their factor levels, which the participants' pages do not show.
+    #[arg(long)]
+    key: bool,
     /// Output format: one printable HTML page (A4) or Markdown.
     #[arg(long, value_enum, default_value = "html")]
     format: Format,
@@ -73,7 +80,11 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         Format::Html => HandoutFormat::Html,
         Format::Md => HandoutFormat::Markdown,
     };
-    let page = handout.write(format)?;
+    let page = if args.key {
+        handout.write_key(format)?
+    } else {
+        handout.write(format)?
+    };
     print!("{page}");
     Ok(ExitCode::SUCCESS)
 }
