@@ -298,7 +298,7 @@ Target = tuple[int, int, int]
 
 def _variants(language: str) -> tuple[str, ...]:
     """Language codes whose phrases apply to a language (nynorsk variants of bokmål)."""
-    return ("nb", "nn") if language == "nb" else (language,)
+    return ("nb", "nn") if language in ("nb", "nn") else (language,)
 
 
 def _prompt_set(prompts: list[str] | None) -> frozenset[str] | None:

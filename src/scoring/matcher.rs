@@ -79,10 +79,11 @@ struct Found {
     negated: bool,
 }
 
-/// Language codes whose phrases also apply to a language (nynorsk variants of bokmål).
+/// Language codes whose phrases apply to a language: bokmål and nynorsk
+/// answers are matched against both lists, since groups mix the two forms.
 fn variants(language: &str) -> Vec<&str> {
     match language {
-        "nb" => vec!["nb", "nn"],
+        "nb" | "nn" => vec!["nb", "nn"],
         other => vec![other],
     }
 }

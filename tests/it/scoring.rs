@@ -257,3 +257,20 @@ mod property {
         }
     }
 }
+
+#[test]
+fn nynorsk_answers_match_the_nynorsk_and_the_bokmal_phrases() {
+    let bank = bank();
+    // "skriftleg plan" is only in the nn list, "skriftlig plan" only in the nb
+    // list; groups writing nynorsk mix the two forms.
+    for (language, answer) in [
+        ("nn", "Vi lagar ein skriftleg plan."),
+        ("nn", "Vi lagar ein skriftlig plan."),
+        ("nb", "Vi lager en skriftleg plan."),
+    ] {
+        let card = score(bank, "V2", language, json!({ "s3_do": answer }));
+        assert_eq!(level(&card, "H5_activity_plan"), 2, "{language}: {answer}");
+    }
+    let card = score(bank, "V2", "en", json!({ "s3_do": "Vi lagar ein skriftleg plan." }));
+    assert_eq!(level(&card, "H5_activity_plan"), 0, "English answers use the en list");
+}
