@@ -123,7 +123,9 @@ fn read_embedded() -> Vec<RawFile> {
     let mut files = Vec::new();
     for kind in Kind::ALL {
         let mut entries: Vec<_> = kind.embedded().files().collect();
-        entries.sort_by_key(|f| f.path());
+        entries.sort_by(|a, b| {
+            natural_order(&a.path().to_string_lossy(), &b.path().to_string_lossy())
+        });
         for file in entries.into_iter().filter(|f| is_json(f.path())) {
             let name = file.path().display();
             files.push(RawFile {
@@ -134,6 +136,42 @@ fn read_embedded() -> Vec<RawFile> {
         }
     }
     files
+}
+
+/// Orders names as people count: `V2` before `V10`. Runs of digits compare
+/// by value, everything else by character.
+fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut digits = None;
+        for (i, c) in s.char_indices() {
+            let is_digit = c.is_ascii_digit();
+            if digits.is_some_and(|d| d != is_digit) {
+                out.push((digits == Some(true), &s[start..i]));
+                start = i;
+            }
+            digits = Some(is_digit);
+        }
+        out.push((digits == Some(true), &s[start..]));
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for ((da, xa), (db, xb)) in ca.iter().zip(&cb) {
+        let order = if *da && *db {
+            let (ta, tb) = (xa.trim_start_matches('0'), xb.trim_start_matches('0'));
+            ta.len()
+                .cmp(&tb.len())
+                .then(ta.cmp(tb))
+                .then(xa.len().cmp(&xb.len()))
+        } else {
+            xa.cmp(xb)
+        };
+        if order.is_ne() {
+            return order;
+        }
+    }
+    ca.len().cmp(&cb.len())
 }
 
 fn is_json(path: &Path) -> bool {
@@ -166,7 +204,7 @@ fn read_dir(root: &Path) -> Result<(Vec<RawFile>, Vec<Diagnostic>), BankError> {
             .map(|entry| entry.map(|e| e.path()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(io(&folder))?;
-        paths.sort();
+        paths.sort_by(|a, b| natural_order(&a.to_string_lossy(), &b.to_string_lossy()));
         for path in paths {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
             let relative = format!("{}/{name}", kind.folder());
@@ -205,4 +243,23 @@ fn read_dir(root: &Path) -> Result<(Vec<RawFile>, Vec<Diagnostic>), BankError> {
         }
     }
     Ok((files, diagnostics))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_ordered_as_people_count() {
+        let mut names = vec![
+            "V10.json", "V2.json", "V1.json", "A.json", "V02.json", "V1a.json",
+        ];
+        names.sort_by(|a, b| natural_order(a, b));
+        assert_eq!(
+            names,
+            [
+                "A.json", "V1.json", "V1a.json", "V2.json", "V02.json", "V10.json"
+            ]
+        );
+    }
 }

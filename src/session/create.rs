@@ -445,7 +445,7 @@ fn in_form<'i>(
 /// The form a session of `spec` takes: `named` if given, else the rotation
 /// its site's earlier sessions of the study set, else a start balanced
 /// across the sites of its offering and sector (see [`forms`]). `None` when
-/// the study has no forms, or when the vignettes are listed by hand and no
+/// the study has no forms, or when the vignettes are chosen by hand and no
 /// form is named. Without a store (none made yet), there are no earlier
 /// sessions.
 pub fn form_for(
@@ -457,13 +457,18 @@ pub fn form_for(
     let Some(study) = bank.study(&spec.study).map(|e| &e.item) else {
         return Ok(None);
     };
+    if !study.phases.iter().any(|p| p.id == spec.phase) {
+        // `plan` refuses it, naming the phases the study has.
+        return Ok(None);
+    }
     let form_error = |e: forms::FormError| spec_error(e.to_string());
     if let Some(form) = named {
         return forms::named(study, &spec.phase, form)
             .map(Some)
             .map_err(form_error);
     }
-    if matches!(spec.vignettes, VignetteChoice::Listed(_)) {
+    if !matches!(spec.vignettes, VignetteChoice::PerGroup(_)) {
+        // Vignettes chosen by hand are given as chosen.
         return Ok(None);
     }
     let earlier = match store {
@@ -715,7 +720,8 @@ mod tests {
             prop_assert!(design.diagnostics.max_imbalance <= 1);
             if sector == "both" {
                 let drawn: BTreeSet<&str> = planned.assignments.iter().map(|a| a.vignette.as_str()).collect();
-                prop_assert_eq!(drawn.len(), (groups * per_group).min(6));
+                let study = &bank.study("inkluderende-miljo").unwrap().item;
+                prop_assert_eq!(drawn.len(), (groups * per_group).min(study.vignettes.len()));
             }
         }
     }
@@ -742,14 +748,14 @@ mod tests {
         let bank = bank::load(&BankSource::Embedded).unwrap().0;
         let error = plan(
             &bank,
-            &request("kindergarten", 2, VignetteChoice::PerGroup(3), 1),
+            &request("kindergarten", 2, VignetteChoice::PerGroup(5), 1),
         )
         .unwrap_err()
         .to_string();
         assert_eq!(
             error,
-            "each group is to get 3 vignettes, but the study has 2 for a site of sector \
-             `kindergarten` (V1, V6); expected at most 2"
+            "each group is to get 5 vignettes, but the study has 4 for a site of sector \
+             `kindergarten` (V1, V6, V7, V8); expected at most 4"
         );
     }
 

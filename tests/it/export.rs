@@ -74,8 +74,17 @@ fn an_export_has_every_file_with_its_rows_and_matching_hashes() {
             assert!(file["rows"].is_null(), "{name}");
         }
     }
-    // 6 groups × 2 vignettes at baseline + 1 × 1 at endpoint; 15 criteria a rubric.
-    assert_eq!(read_csv(&dir.join("criteria.csv")).1.len(), 13 * 15);
+    // 6 groups × V2 and V3 at baseline + 1 × V2 at endpoint.
+    let criteria = |id: &str| {
+        let text =
+            std::fs::read_to_string(crate::common::repo().join(format!("rubrics/{id}.json")));
+        let rubric: serde_json::Value = serde_json::from_str(&text.unwrap()).unwrap();
+        rubric["criteria"].as_array().unwrap().len()
+    };
+    assert_eq!(
+        read_csv(&dir.join("criteria.csv")).1.len(),
+        7 * criteria("V2") + 6 * criteria("V3")
+    );
     assert_eq!(read_csv(&dir.join("dimensions.csv")).1.len(), 13 * 3);
     assert_eq!(read_csv(&dir.join("groups.csv")).1.len(), 7 * 3);
     assert_eq!(
@@ -154,9 +163,9 @@ fn every_column_is_in_the_codebook_and_labelled_in_spss_and_stata() {
             header,
             "{table}.sps VARIABLE LABELS"
         );
-        assert!(sps.contains("* Study inkluderende-miljo 1.0.0 (sha256 "));
+        assert!(sps.contains("* Study inkluderende-miljo 1.1.0 (sha256 "));
         assert!(sps.contains("* Exported 20"));
-        assert!(sps.contains("* Rubric V2 1.1.0 sha256 "));
+        assert!(sps.contains("* Rubric V2 1.2.0 sha256 "));
 
         let stata = read(&dir, &format!("{table}.do"));
         assert!(
@@ -169,7 +178,7 @@ fn every_column_is_in_the_codebook_and_labelled_in_spss_and_stata() {
             .map(|rest| rest.split(' ').next().unwrap().to_string())
             .collect();
         assert_eq!(labelled, header, "{table}.do label variable");
-        assert!(stata.contains("* Rubric V3 1.1.0 sha256 "));
+        assert!(stata.contains("* Rubric V3 1.2.0 sha256 "));
     }
     let criteria = codebook_columns(&codebook, "criteria.csv");
     let phase = criteria.iter().find(|c| c["name"] == "phase").unwrap();

@@ -9,25 +9,11 @@ use serde_json::{Value, json};
 
 use crate::common::{Db, TempBank};
 
-/// The shipped bank with two forms in the default study: A = V1, V2, V3 and
-/// B = V6, V4, V5 (one kindergarten and two school cases each), baseline
-/// and midpoint on a site's first form and endpoint on the other.
-fn bank_with_forms() -> TempBank {
-    let bank = TempBank::shipped();
-    bank.edit_json("studies/inkluderende-miljo.json", |study| {
-        study["form_rotation"] = json!([0, 0, 1]);
-        study["forms"] = json!([
-            {"id": "A", "label": {"nb": "Form A", "en": "Form A"}, "vignettes": ["V1", "V2", "V3"]},
-            {"id": "B", "label": {"nb": "Form B", "en": "Form B"}, "vignettes": ["V6", "V4", "V5"]}
-        ]);
-    });
-    bank
-}
-
 /// Creates a session of `site` at `phase` drawing 2 cases per group, and
 /// returns its stored design.
-fn session(db: &Db, bank: &TempBank, site: &str, sector: &str, phase: &str, seed: u64) -> Value {
+fn session(db: &Db, site: &str, sector: &str, phase: &str, seed: u64) -> Value {
     let id = format!("{site}-{phase}");
+    let sector = format!("sector={sector}");
     let seed = seed.to_string();
     let args = [
         "session",
@@ -41,7 +27,7 @@ fn session(db: &Db, bank: &TempBank, site: &str, sector: &str, phase: &str, seed
         "--site",
         site,
         "--site-attr",
-        &format!("sector={sector}"),
+        &sector,
         "--site-attr",
         "centrality=rural",
         "--cohort",
@@ -53,17 +39,22 @@ fn session(db: &Db, bank: &TempBank, site: &str, sector: &str, phase: &str, seed
         "--seed",
         &seed,
     ];
-    let out = db.command(&args).arg("--bank").arg(bank.path()).run();
+    let out = db.command(&args).run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout.contains("form "),
         "session new names the form: {}",
         out.stdout
     );
-    let design = db
-        .command(&["session", "design", &id, "--format", "json"])
-        .ok();
-    serde_json::from_str(&design).unwrap()
+    design(db, &id)
+}
+
+fn design(db: &Db, id: &str) -> Value {
+    serde_json::from_str(
+        &db.command(&["session", "design", id, "--format", "json"])
+            .ok(),
+    )
+    .unwrap()
 }
 
 fn cases(design: &Value) -> BTreeSet<String> {
@@ -76,28 +67,35 @@ fn cases(design: &Value) -> BTreeSet<String> {
         .collect()
 }
 
+fn set(ids: &[&str]) -> BTreeSet<String> {
+    ids.iter().map(|s| s.to_string()).collect()
+}
+
+/// The shipped study's forms: A has V1 and V8 for kindergartens, V2, V3 and
+/// V4 for schools; B has V6 and V7, and V5, V9 and V10. Baseline and
+/// midpoint take a site's first form, endpoint the other.
 #[test]
 fn sites_take_the_other_form_later_and_starts_are_balanced() {
-    let bank = bank_with_forms();
     let db = Db::new();
-    let sites = ["s1", "s2", "s3", "s4"];
     let mut starts = Vec::new();
-    for (seed, site) in sites.iter().enumerate() {
-        let baseline = session(&db, &bank, site, "school", "baseline", seed as u64);
+    for (seed, site) in ["s1", "s2", "s3", "s4"].iter().enumerate() {
+        let baseline = session(&db, site, "school", "baseline", seed as u64);
         let form = baseline["form"]["form"].as_str().unwrap().to_string();
-        let school: BTreeSet<String> = if form == "A" {
-            ["V2", "V3"].map(String::from).into()
+        let school = if form == "A" {
+            set(&["V2", "V3", "V4"])
         } else {
-            ["V4", "V5"].map(String::from).into()
+            set(&["V5", "V9", "V10"])
         };
         assert_eq!(
             cases(&baseline),
             school,
             "{site} gets the school cases of form {form}"
         );
-        let endpoint = session(&db, &bank, site, "school", "endpoint", 99);
-        let later = endpoint["form"]["form"].as_str().unwrap();
-        assert_ne!(later, form, "{site} meets new cases at endpoint");
+        let endpoint = session(&db, site, "school", "endpoint", 99);
+        assert_ne!(
+            endpoint["form"]["form"], baseline["form"]["form"],
+            "{site} meets new cases"
+        );
         assert_eq!(endpoint["form"]["chosen"], "site");
         assert!(cases(&baseline).is_disjoint(&cases(&endpoint)));
         starts.push(form);
@@ -112,58 +110,54 @@ fn sites_take_the_other_form_later_and_starts_are_balanced() {
 }
 
 #[test]
-fn a_kindergarten_site_gets_the_kindergarten_case_of_its_form() {
-    let bank = bank_with_forms();
+fn a_kindergarten_site_gets_the_kindergarten_cases_of_its_form() {
     let db = Db::new();
-    let args = [
-        "session",
-        "new",
-        "--id",
-        "k",
-        "--offering",
-        "nettbasert",
-        "--phase",
-        "baseline",
-        "--site",
-        "k",
-        "--site-attr",
-        "sector=kindergarten",
-        "--site-attr",
-        "centrality=rural",
-        "--cohort",
-        "2026",
-        "--groups",
-        "2",
-        "--per-group",
-        "2",
-        "--seed",
-        "1",
-    ];
-    let out = db.command(&args).arg("--bank").arg(bank.path()).run();
+    let args = |per_group: &'static str| {
+        [
+            "session",
+            "new",
+            "--id",
+            "k",
+            "--offering",
+            "nettbasert",
+            "--phase",
+            "baseline",
+            "--site",
+            "k",
+            "--site-attr",
+            "sector=kindergarten",
+            "--site-attr",
+            "centrality=rural",
+            "--cohort",
+            "2026",
+            "--groups",
+            "2",
+            "--per-group",
+            per_group,
+            "--seed",
+            "1",
+        ]
+    };
+    let out = db.command(&args("3")).run();
     assert_eq!(out.code, 2, "{}", out.stdout);
     assert!(
-        out.stderr.contains("but form `") && out.stderr.contains("expected at most 1"),
+        out.stderr.contains("but form `") && out.stderr.contains("expected at most 2"),
         "{}",
         out.stderr
     );
-    let mut one = args.to_vec();
-    let per_group = one.len() - 3;
-    one[per_group] = "1";
-    let out = db.command(&one).arg("--bank").arg(bank.path()).run();
+    let out = db.command(&args("2")).run();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let design: Value = serde_json::from_str(
-        &db.command(&["session", "design", "k", "--format", "json"])
-            .ok(),
-    )
-    .unwrap();
-    let form = design["form"]["form"].as_str().unwrap();
-    let expected = if form == "A" { "V1" } else { "V6" };
-    assert_eq!(cases(&design), BTreeSet::from([expected.to_string()]));
+    let design = design(&db, "k");
+    let expected = if design["form"]["form"] == "A" {
+        set(&["V1", "V8"])
+    } else {
+        set(&["V6", "V7"])
+    };
+    assert_eq!(cases(&design), expected);
 }
 
 #[test]
 fn a_form_named_by_hand_sets_the_rotation_and_an_unknown_one_is_refused() {
-    let bank = bank_with_forms();
     let db = Db::new();
     let base = [
         "session",
@@ -187,22 +181,14 @@ fn a_form_named_by_hand_sets_the_rotation_and_an_unknown_one_is_refused() {
         "--seed",
         "1",
     ];
-    let out = db
-        .command(&base)
-        .args(["--form", "C", "--bank"])
-        .arg(bank.path())
-        .run();
+    let out = db.command(&base).args(["--form", "C"]).run();
     assert_eq!(out.code, 2);
     assert!(
         out.stderr.contains("no form `C`; expected one of: A, B"),
         "{}",
         out.stderr
     );
-    let out = db
-        .command(&base)
-        .args(["--form", "A", "--bank"])
-        .arg(bank.path())
-        .run();
+    let out = db.command(&base).args(["--form", "A"]).run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout
@@ -275,9 +261,9 @@ fn compare_warns_when_offerings_answered_different_forms() {
 
 #[test]
 fn validate_checks_the_forms() {
-    let bank = bank_with_forms();
+    let bank = TempBank::shipped();
     bank.edit_json("studies/inkluderende-miljo.json", |study| {
-        study["forms"][0]["vignettes"] = json!(["V1", "V2", "V3", "V9"]);
+        study["forms"][0]["vignettes"] = json!(["V1", "V2", "V3", "V99"]);
         study["forms"][1]["vignettes"] = json!(["V2", "V4"]);
         study["form_rotation"] = json!([0, 1]);
     });
@@ -285,7 +271,7 @@ fn validate_checks_the_forms() {
     assert_eq!(out.code, 1, "{}", out.stdout);
     for expected in [
         "/forms/0/vignettes/3",
-        "form `A` names vignette `V9`, which is not among the study's vignettes",
+        "form `A` names vignette `V99`, which is not among the study's vignettes",
         "/forms/1/vignettes/0",
         "vignette `V2` is in form `A` and in form `B`",
         "vignette `V5` is in no form",

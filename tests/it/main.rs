@@ -17,6 +17,7 @@ mod forms;
 mod hand_scored;
 mod handout;
 mod help;
+mod instrument;
 mod list;
 mod mutations;
 mod output;

@@ -418,7 +418,8 @@ fn mistakes_are_usage_errors_with_hints() {
     let out = study.run(&["report", "--lang", "de"]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("has no labels in `de`; it has: nb, en"),
+        out.stderr
+            .contains("has no labels in `de`; it has: nb, nn, en"),
         "{}",
         out.stderr
     );

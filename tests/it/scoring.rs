@@ -271,6 +271,15 @@ fn nynorsk_answers_match_the_nynorsk_and_the_bokmal_phrases() {
         let card = score(bank, "V2", language, json!({ "s3_do": answer }));
         assert_eq!(level(&card, "H5_activity_plan"), 2, "{language}: {answer}");
     }
-    let card = score(bank, "V2", "en", json!({ "s3_do": "Vi lagar ein skriftleg plan." }));
-    assert_eq!(level(&card, "H5_activity_plan"), 0, "English answers use the en list");
+    let card = score(
+        bank,
+        "V2",
+        "en",
+        json!({ "s3_do": "Vi lagar ein skriftleg plan." }),
+    );
+    assert_eq!(
+        level(&card, "H5_activity_plan"),
+        0,
+        "English answers use the en list"
+    );
 }

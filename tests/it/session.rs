@@ -456,14 +456,15 @@ fn bad_session_requests_are_usage_errors() {
         ),
         (
             &["--per-group", "7"],
-            "each group is to get 7 vignettes, but the study has 4 for a site of sector `school` \
-             (V2, V3, V4, V5); expected at most 4",
+            // Seed 1 gives a new site form B: its three school cases.
+            "each group is to get 7 vignettes, but form `B` has 3 for a site of sector `school` \
+             (V5, V9, V10); expected at most 3",
         ),
         (
             &["--vignettes", "V2,V3", "--per-group", "3"],
             "each group can answer at most 2 vignettes (the number chosen), but 3 per group was asked",
         ),
-        (&["--vignettes", "V9"], "the study has no vignette `V9`"),
+        (&["--vignettes", "V99"], "the study has no vignette `V99`"),
         (&["--lang", "de"], "the study has no language `de`"),
     ];
     for (change, expected) in cases {

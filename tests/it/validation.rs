@@ -45,9 +45,15 @@ fn ratings(name: &str) -> BTreeMap<String, BTreeMap<String, u8>> {
 }
 
 /// Weighted levels over their maximum × 100, per dimension (as the scorer does).
-fn dimension_scores(rubric: &Rubric, level: impl Fn(&str) -> f64) -> BTreeMap<String, f64> {
+/// Dimension scores from the criteria the raters rated: a criterion added to
+/// a rubric after the set was rated is left out on both sides until it is.
+fn dimension_scores(
+    rubric: &Rubric,
+    rated: impl Fn(&str) -> bool,
+    level: impl Fn(&str) -> f64,
+) -> BTreeMap<String, f64> {
     let mut sums: BTreeMap<String, (f64, f64)> = BTreeMap::new();
-    for c in &rubric.criteria {
+    for c in rubric.criteria.iter().filter(|c| rated(&c.id)) {
         let entry = sums.entry(c.dimension.clone()).or_default();
         entry.0 += c.weight * level(&c.id) / f64::from(c.max_level());
         entry.1 += c.weight;
@@ -106,7 +112,8 @@ fn figures() -> Figures {
         let rubric = &bank.rubric_for(&unit.vignette).unwrap().item;
         let card = Scorer::new(rubric, vignette, &unit.language).score(&unit.answers);
         let (ra, rb) = (&a[&unit.id], &b[&unit.id]);
-        for c in &card.criteria {
+        let rated = |c: &str| ra.contains_key(c) && rb.contains_key(c);
+        for c in card.criteria.iter().filter(|c| rated(&c.id)) {
             let entry = levels.entry(c.id.clone()).or_default();
             entry[0].push(i64::from(c.level));
             entry[1].push(i64::from(ra[&c.id]));
@@ -115,13 +122,18 @@ fn figures() -> Figures {
             raters_sum += (f64::from(ra[&c.id]) + f64::from(rb[&c.id])) / 2.0;
             count += 1.0;
         }
-        let scores_a = dimension_scores(rubric, |c| f64::from(ra[c]));
-        let scores_b = dimension_scores(rubric, |c| f64::from(rb[c]));
-        for (dimension, engine) in &card.dimensions {
+        let engine: BTreeMap<&str, f64> = card
+            .criteria
+            .iter()
+            .map(|c| (c.id.as_str(), f64::from(c.level)))
+            .collect();
+        let scores_a = dimension_scores(rubric, rated, |c| f64::from(ra[c]));
+        let scores_b = dimension_scores(rubric, rated, |c| f64::from(rb[c]));
+        for (dimension, engine) in dimension_scores(rubric, rated, |c| engine[c]) {
             let entry = dims.entry(dimension.clone()).or_default();
-            entry[0].push(engine.score);
-            entry[1].push(scores_a[dimension]);
-            entry[2].push(scores_b[dimension]);
+            entry[0].push(engine);
+            entry[1].push(scores_a[&dimension]);
+            entry[2].push(scores_b[&dimension]);
         }
     }
     let mut f = Figures {
@@ -199,10 +211,12 @@ fn the_raters_agree_with_each_other() {
 
 /// The figures on the test half when the set was made (2026-12-05: Spearman
 /// detection 0.792, handling 0.815, prevention 0.570; median linear weighted
-/// kappa 0.436), less 0.02. Issue 16 aims at 0.85 and 0.70.
+/// kappa 0.436) and after the rubric revision of issue 17 (rubrics 1.2.0,
+/// made without sight of the test half: detection 0.799, handling 0.828,
+/// prevention 0.541, kappa 0.434), less 0.02. Issue 16 aims at 0.85 and 0.70.
 const SPEARMAN_FLOORS: &[(&str, f64)] = &[
     ("detection", 0.77),
-    ("handling", 0.79),
-    ("prevention", 0.55),
+    ("handling", 0.80),
+    ("prevention", 0.52),
 ];
 const KAPPA_MEDIAN_FLOOR: f64 = 0.41;
