@@ -274,6 +274,15 @@ impl<'a> Context<'a> {
     /// The columns that say whose score a row is.
     fn key_columns(&self) -> Vec<Column> {
         let study = &self.data.study;
+        let forms: Vec<Labelled> = study
+            .forms
+            .iter()
+            .map(|f| Labelled {
+                id: f.id.clone(),
+                label: f.label.clone(),
+                description: None,
+            })
+            .collect();
         let mut roles = labelled(&self.roles);
         roles.push(CodedValue::new(
             MIXED_ROLE,
@@ -311,6 +320,12 @@ impl<'a> Context<'a> {
             )
             .coded(roles),
             Column::new("language", Kind::String, "Language the session was run in"),
+            Column::new(
+                "form",
+                Kind::String,
+                "Parallel form the session's cases were drawn from (empty: none)",
+            )
+            .coded(labelled(&forms)),
         ];
         columns.extend(self.attributes.iter().map(attribute_column));
         columns
@@ -328,6 +343,7 @@ impl<'a> Context<'a> {
             session.cohort.clone(),
             group.keys.get("role").cloned().unwrap_or_default(),
             session.language.clone(),
+            group.keys.get("form").cloned().unwrap_or_default(),
         ];
         values.extend(self.attributes.iter().map(|a| {
             session

