@@ -188,38 +188,149 @@ def is_word_char(c: str) -> bool:
     return c.isalnum() or c == "'"
 
 
+#: Phrases that defer an action or hope it away (`NORWEGIAN_MARKERS`, `ENGLISH_MARKERS`).
+NORWEGIAN_MARKERS = (
+    "vente med", "venter med", "vent med", "venta med", "ventar med", "vente litt med",
+    "venter litt med", "vente og se", "venter og ser", "ventar og ser", "se det an", "ser det an",
+    "sjå det an", "avvente", "avventer", "utsette", "utsetter", "utset", "håper å unngå",
+    "håper vi slipper", "håper at vi slipper", "håper å slippe", "håpar å unngå", "håpar vi slepp",
+    "håpar å sleppe", "slippe å", "slipper å", "sleppe å", "slepp å", "unngå å", "unngår å",
+)
+ENGLISH_MARKERS = (
+    "wait with", "wait before", "wait until", "wait and see", "hold off", "put off", "postpone",
+    "hope to avoid", "hope we don't", "hope we won't", "avoid having to",
+)
+#: Conditions and dismissals that make an action hypothetical.
+NORWEGIAN_CONDITIONS = (
+    "hvis det fortsetter", "om det fortsetter", "dersom det fortsetter", "hvis det skjer igjen",
+    "om det skjer igjen", "dersom det skjer igjen", "hvis det gjentar seg", "om det gjentar seg",
+    "hvis det blir verre", "om det blir verre", "viss det held fram", "om det held fram",
+    "dersom det held fram", "viss det skjer igjen", "viss det gjentek seg", "viss det blir verre",
+    "hvis", "dersom", "viss", "for tidlig", "ikke nødvendig", "ikkje naudsynt", "unødvendig",
+    "unaudsynt",
+)
+ENGLISH_CONDITIONS = (
+    "if it continues", "if it goes on", "if it happens again", "if it gets worse", "if this continues",
+    "if this happens again", "if it keeps happening", "if", "unless", "too early", "not necessary",
+    "unnecessary",
+)
+#: Words with a space on either side that join two actions.
+COORDINATORS = (" og ", " and ", " eller ", " or ")
+#: Punctuation that ends a sentence, and a kept line break.
+SENTENCE_MARKS = ".!?;\n"
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def phrases_in(text: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The (start, end) of every phrase in `text` on word boundaries (non-overlapping per phrase)."""
+    found = []
+    for phrase in phrases:
+        at = text.find(phrase)
+        while at >= 0:
+            end = at + len(phrase)
+            if (at == 0 or not is_word_char(text[at - 1])) and (end == len(text) or not is_word_char(text[end])):
+                found.append((at, end))
+            at = text.find(phrase, end)
+    return found
+
+
+def coordinated_from(before: str, inside: list[tuple[int, int]]) -> int:
+    """Where the last coordinated action of `before` starts (`coordinated_from`)."""
+    best = 0
+    for coordinator in COORDINATORS:
+        at = before.find(coordinator)
+        while at >= 0:
+            word = at + 1
+            if not any(s <= word < e for s, e in inside):
+                best = max(best, at + len(coordinator))
+            at = before.find(coordinator, at + len(coordinator))
+    return best
+
+
 @dataclass(frozen=True)
 class Negation:
-    """How a language negates: its negating words, and whether a negation may follow what it negates."""
+    """How a language denies an action: negators, deferring and hoping phrases, conditions, actors."""
 
     words: frozenset[str]
     after_too: bool
+    markers: tuple[str, ...]
+    conditions: tuple[str, ...]
+    third_parties: frozenset[str]
+    first_person: frozenset[str]
 
     @staticmethod
     def for_language(language: str) -> Negation:
         """The rules for a language code; unknown languages get the English ones."""
         if language in ("nb", "nn", "no"):
-            return Negation(NORWEGIAN_NEGATORS, True)
-        return Negation(ENGLISH_NEGATORS, False)
+            return Negation(
+                NORWEGIAN_NEGATORS,
+                True,
+                NORWEGIAN_MARKERS,
+                NORWEGIAN_CONDITIONS,
+                frozenset(["faren", "far", "moren", "mora", "mor", "eleven", "barnet"]),
+                frozenset(["vi", "jeg", "eg", "me", "oss", "meg"]),
+            )
+        return Negation(
+            ENGLISH_NEGATORS,
+            False,
+            ENGLISH_MARKERS,
+            ENGLISH_CONDITIONS,
+            frozenset(["father", "mother", "dad", "mum", "mom", "pupil", "child"]),
+            frozenset(["we", "i", "us", "me"]),
+        )
 
     def negates(self, word: str) -> bool:
         """Whether `word` negates."""
         return word in self.words or (not self.after_too and word.endswith("n't"))
 
-    def is_negated(self, clauses: Clauses, start: int, end: int) -> bool:
-        """Whether the match at `start:end` of a folded text is negated.
+    def is_negated(self, clauses: Clauses, start: int, end: int, actors: tuple[str, ...]) -> bool:
+        """Whether the match at `start:end` of a folded text is denied (`Negation::is_negated`)."""
+        text = clauses.text
+        begin = clauses.start(start)
+        before = text[begin:start]
+        if self.someone_else(before, actors):
+            return True
+        markers = phrases_in(before, self.markers)
+        scope = coordinated_from(before, markers)
+        if self.negated_words(before[scope:]) or any(e > scope for _, e in markers):
+            return True
+        if self.after_too and any(self.negates(w) for w in _words(clauses.head(end))[:2]):
+            return True
+        return self.conditional(clauses, begin, end)
 
-        A negating word among the four words before it in the same clause
-        (unless followed by "bare"/"only"), or, where the language allows,
-        among the two words after it in the same clause.
-        """
-        window = _WORD.findall(clauses.tail(start))[-4:]
-        for i, word in enumerate(window):
-            if self.negates(word) and not (i + 1 < len(window) and window[i + 1] in NOT_NEGATING_AFTER):
-                return True
-        if self.after_too:
-            return any(self.negates(w) for w in _WORD.findall(clauses.head(end))[:2])
-        return False
+    def someone_else(self, before: str, actors: tuple[str, ...]) -> bool:
+        """Whether the clause so far opens with another person and has no first person."""
+        words = _words(before)
+        if not words:
+            return False
+        other = words[0] in self.third_parties or words[0] in actors
+        return other and not any(w in self.first_person for w in words)
+
+    def negated_words(self, scope: str) -> bool:
+        """Whether a negating word in `scope` negates what follows it."""
+        words = _words(scope)
+        return any(
+            self.negates(w) and not (i + 1 < len(words) and words[i + 1] in NOT_NEGATING_AFTER)
+            for i, w in enumerate(words)
+        )
+
+    def conditional(self, clauses: Clauses, begin: int, end: int) -> bool:
+        """A condition in the clause, or in a clause that opens the sentence just before it."""
+        text = clauses.text
+        clause_end = end + len(clauses.head(end))
+        if phrases_in(text[begin:clause_end], self.conditions):
+            return True
+        if begin == 0 or text[begin - 1] != ",":
+            return False
+        comma = begin - 1
+        opens = clauses.start(comma)
+        sentence = text[:opens].rstrip(" ")
+        return (not sentence or sentence[-1] in SENTENCE_MARKS) and bool(
+            phrases_in(text[opens:comma], self.conditions)
+        )
 
 
 class Clauses:
@@ -231,8 +342,8 @@ class Clauses:
         self.text = text
         self.marks = [m.start() for m in _CLAUSE_MARK.finditer(text)]
 
-    def tail(self, start: int) -> str:
-        """The part of `text[:start]` after its last clause boundary (a mark or a clause word)."""
+    def start(self, start: int) -> int:
+        """Where the clause that ends at `start` begins: after its last mark or clause word (`clause_start`)."""
         i = bisect.bisect_left(self.marks, start)
         marked = self.marks[i - 1] + 1 if i else 0
         cut = marked
@@ -240,7 +351,7 @@ class Clauses:
             found = self.text.rfind(word, marked, start)
             if found >= 0:
                 cut = max(cut, found + len(word))
-        return self.text[cut:start]
+        return cut
 
     def head(self, end: int) -> str:
         """The part of `text[end:]` before its first clause mark."""
@@ -291,8 +402,9 @@ class Bank:
 # ---------------------------------------------------------------------------
 # The scorer (src/scoring/mod.rs, src/scoring/matcher.rs).
 
-#: Targets of a phrase: (PHRASE, criterion, rule), (NEGATIVE, criterion, rule) or (FLAG, flag, 0).
-PHRASE, NEGATIVE, FLAG = 0, 1, 2
+#: Targets of a phrase: (PHRASE, criterion, rule), (NEGATIVE, criterion, rule), (FLAG, flag, 0) or
+#: (WITH, criterion, rule): a term a bound phrase rule needs in its clause.
+PHRASE, NEGATIVE, FLAG, WITH = 0, 1, 2, 3
 Target = tuple[int, int, int]
 
 
@@ -440,6 +552,13 @@ class Scorer:
         ]
         self.negation = Negation.for_language(language)
         self.automaton = self._compile(rubric, language)
+        self.bound = frozenset(
+            (c, r)
+            for c, criterion in enumerate(rubric["criteria"])
+            for r, rule in enumerate(criterion["evidence"].get("phrases", []))
+            if rule.get("with") is not None
+        )
+        self.actors = _actors(vignette)
 
     @staticmethod
     def _compile(rubric: dict[str, Any], language: str) -> ahocorasick.Automaton | None:
@@ -464,6 +583,8 @@ class Scorer:
             evidence = criterion["evidence"]
             for r, rule in enumerate(evidence.get("phrases", [])):
                 add(rule["terms"], (PHRASE, c, r))
+                if rule.get("with") is not None:
+                    add(rule["with"], (WITH, c, r))
             for r, rule in enumerate(evidence.get("negative", [])):
                 add(rule["terms"], (NEGATIVE, c, r))
         for f, flag in enumerate(rubric.get("red_flags", [])):
@@ -480,11 +601,15 @@ class Scorer:
         return automaton
 
     def hits(self, text: str) -> Iterator[tuple[Target, bool]]:
-        """Every phrase target found in an answer, with whether it was negated (`Matcher::find`)."""
+        """Every phrase target found in an answer, with whether it was denied (`Matcher::find`).
+
+        A bound phrase counts only where its clause has one of its `with` terms; `with` terms never.
+        """
         folded = fold(text)
         size = len(folded)
         negation = self.negation
-        clauses = None
+        clauses = Clauses(folded)
+        found = []
         for last, (length, ways) in self.automaton.iter(folded):
             start, end = last + 1 - length, last + 1
             if start > 0 and is_word_char(folded[start - 1]):
@@ -498,11 +623,19 @@ class Scorer:
                     # A stem covers the rest of its word.
                     while stop < size and folded[stop].isalnum():
                         stop += 1
-                if clauses is None:
-                    clauses = Clauses(folded)
-                negated = negation.is_negated(clauses, start, stop)
-                for target in targets:
-                    yield target, negated
+                found.append((start, stop, targets, negation.is_negated(clauses, start, stop, self.actors)))
+        for start, stop, targets, negated in found:
+            for target in targets:
+                kind, c, r = target
+                if kind == WITH:
+                    continue
+                if kind == PHRASE and (c, r) in self.bound:
+                    begin, end = clauses.start(start), stop + len(clauses.head(stop))
+                    if not any(
+                        s >= begin and e <= end and (WITH, c, r) in others for s, e, others, _ in found
+                    ):
+                        continue
+                yield target, negated
 
     def score(self, answers: dict[str, Any]) -> tuple[list[int], dict[str, float]]:
         """Criterion levels (in rubric order) and dimension scores of one unit's latest answers."""
@@ -554,6 +687,18 @@ class Scorer:
             dimension: (100.0 * got / weight if weight else float("nan"))
             for dimension, (got, weight) in sorted(sums.items())
         }
+
+
+def _actors(vignette: dict[str, Any]) -> tuple[str, ...]:
+    """Names of the case's people its factor levels set: values that are one capitalised word, folded."""
+    names = set()
+    for factor in vignette.get("factors", []):
+        for level in factor["levels"]:
+            for values in level["values"].values():
+                for value in values.values():
+                    if value[:1].isupper() and value.isalpha():
+                        names.add(fold(value))
+    return tuple(sorted(names))
 
 
 def _effects(flag: dict[str, Any]) -> dict[str, tuple[tuple[int | None, int | None], ...]]:

@@ -321,6 +321,10 @@ pub struct PhraseRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompts: Option<Vec<String>>,
     pub terms: Terms,
+    /// When given, a term counts only in a clause that also has one of
+    /// these (an action bound to its object, in either order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with: Option<Terms>,
 }
 
 /// Writing one of the terms lowers the criterion by `lower` levels.

@@ -252,12 +252,19 @@ pub fn on_word_boundaries(text: &str, start: usize, end: usize, stem: bool) -> b
     !before.is_some_and(is_word_char) && (stem || !after.is_some_and(is_word_char))
 }
 
-/// How a language negates: its negating words, and whether a negation may
-/// also follow what it negates ("foreldrene ringer vi ikke").
+/// How a language denies an action it names: its negating words (and
+/// whether a negation may also follow what it negates, "foreldrene ringer vi
+/// ikke"), the phrases that defer an action or hope it away ("vente med",
+/// "håper å unngå"), and the conditions that make it hypothetical ("hvis
+/// det fortsetter").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Negation {
     words: &'static [&'static str],
     after_too: bool,
+    markers: &'static [&'static str],
+    conditions: &'static [&'static str],
+    third_parties: &'static [&'static str],
+    first_person: &'static [&'static str],
 }
 
 impl Negation {
@@ -278,6 +285,10 @@ impl Negation {
                     "hverken",
                 ],
                 after_too: true,
+                markers: NORWEGIAN_MARKERS,
+                conditions: NORWEGIAN_CONDITIONS,
+                third_parties: &["faren", "far", "moren", "mora", "mor", "eleven", "barnet"],
+                first_person: &["vi", "jeg", "eg", "me", "oss", "meg"],
             },
             _ => Negation {
                 words: &[
@@ -285,6 +296,10 @@ impl Negation {
                     "nothing",
                 ],
                 after_too: false,
+                markers: ENGLISH_MARKERS,
+                conditions: ENGLISH_CONDITIONS,
+                third_parties: &["father", "mother", "dad", "mum", "mom", "pupil", "child"],
+                first_person: &["we", "i", "us", "me"],
             },
         }
     }
@@ -293,29 +308,179 @@ impl Negation {
         self.words.contains(&word) || (!self.after_too && word.ends_with("n't"))
     }
 
-    /// Whether the match at `text[start..end]` is negated: a negating word among
-    /// the four words before it in the same clause (unless followed by
-    /// "bare"/"only"), or, where the language allows, among the two after it.
-    pub fn is_negated(&self, text: &str, start: usize, end: usize) -> bool {
-        let (last, from) = last_words_in_clause(text, start);
-        let window = &last[from..];
-        let negated_before = window.iter().enumerate().any(|(i, w)| {
+    /// Whether the match at `text[start..end]` is denied rather than done:
+    /// a negating word (unless followed by "bare"/"only") or a deferring or
+    /// hoping phrase earlier in its clause, not separated from it by "og",
+    /// "and", "eller" or "or"; where the language allows, a negating word
+    /// among the two words after it; or a condition in its clause, or in a
+    /// clause that opens its sentence just before it ("Hvis det fortsetter,
+    /// varsler vi rektor").
+    pub fn is_negated(&self, text: &str, start: usize, end: usize, actors: &[String]) -> bool {
+        let from = clause_start(text, start);
+        let before = &text[from..start];
+        if self.someone_else(before, actors) {
+            return true;
+        }
+        let markers = phrases_in(before, self.markers);
+        let scope = coordinated_from(before, &markers);
+        self.negated_words(&before[scope..])
+            || markers.iter().any(|&(_, marker_end)| marker_end > scope)
+            || (self.after_too && first_words_in_clause(&text[end..]).any(|w| self.negates(w)))
+            || self.conditional(text, from, end)
+    }
+
+    /// Whether the clause so far (`before`) has someone else as its actor:
+    /// it opens with another person (a name of `actors`, or a third party
+    /// such as "faren" or "the pupil") and has no "vi", "jeg" or "we".
+    fn someone_else(&self, before: &str, actors: &[String]) -> bool {
+        let Some(first) = words(before).next() else {
+            return false;
+        };
+        let other = self.third_parties.contains(&first) || actors.iter().any(|a| a == first);
+        other && !words(before).any(|w| self.first_person.contains(&w))
+    }
+
+    /// Whether a negating word in `scope` negates what follows it.
+    fn negated_words(&self, scope: &str) -> bool {
+        let words: Vec<&str> = words(scope).collect();
+        words.iter().enumerate().any(|(i, w)| {
             self.negates(w)
-                && !window
+                && !words
                     .get(i + 1)
                     .is_some_and(|next| NOT_NEGATING_AFTER.contains(next))
-        });
-        negated_before
-            || (self.after_too && first_words_in_clause(&text[end..]).any(|w| self.negates(w)))
+        })
+    }
+
+    /// Whether a condition holds the clause `text[from..]` of the match that
+    /// ends at `end`: in the clause, or in a clause that opens the sentence
+    /// just before it.
+    fn conditional(&self, text: &str, from: usize, end: usize) -> bool {
+        let clause_end = text[end..]
+            .find(is_clause_mark)
+            .map_or(text.len(), |i| end + i);
+        if !phrases_in(&text[from..clause_end], self.conditions).is_empty() {
+            return true;
+        }
+        let Some(comma) = text[..from].strip_suffix(',').map(str::len) else {
+            return false;
+        };
+        let opens = clause_start(text, comma);
+        let sentence_start = text[..opens].trim_end_matches(' ');
+        (sentence_start.is_empty() || sentence_start.ends_with(is_sentence_mark))
+            && !phrases_in(&text[opens..comma], self.conditions).is_empty()
     }
 }
+
+/// Phrases that defer an action or hope it away, folded.
+const NORWEGIAN_MARKERS: &[&str] = &[
+    "vente med",
+    "venter med",
+    "vent med",
+    "venta med",
+    "ventar med",
+    "vente litt med",
+    "venter litt med",
+    "vente og se",
+    "venter og ser",
+    "ventar og ser",
+    "se det an",
+    "ser det an",
+    "sjå det an",
+    "avvente",
+    "avventer",
+    "utsette",
+    "utsetter",
+    "utset",
+    "håper å unngå",
+    "håper vi slipper",
+    "håper at vi slipper",
+    "håper å slippe",
+    "håpar å unngå",
+    "håpar vi slepp",
+    "håpar å sleppe",
+    "slippe å",
+    "slipper å",
+    "sleppe å",
+    "slepp å",
+    "unngå å",
+    "unngår å",
+];
+
+/// The English phrases that defer an action or hope it away.
+const ENGLISH_MARKERS: &[&str] = &[
+    "wait with",
+    "wait before",
+    "wait until",
+    "wait and see",
+    "hold off",
+    "put off",
+    "postpone",
+    "hope to avoid",
+    "hope we don't",
+    "hope we won't",
+    "avoid having to",
+];
+
+/// Conditions that make an action hypothetical, folded.
+const NORWEGIAN_CONDITIONS: &[&str] = &[
+    "hvis det fortsetter",
+    "om det fortsetter",
+    "dersom det fortsetter",
+    "hvis det skjer igjen",
+    "om det skjer igjen",
+    "dersom det skjer igjen",
+    "hvis det gjentar seg",
+    "om det gjentar seg",
+    "hvis det blir verre",
+    "om det blir verre",
+    "viss det held fram",
+    "om det held fram",
+    "dersom det held fram",
+    "viss det skjer igjen",
+    "viss det gjentek seg",
+    "viss det blir verre",
+    "hvis",
+    "dersom",
+    "viss",
+    "for tidlig",
+    "ikke nødvendig",
+    "ikkje naudsynt",
+    "unødvendig",
+    "unaudsynt",
+];
+
+/// The English conditions that make an action hypothetical.
+const ENGLISH_CONDITIONS: &[&str] = &[
+    "if it continues",
+    "if it goes on",
+    "if it happens again",
+    "if it gets worse",
+    "if this continues",
+    "if this happens again",
+    "if it keeps happening",
+    "if",
+    "unless",
+    "too early",
+    "not necessary",
+    "unnecessary",
+];
 
 /// Words after a negator that undo it ("ikke bare" = "not only").
 const NOT_NEGATING_AFTER: &[&str] = &["bare", "berre", "kun", "only", "just", "merely"];
 
-/// Single words that end a clause when spaces surround them; "og så" and
-/// "and then" end one too (the latter by its "then").
-const CLAUSE_WORDS: &[&str] = &["men", "but", "deretter", "then"];
+/// Words with a space on either side that end a clause.
+const CLAUSE_WORDS: &[&str] = &[
+    " men ",
+    " but ",
+    " og så ",
+    " and then ",
+    " deretter ",
+    " then ",
+];
+
+/// Words with a space on either side that join two actions: what denies the
+/// first does not reach the second.
+const COORDINATORS: &[&str] = &[" og ", " and ", " eller ", " or "];
 
 /// Punctuation that ends a clause, and the line break that folding keeps
 /// where a new line starts a new sentence (see `ends_a_line`).
@@ -326,49 +491,65 @@ fn is_clause_mark(c: char) -> bool {
     )
 }
 
-/// The last four words of `text[..start]` (fewer if it has fewer) in the
-/// clause that ends there, in order, from the returned index on: read
-/// backwards up to a clause mark or to a clause word with a space on either
-/// side (" men ", " og så ").
-fn last_words_in_clause(text: &str, start: usize) -> ([&str; 4], usize) {
-    let before = &text[..start];
-    let mut last = [""; 4];
-    let mut from = last.len();
-    // Where the word being read backwards ends.
-    let mut word_end = None;
-    let mut chars = before.char_indices().rev();
-    loop {
-        let next = chars.next();
-        let word_char = next.is_some_and(|(_, c)| is_word_char(c));
-        if !word_char && let Some(end) = word_end.take() {
-            let begin = next.map_or(0, |(i, c)| i + c.len_utf8());
-            if ends_clause(before, begin, end) {
-                break;
-            }
-            from -= 1;
-            last[from] = &before[begin..end];
-            if from == 0 {
-                break;
-            }
-        }
-        match next {
-            None => break,
-            Some((_, c)) if is_clause_mark(c) => break,
-            Some((i, c)) if word_char => {
-                word_end.get_or_insert(i + c.len_utf8());
-            }
-            Some(_) => {}
-        }
-    }
-    (last, from)
+/// Punctuation that ends a sentence, and a kept line break.
+fn is_sentence_mark(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | ';' | '\n')
 }
 
-/// Whether the word `before[begin..end]` ends a clause word: " men ",
-/// " but ", " deretter ", " then " (so " and then "), or " og så ".
-fn ends_clause(before: &str, begin: usize, end: usize) -> bool {
-    let word = &before[begin..end];
-    let spaced = before[..begin].ends_with(' ') && before[end..].starts_with(' ');
-    spaced && (CLAUSE_WORDS.contains(&word) || (word == "så" && before[..begin].ends_with(" og ")))
+/// The words of `text`.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+}
+
+/// Where the clause that ends at `start` begins: after the last clause
+/// mark, or after the last clause word after it.
+fn clause_start(text: &str, start: usize) -> usize {
+    let before = &text[..start];
+    let marked = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_clause_mark(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    CLAUSE_WORDS
+        .iter()
+        .filter_map(|w| before[marked..].rfind(w).map(|i| marked + i + w.len()))
+        .max()
+        .unwrap_or(marked)
+}
+
+/// The clause around `text[start..end]`: from [`clause_start`] to the next
+/// clause mark.
+pub fn clause_around(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let to = text[end..]
+        .find(is_clause_mark)
+        .map_or(text.len(), |i| end + i);
+    (clause_start(text, start), to)
+}
+
+/// The (start, end) of every phrase of `phrases` in `text` on word boundaries.
+fn phrases_in(text: &str, phrases: &[&str]) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    for phrase in phrases {
+        for (i, _) in text.match_indices(phrase) {
+            if on_word_boundaries(text, i, i + phrase.len(), false) {
+                found.push((i, i + phrase.len()));
+            }
+        }
+    }
+    found
+}
+
+/// Where the last of `before`'s coordinated actions starts: after its last
+/// coordinator that is not part of a phrase in `inside` ("vente og se").
+fn coordinated_from(before: &str, inside: &[(usize, usize)]) -> usize {
+    COORDINATORS
+        .iter()
+        .flat_map(|c| before.match_indices(c).map(|(i, c)| (i + 1, i + c.len())))
+        .filter(|&(word, _)| !inside.iter().any(|&(s, e)| s <= word && word < e))
+        .map(|(_, after)| after)
+        .max()
+        .unwrap_or(0)
 }
 
 /// The first two words of `after` (fewer if it has fewer) before a clause mark.
@@ -376,10 +557,7 @@ fn first_words_in_clause(after: &str) -> impl Iterator<Item = &str> {
     let clause = after
         .find(is_clause_mark)
         .map_or(after, |cut| &after[..cut]);
-    clause
-        .split(|c: char| !is_word_char(c))
-        .filter(|w| !w.is_empty())
-        .take(2)
+    words(clause).take(2)
 }
 
 #[cfg(test)]
@@ -457,6 +635,7 @@ mod tests {
             &text,
             start,
             start + phrase.len(),
+            &["berit".to_string()],
         )
     }
 
@@ -475,21 +654,17 @@ mod tests {
             );
         }
 
-        /// The single backward and forward reads give the words of the
-        /// clause as its definition does (cut the text at clause marks and
-        /// spaced clause words, then split it into words).
+        /// The clause read around a match is the one its definition gives
+        /// (cut the text at clause marks and spaced clause words).
         #[test]
-        fn words_in_the_clause_are_read_as_defined(
+        fn the_clause_is_read_as_defined(
             before in proptest::collection::vec(WORDS, 0..12),
             after in proptest::collection::vec(WORDS, 0..6),
         ) {
             let (before, after) = (before.concat(), after.concat());
             let text = format!("{before}vi ringer{after}");
             let (start, end) = (before.len(), before.len() + "vi ringer".len());
-            let defined: Vec<&str> = words(clause_tail(&text[..start])).collect();
-            let defined = &defined[defined.len().saturating_sub(4)..];
-            let (last, from) = last_words_in_clause(&text, start);
-            proptest::prop_assert_eq!(defined, &last[from..]);
+            proptest::prop_assert_eq!(clause_tail(&text[..start]), &text[clause_start(&text, start)..start]);
             let defined: Vec<&str> = words(clause_head(&text[end..])).take(2).collect();
             let read: Vec<&str> = first_words_in_clause(&text[end..]).collect();
             proptest::prop_assert_eq!(defined, read);
@@ -498,12 +673,6 @@ mod tests {
 
     /// Pieces of answers around a match: words, negations, clause marks and words.
     const WORDS: &str = "( |  |ikke|not|bare|only|men|but|og så|og|så|and then|and|deretter|then|\\.|, |-|—|'|\"|n't|vi|we|å|ærlig|ﬁne|x)";
-
-    /// The words of a text: its runs of word characters.
-    fn words(text: &str) -> impl Iterator<Item = &str> {
-        text.split(|c: char| !is_word_char(c))
-            .filter(|w| !w.is_empty())
-    }
 
     /// The part of `before` after its last clause mark or spaced clause word.
     fn clause_tail(before: &str) -> &str {
@@ -585,15 +754,26 @@ mod tests {
             true
         ));
         assert!(!negated("We call the parents", "call the parents", false));
-        // "og så" ends a clause, "og" alone does not.
+        // "og så" ends a clause; "og" ends what a negation reaches.
         assert!(!negated(
             "Vi venter ikke og så ringer vi foreldrene",
             "ringer vi foreldrene",
             true
         ));
-        assert!(negated(
+        assert!(!negated(
             "Vi venter ikke og ringer foreldrene",
             "ringer foreldrene",
+            true
+        ));
+        assert!(!negated(
+            "We would not wait and call the parents",
+            "call the parents",
+            false
+        ));
+        // The whole clause before the match, not a window of words.
+        assert!(negated(
+            "Vi må ikke anta at det er problemer hjemme",
+            "problemer hjemme",
             true
         ));
         // A line break is no clause mark: transcriptions break lines anywhere.
@@ -623,5 +803,82 @@ mod tests {
             "calls the parents",
             false
         ));
+    }
+
+    #[test]
+    fn deferred_and_hoped_away_actions_are_denied() {
+        for (text, phrase) in [
+            ("Vi venter med å kontakte skoleeier", "kontakte skoleeier"),
+            ("Vi venter og ser om to uker", "om to uker"),
+            (
+                "vi håper å unngå at han går til statsforvalteren",
+                "statsforvalteren",
+            ),
+            ("Vi håpar vi slepp å varsle eigaren", "varsle eigaren"),
+            (
+                "Vi ser det an før vi ringer foreldrene",
+                "ringer foreldrene",
+            ),
+        ] {
+            assert!(negated(text, phrase, true), "{text}");
+        }
+        for (text, phrase) in [
+            (
+                "We would wait with calling the parents",
+                "calling the parents",
+            ),
+            (
+                "We hope to avoid a report to the county governor",
+                "county governor",
+            ),
+        ] {
+            assert!(negated(text, phrase, false), "{text}");
+        }
+        // Only what the deferral reaches: not past "og", not in another clause.
+        assert!(!negated(
+            "Vi venter med å ringe foreldrene og varsler rektor",
+            "varsler rektor",
+            true
+        ));
+        assert!(!negated(
+            "Vi venter ikke, vi varsler rektor",
+            "varsler rektor",
+            true
+        ));
+    }
+
+    #[test]
+    fn conditional_actions_are_denied() {
+        assert!(negated(
+            "Vi varsler rektor hvis det fortsetter",
+            "varsler rektor",
+            true
+        ));
+        assert!(negated(
+            "Hvis det skjer igjen, varsler vi rektor",
+            "varsler vi rektor",
+            true
+        ));
+        assert!(negated(
+            "We tell the principal if it happens again",
+            "tell the principal",
+            false
+        ));
+        // A condition in another sentence or a later clause holds nothing here.
+        assert!(!negated(
+            "Vi varsler rektor i dag. Hvis det skjer igjen, ringer vi",
+            "varsler rektor",
+            true
+        ));
+        assert!(!negated(
+            "Vi varsler rektor i dag, og hvis det skjer igjen, ringer vi foreldrene",
+            "varsler rektor",
+            true
+        ));
+    }
+
+    #[test]
+    fn nynorsk_now_is_not_no() {
+        assert!(!negated("Eg varslar styraren no", "varslar styraren", true));
     }
 }

@@ -9,7 +9,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use crate::bank::{Rubric, Terms};
 
 use super::Mention;
-use super::fold::{Folded, Negation, fold_term, on_word_boundaries};
+use super::fold::{Folded, Negation, clause_around, fold_term, on_word_boundaries};
 
 /// What a phrase is evidence of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +20,9 @@ pub enum Target {
     Negative(usize, usize),
     /// Red flag index.
     Flag(usize),
+    /// Criterion index, phrase rule index: a term the rule's phrases need
+    /// in their clause (its `with`); never evidence on its own.
+    With(usize, usize),
 }
 
 /// A phrase found in an answer.
@@ -57,6 +60,10 @@ pub struct Matcher {
     /// Per automaton pattern, in the automaton's order.
     patterns: Vec<Pattern>,
     negation: Negation,
+    /// Phrase rules (criterion, rule) whose terms count only beside a `with` term.
+    bound: Vec<(usize, usize)>,
+    /// Folded names of the case's people: a clause they open is theirs, not the group's.
+    actors: Vec<String>,
 }
 
 /// One folded phrase and what it is evidence of.
@@ -126,9 +133,14 @@ impl Matcher {
                 }
             }
         };
+        let mut bound = Vec::new();
         for (c, criterion) in rubric.criteria.iter().enumerate() {
             for (r, rule) in criterion.evidence.phrases.iter().enumerate() {
                 add(&rule.terms, Target::Phrase(c, r));
+                if let Some(with) = &rule.with {
+                    add(with, Target::With(c, r));
+                    bound.push((c, r));
+                }
             }
             for (r, rule) in criterion.evidence.negative.iter().enumerate() {
                 add(&rule.terms, Target::Negative(c, r));
@@ -150,28 +162,34 @@ impl Matcher {
             automaton,
             patterns,
             negation: Negation::for_language(language),
+            bound,
+            actors: Vec::new(),
         }
+    }
+
+    /// The matcher with the names of the case's people (folded): a clause
+    /// one of them opens is that person's, not the group's.
+    pub fn with_actors(mut self, actors: Vec<String>) -> Matcher {
+        self.actors = actors;
+        self
     }
 
     /// Every phrase in `answer`, overlapping matches included.
     pub fn find(&self, prompt: &str, answer: &str) -> Vec<Hit> {
         let folded = Folded::new(answer);
         let mut hits = Vec::new();
-        self.scan(&folded.text, |found| {
+        self.scan(&folded.text, |found, target| {
             let pattern = &self.patterns[found.pattern];
             let (from, to) = folded.original_span(found.start, found.end);
-            let original: String = answer.chars().skip(from).take(to - from).collect();
-            for target in &pattern.targets {
-                hits.push(Hit {
-                    target: *target,
-                    prompt: prompt.to_string(),
-                    start: from,
-                    end: to,
-                    text: original.clone(),
-                    term: pattern.term.clone(),
-                    negated: found.negated,
-                });
-            }
+            hits.push(Hit {
+                target,
+                prompt: prompt.to_string(),
+                start: from,
+                end: to,
+                text: answer.chars().skip(from).take(to - from).collect(),
+                term: pattern.term.clone(),
+                negated: found.negated,
+            });
         });
         hits
     }
@@ -179,15 +197,59 @@ impl Matcher {
     /// What every phrase in folded text (see [`fold_into`](super::fold::fold_into))
     /// is evidence of, and whether it is negated, in the order [`Matcher::find`] gives them.
     pub fn targets(&self, folded: &str, mut each: impl FnMut(Target, bool)) {
-        self.scan(folded, |found| {
-            for target in &self.patterns[found.pattern].targets {
-                each(*target, found.negated);
+        self.scan(folded, |found, target| each(target, found.negated));
+    }
+
+    /// Every phrase on word boundaries in folded text, with each of its
+    /// targets; a bound phrase only where its clause has one of its `with`
+    /// terms, and `with` terms never.
+    fn scan(&self, text: &str, mut each: impl FnMut(&Found, Target)) {
+        if self.bound.is_empty() {
+            self.find_all(text, |found| {
+                for &target in &self.patterns[found.pattern].targets {
+                    each(&found, target);
+                }
+            });
+            return;
+        }
+        let mut all = Vec::new();
+        self.find_all(text, |found| all.push(found));
+        for found in &all {
+            for &target in &self.patterns[found.pattern].targets {
+                let keep = match target {
+                    Target::With(..) => false,
+                    Target::Phrase(c, r) if self.bound.contains(&(c, r)) => {
+                        self.with_in_clause(text, found, &all, (c, r))
+                    }
+                    _ => true,
+                };
+                if keep {
+                    each(found, target);
+                }
             }
-        });
+        }
+    }
+
+    /// Whether the clause of `found` also holds a `with` term of rule `rule`.
+    fn with_in_clause(
+        &self,
+        text: &str,
+        found: &Found,
+        all: &[Found],
+        rule: (usize, usize),
+    ) -> bool {
+        let (from, to) = clause_around(text, found.start, found.end);
+        all.iter().any(|other| {
+            other.start >= from
+                && other.end <= to
+                && self.patterns[other.pattern]
+                    .targets
+                    .contains(&Target::With(rule.0, rule.1))
+        })
     }
 
     /// Every phrase on word boundaries in folded text.
-    fn scan(&self, text: &str, mut each: impl FnMut(Found)) {
+    fn find_all(&self, text: &str, mut each: impl FnMut(Found)) {
         let Some(automaton) = &self.automaton else {
             return;
         };
@@ -208,7 +270,7 @@ impl Matcher {
                 pattern,
                 start,
                 end,
-                negated: self.negation.is_negated(text, start, end),
+                negated: self.negation.is_negated(text, start, end, &self.actors),
             });
         }
     }

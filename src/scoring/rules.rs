@@ -26,6 +26,25 @@ pub struct Scorer<'r> {
     effects: Vec<Vec<(usize, &'r Effect)>>,
 }
 
+/// The names of a case's people that its factor levels set: every value
+/// that is one capitalised word ("Maja", "Jakob"), folded.
+fn actors(vignette: &Vignette) -> Vec<String> {
+    let mut names: Vec<String> = vignette
+        .factors
+        .iter()
+        .flat_map(|f| &f.levels)
+        .flat_map(|l| l.values.values())
+        .flat_map(|values| values.values())
+        .filter(|v| {
+            v.chars().next().is_some_and(char::is_uppercase) && v.chars().all(char::is_alphabetic)
+        })
+        .map(|v| fold::Folded::new(v).text)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Buffers that [`Scorer::levels`] reuses from one call to the next (one per thread).
 #[derive(Debug, Default)]
 pub struct Scratch<'a> {
@@ -54,7 +73,7 @@ impl<'r> Scorer<'r> {
         Scorer {
             rubric,
             text_prompts,
-            matcher: Matcher::new(rubric, language),
+            matcher: Matcher::new(rubric, language).with_actors(actors(vignette)),
             language: language.to_string(),
             effects: effects(rubric),
         }

@@ -33,5 +33,6 @@ mod scoring;
 mod session;
 mod show;
 mod simulate;
+mod stance;
 mod validate;
 mod validation;

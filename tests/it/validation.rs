@@ -200,6 +200,13 @@ fn check(f: &Figures, spearman_floors: &[(&str, f64)], kappa_floor: f64) {
         "mean criterion level: engine {:.3}, raters {:.3}",
         f.mean_level.0, f.mean_level.1
     );
+    let mut by_kappa: Vec<(&String, &f64)> = f.kappa.iter().collect();
+    by_kappa.sort_by(|a, b| a.1.total_cmp(b.1));
+    let lowest: Vec<String> = by_kappa[..by_kappa.len().min(8)]
+        .iter()
+        .map(|(c, k)| format!("{c} {k:.2}"))
+        .collect();
+    println!("lowest kappas: {}", lowest.join(", "));
     for (dimension, floor) in spearman_floors {
         let rho = f.spearman[*dimension];
         assert!(
@@ -225,21 +232,23 @@ fn the_raters_agree_with_each_other() {
 
 /// The figures on the test half when the set was made (2026-12-05: Spearman
 /// detection 0.792, handling 0.815, prevention 0.570; median linear weighted
-/// kappa 0.436) and after the rubric revision of issue 17 (rubrics 1.2.0,
-/// made without sight of the test half: detection 0.799, handling 0.828,
-/// prevention 0.541, kappa 0.434), less 0.02. Issue 16 aims at 0.85 and 0.70.
+/// kappa 0.436), after the rubric revision of issue 17 (rubrics 1.2.0, made
+/// without sight of the test half: 0.799, 0.828, 0.541; 0.434) and after the
+/// clause stance of issue 16, tuned on the development half only (0.825,
+/// 0.847, 0.541; 0.438), less 0.02. Issue 16 aims at 0.85 and 0.70.
 const SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.77),
-    ("handling", 0.80),
+    ("detection", 0.80),
+    ("handling", 0.82),
     ("prevention", 0.52),
 ];
 const KAPPA_MEDIAN_FLOOR: f64 = 0.41;
 
-/// The development half with rubrics 1.2.0 (detection 0.773, handling
-/// 0.871, prevention 0.662; median kappa 0.486), less 0.02.
+/// The development half with rubrics 1.2.0 and the clause stance of issue
+/// 16 (detection 0.826, handling 0.876, prevention 0.662; median kappa
+/// 0.501), less 0.02.
 const DEV_SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.75),
+    ("detection", 0.80),
     ("handling", 0.85),
     ("prevention", 0.64),
 ];
-const DEV_KAPPA_MEDIAN_FLOOR: f64 = 0.46;
+const DEV_KAPPA_MEDIAN_FLOOR: f64 = 0.48;

@@ -22,10 +22,18 @@ impl Checker<'_> {
             for (c, criterion) in entry.item.criteria.iter().enumerate() {
                 for (p, rule) in criterion.evidence.phrases.iter().enumerate() {
                     for (language, terms) in &rule.terms {
+                        // A term bound to `with` terms is other evidence than the term alone.
+                        let with = rule
+                            .with
+                            .as_ref()
+                            .and_then(|w| w.get(language))
+                            .map(|w| format!(" (with {})", w.join(", ")))
+                            .unwrap_or_default();
                         for (t, term) in terms.iter().enumerate() {
                             let pointer =
                                 format!("/criteria/{c}/evidence/phrases/{p}/terms/{language}/{t}");
-                            uses.entry((&criterion.id, language, term.trim().to_lowercase()))
+                            let term = format!("{}{with}", term.trim().to_lowercase());
+                            uses.entry((&criterion.id, language, term))
                                 .or_default()
                                 .push((r, pointer, rule.level));
                         }
@@ -113,11 +121,11 @@ impl Checker<'_> {
         }
         for (c, criterion) in rubric.criteria.iter().enumerate() {
             for (p, rule) in criterion.evidence.phrases.iter().enumerate() {
-                self.terms(
-                    entry,
-                    &format!("/criteria/{c}/evidence/phrases/{p}/terms"),
-                    &rule.terms,
-                );
+                let at = format!("/criteria/{c}/evidence/phrases/{p}");
+                self.terms(entry, &format!("{at}/terms"), &rule.terms);
+                if let Some(with) = &rule.with {
+                    self.terms(entry, &format!("{at}/with"), with);
+                }
             }
             for (n, rule) in criterion.evidence.negative.iter().enumerate() {
                 self.terms(

@@ -1,0 +1,201 @@
+//! Issue 16's examples: answers that name the right things without doing
+//! them earn what a careful rater gives from the descriptors, and good
+//! answers raise no red flag. Each row is one plain answer to one prompt.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use vignette::bank::{self, Bank, BankSource, PhraseRule};
+use vignette::scoring::{ScoreCard, Scorer};
+
+fn bank() -> Bank {
+    bank::load(&BankSource::Embedded).unwrap().0
+}
+
+fn card(bank: &Bank, vignette: &str, language: &str, answers: Value) -> ScoreCard {
+    let v = &bank.vignette(vignette).unwrap().item;
+    let r = &bank.rubric_for(vignette).unwrap().item;
+    let answers: BTreeMap<String, Value> = serde_json::from_value(answers).unwrap();
+    Scorer::new(r, v, language).score(&answers)
+}
+
+fn level(card: &ScoreCard, prefix: &str) -> u8 {
+    card.criteria
+        .iter()
+        .find(|c| c.id.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix}"))
+        .level
+}
+
+/// (vignette, language, prompt, answer, criterion, the most a rater gives).
+const FALSE_CREDIT: &[(&str, &str, &str, &str, &str, u8)] = &[
+    (
+        "V5",
+        "nb",
+        "s3_do",
+        "Vi håper å unngå at han går til statsforvalteren.",
+        "H7",
+        0,
+    ),
+    (
+        "V5",
+        "nn",
+        "s3_do",
+        "Vi håpar å unngå at han går til statsforvaltaren.",
+        "H7",
+        0,
+    ),
+    (
+        "V4",
+        "nb",
+        "s3_do",
+        "Vi håper å unngå at de går til statsforvalteren.",
+        "H7",
+        0,
+    ),
+    (
+        "V4",
+        "nb",
+        "s3_do",
+        "Vi venter med å kontakte skoleeier.",
+        "H7",
+        0,
+    ),
+    (
+        "V4",
+        "nn",
+        "s3_do",
+        "Vi ventar med å kontakte skuleeigaren.",
+        "H7",
+        0,
+    ),
+    ("V5", "nb", "s2_do", "Vi venter og ser om to uker.", "H6", 0),
+    (
+        "V5",
+        "nb",
+        "s1_do",
+        "Vi varsler rektor hvis det fortsetter.",
+        "D5",
+        0,
+    ),
+    (
+        "V5",
+        "en",
+        "s1_do",
+        "We tell the principal if it happens again.",
+        "D5",
+        0,
+    ),
+    (
+        "V3",
+        "nb",
+        "s1_do",
+        "Å si fra til rektor i dag blir for tidlig.",
+        "D5",
+        0,
+    ),
+    (
+        "V5",
+        "nb",
+        "s1_involve",
+        "Faren kan dokumentere det selv.",
+        "H8",
+        0,
+    ),
+];
+
+#[test]
+fn named_deferred_hoped_and_conditional_actions_earn_nothing() {
+    let bank = bank();
+    for (vignette, language, prompt, answer, criterion, most) in FALSE_CREDIT {
+        let card = card(&bank, vignette, language, json!({ *prompt: answer }));
+        let got = level(&card, criterion);
+        assert!(
+            got <= *most,
+            "{vignette} {language} `{answer}`: {criterion} {got}, a rater gives at most {most}"
+        );
+    }
+}
+
+/// (vignette, language, prompt, answer, criterion, the level a rater gives).
+const GOOD: &[(&str, &str, &str, &str, &str, u8)] = &[
+    (
+        "V5",
+        "nb",
+        "s1_do",
+        "Vi må ikke anta at det er problemer hjemme. Vi undersøker saken i dag.",
+        "D6",
+        2,
+    ),
+    (
+        "V2",
+        "nb",
+        "s1_do",
+        "Vi venter ikke og varsler rektor i dag.",
+        "D5",
+        2,
+    ),
+    (
+        "V2",
+        "nb",
+        "s1_do",
+        "Vi venter med å ringe foreldrene og varsler rektor i dag.",
+        "D5",
+        2,
+    ),
+];
+
+#[test]
+fn good_practice_around_a_negation_or_a_deferral_keeps_its_credit() {
+    let bank = bank();
+    for (vignette, language, prompt, answer, criterion, expected) in GOOD {
+        let card = card(&bank, vignette, language, json!({ *prompt: answer }));
+        assert_eq!(
+            level(&card, criterion),
+            *expected,
+            "{vignette} {language} `{answer}`: {criterion}"
+        );
+        assert!(
+            card.red_flags.is_empty(),
+            "`{answer}` raised {:?}",
+            card.red_flags
+        );
+    }
+}
+
+#[test]
+fn a_bound_phrase_counts_only_with_its_action_in_the_same_clause() {
+    let bank = bank();
+    let vignette = &bank.vignette("V2").unwrap().item;
+    let mut rubric = bank.rubric_for("V2").unwrap().item.clone();
+    let d5 = rubric
+        .criteria
+        .iter_mut()
+        .find(|c| c.id.starts_with("D5"))
+        .unwrap();
+    d5.evidence.phrases = vec![PhraseRule {
+        level: 2,
+        prompts: None,
+        terms: [("nb".to_string(), vec!["rektor".to_string()])].into(),
+        with: Some([("nb".to_string(), vec!["tar det opp".to_string()])].into()),
+    }];
+    d5.evidence.options.clear();
+    let scorer = Scorer::new(&rubric, vignette, "nb");
+    let level_of = |answer: &str| {
+        let answers = BTreeMap::from([("s1_do".to_string(), json!(answer))]);
+        level(&scorer.score(&answers), "D5")
+    };
+    assert_eq!(level_of("Vi tar det opp med rektor i dag."), 2);
+    assert_eq!(
+        level_of("Rektor tar det opp med oss i dag."),
+        2,
+        "in either order"
+    );
+    assert_eq!(level_of("Rektor er på kurs."), 0, "the object alone");
+    assert_eq!(
+        level_of("Vi tar det opp i teamet, og rektor er på kurs."),
+        0,
+        "another clause"
+    );
+    assert_eq!(level_of("Vi tar det ikke opp med rektor."), 0, "denied");
+}
