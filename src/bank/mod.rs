@@ -89,6 +89,26 @@ pub struct Report {
 }
 
 impl Report {
+    /// Adds diagnostics found beyond the bank's own checks (such as
+    /// scoring's cue check), each at the line and column of its pointer in
+    /// `bank`'s files, and sorts them all again.
+    pub fn extend(&mut self, bank: &Bank, more: Vec<Diagnostic>) {
+        let texts: BTreeMap<String, String> = bank
+            .rubrics
+            .iter()
+            .map(|e| (e.path.clone(), e.text.clone()))
+            .chain(
+                bank.vignettes
+                    .iter()
+                    .map(|e| (e.path.clone(), e.text.clone())),
+            )
+            .collect();
+        let from = self.diagnostics.len();
+        self.diagnostics.extend(more);
+        locate(&mut self.diagnostics[from..], &texts);
+        diagnostic::sort(&mut self.diagnostics);
+    }
+
     /// Number of errors.
     pub fn errors(&self) -> usize {
         self.count(Severity::Error)

@@ -12,6 +12,10 @@ use crate::cli::Context;
 /// Check a bank: schemas, references, languages, and that every template
 /// renders for every combination of factor levels.
 ///
+/// A valid bank is also checked for answers it hands out: a level-2 phrase
+/// of a rubric in the text a group reads before it writes (story, prompts,
+/// options) is a warning.
+///
 /// All problems are listed in one run, sorted by file and position, each with
 /// file:line:column, the JSON pointer and what was expected. Exit status: 0
 /// valid (warnings allowed), 1 invalid, 2 the bank could not be read.
@@ -23,7 +27,11 @@ pub struct Args {
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let (_, report) = bank::load(&cx.source)?;
+    let (bank, mut report) = bank::load(&cx.source)?;
+    if report.is_valid() {
+        let cues = vignette::scoring::cue_warnings(&bank);
+        report.extend(&bank, cues);
+    }
     match args.format {
         DataFormat::Text => print!("{}", printable(&text(&cx.source, &report), true)),
         DataFormat::Json => {

@@ -6,18 +6,23 @@
 //! [`Scorer::levels`] only the levels, for scoring many units at once. Both
 //! apply the same rules.
 //!
+//! `cues` finds the answers the instrument would hand out (level-2 phrases
+//! in the text a group reads), for `validate`.
+//!
 //! The rules (`types`, `rules`, `matcher`, `fold`) are pure: no I/O, no
 //! store. `session` applies them to a stored session's latest answers,
 //! storing each unit's scores as a new version, or to a session export read
 //! by `input` ([`Responses`]). Human ratings, which override these levels,
 //! are `rating`'s business; reading files is `input`'s.
 
+mod cues;
 pub mod fold;
 mod matcher;
 mod rules;
 mod session;
 mod types;
 
+pub use cues::cue_warnings;
 pub use matcher::{Hit, Matcher, Target};
 pub use rules::{Scorer, Scratch};
 pub use session::{

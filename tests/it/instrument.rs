@@ -196,11 +196,22 @@ fn the_corrections_found_in_review_are_in_the_bank() {
 fn a_leaders_voice_earns_what_the_same_action_earns() {
     let bank = bank();
     for (vignette, answer, criterion) in [
-        ("V4", "Som rektor ville jeg varslet skoleeier samme dag.", "H7"),
-        ("V3", "Jeg som rektor vil at dere varsler meg med en gang.", "D5"),
+        (
+            "V4",
+            "Som rektor ville jeg varslet skoleeier samme dag.",
+            "H7",
+        ),
+        (
+            "V3",
+            "Jeg som rektor vil at dere varsler meg med en gang.",
+            "D5",
+        ),
         ("V6", "Som styrer ville jeg varslet eieren.", "H7"),
     ] {
         let card = score(&bank, vignette, json!({ "s1_do": answer }));
-        assert!(level(&card, criterion) >= 1, "{vignette} `{answer}`: {criterion}");
+        assert!(
+            level(&card, criterion) >= 1,
+            "{vignette} `{answer}`: {criterion}"
+        );
     }
 }

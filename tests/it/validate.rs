@@ -522,3 +522,29 @@ fn the_built_in_bank_exports_to_a_folder_that_validates() {
         "mine"
     );
 }
+
+/// A level-2 phrase in the text a group reads before it writes is an answer
+/// handed out: validate warns at the rubric's rule, naming the stage.
+#[test]
+fn a_level_two_phrase_in_the_text_a_group_reads_is_a_warning() {
+    let bank = TempBank::shipped();
+    bank.edit_json("vignettes/V2.json", |v| {
+        let option = &mut v["stages"][0]["prompts"][3]["options"][0]["label"];
+        option["nb"] = "Varsle rektor i dag og lage en plan".into();
+    });
+    let out = validate(bank.path());
+    assert_eq!(out.code, 0, "warnings only: {}", out.stdout);
+    let warning = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("is in the text a group has read by stage 1 (nb"))
+        .unwrap_or_else(|| panic!("no cue warning in {}", out.stdout));
+    assert!(
+        warning.starts_with("warning: rubrics/V2.json:"),
+        "{warning}"
+    );
+    assert!(
+        warning.contains("`varsle rektor` gives level 2 for D5_notifies_leader"),
+        "{warning}"
+    );
+}
