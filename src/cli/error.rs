@@ -158,6 +158,13 @@ impl From<StoreError> for Failure {
             StoreError::Closed(id) => Some(format!(
                 "reopen it with `vignette session reopen {id} --reason …`"
             )),
+            StoreError::Discarded(id, _) => Some(format!(
+                "restore it with `vignette session restore {id} --reason …`"
+            )),
+            StoreError::NotEmpty(id, _) => Some(format!(
+                "discard it instead, which keeps it and leaves it out of every result: \
+                 `vignette session discard {id} --reason …`"
+            )),
             _ => None,
         };
         let failure = match error {

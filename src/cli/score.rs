@@ -78,10 +78,14 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
 /// scores are new, rescored or unchanged.
 fn run_all(cx: &Context) -> Outcome {
     let mut store = cx.store()?;
-    let sessions = store.sessions()?;
+    let sessions: Vec<_> = store
+        .sessions()?
+        .into_iter()
+        .filter(|s| s.discarded_at.is_none())
+        .collect();
     if sessions.is_empty() {
         return Err(Failure::usage(format!(
-            "no sessions in {}",
+            "no sessions in {} (discarded ones are left out)",
             cx.db.display()
         )));
     }

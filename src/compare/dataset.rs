@@ -184,10 +184,22 @@ fn select_sessions(
 ) -> Result<Vec<SessionRecord>, SessionError> {
     let all = store.sessions()?;
     for wanted in &selection.sessions {
-        if !all.iter().any(|s| &s.id == wanted) {
-            return Err(crate::store::StoreError::NoSession(wanted.clone()).into());
+        match all.iter().find(|s| &s.id == wanted) {
+            None => return Err(crate::store::StoreError::NoSession(wanted.clone()).into()),
+            Some(s) if s.discarded_at.is_some() => {
+                return Err(SessionError::Spec(format!(
+                    "session `{wanted}` is discarded; restore it with `vignette session restore \
+                     {wanted} --reason …` to include it"
+                )));
+            }
+            Some(_) => {}
         }
     }
+    // Discarded sessions are kept, but count nowhere.
+    let all: Vec<SessionRecord> = all
+        .into_iter()
+        .filter(|s| s.discarded_at.is_none())
+        .collect();
     let keep = |list: &[String], value: &str| list.is_empty() || list.iter().any(|v| v == value);
     let chosen: Vec<SessionRecord> = all
         .into_iter()

@@ -31,6 +31,7 @@ fn session(id: &str, offering: &str, phase: &str, site: &str, centrality: &str) 
         design: "{}".into(),
         created_at: "2026-03-01T09:30:00.000Z".into(),
         closed_at: None,
+        discarded_at: None,
     }
 }
 

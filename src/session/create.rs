@@ -289,6 +289,7 @@ pub fn plan(bank: &Bank, spec: &SessionSpec) -> Result<Planned, SessionError> {
         design: design_json(&design),
         created_at: String::new(),
         closed_at: None,
+        discarded_at: None,
     };
     Ok(Planned {
         id: spec.id.clone(),
@@ -484,6 +485,23 @@ pub fn form_for(
     forms::choose(study, new, &earlier, spec.seed).map_err(form_error)
 }
 
+/// The id of a stored session (not discarded) of the same study, site,
+/// offering, phase and cohort as `spec`, if there is one.
+pub fn same_workshop(store: &Store, spec: &SessionSpec) -> Result<Option<String>, SessionError> {
+    Ok(store
+        .sessions()?
+        .into_iter()
+        .find(|s| {
+            s.discarded_at.is_none()
+                && s.study_id == spec.study
+                && s.site == spec.site
+                && s.offering == spec.offering
+                && s.phase == spec.phase
+                && s.cohort == spec.cohort
+        })
+        .map(|s| s.id))
+}
+
 /// The stored sessions of a study, in the order they were created, with
 /// the forms their designs record.
 fn earlier_sessions(store: &Store, study: &str) -> Result<Vec<EarlierSession>, SessionError> {
@@ -491,7 +509,7 @@ fn earlier_sessions(store: &Store, study: &str) -> Result<Vec<EarlierSession>, S
     for record in store
         .sessions()?
         .into_iter()
-        .filter(|s| s.study_id == study)
+        .filter(|s| s.study_id == study && s.discarded_at.is_none())
     {
         let form = forms::form_of_design(&record.design);
         earlier.push(EarlierSession {

@@ -26,7 +26,9 @@ use crate::store::{
     AnswerRecord, AssignmentRecord, GroupRecord, InstrumentRecord, SessionRecord, Store, StoreError,
 };
 
-pub use create::{Parsed, Planned, SECTOR, SessionSpec, VignetteChoice, fits_site, form_for, plan};
+pub use create::{
+    Parsed, Planned, SECTOR, SessionSpec, VignetteChoice, fits_site, form_for, plan, same_workshop,
+};
 pub use progress::{AnswerRow, Status, StatusRow, answer_rows, status};
 
 /// Why a session command could not be carried out.

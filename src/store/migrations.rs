@@ -133,6 +133,10 @@ pub fn migrations() -> Migrations<'static> {
             UNIQUE (session, unit, criterion, revision)
         ) STRICT;",
         ),
+        M::up(
+            "ALTER TABLE sessions ADD COLUMN discarded_at TEXT;
+        ALTER TABLE sessions ADD COLUMN discard_reason TEXT;",
+        ),
     ])
 }
 

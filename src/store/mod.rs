@@ -54,6 +54,14 @@ pub enum StoreError {
     SessionExists(String),
     #[error("session `{0}` is closed")]
     Closed(String),
+    #[error("session `{0}` is discarded ({1})")]
+    Discarded(String, String),
+    #[error("session `{0}` is not discarded")]
+    NotDiscarded(String),
+    #[error(
+        "session `{0}` holds {1}; only a session without answers, scores or ratings can be deleted"
+    )]
+    NotEmpty(String, String),
     #[error("session `{0}` is open already")]
     AlreadyOpen(String),
     #[error("session `{0}` has a rating plan already")]
@@ -148,10 +156,28 @@ fn closed_at(tx: &Transaction<'_>, session: &str) -> Result<Option<String>> {
 }
 
 fn ensure_open(tx: &Transaction<'_>, session: &str) -> Result<()> {
+    if let Some(reason) = discarded(tx, session)? {
+        return Err(StoreError::Discarded(session.to_string(), reason));
+    }
     match closed_at(tx, session)? {
         None => Ok(()),
         Some(_) => Err(StoreError::Closed(session.to_string())),
     }
+}
+
+/// Why a session was discarded, if it was.
+fn discarded(tx: &Transaction<'_>, session: &str) -> Result<Option<String>> {
+    tx.query_row(
+        "SELECT discarded_at, discard_reason FROM sessions WHERE id = ?1",
+        [session],
+        |r| {
+            let at: Option<String> = r.get(0)?;
+            let reason: Option<String> = r.get(1)?;
+            Ok(at.map(|_| reason.unwrap_or_default()))
+        },
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NoSession(session.to_string()))
 }
 
 fn to_json(value: &impl Serialize) -> String {

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Clock, Result, Store, StoreError, closed_at, ensure_open, from_json, to_json};
+use super::{
+    Clock, Result, Store, StoreError, closed_at, discarded, ensure_open, from_json, to_json,
+};
 
 /// An instrument file pinned by content: its SHA-256 and exact text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +39,10 @@ pub struct SessionRecord {
     pub design: String,
     pub created_at: String,
     pub closed_at: Option<String>,
+    /// When it was discarded: kept, but left out of scores, comparisons,
+    /// reports and exports until restored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discarded_at: Option<String>,
 }
 
 /// A group at a table and its role composition (role id → number of people).
@@ -289,6 +295,82 @@ impl Store {
         Ok(())
     }
 
+    /// Discards a session, logging why: it is kept with everything in it,
+    /// takes no more answers, and is left out of scores, comparisons,
+    /// reports and exports until [`Store::restore`]d.
+    pub fn discard(&mut self, session: &str, reason: &str) -> Result<()> {
+        let clock = self.clock;
+        let tx = self.write()?;
+        if let Some(why) = discarded(&tx, session)? {
+            return Err(StoreError::Discarded(session.to_string(), why));
+        }
+        tx.execute(
+            "UPDATE sessions SET discarded_at = ?2, discard_reason = ?3 WHERE id = ?1",
+            params![session, clock.now().to_string(), reason],
+        )?;
+        log(&tx, clock, session, "discarded", reason)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Restores a discarded session, logging why.
+    pub fn restore(&mut self, session: &str, reason: &str) -> Result<()> {
+        let clock = self.clock;
+        let tx = self.write()?;
+        if discarded(&tx, session)?.is_none() {
+            return Err(StoreError::NotDiscarded(session.to_string()));
+        }
+        tx.execute(
+            "UPDATE sessions SET discarded_at = NULL, discard_reason = NULL WHERE id = ?1",
+            [session],
+        )?;
+        log(&tx, clock, session, "restored", reason)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Deletes a session that holds no answers, scores or ratings, with its
+    /// groups, assignments and log; all or nothing.
+    pub fn delete(&mut self, session: &str) -> Result<()> {
+        let tx = self.write()?;
+        discarded(&tx, session)?;
+        let mut held = Vec::new();
+        for (table, what) in [
+            ("responses", "answers"),
+            ("scores", "scores"),
+            ("ratings", "ratings"),
+        ] {
+            let n: i64 = tx.query_row(
+                &format!("SELECT COUNT(*) FROM {table} WHERE session = ?1"),
+                [session],
+                |r| r.get(0),
+            )?;
+            if n > 0 {
+                held.push(format!("{n} {what}"));
+            }
+        }
+        if !held.is_empty() {
+            return Err(StoreError::NotEmpty(session.to_string(), held.join(", ")));
+        }
+        for table in [
+            "rating_plans",
+            "rating_runs",
+            "consensus",
+            "assignments",
+            "groups",
+            "session_instruments",
+            "session_log",
+        ] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE session = ?1"),
+                [session],
+            )?;
+        }
+        tx.execute("DELETE FROM sessions WHERE id = ?1", [session])?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The log of a session, oldest first.
     pub fn log(&self, session: &str) -> Result<Vec<LogRecord>> {
         let mut statement = self
@@ -307,7 +389,7 @@ impl Store {
 
 const SELECT_SESSION: &str =
     "SELECT id, study_id, study_hash, offering, phase, cohort, site, site_attributes,
-    language, seed, design, created_at, closed_at FROM sessions";
+    language, seed, design, created_at, closed_at, discarded_at FROM sessions";
 
 fn session_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<SessionRecord>> {
     let attributes: String = row.get(7)?;
@@ -329,6 +411,7 @@ fn session_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<SessionRecord
             design: row.get(10)?,
             created_at: row.get(11)?,
             closed_at: row.get(12)?,
+            discarded_at: row.get(13)?,
         })
     })();
     Ok(record)

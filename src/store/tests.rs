@@ -32,6 +32,7 @@ fn session() -> (
         design: "{}".into(),
         created_at: String::new(),
         closed_at: None,
+        discarded_at: None,
     };
     let group = GroupRecord {
         label: "G1".into(),

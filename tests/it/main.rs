@@ -10,6 +10,7 @@ mod compare;
 mod context;
 mod demo;
 mod design;
+mod discard;
 mod export;
 mod export_scores;
 mod fault_injection;

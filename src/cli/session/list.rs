@@ -25,7 +25,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
                     "id": s.id, "study": s.study_id, "offering": s.offering, "phase": s.phase,
                     "cohort": s.cohort, "site": s.site, "site_attributes": s.site_attributes,
                     "language": s.language, "seed": s.seed, "created_at": s.created_at,
-                    "closed_at": s.closed_at,
+                    "closed_at": s.closed_at, "discarded_at": s.discarded_at,
                 })
             })
             .collect();
@@ -34,7 +34,15 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     }
     let mut table = output::table();
     table.set_header([
-        "id", "study", "offering", "phase", "cohort", "site", "created", "closed",
+        "id",
+        "study",
+        "offering",
+        "phase",
+        "cohort",
+        "site",
+        "created",
+        "closed",
+        "discarded",
     ]);
     for s in &sessions {
         table.add_row([
@@ -46,6 +54,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
             s.site.clone(),
             s.created_at.clone(),
             s.closed_at.clone().unwrap_or_default(),
+            s.discarded_at.clone().unwrap_or_default(),
         ]);
     }
     println!("{table}");

@@ -40,6 +40,10 @@ enum Command {
     List(list::Args),
     Close(close::CloseArgs),
     Reopen(close::ReopenArgs),
+    Discard(close::DiscardArgs),
+    Restore(close::RestoreArgs),
+    Delete(close::DeleteArgs),
+    Log(close::LogArgs),
     Export(export::Args),
 }
 
@@ -56,6 +60,10 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         Command::List(args) => list::run(cx, args),
         Command::Close(args) => close::close(cx, args),
         Command::Reopen(args) => close::reopen(cx, args),
+        Command::Discard(args) => close::discard(cx, args),
+        Command::Restore(args) => close::restore(cx, args),
+        Command::Delete(args) => close::delete(cx, args),
+        Command::Log(args) => close::log(cx, args),
         Command::Export(args) => export::run(cx, args),
     }
 }

@@ -73,7 +73,9 @@ pub struct Args {
     /// Seed for the plan (record it; the same seed gives the same plan).
     #[arg(long)]
     seed: u64,
-    /// Session id (default: made from the site and phase).
+    /// Session id (default: made from the site and phase). Without it, a
+    /// second session of the same study, site, offering, phase and cohort is
+    /// refused, since it is most often a mistake.
     #[arg(long)]
     id: Option<String>,
     /// Output format.
@@ -157,6 +159,20 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     } else {
         None
     };
+    if args.id.is_none()
+        && let Some(store) = &existing
+        && let Some(earlier) = session::same_workshop(store, &spec)?
+    {
+        return Err(Failure::usage(format!(
+            "site `{}` has a session of offering `{}` at phase `{}` in cohort `{}` already: {earlier}",
+            spec.site, spec.offering, spec.phase, spec.cohort
+        ))
+        .hint(format!(
+            "to make another one on purpose, give it an id with --id; to replace a mistaken one, \
+             `vignette session discard {earlier} --reason …` (or `session delete {earlier}` if it \
+             holds no answers) and run this again"
+        )));
+    }
     spec.form = session::form_for(&bank, existing.as_ref(), &spec, args.form.as_deref())?;
     drop(existing);
     let planned = session::plan(&bank, &spec)?;
