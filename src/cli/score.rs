@@ -622,6 +622,9 @@ fn criterion_lines(c: &CriterionScore, rubric: &Rubric, lang: &str) -> String {
     if c.method != "auto" {
         tags.push(format!("level from human {}", c.method));
     }
+    if let Some(stage) = c.stage.filter(|&s| s > 0) {
+        tags.push(format!("earned at stage {stage}"));
+    }
     let mut out = format!(
         "  {} {title} [{}]: level {} of {}\n",
         c.id,
@@ -666,17 +669,20 @@ fn describe(e: &Evidence) -> String {
             prompt,
             option,
             level,
+            ..
         } => format!("chose {option} in {prompt} → {level}"),
         Evidence::Rank {
             prompt,
             option,
             position,
             level,
+            ..
         } => format!("ranked {option} at {position} in {prompt} → {level}"),
         Evidence::Likert {
             prompt,
             value,
             level,
+            ..
         } => format!("answered {value} in {prompt} → {level}"),
         Evidence::Phrase {
             prompt,
@@ -685,6 +691,7 @@ fn describe(e: &Evidence) -> String {
             text,
             term,
             level,
+            ..
         } => {
             format!(
                 "wrote «{text}» in {prompt} (characters {start}–{end}, term \"{term}\") → {level}"

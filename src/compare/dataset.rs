@@ -58,6 +58,9 @@ pub struct CriterionLevel {
     pub critical: bool,
     /// `auto` or `consensus`.
     pub method: String,
+    /// The earliest stage whose answers earned the automatic level; `None`
+    /// for a human level or where nothing was earned.
+    pub stage: Option<u32>,
 }
 
 /// The score of one group's answers to one vignette.
@@ -339,6 +342,7 @@ pub(crate) fn unit_score(
                 level: c.level,
                 max_level: c.max_level,
                 critical: c.critical,
+                stage: c.stage.filter(|&s| s > 0),
                 method: c.method,
             })
             .collect(),

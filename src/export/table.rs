@@ -516,6 +516,11 @@ impl<'a> Context<'a> {
                     ),
                 ),
             ]),
+            Column::new(
+                "stage",
+                Kind::Integer,
+                "Earliest stage whose answers earned the automatic level (empty: a human level, or nothing earned)",
+            ),
         ]);
         let mut rows = Vec::new();
         for (unit, group) in self.units() {
@@ -530,6 +535,7 @@ impl<'a> Context<'a> {
                     c.level.to_string(),
                     c.max_level.to_string(),
                     u8::from(c.critical).to_string(),
+                    c.stage.map(|s| s.to_string()).unwrap_or_default(),
                 ]);
                 rows.push(row);
             }

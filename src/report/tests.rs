@@ -60,6 +60,7 @@ fn unit(session: &str, label: &str, score: f64, h5: u8) -> UnitScore {
         max_level: 2,
         critical: false,
         method: "auto".into(),
+        stage: None,
     };
     UnitScore {
         session: session.into(),

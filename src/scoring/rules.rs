@@ -24,6 +24,8 @@ pub struct Scorer<'r> {
     language: String,
     /// Per criterion: the red flags' effects on it, as (flag index, effect).
     effects: Vec<Vec<(usize, &'r Effect)>>,
+    /// Prompt id → the stage it is asked at, from 1.
+    stage_of: foldhash::HashMap<&'r str, u32>,
 }
 
 /// The names of a case's people that its factor levels set: every value
@@ -76,7 +78,18 @@ impl<'r> Scorer<'r> {
             matcher: Matcher::new(rubric, language).with_actors(actors(vignette)),
             language: language.to_string(),
             effects: effects(rubric),
+            stage_of: vignette
+                .stages
+                .iter()
+                .zip(1..)
+                .flat_map(|(stage, n)| stage.prompts.iter().map(move |p| (p.id.as_str(), n)))
+                .collect(),
         }
+    }
+
+    /// The stage a prompt is asked at (0 for a prompt the vignette lacks).
+    fn stage(&self, prompt: &str) -> u32 {
+        self.stage_of.get(prompt).copied().unwrap_or(0)
     }
 
     /// The rubric this scorer scores with.
@@ -347,7 +360,7 @@ impl<'r> Scorer<'r> {
     ) -> CriterionScore {
         let criterion = &self.rubric.criteria[c];
         let mut evidence: Vec<Evidence> = choices(criterion, answers)
-            .map(|choice| choice.evidence())
+            .map(|choice| choice.evidence(|prompt| self.stage(prompt)))
             .collect();
         let mut negated = Vec::new();
         for (i, rule) in self.phrases(c, spots) {
@@ -355,10 +368,15 @@ impl<'r> Scorer<'r> {
             if hit.negated {
                 negated.push(hit.mention());
             } else {
-                evidence.push(phrase_evidence(hit, rule.level));
+                evidence.push(phrase_evidence(hit, rule.level, self.stage(&hit.prompt)));
             }
         }
         let earned = self.earned(c, answers, spots);
+        let stage = evidence
+            .iter()
+            .filter(|e| earned > 0 && e.level() >= earned)
+            .map(Evidence::stage)
+            .min();
         CriterionScore {
             id: criterion.id.clone(),
             dimension: criterion.dimension.clone(),
@@ -378,6 +396,7 @@ impl<'r> Scorer<'r> {
                 .collect(),
             negated,
             method: auto(),
+            stage,
         }
     }
 }
@@ -407,7 +426,7 @@ fn effects(rubric: &Rubric) -> Vec<Vec<(usize, &Effect)>> {
         .collect()
 }
 
-fn phrase_evidence(hit: &Hit, level: u8) -> Evidence {
+fn phrase_evidence(hit: &Hit, level: u8, stage: u32) -> Evidence {
     Evidence::Phrase {
         prompt: hit.prompt.clone(),
         start: hit.start,
@@ -415,6 +434,7 @@ fn phrase_evidence(hit: &Hit, level: u8) -> Evidence {
         text: hit.text.clone(),
         term: hit.term.clone(),
         level,
+        stage,
     }
 }
 
@@ -479,23 +499,26 @@ impl Choice<'_> {
         }
     }
 
-    fn evidence(&self) -> Evidence {
+    fn evidence(&self, stage: impl Fn(&str) -> u32) -> Evidence {
         match *self {
             Choice::Option(r) => Evidence::Option {
                 prompt: r.prompt.clone(),
                 option: r.option.clone(),
                 level: r.level,
+                stage: stage(&r.prompt),
             },
             Choice::Rank(r, position) => Evidence::Rank {
                 prompt: r.prompt.clone(),
                 option: r.option.clone(),
                 position,
                 level: r.level,
+                stage: stage(&r.prompt),
             },
             Choice::Likert(r, value) => Evidence::Likert {
                 prompt: r.prompt.clone(),
                 value,
                 level: r.level,
+                stage: stage(&r.prompt),
             },
         }
     }

@@ -48,6 +48,9 @@ pub enum Evidence {
         prompt: String,
         option: String,
         level: u8,
+        /// The stage of the prompt, from 1 (0 in cards scored before stages were kept).
+        #[serde(default)]
+        stage: u32,
     },
     /// An option ranked at `position` (1 = first).
     Rank {
@@ -55,12 +58,18 @@ pub enum Evidence {
         option: String,
         position: usize,
         level: u8,
+        /// The stage of the prompt, from 1 (0 in cards scored before stages were kept).
+        #[serde(default)]
+        stage: u32,
     },
     /// A Likert answer.
     Likert {
         prompt: String,
         value: i64,
         level: u8,
+        /// The stage of the prompt, from 1 (0 in cards scored before stages were kept).
+        #[serde(default)]
+        stage: u32,
     },
     /// A phrase written in a text answer; `start..end` are character offsets in the answer.
     Phrase {
@@ -70,6 +79,9 @@ pub enum Evidence {
         text: String,
         term: String,
         level: u8,
+        /// The stage of the prompt, from 1 (0 in cards scored before stages were kept).
+        #[serde(default)]
+        stage: u32,
     },
 }
 
@@ -81,6 +93,16 @@ impl Evidence {
             | Evidence::Rank { level, .. }
             | Evidence::Likert { level, .. }
             | Evidence::Phrase { level, .. } => *level,
+        }
+    }
+
+    /// The stage of the prompt it was found in, from 1.
+    pub fn stage(&self) -> u32 {
+        match self {
+            Evidence::Option { stage, .. }
+            | Evidence::Rank { stage, .. }
+            | Evidence::Likert { stage, .. }
+            | Evidence::Phrase { stage, .. } => *stage,
         }
     }
 }
@@ -126,6 +148,11 @@ pub struct CriterionScore {
     /// `auto`, or the method of the human level that replaced it (`consensus`).
     #[serde(default = "auto")]
     pub method: String,
+    /// The earliest stage whose answers earned the level the evidence
+    /// gave (`earned`): what the group did before the story told it more.
+    /// `None` when nothing was earned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<u32>,
 }
 
 /// The method of a level from the rubric's evidence rules.
@@ -167,6 +194,7 @@ impl ScoreCard {
             if let Some(&level) = levels.get(&c.id) {
                 c.level = level.min(c.max_level);
                 c.method = method.to_string();
+                c.stage = None;
             }
         }
         let replaced = self.criteria.iter().filter(|c| c.method == method).count();

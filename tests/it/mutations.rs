@@ -6,7 +6,7 @@ use crate::common::TempBank;
 use proptest::prelude::*;
 use vignette::bank::{self, BankSource, Severity};
 
-const FILES: [&str; 14] = [
+const FILES: [&str; 22] = [
     "studies/inkluderende-miljo.json",
     "studies/kompetanseloftet.json",
     "vignettes/V1.json",
@@ -15,12 +15,20 @@ const FILES: [&str; 14] = [
     "vignettes/V4.json",
     "vignettes/V5.json",
     "vignettes/V6.json",
+    "vignettes/V7.json",
+    "vignettes/V8.json",
+    "vignettes/V9.json",
+    "vignettes/V10.json",
     "rubrics/V1.json",
     "rubrics/V2.json",
     "rubrics/V3.json",
     "rubrics/V4.json",
     "rubrics/V5.json",
     "rubrics/V6.json",
+    "rubrics/V7.json",
+    "rubrics/V8.json",
+    "rubrics/V9.json",
+    "rubrics/V10.json",
 ];
 
 /// A change to the bytes or to the JSON of one file.

@@ -283,3 +283,34 @@ fn nynorsk_answers_match_the_nynorsk_and_the_bokmal_phrases() {
         "English answers use the en list"
     );
 }
+
+#[test]
+fn a_criterion_says_the_earliest_stage_that_earned_it() {
+    let bank = bank();
+    let late = "Vi varsler rektor samme dag.";
+    let card = score(bank, "V2", "nb", json!({ "s3_do": late }));
+    let d5 = card
+        .criteria
+        .iter()
+        .find(|c| c.id == "D5_notifies_leader")
+        .unwrap();
+    assert_eq!(
+        (d5.level, d5.stage),
+        (2, Some(3)),
+        "only after the story told more"
+    );
+    assert!(d5.evidence.iter().all(|e| e.stage() == 3));
+    let card = score(bank, "V2", "nb", json!({ "s1_do": late, "s3_do": late }));
+    let d5 = card
+        .criteria
+        .iter()
+        .find(|c| c.id == "D5_notifies_leader")
+        .unwrap();
+    assert_eq!(d5.stage, Some(1), "unprompted, at the first stage");
+    let nothing = card
+        .criteria
+        .iter()
+        .find(|c| c.level == 0 && c.earned == 0)
+        .unwrap();
+    assert_eq!(nothing.stage, None);
+}
