@@ -26,11 +26,12 @@ impl<'a> Labels<'a> {
     /// The label of `id` under the comparison key `key` (`offering`,
     /// `phase`, `role`, `dimension` or a site attribute).
     pub fn of(&self, key: &str, id: &str) -> String {
+        let words = crate::messages::of(self.language);
         if key == "role" && id == MIXED_ROLE {
-            return "Mixed (no largest role)".to_string();
+            return words.text("report.mixed_role").to_string();
         }
         if key == "role" && (id.is_empty() || id == crate::compare::NO_VALUE) {
-            return "Not recorded".to_string();
+            return words.text("report.not_recorded").to_string();
         }
         self.list(key)
             .iter()

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use minijinja::State;
 use serde::Serialize;
 
 use super::Report;
@@ -15,6 +16,7 @@ use crate::bank::localized;
 use crate::compare::dataset::{GroupScore, StudyData};
 use crate::compare::{Cell, Change, Comparison, Pairwise};
 use crate::design::forms;
+use crate::messages::{self, Messages};
 use crate::simulate::power::{Power, Row};
 
 /// The whole page.
@@ -46,6 +48,7 @@ pub(super) struct View {
 pub(super) fn build(report: &Report) -> View {
     let data = &report.data;
     let labels = Labels::new(&data.study, &report.rubrics, &report.language);
+    let words = messages::of(&report.language);
     let analyses = &report.analyses;
     let one_phase = match &analyses.change {
         Some(_) => String::new(),
@@ -67,21 +70,27 @@ pub(super) fn build(report: &Report) -> View {
         sessions: session_rows(data, &labels),
         unscored: data.unscored.iter().map(|(s, n)| (s.clone(), *n)).collect(),
         collection: collection(data, &labels),
-        scores: scores(&analyses.offerings, &analyses.phase, &labels),
+        scores: scores(&analyses.offerings, &analyses.phase, &labels, words),
         change: analyses
             .change
             .as_ref()
-            .map(|c| change(c, &data.group_scores(), &labels)),
+            .map(|c| change(c, &data.group_scores(), &labels, words)),
         one_phase,
-        roles: matrix(&analyses.roles, "role", None, &labels),
+        roles: matrix(&analyses.roles, "role", None, &labels, words),
         centrality: analyses
             .centrality
             .as_ref()
-            .map(|c| matrix(c, CENTRALITY, None, &labels)),
+            .map(|c| matrix(c, CENTRALITY, None, &labels, words)),
         agreement: agreement(report, &labels),
-        missed: missed_view(data, &analyses.phase, report.example.as_ref(), &labels),
-        power: report.power.as_ref().map(|p| power_view(p, &labels)),
-        methods: methods(report),
+        missed: missed_view(
+            data,
+            &analyses.phase,
+            report.example.as_ref(),
+            &labels,
+            words,
+        ),
+        power: report.power.as_ref().map(|p| power_view(p, &labels, words)),
+        methods: methods(report, words),
         groups: group_rows(data, &labels),
     }
 }
@@ -245,7 +254,13 @@ impl From<&Cell> for CellView {
 
 /// The table of `comparison` by `key`: rows are `rows` (every declared
 /// offering, say) or else the levels present; colours by row for offerings.
-fn matrix(comparison: &Comparison, key: &str, rows: Option<&[String]>, labels: &Labels) -> Matrix {
+fn matrix(
+    comparison: &Comparison,
+    key: &str,
+    rows: Option<&[String]>,
+    labels: &Labels,
+    words: &Messages,
+) -> Matrix {
     let dimensions = labels.order(
         "dimension",
         comparison.groups.iter().map(|c| c.dimension.as_str()),
@@ -265,7 +280,7 @@ fn matrix(comparison: &Comparison, key: &str, rows: Option<&[String]>, labels: &
             .map(CellView::from)
     };
     Matrix {
-        key: key_label(key, labels),
+        key: key_label(key, labels, words),
         rows: ids
             .iter()
             .enumerate()
@@ -282,11 +297,9 @@ fn matrix(comparison: &Comparison, key: &str, rows: Option<&[String]>, labels: &
     }
 }
 
-fn key_label(key: &str, labels: &Labels) -> String {
+fn key_label(key: &str, labels: &Labels, words: &Messages) -> String {
     match key {
-        "offering" => "Offering".to_string(),
-        "role" => "Role".to_string(),
-        "phase" => "Phase".to_string(),
+        "offering" | "role" | "phase" => words.text(&format!("report.{key}")).to_string(),
         attribute => labels.attribute(attribute),
     }
 }
@@ -300,7 +313,7 @@ struct Scores {
     pairwise: Vec<PairRow>,
 }
 
-fn scores(comparison: &Comparison, phase: &str, labels: &Labels) -> Scores {
+fn scores(comparison: &Comparison, phase: &str, labels: &Labels, words: &Messages) -> Scores {
     let offerings = labels.all(
         "offering",
         comparison
@@ -308,7 +321,7 @@ fn scores(comparison: &Comparison, phase: &str, labels: &Labels) -> Scores {
             .iter()
             .filter_map(|c| c.keys.get("offering").map(String::as_str)),
     );
-    let table = matrix(comparison, "offering", Some(&offerings), labels);
+    let table = matrix(comparison, "offering", Some(&offerings), labels, words);
     let rows: Vec<String> = table.rows.iter().map(|r| r.label.clone()).collect();
     let panels: Vec<PanelData<Estimate>> = table
         .dimensions
@@ -331,9 +344,10 @@ fn scores(comparison: &Comparison, phase: &str, labels: &Labels) -> Scores {
     let phase = labels.of("phase", phase);
     Scores {
         chart: charts::dot_chart(
-            &format!("Mean scores per offering at {phase}, with 95 % intervals"),
+            &words.fill("report.chart_scores", &[("phase", &phase)]),
             &rows,
             &panels,
+            words,
         ),
         pairwise: pair_rows(&comparison.pairwise, "offering", labels),
         phase,
@@ -398,7 +412,12 @@ struct ChangeRow {
     p: Option<f64>,
 }
 
-fn change(comparison: &Comparison, scores: &[GroupScore], labels: &Labels) -> ChangeView {
+fn change(
+    comparison: &Comparison,
+    scores: &[GroupScore],
+    labels: &Labels,
+    words: &Messages,
+) -> ChangeView {
     let changes = comparison.change.as_deref().unwrap_or_default();
     let [from, to] = comparison.change_phases.clone().unwrap_or_default();
     let offerings = labels.all("offering", changes.iter().map(|c| c.offering.as_str()));
@@ -442,9 +461,10 @@ fn change(comparison: &Comparison, scores: &[GroupScore], labels: &Labels) -> Ch
     let row_labels: Vec<String> = offerings.iter().map(|o| labels.of("offering", o)).collect();
     ChangeView {
         chart: charts::arrow_chart(
-            &format!("Mean scores of the same groups at {from} and {to}"),
+            &words.fill("report.chart_change", &[("from", &from), ("to", &to)]),
             &row_labels,
             &panels,
+            words,
         ),
         pairwise: pair_rows(
             comparison.change_pairwise.as_deref().unwrap_or_default(),
@@ -588,6 +608,7 @@ fn missed_view(
     phase: &str,
     example: Option<&Example>,
     labels: &Labels,
+    words: &Messages,
 ) -> MissedView {
     let missed = missed::missed(data, phase);
     let offerings = labels.order("offering", missed.tallies.keys().map(|(_, o)| o.as_str()));
@@ -608,9 +629,10 @@ fn missed_view(
     let columns: Vec<String> = offerings.iter().map(|o| labels.of("offering", o)).collect();
     MissedView {
         heatmap: charts::heatmap(
-            &format!("Share of units at level 0 per criterion and offering, {phase}"),
+            &words.fill("report.chart_missed", &[("phase", &phase)]),
             &columns,
             &rows,
+            words,
         ),
         most: most_missed(&missed, labels),
         example: example.cloned(),
@@ -681,7 +703,7 @@ struct PowerCell {
     reached: bool,
 }
 
-fn power_view(power: &Power, labels: &Labels) -> PowerView {
+fn power_view(power: &Power, labels: &Labels, words: &Messages) -> PowerView {
     let [a, b] = &power.offerings;
     let dimension = |id: &str| labels.of("dimension", id);
     PowerView {
@@ -697,25 +719,29 @@ fn power_view(power: &Power, labels: &Labels) -> PowerView {
         target: power.target,
         replications: power.replications,
         seed: power.seed,
-        chart: power_chart(power, labels),
+        chart: power_chart(power, labels, words),
         dimensions: power.dimensions.iter().map(|d| dimension(d)).collect(),
         rows: power_rows(power),
         recommendations: power
             .recommendations
             .iter()
             .map(|r| match &r.design {
-                Some(d) => format!(
-                    "{}: {} municipalities × {} groups = {} groups per offering (site-level power {:.2})",
-                    dimension(&r.dimension),
-                    d.sites,
-                    d.groups_per_site,
-                    d.groups,
-                    d.power
+                Some(d) => words.fill(
+                    "report.recommended",
+                    &[
+                        ("dimension", &dimension(&r.dimension)),
+                        ("sites", &d.sites),
+                        ("per_site", &d.groups_per_site),
+                        ("groups", &d.groups),
+                        ("power", &format!("{:.2}", d.power)),
+                    ],
                 ),
-                None => format!(
-                    "{}: no design simulated reaches power {}",
-                    dimension(&r.dimension),
-                    power.target
+                None => words.fill(
+                    "report.none_reaches",
+                    &[
+                        ("dimension", &dimension(&r.dimension)),
+                        ("target", &power.target),
+                    ],
                 ),
             })
             .collect(),
@@ -759,11 +785,11 @@ fn power_rows(power: &Power) -> Vec<PowerRow> {
 
 /// Site-level power by groups per offering: a panel per dimension, a line
 /// per number of municipalities.
-fn power_chart(power: &Power, labels: &Labels) -> CurveChart {
+fn power_chart(power: &Power, labels: &Labels, words: &Messages) -> CurveChart {
     let mut sites: Vec<usize> = power.rows.iter().map(|r| r.sites).collect();
     sites.sort_unstable();
     sites.dedup();
-    let label = |n: usize| format!("{n} municipalities per offering");
+    let label = |n: usize| words.fill("report.per_offering", &[("count", &n)]);
     let series_of = |dimension: &str, n: usize| {
         let mut rows: Vec<&Row> = power
             .rows
@@ -790,10 +816,11 @@ fn power_chart(power: &Power, labels: &Labels) -> CurveChart {
         .collect();
     let legend: Vec<String> = sites.iter().map(|&n| label(n)).collect();
     charts::curve_chart(
-        "Site-level power by groups per offering, one line per number of municipalities",
+        words.text("report.chart_power"),
         power.target,
         &legend,
         &panels,
+        words,
     )
 }
 
@@ -838,7 +865,7 @@ struct RubricRow {
     units: usize,
 }
 
-fn methods(report: &Report) -> Methods {
+fn methods(report: &Report, words: &Messages) -> Methods {
     let data = &report.data;
     let mut by_method: BTreeMap<String, usize> = BTreeMap::new();
     let mut rubrics: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
@@ -868,7 +895,7 @@ fn methods(report: &Report) -> Methods {
         study_hashes: data.study_hashes.iter().cloned().collect(),
         boot: a.offerings.boot,
         seed: a.offerings.seed,
-        warnings: warnings(report),
+        warnings: warnings(report, words),
         level: a.offerings.cluster.clone(),
         sites: sites_per_offering(data),
         icc: a
@@ -941,20 +968,20 @@ fn sites_per_offering(data: &StudyData) -> Vec<(String, usize)> {
 }
 
 /// Every comparison's warnings, once each, with the section they belong to.
-fn warnings(report: &Report) -> Vec<(String, String)> {
+fn warnings(report: &Report, words: &Messages) -> Vec<(String, String)> {
     let a = &report.analyses;
     let sections = [
-        ("Scores by offering", Some(&a.offerings)),
-        ("Change", a.change.as_ref()),
-        ("Roles", Some(&a.roles)),
-        ("Rural and urban", a.centrality.as_ref()),
+        ("report.warnings_scores", Some(&a.offerings)),
+        ("report.warnings_change", a.change.as_ref()),
+        ("report.warnings_roles", Some(&a.roles)),
+        ("report.warnings_centrality", a.centrality.as_ref()),
     ];
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for (section, comparison) in sections {
         for warning in comparison.iter().flat_map(|c| &c.warnings) {
             if seen.insert(warning.clone()) {
-                out.push((section.to_string(), warning.clone()));
+                out.push((words.text(section).to_string(), warning.clone()));
             }
         }
     }
@@ -1022,6 +1049,24 @@ pub(super) fn ci(value: Option<Vec<f64>>, digits: Option<usize>) -> String {
     match value.as_deref() {
         Some([lo, hi]) => format!("{} to {}", num(Some(*lo), digits), num(Some(*hi), digits)),
         _ => "–".to_string(),
+    }
+}
+
+/// Like [`ci`], in the words of the template's catalogue (`t.interval_to`).
+pub(super) fn ci_in_words(state: &State, value: Option<Vec<f64>>, digits: Option<usize>) -> String {
+    let words = state
+        .lookup("t")
+        .and_then(|t| t.get_attr("interval_to").ok())
+        .and_then(|w| w.as_str().map(str::to_string));
+    match (value.as_deref(), words) {
+        (Some([lo, hi]), Some(words)) => messages::fill_in(
+            &words,
+            &[
+                ("lo", &num(Some(*lo), digits)),
+                ("hi", &num(Some(*hi), digits)),
+            ],
+        ),
+        _ => ci(value, digits),
     }
 }
 
