@@ -188,7 +188,19 @@ fn the_phase_can_be_chosen_and_a_missing_one_is_named() {
         "no other site to rank against"
     );
     assert!(
-        p["notes"][0].as_str().unwrap().contains("only 1 group"),
+        p["notes"][0].as_str().unwrap().contains("bare 1 gruppe"),
+        "in the language of the site's sessions: {}",
+        p["notes"]
+    );
+    let english = profile(
+        &study,
+        &["--site", SITE_A, "--phase", "endpoint", "--lang", "en"],
+    );
+    assert!(
+        english["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("only 1 group"),
         "{}",
         p["notes"]
     );
