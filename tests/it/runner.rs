@@ -284,6 +284,8 @@ fn a_nynorsk_session_runs_in_nynorsk() {
 
     tmux.keys(w, &["Enter"]);
     tmux.wait_all(w, &["Skriv svaret til gruppa linje for linje", "  1 │"]);
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["svaret er tomt; prøv på nytt (Esc går tilbake)"]);
     tmux.type_text(w, "Vi snakkar med Lea i dag.");
     tmux.keys(w, &["Enter"]);
     tmux.wait_all(w, &["  2 │", "tom linje avsluttar"]);
@@ -291,6 +293,15 @@ fn a_nynorsk_session_runs_in_nynorsk() {
     tmux.wait_all(w, &["Lagre dette svaret (25 teikn)?", "J/n"]);
     tmux.keys(w, &["Enter"]);
     tmux.wait_all(w, &["lagra G1 · V2 · s1_do (versjon 1)"]);
+
+    tmux.wait_all(w, &["kva no?"]);
+    tmux.choose(w, "Status", "Status for alle gruppene · byt gruppe …");
+    let screen = tmux.wait_all(w, &["Framdrift i økt x-baseline", "Hald fram med gruppe:"]);
+    assert!(
+        screen.contains(" vist ") && screen.contains(" del 1 "),
+        "{screen}"
+    );
+    tmux.keys(w, &["Escape"]);
 
     tmux.wait_all(w, &["kva no?"]);
     tmux.choose(w, "Vis del 2", "Vis del 2 for G1");

@@ -495,6 +495,7 @@ impl Runner {
                     return Ok(());
                 }
                 Err(problem) => {
+                    let problem = problem.in_words(w);
                     let again = w.fill("runner.try_again", &[("problem", &problem)]);
                     println!("{} {again}", red("✗"));
                 }
@@ -619,7 +620,7 @@ impl Runner {
         print!("\x1b[H\x1b[2J");
         let progress = w.fill("runner.progress", &[("id", &status.session)]);
         println!("{}\n", bold(&progress));
-        println!("{}", super::status::table(&status));
+        println!("{}", super::status::table(&status, w));
         let mut choices = Vec::new();
         for group in &self.session.groups {
             let step = self.step_of(&group.label)?;
@@ -820,7 +821,7 @@ fn introduce(step: &Step, asking: &Asking, closed: bool, w: &Messages) {
 }
 
 /// Asks for a value of the prompt's kind; the caller checks it.
-fn ask(asking: &Asking, w: &Messages) -> Asked<Value> {
+fn ask(asking: &Asking, w: &'static Messages) -> Asked<Value> {
     let current = asking.current.as_ref().map(|(v, _)| v);
     match &asking.prompt.kind {
         PromptKind::Text { max_length } => {
@@ -980,7 +981,7 @@ fn ask_single(p: &RenderedPrompt, current: Option<&Value>, w: &Messages) -> Aske
     Ok(json!(picked.value))
 }
 
-fn ask_multi(asking: &Asking, current: Option<&Value>, w: &Messages) -> Asked<Value> {
+fn ask_multi(asking: &Asking, current: Option<&Value>, w: &'static Messages) -> Asked<Value> {
     let p = &asking.rendered;
     let ticked: Vec<usize> = current
         .and_then(Value::as_array)
@@ -992,7 +993,7 @@ fn ask_multi(asking: &Asking, current: Option<&Value>, w: &Messages) -> Asked<Va
         Ok(
             match vignette::session::answer::check(&prompt, &json!(ids)) {
                 Ok(_) => Validation::Valid,
-                Err(message) => Validation::Invalid(message.into()),
+                Err(problem) => Validation::Invalid(problem.in_words(w).into()),
             },
         )
     };
