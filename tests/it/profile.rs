@@ -279,4 +279,17 @@ fn the_text_sheet_shows_scores_missed_criteria_and_targets() {
             out.stdout
         );
     }
+    let bokmal = study.run(&["profile", "--site", SITE_A, "--lang", "nb"]);
+    for expected in [
+        "snitt her",
+        "oftest manglet",
+        "dette bør dere arbeide med",
+        "1 av 2",
+    ] {
+        assert!(
+            bokmal.stdout.contains(expected),
+            "`{expected}` in:\n{}",
+            bokmal.stdout
+        );
+    }
 }
