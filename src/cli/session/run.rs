@@ -696,7 +696,6 @@ fn next_label(step: &Step, reveal: &Reveal, w: &Messages) -> String {
 
 /// Asks a yes/no question in the interface's language (`j` and `y` both mean yes).
 fn confirm(question: &str, default: bool, w: &Messages) -> Result<bool, InquireError> {
-    let parser = |answer: &str| yes_or_no(answer, w);
     let word = |yes: bool| {
         w.text(if yes { "runner.yes" } else { "runner.no" })
             .to_string()
@@ -711,22 +710,19 @@ fn confirm(question: &str, default: bool, w: &Messages) -> Result<bool, InquireE
     };
     Confirm::new(question)
         .with_default(default)
-        .with_parser(&parser)
+        .with_parser(&yes_or_no)
         .with_formatter(&word)
         .with_default_value_formatter(&default_word)
-        .with_placeholder(w.text("runner.yes_no"))
         .with_error_message(w.text("runner.yes_or_no"))
         .prompt()
 }
 
-/// `true` for yes (`ja`, `j`, `yes`, `y` or the word for yes), `false` for no.
-fn yes_or_no(answer: &str, w: &Messages) -> Result<bool, ()> {
-    let answer = answer.trim().to_lowercase();
-    match answer.as_str() {
+/// `true` for yes (`j`, `ja`, `y`, `yes`), `false` for no (`n`, `nei`, `no`),
+/// in any case.
+fn yes_or_no(answer: &str) -> Result<bool, ()> {
+    match answer.trim().to_lowercase().as_str() {
         "j" | "ja" | "y" | "yes" => Ok(true),
         "n" | "nei" | "no" => Ok(false),
-        _ if answer == w.text("runner.yes") => Ok(true),
-        _ if answer == w.text("runner.no") => Ok(false),
         _ => Err(()),
     }
 }
