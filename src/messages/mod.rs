@@ -56,7 +56,8 @@ impl Messages {
     }
 
     /// Every `section.key` of the catalogue, in order.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
+    #[cfg(test)]
+    fn keys(&self) -> impl Iterator<Item = &str> {
         self.texts.keys().map(String::as_str)
     }
 
