@@ -48,7 +48,6 @@ pub(super) struct View {
 pub(super) fn build(report: &Report) -> View {
     let data = &report.data;
     let labels = Labels::new(&data.study, &report.rubrics, &report.language);
-    let words = messages::of(&report.language);
     let analyses = &report.analyses;
     let one_phase = match &analyses.change {
         Some(_) => String::new(),
@@ -70,27 +69,21 @@ pub(super) fn build(report: &Report) -> View {
         sessions: session_rows(data, &labels),
         unscored: data.unscored.iter().map(|(s, n)| (s.clone(), *n)).collect(),
         collection: collection(data, &labels),
-        scores: scores(&analyses.offerings, &analyses.phase, &labels, words),
+        scores: scores(&analyses.offerings, &analyses.phase, &labels),
         change: analyses
             .change
             .as_ref()
-            .map(|c| change(c, &data.group_scores(), &labels, words)),
+            .map(|c| change(c, &data.group_scores(), &labels)),
         one_phase,
-        roles: matrix(&analyses.roles, "role", None, &labels, words),
+        roles: matrix(&analyses.roles, "role", None, &labels),
         centrality: analyses
             .centrality
             .as_ref()
-            .map(|c| matrix(c, CENTRALITY, None, &labels, words)),
+            .map(|c| matrix(c, CENTRALITY, None, &labels)),
         agreement: agreement(report, &labels),
-        missed: missed_view(
-            data,
-            &analyses.phase,
-            report.example.as_ref(),
-            &labels,
-            words,
-        ),
-        power: report.power.as_ref().map(|p| power_view(p, &labels, words)),
-        methods: methods(report, words),
+        missed: missed_view(data, &analyses.phase, report.example.as_ref(), &labels),
+        power: report.power.as_ref().map(|p| power_view(p, &labels)),
+        methods: methods(report, &labels),
         groups: group_rows(data, &labels),
     }
 }
@@ -254,13 +247,7 @@ impl From<&Cell> for CellView {
 
 /// The table of `comparison` by `key`: rows are `rows` (every declared
 /// offering, say) or else the levels present; colours by row for offerings.
-fn matrix(
-    comparison: &Comparison,
-    key: &str,
-    rows: Option<&[String]>,
-    labels: &Labels,
-    words: &Messages,
-) -> Matrix {
+fn matrix(comparison: &Comparison, key: &str, rows: Option<&[String]>, labels: &Labels) -> Matrix {
     let dimensions = labels.order(
         "dimension",
         comparison.groups.iter().map(|c| c.dimension.as_str()),
@@ -280,7 +267,7 @@ fn matrix(
             .map(CellView::from)
     };
     Matrix {
-        key: key_label(key, labels, words),
+        key: key_label(key, labels),
         rows: ids
             .iter()
             .enumerate()
@@ -297,9 +284,9 @@ fn matrix(
     }
 }
 
-fn key_label(key: &str, labels: &Labels, words: &Messages) -> String {
+fn key_label(key: &str, labels: &Labels) -> String {
     match key {
-        "offering" | "role" | "phase" => words.text(&format!("report.{key}")).to_string(),
+        "offering" | "role" | "phase" => labels.words.text(&format!("report.{key}")).to_string(),
         attribute => labels.attribute(attribute),
     }
 }
@@ -313,7 +300,8 @@ struct Scores {
     pairwise: Vec<PairRow>,
 }
 
-fn scores(comparison: &Comparison, phase: &str, labels: &Labels, words: &Messages) -> Scores {
+fn scores(comparison: &Comparison, phase: &str, labels: &Labels) -> Scores {
+    let words = labels.words;
     let offerings = labels.all(
         "offering",
         comparison
@@ -321,7 +309,7 @@ fn scores(comparison: &Comparison, phase: &str, labels: &Labels, words: &Message
             .iter()
             .filter_map(|c| c.keys.get("offering").map(String::as_str)),
     );
-    let table = matrix(comparison, "offering", Some(&offerings), labels, words);
+    let table = matrix(comparison, "offering", Some(&offerings), labels);
     let rows: Vec<String> = table.rows.iter().map(|r| r.label.clone()).collect();
     let panels: Vec<PanelData<Estimate>> = table
         .dimensions
@@ -412,12 +400,8 @@ struct ChangeRow {
     p: Option<f64>,
 }
 
-fn change(
-    comparison: &Comparison,
-    scores: &[GroupScore],
-    labels: &Labels,
-    words: &Messages,
-) -> ChangeView {
+fn change(comparison: &Comparison, scores: &[GroupScore], labels: &Labels) -> ChangeView {
+    let words = labels.words;
     let changes = comparison.change.as_deref().unwrap_or_default();
     let [from, to] = comparison.change_phases.clone().unwrap_or_default();
     let offerings = labels.all("offering", changes.iter().map(|c| c.offering.as_str()));
@@ -608,8 +592,8 @@ fn missed_view(
     phase: &str,
     example: Option<&Example>,
     labels: &Labels,
-    words: &Messages,
 ) -> MissedView {
+    let words = labels.words;
     let missed = missed::missed(data, phase);
     let offerings = labels.order("offering", missed.tallies.keys().map(|(_, o)| o.as_str()));
     let rows: Vec<HeatInput> = missed
@@ -703,7 +687,8 @@ struct PowerCell {
     reached: bool,
 }
 
-fn power_view(power: &Power, labels: &Labels, words: &Messages) -> PowerView {
+fn power_view(power: &Power, labels: &Labels) -> PowerView {
+    let words = labels.words;
     let [a, b] = &power.offerings;
     let dimension = |id: &str| labels.of("dimension", id);
     PowerView {
@@ -719,7 +704,7 @@ fn power_view(power: &Power, labels: &Labels, words: &Messages) -> PowerView {
         target: power.target,
         replications: power.replications,
         seed: power.seed,
-        chart: power_chart(power, labels, words),
+        chart: power_chart(power, labels),
         dimensions: power.dimensions.iter().map(|d| dimension(d)).collect(),
         rows: power_rows(power),
         recommendations: power
@@ -785,7 +770,8 @@ fn power_rows(power: &Power) -> Vec<PowerRow> {
 
 /// Site-level power by groups per offering: a panel per dimension, a line
 /// per number of municipalities.
-fn power_chart(power: &Power, labels: &Labels, words: &Messages) -> CurveChart {
+fn power_chart(power: &Power, labels: &Labels) -> CurveChart {
+    let words = labels.words;
     let mut sites: Vec<usize> = power.rows.iter().map(|r| r.sites).collect();
     sites.sort_unstable();
     sites.dedup();
@@ -865,7 +851,7 @@ struct RubricRow {
     units: usize,
 }
 
-fn methods(report: &Report, words: &Messages) -> Methods {
+fn methods(report: &Report, labels: &Labels) -> Methods {
     let data = &report.data;
     let mut by_method: BTreeMap<String, usize> = BTreeMap::new();
     let mut rubrics: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
@@ -895,7 +881,7 @@ fn methods(report: &Report, words: &Messages) -> Methods {
         study_hashes: data.study_hashes.iter().cloned().collect(),
         boot: a.offerings.boot,
         seed: a.offerings.seed,
-        warnings: warnings(report, words),
+        warnings: warnings(report, labels.words),
         level: a.offerings.cluster.clone(),
         sites: sites_per_offering(data),
         icc: a
