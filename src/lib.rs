@@ -17,6 +17,7 @@ pub mod demo;
 pub mod design;
 pub mod export;
 pub mod input;
+pub mod messages;
 pub mod rating;
 pub mod render;
 pub mod report;

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use vignette::compare::dataset::{self, Selection};
+use vignette::messages;
 use vignette::report::{self, Profile, ProfileFormat, ProfileRequest};
 
 use super::{Outcome, export::language};
@@ -86,26 +87,36 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The sheet as text tables, in the profile's language.
 fn text(p: &Profile) -> String {
-    let mut out = format!(
-        "{} · {} · phase {} ({}) · {} group(s) · sessions {}\n",
-        p.site,
-        p.study_title,
-        p.phase_label,
-        p.phase,
-        p.groups,
-        p.sessions.join(", ")
+    let w = messages::of(&p.language);
+    let mut out = w.fill(
+        "profile.text_heading",
+        &[
+            ("site", &p.site),
+            ("study", &p.study_title),
+            ("phase", &p.phase_label),
+            ("id", &p.phase),
+            ("groups", &p.groups),
+            ("sessions", &p.sessions.join(", ")),
+        ],
     );
+    out.push('\n');
+    let header = |keys: &[&str]| -> Vec<String> {
+        keys.iter()
+            .map(|k| w.text(&format!("profile.column_{k}")).to_string())
+            .collect()
+    };
     let mut table = output::table();
-    table.set_header([
+    table.set_header(header(&[
         "dimension",
-        "site mean",
+        "site_mean",
         "groups",
-        "all sites",
+        "all",
         "groups",
         "rank",
         "percentile",
-    ]);
+    ]));
     for d in &p.dimensions {
         table.add_row([
             d.label.clone(),
@@ -113,15 +124,19 @@ fn text(p: &Profile) -> String {
             d.groups.to_string(),
             format!("{:.1}", d.all_mean),
             d.all_groups.to_string(),
-            format!("{} of {}", d.rank, d.sites),
+            w.fill("profile.rank_of", &[("rank", &d.rank), ("sites", &d.sites)]),
             d.percentile.map_or("–".to_string(), |x| format!("{x:.0}")),
         ]);
     }
-    out.push_str(&format!(
-        "{table}\n\nmost often missed (share of answers at level 0; ! critical)\n"
-    ));
+    out.push_str(&format!("{table}\n\n{}\n", w.text("profile.text_missed")));
     let mut missed = output::table();
-    missed.set_header(["criterion", "title", "dimension", "missed", "answers"]);
+    missed.set_header(header(&[
+        "criterion",
+        "title",
+        "dimension",
+        "missed",
+        "answers",
+    ]));
     for m in p.missed.iter().filter(|m| m.missed > 0).take(SHOWN_MISSED) {
         missed.add_row([
             m.criterion.clone(),
@@ -131,11 +146,13 @@ fn text(p: &Profile) -> String {
             m.units.to_string(),
         ]);
     }
-    out.push_str(&format!(
-        "{missed}\n\nwhat to work on (the rubrics' highest level)\n"
-    ));
+    out.push_str(&format!("{missed}\n\n{}\n", w.text("profile.text_work_on")));
     for (i, t) in p.work_on.iter().enumerate() {
-        let critical = if t.critical { " (critical)" } else { "" };
+        let critical = if t.critical {
+            format!(" ({})", w.text("profile.critical"))
+        } else {
+            String::new()
+        };
         out.push_str(&format!(
             "{}. {} {}{critical}\n",
             i + 1,
@@ -147,7 +164,8 @@ fn text(p: &Profile) -> String {
         }
     }
     for note in &p.notes {
-        out.push_str(&format!("note: {note}\n"));
+        out.push_str(&w.fill("profile.text_note", &[("note", note)]));
+        out.push('\n');
     }
     out
 }

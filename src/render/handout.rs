@@ -15,6 +15,7 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 
 use super::{RenderError, RenderedPrompt, RenderedVignette};
+use crate::messages;
 
 /// Everything a session's handout shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -77,13 +78,13 @@ impl Handout {
     }
 
     fn write_template(&self, name: &str) -> Result<String, RenderError> {
-        let labels = labels(&self.language);
+        let words = messages::of(&self.language);
         let examples = examples(self);
         let mut page = environment()
             .get_template(name)
             .and_then(|t| {
                 t.render(
-                    context! { h => Serde(self), labels => labels, examples => Serde(&examples) },
+                    context! { h => Serde(self), t => words.section("handout"), examples => Serde(&examples) },
                 )
             })
             .map_err(|e| RenderError::Template {
@@ -225,79 +226,9 @@ fn example_value(prompt: &RenderedPrompt, language: &str) -> String {
             let (min, max) = (prompt.min.unwrap_or(1), prompt.max.unwrap_or(5));
             (min + (max - min) / 2).to_string()
         }
-        _ if matches!(language, "nb" | "nn") => {
-            "Vi ville snakket med eleven først, og så …".to_string()
-        }
-        _ => "We would talk to the pupil first, then …".to_string(),
-    }
-}
-
-/// The handout's own words, in the session's language (English otherwise).
-fn labels(language: &str) -> minijinja::Value {
-    match language {
-        "nn" => context! {
-            handout => "Arbeidsark", session => "Økt", group => "Gruppe", stage => "Del",
-            of => "av", cohort => "pulje", vignette => "Case",
-            text => "Skriv svaret på linjene", at_most => "høgst", characters => "teikn",
-            single => "Kryss av i éi rute.", multi => "Kryss av i éi eller fleire ruter.",
-            up_to => "Kryss av i inntil", boxes => "ruter.",
-            rank => "Skriv eit tal ved kvart alternativ, 1 = viktigast. Bruk kvart tal éin gong.",
-            likert => "Set ring rundt eitt tal.",
-            transcribe => "Til den som fører inn svara",
-            t_intro => "Skriv svara inn i ei CSV-fil (UTF-8) og lagre dei i økta med",
-            t_header => "Første linja er overskrifta under; deretter éi linje per spørsmål som er svart på. Kvar side viser gruppa og casen, og kvart spørsmål sin id og type (text, single, multi, rank eller likert).",
-            t_text => "orda slik gruppa skreiv dei. Set verdien i hermeteikn (\") viss han inneheld komma, hermeteikn eller linjeskift, og skriv hermeteikn inni han som to (\"\").",
-            t_single => "id-en til alternativet som er kryssa av.",
-            t_multi => "id-ane til alternativa som er kryssa av, skilde med semikolon (;).",
-            t_rank => "id-ane til alle alternativa i rangert rekkjefølgje, det som er merkt 1 først, skilde med semikolon (;).",
-            t_likert => "talet det er sett ring rundt, som heiltal.",
-            t_skip => "Utelat spørsmål gruppa ikkje har svart på. Er éi linje feil, blir ingenting lagra, og alle feil blir lista med linjenummer: rett fila og importer ho på nytt.",
-            t_example => "Døme",
-            key => "Nøkkel for kurshaldaren", levels => "Faktornivå",
-            key_note => "Berre for kurshaldaren: arbeidsarka viser ikkje kva versjon av casen ei gruppe har.",
-        },
-        "nb" => context! {
-            key => "Nøkkel for kursholderen", levels => "Faktornivåer",
-            key_note => "Bare for kursholderen: arbeidsarkene viser ikke hvilken versjon av casen en gruppe har.",
-            handout => "Arbeidsark", session => "Økt", group => "Gruppe", stage => "Del",
-            of => "av", cohort => "pulje", vignette => "Case",
-            text => "Skriv svaret på linjene", at_most => "høyst", characters => "tegn",
-            single => "Kryss av i én rute.", multi => "Kryss av i én eller flere ruter.",
-            up_to => "Kryss av i inntil", boxes => "ruter.",
-            rank => "Skriv et tall ved hvert alternativ, 1 = viktigst. Bruk hvert tall én gang.",
-            likert => "Sett ring rundt ett tall.",
-            transcribe => "Til den som fører inn svarene",
-            t_intro => "Skriv svarene inn i en CSV-fil (UTF-8) og lagre dem i økten med",
-            t_header => "Første linje er overskriften under; deretter én linje per besvart spørsmål. Hver side viser gruppen og casen, og hvert spørsmål sin id og type (text, single, multi, rank eller likert).",
-            t_text => "ordene slik gruppen skrev dem. Sett verdien i anførselstegn (\") hvis den inneholder komma, anførselstegn eller linjeskift, og skriv anførselstegn inni den som to (\"\").",
-            t_single => "id-en til alternativet som er krysset av.",
-            t_multi => "id-ene til alternativene som er krysset av, skilt med semikolon (;).",
-            t_rank => "alle alternativenes id-er i rangert rekkefølge, det som er merket 1 først, skilt med semikolon (;).",
-            t_likert => "tallet det er satt ring rundt, som heltall.",
-            t_skip => "Utelat spørsmål gruppen ikke har svart på. Er én linje feil, lagres ingenting, og alle feil listes med linjenummer: rett filen og importer den på nytt.",
-            t_example => "Eksempel",
-        },
-        _ => context! {
-            key => "Facilitator's key", levels => "Factor levels",
-            key_note => "For the facilitator only: the handouts do not show which version of a case a group has.",
-            handout => "Handout", session => "Session", group => "Group", stage => "Stage",
-            of => "of", cohort => "cohort", vignette => "Case",
-            text => "Write your answer on the lines", at_most => "at most", characters => "characters",
-            single => "Tick one box.", multi => "Tick one or more boxes.",
-            up_to => "Tick up to", boxes => "boxes.",
-            rank => "Write a number by every option, 1 = most important. Use each number once.",
-            likert => "Circle one number.",
-            transcribe => "For the person transcribing",
-            t_intro => "Type the answers into a CSV file (UTF-8) and store them in the session with",
-            t_header => "The first line is the header below; then one line per answered prompt. Every page shows the group and the case, and every prompt's id and kind (text, single, multi, rank or likert).",
-            t_text => "the words as the group wrote them. Put the value in double quotes (\") if it contains a comma, a quote or a line break, and write a quote inside it as two (\"\").",
-            t_single => "the id of the ticked option.",
-            t_multi => "the ids of the ticked options, separated by semicolons (;).",
-            t_rank => "every option id in rank order, the one marked 1 first, separated by semicolons (;).",
-            t_likert => "the circled number, as a whole number.",
-            t_skip => "Leave out prompts the group did not answer. If any line is wrong, nothing is stored and every problem is listed with its line number: fix the file and import it again.",
-            t_example => "Example",
-        },
+        _ => messages::of(language)
+            .text("handout.example_answer")
+            .to_string(),
     }
 }
 

@@ -8,6 +8,7 @@ use minijinja::{Environment, context};
 
 use super::RenderedVignette;
 use super::handout::escape_markdown;
+use crate::messages;
 
 /// How a rendered vignette is written out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,20 +38,6 @@ fn page_environment() -> &'static Environment<'static> {
     })
 }
 
-/// Words around the rendered texts, in the vignette's language (English otherwise).
-fn labels(language: &str) -> minijinja::Value {
-    match language {
-        "nb" | "nn" => context! {
-            stage => "Del", free_text => "fritekst", at_most => "høyst", characters => "tegn",
-            single => "velg ett", multi => "velg ett eller flere", up_to => "velg inntil", rank => "ranger alle, 1 først",
-        },
-        _ => context! {
-            stage => "Stage", free_text => "free text", at_most => "at most", characters => "characters",
-            single => "choose one", multi => "choose one or more", up_to => "choose up to", rank => "rank all, 1 first",
-        },
-    }
-}
-
 impl RenderedVignette {
     /// Writes the vignette in `format`.
     pub fn write(&self, format: Format) -> String {
@@ -66,7 +53,10 @@ impl RenderedVignette {
         };
         let mut page = page_environment()
             .get_template(name)
-            .and_then(|t| t.render(context! { v => Serde(self), labels => labels(&self.language) }))
+            .and_then(|t| {
+                let words = messages::of(&self.language).section("vignette");
+                t.render(context! { v => Serde(self), t => words })
+            })
             // The page templates only read fields this type always has.
             .expect("page template renders a rendered vignette");
         page.push('\n');

@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::missed::Tally;
+use crate::messages::Messages;
 
 /// Okabe–Ito colours, distinguishable with every common colour-vision deficiency.
 const PALETTE: [&str; 7] = [
@@ -98,17 +99,22 @@ pub(super) struct Mark {
 }
 
 /// Dot-and-whisker chart: means with 95 % intervals.
-pub(super) fn dot_chart(title: &str, rows: &[String], panels: &[PanelData<Estimate>]) -> Chart {
-    let mut chart = frame(title, rows, panels.len());
+pub(super) fn dot_chart(
+    title: &str,
+    rows: &[String],
+    panels: &[PanelData<Estimate>],
+    words: &Messages,
+) -> Chart {
+    let mut chart = frame(title, rows, panels.len(), words);
     let mut desc = Vec::new();
     for (panel, data) in chart.panels.iter_mut().zip(panels) {
         panel.title = data.title.clone();
         let mut said = Vec::new();
         for (row, value) in data.values.iter().enumerate() {
-            panel.marks.push(dot(panel, row, *value));
+            panel.marks.push(dot(panel, row, *value, words));
             said.push(match value {
-                Some(e) => format!("{} {}", rows[row], estimate_words(e)),
-                None => format!("{} no groups", rows[row]),
+                Some(e) => format!("{} {}", rows[row], estimate_words(e, words)),
+                None => format!("{} {}", rows[row], words.text("report.no_groups")),
             });
         }
         desc.push(format!("{}: {}.", data.title, said.join("; ")));
@@ -118,17 +124,29 @@ pub(super) fn dot_chart(title: &str, rows: &[String], panels: &[PanelData<Estima
 }
 
 /// Arrow chart: a mean at the first phase → the mean at the last.
-pub(super) fn arrow_chart(title: &str, rows: &[String], panels: &[PanelData<(f64, f64)>]) -> Chart {
-    let mut chart = frame(title, rows, panels.len());
+pub(super) fn arrow_chart(
+    title: &str,
+    rows: &[String],
+    panels: &[PanelData<(f64, f64)>],
+    words: &Messages,
+) -> Chart {
+    let mut chart = frame(title, rows, panels.len(), words);
     let mut desc = Vec::new();
     for (panel, data) in chart.panels.iter_mut().zip(panels) {
         panel.title = data.title.clone();
         let mut said = Vec::new();
         for (row, value) in data.values.iter().enumerate() {
-            panel.marks.push(arrow(panel, row, *value));
+            panel.marks.push(arrow(panel, row, *value, words));
             said.push(match value {
-                Some((from, to)) => format!("{} from {from:.1} to {to:.1}", rows[row]),
-                None => format!("{} no paired groups", rows[row]),
+                Some((from, to)) => words.fill(
+                    "report.chart_from_to",
+                    &[
+                        ("row", &rows[row]),
+                        ("from", &format!("{from:.1}")),
+                        ("to", &format!("{to:.1}")),
+                    ],
+                ),
+                None => format!("{} {}", rows[row], words.text("report.chart_no_pairs")),
             });
         }
         desc.push(format!("{}: {}.", data.title, said.join("; ")));
@@ -137,15 +155,23 @@ pub(super) fn arrow_chart(title: &str, rows: &[String], panels: &[PanelData<(f64
     chart
 }
 
-fn estimate_words(e: &Estimate) -> String {
+fn estimate_words(e: &Estimate, words: &Messages) -> String {
+    let mean = format!("{:.1}", e.mean);
     match e.ci {
-        Some([lo, hi]) => format!("{:.1} (95 % interval {lo:.1} to {hi:.1})", e.mean),
-        None => format!("{:.1} (no interval)", e.mean),
+        Some([lo, hi]) => words.fill(
+            "report.chart_estimate",
+            &[
+                ("mean", &mean),
+                ("lo", &format!("{lo:.1}")),
+                ("hi", &format!("{hi:.1}")),
+            ],
+        ),
+        None => words.fill("report.chart_no_interval", &[("mean", &mean)]),
     }
 }
 
 /// Panels side by side after a label column; rows top to bottom.
-fn frame(title: &str, rows: &[String], panels: usize) -> Chart {
+fn frame(title: &str, rows: &[String], panels: usize, words: &Messages) -> Chart {
     let count = panels.max(1) as f64;
     let width = (WIDTH - LABEL_WIDTH - RIGHT - GAP * (count - 1.0)) / count;
     let axis_y = TOP + ROW * rows.len() as f64;
@@ -155,7 +181,7 @@ fn frame(title: &str, rows: &[String], panels: usize) -> Chart {
         title: title.to_string(),
         desc: String::new(),
         axis_y,
-        axis_label: "Score (0–100)".to_string(),
+        axis_label: words.text("report.score_axis").to_string(),
         rows: rows
             .iter()
             .enumerate()
@@ -199,7 +225,7 @@ fn round(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 
-fn empty(panel: &Panel, row: usize) -> Mark {
+fn empty(panel: &Panel, row: usize, words: &Messages) -> Mark {
     Mark {
         y: row_y(row),
         colour: colour(row),
@@ -208,15 +234,15 @@ fn empty(panel: &Panel, row: usize) -> Mark {
         x2: None,
         cut: [false; 2],
         head: None,
-        value: "no data".to_string(),
+        value: words.text("report.no_data").to_string(),
         start: String::new(),
         value_x: round(panel.x + panel.width / 2.0),
     }
 }
 
-fn dot(panel: &Panel, row: usize, value: Option<Estimate>) -> Mark {
+fn dot(panel: &Panel, row: usize, value: Option<Estimate>, words: &Messages) -> Mark {
     let Some(e) = value else {
-        return empty(panel, row);
+        return empty(panel, row, words);
     };
     let x = scale(panel.x, panel.width, e.mean);
     Mark {
@@ -226,13 +252,13 @@ fn dot(panel: &Panel, row: usize, value: Option<Estimate>) -> Mark {
         cut: e.ci.map_or([false; 2], |[lo, hi]| [lo < 0.0, hi > 100.0]),
         value: format!("{:.1}", e.mean),
         value_x: x,
-        ..empty(panel, row)
+        ..empty(panel, row, words)
     }
 }
 
-fn arrow(panel: &Panel, row: usize, value: Option<(f64, f64)>) -> Mark {
+fn arrow(panel: &Panel, row: usize, value: Option<(f64, f64)>, words: &Messages) -> Mark {
     let Some((from, to)) = value else {
-        return empty(panel, row);
+        return empty(panel, row, words);
     };
     let (x1, x) = (
         scale(panel.x, panel.width, from),
@@ -251,7 +277,7 @@ fn arrow(panel: &Panel, row: usize, value: Option<(f64, f64)>) -> Mark {
         value: format!("{to:.1}"),
         start: format!("{from:.1}"),
         value_x: round(x + 12.0 * direction),
-        ..empty(panel, row)
+        ..empty(panel, row, words)
     }
 }
 
@@ -364,7 +390,12 @@ pub(super) struct HeatInput {
 }
 
 /// Lays out the heatmap of level-0 shares; a gap between dimensions.
-pub(super) fn heatmap(title: &str, columns: &[String], rows: &[HeatInput]) -> Heatmap {
+pub(super) fn heatmap(
+    title: &str,
+    columns: &[String],
+    rows: &[HeatInput],
+    words: &Messages,
+) -> Heatmap {
     let cell_width =
         ((WIDTH - HEAT_LABEL - RIGHT) / columns.len().max(1) as f64).clamp(90.0, 150.0);
     let width = HEAT_LABEL + cell_width * columns.len() as f64 + RIGHT;
@@ -374,7 +405,7 @@ pub(super) fn heatmap(title: &str, columns: &[String], rows: &[HeatInput]) -> He
         if i > 0 && rows[i - 1].dimension != row.dimension {
             y += HEAT_GAP;
         }
-        laid.push(heat_row(y, row, cell_width));
+        laid.push(heat_row(y, row, cell_width, words));
         y += HEAT_ROW;
     }
     let legend_y = y + 22.0;
@@ -384,7 +415,7 @@ pub(super) fn heatmap(title: &str, columns: &[String], rows: &[HeatInput]) -> He
         title: title.to_string(),
         desc: rows
             .iter()
-            .map(|r| row_words(r, columns))
+            .map(|r| row_words(r, columns, words))
             .collect::<Vec<_>>()
             .join(" "),
         cell_width,
@@ -411,7 +442,7 @@ pub(super) fn heatmap(title: &str, columns: &[String], rows: &[HeatInput]) -> He
     }
 }
 
-fn heat_row(y: f64, row: &HeatInput, cell_width: f64) -> HeatRow {
+fn heat_row(y: f64, row: &HeatInput, cell_width: f64, words: &Messages) -> HeatRow {
     let short = wrap(&row.title, 50, 1).remove(0);
     HeatRow {
         y,
@@ -423,19 +454,19 @@ fn heat_row(y: f64, row: &HeatInput, cell_width: f64) -> HeatRow {
             .tallies
             .iter()
             .enumerate()
-            .map(|(i, tally)| heat_cell(HEAT_LABEL + cell_width * i as f64, *tally))
+            .map(|(i, tally)| heat_cell(HEAT_LABEL + cell_width * i as f64, *tally, words))
             .collect(),
     }
 }
 
-fn heat_cell(x: f64, tally: Option<Tally>) -> HeatCell {
+fn heat_cell(x: f64, tally: Option<Tally>, words: &Messages) -> HeatCell {
     let Some(tally) = tally else {
         return HeatCell {
             x,
             fill: "#F1F2F5",
             ink: "#5a6478",
             text: "–".to_string(),
-            tip: "not scored in these units".to_string(),
+            tip: words.text("report.not_scored_here").to_string(),
         };
     };
     let share = tally.share();
@@ -445,20 +476,26 @@ fn heat_cell(x: f64, tally: Option<Tally>) -> HeatCell {
         fill: STEPS[step].0,
         ink: STEPS[step].1,
         text: format!("{:.0} %", share * 100.0),
-        tip: format!("{} of {} units at level 0", tally.zero, tally.units),
+        tip: words.fill(
+            "report.units_at_zero",
+            &[("zero", &tally.zero), ("units", &tally.units)],
+        ),
     }
 }
 
-fn row_words(row: &HeatInput, columns: &[String]) -> String {
+fn row_words(row: &HeatInput, columns: &[String], words: &Messages) -> String {
     let cells: Vec<String> = columns
         .iter()
         .zip(&row.tallies)
         .map(|(column, tally)| match tally {
             Some(t) => format!("{column} {:.0} %", t.share() * 100.0),
-            None => format!("{column} not scored"),
+            None => format!("{column} {}", words.text("report.not_scored")),
         })
         .collect();
-    format!("{} missed: {}.", row.id, cells.join(", "))
+    words.fill(
+        "report.chart_missed_row",
+        &[("id", &row.id), ("cells", &cells.join(", "))],
+    )
 }
 
 const CURVE_TOP: f64 = 34.0;
@@ -553,6 +590,7 @@ pub(super) fn curve_chart(
     target: f64,
     labels: &[String],
     panels: &[(String, Vec<Series>)],
+    words: &Messages,
 ) -> CurveChart {
     let largest = panels
         .iter()
@@ -577,19 +615,31 @@ pub(super) fn curve_chart(
             let lines = series
                 .iter()
                 .map(|s| {
-                    let words: Vec<String> = s
+                    let points: Vec<String> = s
                         .points
                         .iter()
-                        .map(|(g, p)| format!("{g} groups {p:.2}"))
+                        .map(|(g, p)| {
+                            words.fill(
+                                "report.curve_point",
+                                &[("groups", g), ("power", &format!("{p:.2}"))],
+                            )
+                        })
                         .collect();
-                    said.push(format!("{}: {}", s.label, words.join(", ")));
+                    said.push(format!("{}: {}", s.label, points.join(", ")));
                     let dots: Vec<CurveDot> = s
                         .points
                         .iter()
                         .map(|&(g, p)| CurveDot {
                             x: x_of(g),
                             y: y_of(p),
-                            tip: format!("{}, {g} groups per offering: power {p:.2}", s.label),
+                            tip: words.fill(
+                                "report.curve_tip",
+                                &[
+                                    ("label", &s.label),
+                                    ("groups", &g),
+                                    ("power", &format!("{p:.2}")),
+                                ],
+                            ),
                         })
                         .collect();
                     CurveLine {
@@ -622,18 +672,22 @@ pub(super) fn curve_chart(
             }
         })
         .collect();
-    let legend = curve_legend(labels, target, plot_bottom + 62.0);
+    let legend = curve_legend(labels, target, plot_bottom + 62.0, words);
     CurveChart {
         width: WIDTH,
         height: legend
             .last()
             .map_or(plot_bottom + 50.0, |item| item.y + 14.0),
         title: title.to_string(),
-        desc: format!("{} Dashed line: target {target}.", desc.join(" ")),
+        desc: format!(
+            "{} {}",
+            desc.join(" "),
+            words.fill("report.curve_target", &[("target", &target)])
+        ),
         plot_top: CURVE_TOP,
         plot_bottom,
         target_y: y_of(target),
-        axis_label: "Groups per offering".to_string(),
+        axis_label: words.text("report.groups_axis").to_string(),
         y_ticks: POWER_TICKS
             .iter()
             .map(|&p| YTick {
@@ -647,13 +701,14 @@ pub(super) fn curve_chart(
 }
 
 /// The legend in rows from `top`: each series label, then the target.
-fn curve_legend(labels: &[String], target: f64, top: f64) -> Vec<LegendItem> {
+fn curve_legend(labels: &[String], target: f64, top: f64, words: &Messages) -> Vec<LegendItem> {
     let per_row = ((WIDTH - CURVE_LEFT) / CURVE_LEGEND_ITEM).floor() as usize;
     let series = labels
         .iter()
         .enumerate()
         .map(|(i, label)| (colour(i), label.clone(), false));
-    let target = ("#1a2130", format!("target power {target}"), true);
+    let target_label = words.fill("report.target_power", &[("target", &target)]);
+    let target = ("#1a2130", target_label, true);
     series
         .chain(std::iter::once(target))
         .enumerate()
@@ -670,6 +725,10 @@ fn curve_legend(labels: &[String], target: f64, top: f64) -> Vec<LegendItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn en() -> &'static Messages {
+        crate::messages::of("en")
+    }
 
     #[test]
     fn wrap_breaks_at_spaces_and_marks_what_is_cut() {
@@ -704,6 +763,7 @@ mod tests {
                     None,
                 ],
             }],
+            en(),
         );
         let panel = &chart.panels[0];
         let (x0, w) = (panel.x, panel.width);
@@ -728,7 +788,7 @@ mod tests {
             title: "Handling".into(),
             values: vec![Some((60.0, 40.0))],
         }];
-        let chart = arrow_chart("t", &rows, &panels);
+        let chart = arrow_chart("t", &rows, &panels, en());
         let mark = &chart.panels[0].marks[0];
         assert!(mark.x < mark.x1, "{mark:?}");
         assert!(mark.value_x < mark.x.unwrap());
@@ -748,7 +808,7 @@ mod tests {
             row("P2_b", "prevention"),
             row("D1_c", "detection"),
         ];
-        let map = heatmap("t", &["A".to_string()], &rows);
+        let map = heatmap("t", &["A".to_string()], &rows, en());
         let ys: Vec<f64> = map.rows.iter().map(|r| r.y).collect();
         assert_eq!(
             ys,
@@ -763,12 +823,12 @@ mod tests {
 
     #[test]
     fn heat_cells_step_through_the_scale() {
-        let cell = |zero, units| heat_cell(0.0, Some(Tally { units, zero }));
+        let cell = |zero, units| heat_cell(0.0, Some(Tally { units, zero }), en());
         assert_eq!(cell(0, 4).fill, STEPS[0].0);
         assert_eq!(cell(1, 4).fill, STEPS[1].0);
         assert_eq!(cell(4, 4).fill, STEPS[4].0);
         assert_eq!(cell(3, 4).text, "75 %");
-        assert_eq!(heat_cell(0.0, None).text, "–");
+        assert_eq!(heat_cell(0.0, None, en()).text, "–");
     }
 
     #[test]
@@ -794,7 +854,7 @@ mod tests {
                 vec![series(&labels[1], &[(16.0, 1.0)])],
             ),
         ];
-        let chart = curve_chart("t", 0.8, &labels, &panels);
+        let chart = curve_chart("t", 0.8, &labels, &panels, en());
         let first = &chart.panels[0];
         let [low, high] = [&first.lines[0].dots[0], &first.lines[0].dots[1]];
         assert!(high.x > low.x && high.y < low.y, "{low:?} {high:?}");

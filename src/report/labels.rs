@@ -1,15 +1,19 @@
-//! The study's labels in the report's language, and the order of its ids.
+//! The study's labels and the report's own words in the report's language,
+//! and the order of the study's ids.
 
 use std::collections::BTreeMap;
 
 use crate::bank::localized;
 use crate::bank::{Labelled, Rubric, Study};
 use crate::compare::dataset::MIXED_ROLE;
+use crate::messages::{self, Messages};
 
 /// Labels of one study's ids in one language; an unknown id is its own label.
 pub(super) struct Labels<'a> {
     pub study: &'a Study,
     pub language: &'a str,
+    /// The report's own words in `language`.
+    pub words: &'static Messages,
     /// Criterion id → title.
     criteria: BTreeMap<String, String>,
 }
@@ -19,6 +23,7 @@ impl<'a> Labels<'a> {
         Labels {
             study,
             language,
+            words: messages::of(language),
             criteria: criterion_titles(rubrics, language),
         }
     }
@@ -27,10 +32,10 @@ impl<'a> Labels<'a> {
     /// `phase`, `role`, `dimension` or a site attribute).
     pub fn of(&self, key: &str, id: &str) -> String {
         if key == "role" && id == MIXED_ROLE {
-            return "Mixed (no largest role)".to_string();
+            return self.words.text("report.mixed_role").to_string();
         }
         if key == "role" && (id.is_empty() || id == crate::compare::NO_VALUE) {
-            return "Not recorded".to_string();
+            return self.words.text("report.not_recorded").to_string();
         }
         self.list(key)
             .iter()

@@ -35,6 +35,7 @@ use std::path::Path;
 use crate::bank::Rubric;
 use crate::compare::Comparison;
 use crate::compare::dataset::StudyData;
+use crate::messages;
 use crate::rating::agreement::Options as AgreementOptions;
 use crate::rating::{self, SessionAgreement};
 use crate::session::SessionError;
@@ -61,8 +62,8 @@ pub struct Report {
     pub example: Option<Example>,
     /// A power analysis to show with the results (see [`crate::simulate::power`]).
     pub power: Option<Power>,
-    /// The language of the study's labels (`en`, `nb`); the report's own
-    /// words are English.
+    /// The language of the study's labels and of the report's own words
+    /// (`en`, `nb`, `nn`).
     pub language: String,
 }
 
@@ -92,7 +93,7 @@ pub struct SessionRatings {
 impl Report {
     /// Gathers everything the report shows about `data` from the store: the
     /// comparisons, the rubrics, each rated session's agreement and the
-    /// quoted answer. `language` is the study's label language.
+    /// quoted answer. `language` is the language of its labels and words.
     pub fn assemble(
         store: &Store,
         data: StudyData,
@@ -133,7 +134,10 @@ impl Report {
         let view = view::build(self);
         let mut page = environment()
             .get_template("report.html")
-            .and_then(|t| t.render(context! { r => Serde(&view) }))
+            .and_then(|t| {
+                let words = messages::of(&self.language).section("report");
+                t.render(context! { r => Serde(&view), t => words })
+            })
             .map_err(|e| ReportError::Template(e.to_string()))?;
         page.push('\n');
         Ok(page)
@@ -148,7 +152,8 @@ fn environment() -> &'static Environment<'static> {
         env.set_auto_escape_callback(|_| AutoEscape::Html);
         env.add_filter("num", view::num);
         env.add_filter("signed", view::signed);
-        env.add_filter("ci", view::ci);
+        env.add_filter("ci", view::ci_in_words);
+        messages::add_filters(&mut env);
         env.add_filter("pvalue", view::pvalue);
         env.add_filter("pct", view::pct);
         for (name, source) in [

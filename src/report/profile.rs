@@ -30,6 +30,7 @@ use serde::Serialize;
 use crate::bank::localized;
 use crate::bank::{Criterion, Rubric};
 use crate::compare::dataset::{GroupScore, StudyData, UnitScore};
+use crate::messages;
 use crate::render::escape_markdown;
 use crate::store::SessionRecord;
 
@@ -198,7 +199,7 @@ pub fn profile(data: &StudyData, request: &ProfileRequest) -> Result<Profile, Pr
         .len(),
         sites: unique(scores.iter().map(|s| s.key("site").to_string())).len(),
         dimensions: dimension_rows(data, &scores, site, &language),
-        notes: notes(data, &at_phase, &scores, site),
+        notes: notes(data, &at_phase, &scores, site, &language),
         phase,
         language,
         missed,
@@ -418,7 +419,9 @@ fn notes(
     sessions: &[&SessionRecord],
     scores: &[&GroupScore],
     site: &str,
+    language: &str,
 ) -> Vec<String> {
+    let words = messages::of(language);
     let mut notes = Vec::new();
     let groups = unique(
         scores
@@ -427,16 +430,13 @@ fn notes(
             .map(|s| s.group.clone()),
     );
     if groups.len() < FEW_GROUPS {
-        notes.push(format!(
-            "only {} group(s) at this site: its means are uncertain",
-            groups.len()
-        ));
+        notes.push(words.fill("profile.few_groups", &[("count", &groups.len())]));
     }
     for session in sessions {
         if let Some(n) = data.unscored.get(&session.id) {
-            notes.push(format!(
-                "session {} has {n} answered unit(s) not scored yet",
-                session.id
+            notes.push(words.fill(
+                "profile.unscored",
+                &[("session", &session.id), ("count", n)],
             ));
         }
     }
@@ -463,32 +463,6 @@ fn environment() -> &'static Environment<'static> {
     })
 }
 
-/// The words around the data, in the profile's language (English otherwise).
-fn words(language: &str) -> minijinja::Value {
-    match language {
-        "nb" | "nn" => context! {
-            title => "Behovsanalyse", phase => "Fase", sessions => "Samlinger",
-            offerings => "Tilbud", groups => "grupper", dimension => "Dimensjon",
-            site => "Denne enheten", all => "Alle enheter", rank => "Plass",
-            percentile => "Persentil", of => "av", missed => "Oftest manglet",
-            criterion => "Kriterium", share => "Andel på nivå 0", units => "Svar",
-            critical => "kritisk", work_on => "Dette bør dere arbeide med",
-            target => "Målet (høyeste nivå)", notes => "Merknader",
-            scale => "Skårer 0–100: gruppens vektede kriterienivåer over maksimum, snitt over gruppene.",
-        },
-        _ => context! {
-            title => "Needs analysis", phase => "Phase", sessions => "Sessions",
-            offerings => "Offerings", groups => "groups", dimension => "Dimension",
-            site => "This site", all => "All sites", rank => "Rank",
-            percentile => "Percentile", of => "of", missed => "Most often missed",
-            criterion => "Criterion", share => "Share at level 0", units => "Answers",
-            critical => "critical", work_on => "What to work on",
-            target => "The target (highest level)", notes => "Notes",
-            scale => "Scores 0–100: a group's weighted criterion levels over their maximum, averaged over groups.",
-        },
-    }
-}
-
 impl Profile {
     /// Writes the profile as JSON, Markdown or a self-contained HTML page.
     pub fn write(&self, format: ProfileFormat) -> Result<String, ProfileError> {
@@ -499,9 +473,9 @@ impl Profile {
             ProfileFormat::Markdown => "profile.md",
             ProfileFormat::Html => "profile.html",
         };
-        let page = environment()
-            .get_template(name)?
-            .render(context! { p => Serde(self), w => words(&self.language) })?;
+        let page = environment().get_template(name)?.render(
+            context! { p => Serde(self), t => messages::of(&self.language).section("profile") },
+        )?;
         Ok(page + "\n")
     }
 }

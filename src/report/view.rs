@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use minijinja::State;
 use serde::Serialize;
 
 use super::Report;
@@ -15,6 +16,7 @@ use crate::bank::localized;
 use crate::compare::dataset::{GroupScore, StudyData};
 use crate::compare::{Cell, Change, Comparison, Pairwise};
 use crate::design::forms;
+use crate::messages::{self, Messages};
 use crate::simulate::power::{Power, Row};
 
 /// The whole page.
@@ -81,7 +83,7 @@ pub(super) fn build(report: &Report) -> View {
         agreement: agreement(report, &labels),
         missed: missed_view(data, &analyses.phase, report.example.as_ref(), &labels),
         power: report.power.as_ref().map(|p| power_view(p, &labels)),
-        methods: methods(report),
+        methods: methods(report, &labels),
         groups: group_rows(data, &labels),
     }
 }
@@ -284,9 +286,7 @@ fn matrix(comparison: &Comparison, key: &str, rows: Option<&[String]>, labels: &
 
 fn key_label(key: &str, labels: &Labels) -> String {
     match key {
-        "offering" => "Offering".to_string(),
-        "role" => "Role".to_string(),
-        "phase" => "Phase".to_string(),
+        "offering" | "role" | "phase" => labels.words.text(&format!("report.{key}")).to_string(),
         attribute => labels.attribute(attribute),
     }
 }
@@ -301,6 +301,7 @@ struct Scores {
 }
 
 fn scores(comparison: &Comparison, phase: &str, labels: &Labels) -> Scores {
+    let words = labels.words;
     let offerings = labels.all(
         "offering",
         comparison
@@ -331,9 +332,10 @@ fn scores(comparison: &Comparison, phase: &str, labels: &Labels) -> Scores {
     let phase = labels.of("phase", phase);
     Scores {
         chart: charts::dot_chart(
-            &format!("Mean scores per offering at {phase}, with 95 % intervals"),
+            &words.fill("report.chart_scores", &[("phase", &phase)]),
             &rows,
             &panels,
+            words,
         ),
         pairwise: pair_rows(&comparison.pairwise, "offering", labels),
         phase,
@@ -399,6 +401,7 @@ struct ChangeRow {
 }
 
 fn change(comparison: &Comparison, scores: &[GroupScore], labels: &Labels) -> ChangeView {
+    let words = labels.words;
     let changes = comparison.change.as_deref().unwrap_or_default();
     let [from, to] = comparison.change_phases.clone().unwrap_or_default();
     let offerings = labels.all("offering", changes.iter().map(|c| c.offering.as_str()));
@@ -442,9 +445,10 @@ fn change(comparison: &Comparison, scores: &[GroupScore], labels: &Labels) -> Ch
     let row_labels: Vec<String> = offerings.iter().map(|o| labels.of("offering", o)).collect();
     ChangeView {
         chart: charts::arrow_chart(
-            &format!("Mean scores of the same groups at {from} and {to}"),
+            &words.fill("report.chart_change", &[("from", &from), ("to", &to)]),
             &row_labels,
             &panels,
+            words,
         ),
         pairwise: pair_rows(
             comparison.change_pairwise.as_deref().unwrap_or_default(),
@@ -589,6 +593,7 @@ fn missed_view(
     example: Option<&Example>,
     labels: &Labels,
 ) -> MissedView {
+    let words = labels.words;
     let missed = missed::missed(data, phase);
     let offerings = labels.order("offering", missed.tallies.keys().map(|(_, o)| o.as_str()));
     let rows: Vec<HeatInput> = missed
@@ -608,9 +613,10 @@ fn missed_view(
     let columns: Vec<String> = offerings.iter().map(|o| labels.of("offering", o)).collect();
     MissedView {
         heatmap: charts::heatmap(
-            &format!("Share of units at level 0 per criterion and offering, {phase}"),
+            &words.fill("report.chart_missed", &[("phase", &phase)]),
             &columns,
             &rows,
+            words,
         ),
         most: most_missed(&missed, labels),
         example: example.cloned(),
@@ -682,6 +688,7 @@ struct PowerCell {
 }
 
 fn power_view(power: &Power, labels: &Labels) -> PowerView {
+    let words = labels.words;
     let [a, b] = &power.offerings;
     let dimension = |id: &str| labels.of("dimension", id);
     PowerView {
@@ -704,18 +711,22 @@ fn power_view(power: &Power, labels: &Labels) -> PowerView {
             .recommendations
             .iter()
             .map(|r| match &r.design {
-                Some(d) => format!(
-                    "{}: {} municipalities × {} groups = {} groups per offering (site-level power {:.2})",
-                    dimension(&r.dimension),
-                    d.sites,
-                    d.groups_per_site,
-                    d.groups,
-                    d.power
+                Some(d) => words.fill(
+                    "report.recommended",
+                    &[
+                        ("dimension", &dimension(&r.dimension)),
+                        ("sites", &d.sites),
+                        ("per_site", &d.groups_per_site),
+                        ("groups", &d.groups),
+                        ("power", &format!("{:.2}", d.power)),
+                    ],
                 ),
-                None => format!(
-                    "{}: no design simulated reaches power {}",
-                    dimension(&r.dimension),
-                    power.target
+                None => words.fill(
+                    "report.none_reaches",
+                    &[
+                        ("dimension", &dimension(&r.dimension)),
+                        ("target", &power.target),
+                    ],
                 ),
             })
             .collect(),
@@ -760,10 +771,11 @@ fn power_rows(power: &Power) -> Vec<PowerRow> {
 /// Site-level power by groups per offering: a panel per dimension, a line
 /// per number of municipalities.
 fn power_chart(power: &Power, labels: &Labels) -> CurveChart {
+    let words = labels.words;
     let mut sites: Vec<usize> = power.rows.iter().map(|r| r.sites).collect();
     sites.sort_unstable();
     sites.dedup();
-    let label = |n: usize| format!("{n} municipalities per offering");
+    let label = |n: usize| words.fill("report.per_offering", &[("count", &n)]);
     let series_of = |dimension: &str, n: usize| {
         let mut rows: Vec<&Row> = power
             .rows
@@ -790,10 +802,11 @@ fn power_chart(power: &Power, labels: &Labels) -> CurveChart {
         .collect();
     let legend: Vec<String> = sites.iter().map(|&n| label(n)).collect();
     charts::curve_chart(
-        "Site-level power by groups per offering, one line per number of municipalities",
+        words.text("report.chart_power"),
         power.target,
         &legend,
         &panels,
+        words,
     )
 }
 
@@ -838,7 +851,7 @@ struct RubricRow {
     units: usize,
 }
 
-fn methods(report: &Report) -> Methods {
+fn methods(report: &Report, labels: &Labels) -> Methods {
     let data = &report.data;
     let mut by_method: BTreeMap<String, usize> = BTreeMap::new();
     let mut rubrics: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
@@ -868,7 +881,7 @@ fn methods(report: &Report) -> Methods {
         study_hashes: data.study_hashes.iter().cloned().collect(),
         boot: a.offerings.boot,
         seed: a.offerings.seed,
-        warnings: warnings(report),
+        warnings: warnings(report, labels.words),
         level: a.offerings.cluster.clone(),
         sites: sites_per_offering(data),
         icc: a
@@ -941,20 +954,20 @@ fn sites_per_offering(data: &StudyData) -> Vec<(String, usize)> {
 }
 
 /// Every comparison's warnings, once each, with the section they belong to.
-fn warnings(report: &Report) -> Vec<(String, String)> {
+fn warnings(report: &Report, words: &Messages) -> Vec<(String, String)> {
     let a = &report.analyses;
     let sections = [
-        ("Scores by offering", Some(&a.offerings)),
-        ("Change", a.change.as_ref()),
-        ("Roles", Some(&a.roles)),
-        ("Rural and urban", a.centrality.as_ref()),
+        ("report.warnings_scores", Some(&a.offerings)),
+        ("report.warnings_change", a.change.as_ref()),
+        ("report.warnings_roles", Some(&a.roles)),
+        ("report.warnings_centrality", a.centrality.as_ref()),
     ];
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for (section, comparison) in sections {
         for warning in comparison.iter().flat_map(|c| &c.warnings) {
             if seen.insert(warning.clone()) {
-                out.push((section.to_string(), warning.clone()));
+                out.push((words.text(section).to_string(), warning.clone()));
             }
         }
     }
@@ -1022,6 +1035,24 @@ pub(super) fn ci(value: Option<Vec<f64>>, digits: Option<usize>) -> String {
     match value.as_deref() {
         Some([lo, hi]) => format!("{} to {}", num(Some(*lo), digits), num(Some(*hi), digits)),
         _ => "–".to_string(),
+    }
+}
+
+/// Like [`ci`], in the words of the template's catalogue (`t.interval_to`).
+pub(super) fn ci_in_words(state: &State, value: Option<Vec<f64>>, digits: Option<usize>) -> String {
+    let words = state
+        .lookup("t")
+        .and_then(|t| t.get_attr("interval_to").ok())
+        .and_then(|w| w.as_str().map(str::to_string));
+    match (value.as_deref(), words) {
+        (Some([lo, hi]), Some(words)) => messages::fill_in(
+            &words,
+            &[
+                ("lo", &num(Some(*lo), digits)),
+                ("hi", &num(Some(*hi), digits)),
+            ],
+        ),
+        _ => ci(value, digits),
     }
 }
 

@@ -2,13 +2,50 @@
 //! options that exist, a ranking that is a permutation, a Likert value on the
 //! scale, text within its limit. Answers are untrusted; nothing else here.
 
+use std::fmt;
+
 use serde_json::Value;
 
 use crate::bank::{ChoiceOption, Prompt, PromptKind};
+use crate::messages::{self, Messages};
+
+/// What is wrong with an answer: a message of the catalogue's `answer`
+/// section and its values, to be said in any language ([`Problem::in_words`]);
+/// `Display` says it in English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    key: &'static str,
+    values: Vec<(&'static str, String)>,
+}
+
+impl Problem {
+    pub(crate) fn new(key: &'static str, values: &[(&'static str, &dyn fmt::Display)]) -> Problem {
+        Problem {
+            key,
+            values: values.iter().map(|(n, v)| (*n, v.to_string())).collect(),
+        }
+    }
+
+    /// The problem in the words of `words`.
+    pub fn in_words(&self, words: &Messages) -> String {
+        let values: Vec<(&str, &dyn fmt::Display)> = self
+            .values
+            .iter()
+            .map(|(n, v)| (*n, v as &dyn fmt::Display))
+            .collect();
+        words.fill(&format!("answer.{}", self.key), &values)
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.in_words(messages::of("en")))
+    }
+}
 
 /// Checks `value` for `prompt`; on success returns the value to store, on
 /// failure what was expected.
-pub fn check(prompt: &Prompt, value: &Value) -> Result<Value, String> {
+pub fn check(prompt: &Prompt, value: &Value) -> Result<Value, Problem> {
     match &prompt.kind {
         PromptKind::Text { max_length } => text(value, *max_length),
         PromptKind::Single { options } => single(value, options),
@@ -22,31 +59,27 @@ pub fn check(prompt: &Prompt, value: &Value) -> Result<Value, String> {
     }
 }
 
-fn text(value: &Value, max_length: u32) -> Result<Value, String> {
+fn text(value: &Value, max_length: u32) -> Result<Value, Problem> {
     let Value::String(text) = value else {
-        return Err(format!(
-            "expected text (a JSON string), got {}",
-            describe(value)
-        ));
+        return Err(Problem::new("expected_text", &[("got", &describe(value))]));
     };
     let text = text.replace("\r\n", "\n");
     if text.trim().is_empty() {
-        return Err("the answer is empty".to_string());
+        return Err(Problem::new("empty", &[]));
     }
     let length = text.chars().count();
     if length > max_length as usize {
-        return Err(format!(
-            "the text has {length} characters; at most {max_length} are allowed"
+        return Err(Problem::new(
+            "too_long",
+            &[("length", &length), ("max", &max_length)],
         ));
     }
     if let Some(c) = text
         .chars()
         .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err(format!(
-            "the text contains the control character U+{:04X}",
-            c as u32
-        ));
+        let code = format!("{:04X}", c as u32);
+        return Err(Problem::new("control", &[("code", &code)]));
     }
     Ok(Value::String(text))
 }
@@ -59,40 +92,40 @@ fn option_ids(options: &[ChoiceOption]) -> String {
         .join(", ")
 }
 
-fn option<'a>(value: &'a Value, options: &[ChoiceOption]) -> Result<&'a str, String> {
+fn option<'a>(value: &'a Value, options: &[ChoiceOption]) -> Result<&'a str, Problem> {
     let Value::String(id) = value else {
-        return Err(format!(
-            "expected an option id (a JSON string), got {}",
-            describe(value)
+        return Err(Problem::new(
+            "expected_option",
+            &[("got", &describe(value))],
         ));
     };
     if options.iter().any(|o| &o.id == id) {
         Ok(id)
     } else {
-        Err(format!(
-            "`{id}` is not an option here; the options are: {}",
-            option_ids(options)
+        Err(Problem::new(
+            "not_an_option",
+            &[("id", id), ("options", &option_ids(options))],
         ))
     }
 }
 
-fn single(value: &Value, options: &[ChoiceOption]) -> Result<Value, String> {
+fn single(value: &Value, options: &[ChoiceOption]) -> Result<Value, Problem> {
     option(value, options).map(|id| Value::String(id.to_string()))
 }
 
 /// Distinct option ids from a JSON array.
-fn distinct_options(value: &Value, options: &[ChoiceOption]) -> Result<Vec<String>, String> {
+fn distinct_options(value: &Value, options: &[ChoiceOption]) -> Result<Vec<String>, Problem> {
     let Value::Array(items) = value else {
-        return Err(format!(
-            "expected an array of option ids, got {}",
-            describe(value)
+        return Err(Problem::new(
+            "expected_options",
+            &[("got", &describe(value))],
         ));
     };
     let mut chosen: Vec<String> = Vec::with_capacity(items.len());
     for item in items {
         let id = option(item, options)?;
         if chosen.iter().any(|c| c == id) {
-            return Err(format!("`{id}` is given twice"));
+            return Err(Problem::new("twice", &[("id", &id)]));
         }
         chosen.push(id.to_string());
     }
@@ -104,19 +137,20 @@ fn multi(
     options: &[ChoiceOption],
     min: Option<u32>,
     max: Option<u32>,
-) -> Result<Value, String> {
+) -> Result<Value, Problem> {
     let chosen = distinct_options(value, options)?;
     let count = chosen.len() as u32;
     let (min, max) = (min.unwrap_or(0), max.unwrap_or(options.len() as u32));
     if count < min || count > max {
-        return Err(format!(
-            "{count} options chosen; choose from {min} to {max}"
+        return Err(Problem::new(
+            "count",
+            &[("count", &count), ("min", &min), ("max", &max)],
         ));
     }
     Ok(Value::from(chosen))
 }
 
-fn rank(value: &Value, options: &[ChoiceOption]) -> Result<Value, String> {
+fn rank(value: &Value, options: &[ChoiceOption]) -> Result<Value, Problem> {
     let ranked = distinct_options(value, options)?;
     let missing: Vec<&str> = options
         .iter()
@@ -124,21 +158,21 @@ fn rank(value: &Value, options: &[ChoiceOption]) -> Result<Value, String> {
         .filter(|id| !ranked.iter().any(|r| r == id))
         .collect();
     if !missing.is_empty() {
-        return Err(format!(
-            "a ranking lists every option once; missing: {}",
-            missing.join(", ")
-        ));
+        return Err(Problem::new("missing", &[("missing", &missing.join(", "))]));
     }
     Ok(Value::from(ranked))
 }
 
-fn likert(value: &Value, min: i64, max: i64) -> Result<Value, String> {
+fn likert(value: &Value, min: i64, max: i64) -> Result<Value, Problem> {
     match value.as_i64() {
         Some(n) if (min..=max).contains(&n) => Ok(Value::from(n)),
-        Some(n) => Err(format!("{n} is outside the scale {min} to {max}")),
-        None => Err(format!(
-            "expected a whole number from {min} to {max}, got {}",
-            describe(value)
+        Some(n) => Err(Problem::new(
+            "outside",
+            &[("n", &n), ("min", &min), ("max", &max)],
+        )),
+        None => Err(Problem::new(
+            "expected_number",
+            &[("min", &min), ("max", &max), ("got", &describe(value))],
         )),
     }
 }
@@ -160,6 +194,11 @@ fn describe(value: &Value) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The check, its problem said in English.
+    fn check(prompt: &Prompt, value: &Value) -> Result<Value, String> {
+        super::check(prompt, value).map_err(|p| p.to_string())
+    }
 
     fn prompt(kind: Value) -> Prompt {
         let mut p = json!({"id": "p", "text": {"nb": "?"}});
@@ -233,6 +272,20 @@ mod tests {
         assert_eq!(
             check(&p, &json!(["c", "a", "a"])),
             Err("`a` is given twice".into())
+        );
+    }
+
+    #[test]
+    fn problems_are_said_in_the_language_asked_for() {
+        let p = prompt(json!({"kind": "text", "max_length": 5}));
+        let problem = super::check(&p, &json!("123456")).unwrap_err();
+        assert_eq!(
+            problem.in_words(messages::of("nn")),
+            "teksten har 6 teikn; høgst 5 er tillate"
+        );
+        assert_eq!(
+            problem.in_words(messages::of("nb")),
+            "teksten har 6 tegn; høyst 5 er tillatt"
         );
     }
 

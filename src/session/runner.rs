@@ -13,6 +13,7 @@ use crate::bank::Prompt;
 use crate::store::{AnswerRecord, AssignmentRecord, ResponseRecord, Store, StoreError};
 
 use super::Session;
+use super::answer::Problem;
 
 /// Where one group is: its current vignette and how far it has come in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,21 +196,24 @@ pub fn advance(
 }
 
 /// Checks a value typed at the terminal for one prompt of a shown stage and
-/// makes it a record to store (source `terminal`); or says what was expected.
+/// makes it a record to store (source `terminal`); or says what is wrong.
 pub fn answer(
     session: &Session,
     responses: &[ResponseRecord],
     step: &Step,
     prompt: &str,
     value: &serde_json::Value,
-) -> Result<AnswerRecord, String> {
+) -> Result<AnswerRecord, Problem> {
     let shown = prompts(session, responses, step);
     let Some(state) = shown.iter().find(|p| p.prompt.id == prompt) else {
         let known: Vec<&str> = shown.iter().map(|p| p.prompt.id.as_str()).collect();
-        return Err(format!(
-            "no prompt `{prompt}` in the shown stages of {}; they have: {}",
-            step.vignette,
-            known.join(", ")
+        return Err(Problem::new(
+            "not_shown",
+            &[
+                ("prompt", &prompt),
+                ("vignette", &step.vignette),
+                ("shown", &known.join(", ")),
+            ],
         ));
     };
     let value = super::answer::check(state.prompt, value)?;
@@ -379,11 +383,11 @@ mod tests {
         let (session, responses) = state(&store, &id);
         let step = step(&store, &id, "G1");
         let text = step.open[0].clone();
-        assert_eq!(
-            answer(&session, &responses, &step, &text, &json!("  ")),
-            Err("the answer is empty".to_string())
-        );
-        let unknown = answer(&session, &responses, &step, "nope", &json!("x")).unwrap_err();
+        let empty = answer(&session, &responses, &step, &text, &json!("  ")).unwrap_err();
+        assert_eq!(empty.to_string(), "the answer is empty");
+        let unknown = answer(&session, &responses, &step, "nope", &json!("x"))
+            .unwrap_err()
+            .to_string();
         assert!(unknown.starts_with("no prompt `nope`"), "{unknown}");
         let later = session
             .vignette(session.assignment("G1", &step.vignette).unwrap())
@@ -391,7 +395,9 @@ mod tests {
             .prompts[0]
             .id
             .clone();
-        let hidden = answer(&session, &responses, &step, &later, &json!("x")).unwrap_err();
+        let hidden = answer(&session, &responses, &step, &later, &json!("x"))
+            .unwrap_err()
+            .to_string();
         assert!(hidden.contains("shown stages"), "{hidden}");
     }
 

@@ -70,9 +70,9 @@ fn a_killed_adjudication_resumes_at_the_next_disagreement() {
     let tmux = Tmux::new("adjudicate");
     start(&tmux, "first", &db);
     // Rubric order: P1 comes before D2 although D2 sorts first.
-    let screen = tmux.wait("first", "P1_rules_norms consensus level:");
-    assert!(screen.contains("disagreement 1 of 2"), "{screen}");
-    assert!(screen.contains("raters: anna 0 · bo 2"), "{screen}");
+    let screen = tmux.wait("first", "P1_rules_norms konsensusnivå:");
+    assert!(screen.contains("uenighet 1 av 2"), "{screen}");
+    assert!(screen.contains("vurderere: anna 0 · bo 2"), "{screen}");
     assert!(
         screen.contains("← anna") && screen.contains("← bo"),
         "{screen}"
@@ -82,8 +82,8 @@ fn a_killed_adjudication_resumes_at_the_next_disagreement() {
     }
     tmux.keys("first", &["Down"]);
     tmux.keys("first", &["Enter"]);
-    let screen = tmux.wait("first", "D2_talks_with_child consensus level:");
-    assert!(screen.contains("disagreement 2 of 2"), "{screen}");
+    let screen = tmux.wait("first", "D2_talks_with_child konsensusnivå:");
+    assert!(screen.contains("uenighet 2 av 2"), "{screen}");
     tmux.kill("first");
 
     let decided = consensus(&db);
@@ -95,14 +95,14 @@ fn a_killed_adjudication_resumes_at_the_next_disagreement() {
     assert_eq!(decided[0]["rule"], "adjudicated");
 
     start(&tmux, "second", &db);
-    let screen = tmux.wait("second", "D2_talks_with_child consensus level:");
-    assert!(screen.contains("disagreement 1 of 1"), "{screen}");
+    let screen = tmux.wait("second", "D2_talks_with_child konsensusnivå:");
+    assert!(screen.contains("uenighet 1 av 1"), "{screen}");
     assert!(
-        !screen.contains("P1_rules_norms consensus level:"),
+        !screen.contains("P1_rules_norms konsensusnivå:"),
         "{screen}"
     );
     tmux.keys("second", &["Enter"]);
-    tmux.wait("second", "every disagreement is adjudicated");
+    tmux.wait("second", "alle uenighetene er avgjort");
 
     let decided = consensus(&db);
     assert_eq!(decided.len(), 2, "{decided:?}");
@@ -117,7 +117,7 @@ fn a_killed_adjudication_resumes_at_the_next_disagreement() {
     // Nothing left: said so, exit 0, even without a terminal.
     let out = db.run(&["rate", "adjudicate", "s", "--by", "cy"]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("no disagreements left"));
+    assert!(out.stdout.contains("ingen uenigheter igjen"));
 
     // A rule afterwards keeps the adjudicated levels and decides the rest.
     db.ok(&["rate", "adjudicate", "s", "--rule", "max"]);

@@ -188,7 +188,19 @@ fn the_phase_can_be_chosen_and_a_missing_one_is_named() {
         "no other site to rank against"
     );
     assert!(
-        p["notes"][0].as_str().unwrap().contains("only 1 group"),
+        p["notes"][0].as_str().unwrap().contains("bare 1 gruppe"),
+        "in the language of the site's sessions: {}",
+        p["notes"]
+    );
+    let english = profile(
+        &study,
+        &["--site", SITE_A, "--phase", "endpoint", "--lang", "en"],
+    );
+    assert!(
+        english["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("only 1 group"),
         "{}",
         p["notes"]
     );
@@ -265,6 +277,19 @@ fn the_text_sheet_shows_scores_missed_criteria_and_targets() {
             out.stdout.contains(expected),
             "`{expected}` in:\n{}",
             out.stdout
+        );
+    }
+    let bokmal = study.run(&["profile", "--site", SITE_A, "--lang", "nb"]);
+    for expected in [
+        "snitt her",
+        "oftest manglet",
+        "dette bør dere arbeide med",
+        "1 av 2",
+    ] {
+        assert!(
+            bokmal.stdout.contains(expected),
+            "`{expected}` in:\n{}",
+            bokmal.stdout
         );
     }
 }

@@ -37,16 +37,23 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
 
     let tmux = Tmux::new("rate");
     start(&tmux, "first", &db);
-    let screen = tmux.wait("first", "P1_rules_norms level:");
+    let screen = tmux.wait("first", "P1_rules_norms nivå:");
     assert!(
         screen.contains("0 —") && screen.contains("2 —"),
         "levels shown:\n{screen}"
     );
+    // A bokmål session: the screen's own words are bokmål too.
+    for bokmal in ["── del 3:", "(ikke besvart)", "Enter lagrer"] {
+        assert!(screen.contains(bokmal), "no `{bokmal}` on\n{screen}");
+    }
+    for english in ["── stage", "(no answer)", " level:", "to store"] {
+        assert!(!screen.contains(english), "`{english}` on\n{screen}");
+    }
     tmux.keys("first", &["Enter"]);
-    tmux.wait("first", "P3_inclusive_play level:");
+    tmux.wait("first", "P3_inclusive_play nivå:");
     tmux.keys("first", &["Down"]);
     tmux.keys("first", &["Enter"]);
-    tmux.wait("first", "P5_home_cooperation level:");
+    tmux.wait("first", "P5_home_cooperation nivå:");
     tmux.kill("first");
 
     let exported = db.ok(&["rate", "export", "s"]);
@@ -63,6 +70,6 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
     );
 
     start(&tmux, "second", &db);
-    let screen = tmux.wait("second", "P5_home_cooperation level:");
-    assert!(!screen.contains("P3_inclusive_play level:"), "{screen}");
+    let screen = tmux.wait("second", "P5_home_cooperation nivå:");
+    assert!(!screen.contains("P3_inclusive_play nivå:"), "{screen}");
 }

@@ -387,6 +387,98 @@ fn labels_follow_the_language_asked_for() {
     assert!(leftovers.is_empty(), "no temp file left: {leftovers:?}");
 }
 
+/// Headings, methods text and captions of a report written in `lang`.
+fn report_in(lang: &str) -> String {
+    let (study, _) = shared();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.html");
+    study.ok(&[
+        "report",
+        "--lang",
+        lang,
+        "--boot",
+        "50",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    std::fs::read_to_string(&out).unwrap()
+}
+
+/// Every `<h2>` and `<h3>` heading of a page, without its markup.
+fn headings(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for tag in ["<h2>", "<h3>"] {
+        for part in html.split(tag).skip(1) {
+            let inner = &part[..part.find("</h").unwrap()];
+            let mut text = String::new();
+            for piece in inner.split('<') {
+                text.push_str(piece.split_once('>').map_or(piece, |(_, t)| t));
+            }
+            found.push(text);
+        }
+    }
+    found
+}
+
+#[test]
+fn the_report_speaks_bokmal_and_nynorsk_when_asked() {
+    let english = headings(&shared().1);
+    for (lang, phrases) in [
+        (
+            "nb",
+            [
+                "Økter som er med",
+                "Endring fra Nullpunkt til Sluttpunkt",
+                "Samsvar mellom vurderere",
+                "Metode",
+                "Analyseenhet",
+                "Spearmans rangkorrelasjon",
+                "Krippendorffs alfa",
+                "Gjennomsnittsskåre (0–100) med 95 % t-intervall",
+                "Endring per tilbud og dimensjon (parede grupper)",
+                "Vurderingsrubrikker som er brukt",
+            ],
+        ),
+        (
+            "nn",
+            [
+                "Økter som er med",
+                "Endring frå Nullpunkt til Sluttpunkt",
+                "Samsvar mellom vurderarar",
+                "Metode",
+                "Analyseeining",
+                "Spearmans rangkorrelasjon",
+                "Krippendorffs alfa",
+                "Gjennomsnittsskåre (0–100) med 95 % t-intervall",
+                "Endring per tilbod og dimensjon (para grupper)",
+                "Vurderingsrubrikkar som er brukte",
+            ],
+        ),
+    ] {
+        let html = report_in(lang);
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")));
+        for phrase in phrases {
+            assert!(html.contains(phrase), "{lang}: no `{phrase}`");
+        }
+        let own = headings(&html);
+        assert_eq!(own.len(), english.len(), "{lang}: {own:?}");
+        for heading in &english {
+            assert!(
+                !own.contains(heading),
+                "{lang} keeps the English `{heading}`"
+            );
+        }
+        for english in [
+            "Methods",
+            "Sessions included",
+            "95 % interval",
+            "Scored answers",
+        ] {
+            assert!(!html.contains(english), "{lang}: `{english}` remains");
+        }
+    }
+}
+
 #[test]
 fn a_phase_and_a_selection_narrow_the_report() {
     let (study, _) = shared();

@@ -15,8 +15,8 @@ use crate::common::{self, BIN, Db};
 
 const SESSION: &str = "x-baseline";
 
-/// A session with two groups reading V2, in a fresh database.
-fn new_session() -> Db {
+/// A session with two groups reading V2 in `lang`, in a fresh database.
+fn new_session(lang: &str) -> Db {
     let db = Db::new();
     let args = [
         "session",
@@ -39,6 +39,8 @@ fn new_session() -> Db {
         "V2",
         "--seed",
         "1",
+        "--lang",
+        lang,
     ];
     db.ok(&args);
     db
@@ -78,11 +80,11 @@ impl Runner for Tmux {
 
     /// Picks an open prompt from the menu and waits for it to be asked.
     fn open_prompt(&self, name: &str, id: &str, asked: &str) {
-        self.wait(name, "what next?");
-        self.choose(name, "another", "Answer another open prompt…");
-        self.wait(name, "Answer which prompt?");
+        self.wait(name, "hva nå?");
+        self.choose(name, "annet", "Svar på et annet åpent spørsmål …");
+        self.wait(name, "Hvilket spørsmål vil du svare på?");
         self.type_text(name, id);
-        self.wait(name, "> stage ");
+        self.wait(name, "> del ");
         self.keys(name, &["Enter"]);
         self.wait(name, asked);
     }
@@ -101,7 +103,7 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
     if !common::tmux::available() {
         return;
     }
-    let db = new_session();
+    let db = new_session("nb");
     let tmux = Tmux::new("runner");
     let w = "first";
     tmux.start_runner(w, &db);
@@ -110,13 +112,13 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
     tmux.wait_all(
         w,
         &[
-            "Group G1 · vignette 1 of 1: V2",
-            "not started",
-            "> Show stage 1 to G1",
+            "Gruppe G1 · case 1 av 1: V2",
+            "ikke begynt",
+            "> Vis del 1 for G1",
         ],
     );
     tmux.keys(w, &["Enter"]);
-    tmux.wait_all(w, &["Stage 1 of 3: Skjermbildene", "> Answer s1_do"]);
+    tmux.wait_all(w, &["Del 1 av 3: Skjermbildene", "> Svar på s1_do"]);
 
     // A text answer, dictated line by line, confirmed.
     tmux.keys(w, &["Enter"]);
@@ -128,54 +130,51 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
     tmux.keys(w, &["Enter"]);
     tmux.wait_all(w, &["  3 │"]);
     tmux.keys(w, &["Enter"]);
-    tmux.wait_all(w, &["Save this answer (70 characters)?"]);
+    tmux.wait_all(w, &["Lagre dette svaret (70 tegn)?"]);
     tmux.keys(w, &["Enter"]);
-    tmux.wait_all(w, &["saved G1 · V2 · s1_do (revision 1)"]);
+    tmux.wait_all(w, &["lagret G1 · V2 · s1_do (versjon 1)"]);
 
     // A single choice, chosen with the arrow keys.
-    tmux.open_prompt(w, "s1_first", "Choose one:");
+    tmux.open_prompt(w, "s1_first", "Velg ett:");
     tmux.keys(w, &["Down", "Enter"]);
-    tmux.wait_all(w, &["saved G1 · V2 · s1_first_action (revision 1)"]);
+    tmux.wait_all(w, &["lagret G1 · V2 · s1_first_action (versjon 1)"]);
 
     // A Likert point, found by typing its number; out-of-scale values cannot be chosen.
-    tmux.open_prompt(w, "s1_serious", "Choose 1 to 5:");
+    tmux.open_prompt(w, "s1_serious", "Velg 1 til 5:");
     tmux.choose(w, "4", "4");
-    tmux.wait_all(w, &["saved G1 · V2 · s1_seriousness (revision 1)"]);
+    tmux.wait_all(w, &["lagret G1 · V2 · s1_seriousness (versjon 1)"]);
 
     // Stage 2 with two prompts of stage 1 still open: asked, confirmed.
-    tmux.wait_all(w, &["what next?"]);
-    tmux.choose(w, "Show stage 2", "Show stage 2 to G1");
+    tmux.wait_all(w, &["hva nå?"]);
+    tmux.choose(w, "Vis del 2", "Vis del 2 for G1");
     tmux.wait_all(
         w,
-        &["2 prompt(s) of V2 are still open (s1_involve, s1_record)"],
+        &["2 spørsmål i V2 er fortsatt åpne (s1_involve, s1_record)"],
     );
-    tmux.keys(w, &["y", "Enter"]);
+    tmux.keys(w, &["j", "Enter"]);
     tmux.wait_all(
         w,
-        &[
-            "Stage 2 of 3: «Det skjedde hjemme»",
-            "G1: stage 2 of V2 is shown",
-        ],
+        &["Del 2 av 3: «Det skjedde hjemme»", "G1: del 2 av V2 vises"],
     );
 
     // The ranking: pick one at a time (the last one falls into place), then confirm.
-    tmux.open_prompt(w, "s2_measures", "Rank 1 of 6:");
+    tmux.open_prompt(w, "s2_measures", "Plass 1 av 6:");
     for next in 2..=5 {
         tmux.keys(w, &["Enter"]);
-        tmux.wait_all(w, &[&format!("Rank {next} of 6:")]);
+        tmux.wait_all(w, &[&format!("Plass {next} av 6:")]);
     }
     tmux.keys(w, &["Enter"]);
-    tmux.wait_all(w, &["Save this ranking?"]);
+    tmux.wait_all(w, &["Lagre denne rangeringen?"]);
     tmux.keys(w, &["Enter"]);
-    tmux.wait_all(w, &["saved G1 · V2 · s2_measures (revision 1)"]);
+    tmux.wait_all(w, &["lagret G1 · V2 · s2_measures (versjon 1)"]);
 
     // Another single choice, found by filtering the option labels.
-    tmux.open_prompt(w, "s2_reply", "Choose one:");
+    tmux.open_prompt(w, "s2_reply", "Velg ett:");
     tmux.choose(w, "plikt", "At skolen har plikt");
-    tmux.wait_all(w, &["saved G1 · V2 · s2_reply (revision 1)"]);
+    tmux.wait_all(w, &["lagret G1 · V2 · s2_reply (versjon 1)"]);
 
     // Half a text answer, never confirmed, then the runner is killed outright.
-    tmux.wait_all(w, &["> Answer s2_do"]);
+    tmux.wait_all(w, &["> Svar på s2_do"]);
     tmux.keys(w, &["Enter"]);
     tmux.wait_all(w, &["  1 │"]);
     tmux.type_text(w, "Dette blir aldri lagret.");
@@ -189,27 +188,27 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
     tmux.start_runner(w, &db);
     // The menu is drawn after its question: wait for both, or the screen may
     // be read between the two.
-    let screen = tmux.wait_all(w, &["what next?", "> Answer s2_do"]);
+    let screen = tmux.wait_all(w, &["hva nå?", "> Svar på s2_do"]);
     for shown in [
-        "Group G1 · vignette 1 of 1: V2 Gruppechatten uten Lea · stage 2 of 3",
-        "stage 1 · Skjermbildene: 3 of 5 answered",
-        "Stage 2 of 3: «Det skjedde hjemme»",
-        "> Answer s2_do",
+        "Gruppe G1 · case 1 av 1: V2 Gruppechatten uten Lea · del 2 av 3",
+        "del 1 · Skjermbildene: 3 av 5 besvart",
+        "Del 2 av 3: «Det skjedde hjemme»",
+        "> Svar på s2_do",
         "→ 1. ",
     ] {
         assert!(screen.contains(shown), "no `{shown}` on\n{screen}");
     }
 
     // A revision of the first answer: the current text is filled in to edit.
-    tmux.choose(w, "Revise", "Revise an answer…");
-    tmux.wait_all(w, &["Revise which answer?"]);
+    tmux.choose(w, "Endre", "Endre et svar …");
+    tmux.wait_all(w, &["Hvilket svar vil du endre?"]);
     tmux.type_text(w, "s1_do");
-    tmux.wait_all(w, &["> stage 1 · s1_do"]);
+    tmux.wait_all(w, &["> del 1 · s1_do"]);
     tmux.keys(w, &["Enter"]);
     tmux.wait_all(
         w,
         &[
-            "Current answer (revision 1):",
+            "Nåværende svar (versjon 1):",
             "  1 │ Vi finner en rolig stund med Lea i dag.",
         ],
     );
@@ -220,13 +219,13 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
     tmux.keys(w, &["Enter"]);
     tmux.wait_all(w, &["  3 │"]);
     tmux.keys(w, &["Enter"]);
-    tmux.wait_all(w, &["Save this answer"]);
+    tmux.wait_all(w, &["Lagre dette svaret"]);
     tmux.keys(w, &["Enter"]);
-    tmux.wait_all(w, &["saved G1 · V2 · s1_do (revision 2)"]);
+    tmux.wait_all(w, &["lagret G1 · V2 · s1_do (versjon 2)"]);
 
     // Ctrl-C leaves cleanly.
     tmux.keys(w, &["C-c"]);
-    tmux.wait_all(w, &["Interrupted. Every confirmed answer is saved"]);
+    tmux.wait_all(w, &["Avbrutt. Alle bekreftede svar er lagret"]);
     assert!(!tmux.screen(w).contains("panicked"));
 
     let answers = exported(&db);
@@ -258,8 +257,72 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
 }
 
 #[test]
+fn a_nynorsk_session_runs_in_nynorsk() {
+    if !common::tmux::available() {
+        return;
+    }
+    let db = new_session("nn");
+    let tmux = Tmux::new("runner-nn");
+    let w = "nn";
+    tmux.start_runner(w, &db);
+    tmux.wait_all(
+        w,
+        &[
+            "Gruppe G1 · case 1 av 1: V2",
+            "ikkje byrja",
+            "Vel «Vis del 1» når gruppa er klar.",
+            "G1 — kva no?",
+            "> Vis del 1 for G1",
+            "Status for alle gruppene · byt gruppe …",
+        ],
+    );
+    tmux.keys(w, &["Enter"]);
+    let screen = tmux.wait_all(w, &["Del 1 av 3:", "> Svar på s1_do", "kva no?"]);
+    for english in ["Stage", "Answer", "what next", "Quit", "Group G1"] {
+        assert!(!screen.contains(english), "`{english}` on\n{screen}");
+    }
+
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["Skriv svaret til gruppa linje for linje", "  1 │"]);
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["svaret er tomt; prøv på nytt (Esc går tilbake)"]);
+    tmux.type_text(w, "Vi snakkar med Lea i dag.");
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["  2 │", "tom linje avsluttar"]);
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["Lagre dette svaret (25 teikn)?", "J/n"]);
+    tmux.keys(w, &["Enter"]);
+    tmux.wait_all(w, &["lagra G1 · V2 · s1_do (versjon 1)"]);
+
+    tmux.wait_all(w, &["kva no?"]);
+    tmux.choose(w, "Status", "Status for alle gruppene · byt gruppe …");
+    let screen = tmux.wait_all(w, &["Framdrift i økt x-baseline", "Hald fram med gruppe:"]);
+    assert!(
+        screen.contains(" vist ") && screen.contains(" del 1 "),
+        "{screen}"
+    );
+    tmux.keys(w, &["Escape"]);
+
+    tmux.wait_all(w, &["kva no?"]);
+    tmux.choose(w, "Vis del 2", "Vis del 2 for G1");
+    tmux.wait_all(
+        w,
+        &[
+            "spørsmål i V2 er framleis opne",
+            "Vis del 2 for G1 likevel?",
+        ],
+    );
+    tmux.keys(w, &["n", "Enter"]);
+    // The menu is back (its cursor on the next open prompt) before Ctrl-C.
+    tmux.wait_all(w, &["avbrote; ingenting vart lagra", "> Svar på s1_"]);
+    tmux.keys(w, &["C-c"]);
+    tmux.wait_all(w, &["Avbrote. Alle stadfeste svar er lagra"]);
+    assert_eq!(exported(&db).len(), 1);
+}
+
+#[test]
 fn without_a_terminal_it_points_to_the_non_interactive_commands() {
-    let db = new_session();
+    let db = new_session("nb");
     let out = db.run(&["session", "run", SESSION]);
     let stderr = &out.stderr;
     assert_eq!(out.code, 2, "{stderr}");

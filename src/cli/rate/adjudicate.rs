@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use inquire::{InquireError, Select};
 use vignette::bank::Criterion;
 use vignette::bank::localized;
+use vignette::messages::{self, Messages};
 use vignette::rating::{self, Rated, Rule, Unit};
 use vignette::session::{self, Session};
 use vignette::store::Store;
@@ -97,8 +98,9 @@ fn by_adjudicator(cx: &Context, id: &str, name: &str) -> Outcome {
         &store.latest_ratings(id)?,
         &store.consensus(id)?,
     );
+    let w = messages::of(&session.record.language);
     if open.is_empty() {
-        println!("session {id}: no disagreements left to adjudicate");
+        println!("{}", w.fill("rate.adj_none", &[("id", &id)]));
         return Ok(ExitCode::SUCCESS);
     }
     if !std::io::stdin().is_terminal() {
@@ -112,20 +114,19 @@ fn by_adjudicator(cx: &Context, id: &str, name: &str) -> Outcome {
             println!("\n{}", unit_text(&store, &session, unit)?);
             shown = Some(rated.unit.as_str());
         }
-        println!("\ndisagreement {} of {}", i + 1, open.len());
+        let count = w.fill("rate.adj_count", &[("n", &(i + 1)), ("count", &open.len())]);
+        println!("\n{count}");
         let criterion = criterion_of(&session, unit, rated)?;
-        match ask(&session, criterion, rated)? {
-            Some(level) => save(&mut store, id, rated, level, name)?,
+        match ask(&session, criterion, rated, w)? {
+            Some(level) => save(&mut store, id, rated, (level, name), w)?,
             None => {
-                println!(
-                    "stopped; every confirmed level is stored, and \
-                     `vignette rate adjudicate {id} --by {name}` continues here"
-                );
+                let resume = format!("`vignette rate adjudicate {id} --by {name}`");
+                println!("{}", w.fill("rate.adj_stopped", &[("resume", &resume)]));
                 return Ok(ExitCode::SUCCESS);
             }
         }
     }
-    println!("session {id}: every disagreement is adjudicated");
+    println!("{}", w.fill("rate.adj_done", &[("id", &id)]));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -158,7 +159,12 @@ fn criterion_of<'s>(
 
 /// Shows the criterion and each rater's level, and asks for the level that
 /// counts; `None` when the adjudicator stops.
-fn ask(session: &Session, criterion: &Criterion, rated: &Rated) -> Result<Option<u8>, Failure> {
+fn ask(
+    session: &Session,
+    criterion: &Criterion,
+    rated: &Rated,
+    w: &Messages,
+) -> Result<Option<u8>, Failure> {
     let language = &session.record.language;
     print!("{}", criterion_text(criterion, language));
     let given: Vec<String> = rated
@@ -166,7 +172,10 @@ fn ask(session: &Session, criterion: &Criterion, rated: &Rated) -> Result<Option
         .iter()
         .map(|(rater, level)| format!("{rater} {level}"))
         .collect();
-    println!("  raters: {}", given.join(" · "));
+    println!(
+        "  {}",
+        w.fill("rate.adj_raters", &[("levels", &given.join(" · "))])
+    );
     let choices: Vec<LevelChoice> = criterion
         .levels
         .iter()
@@ -180,9 +189,12 @@ fn ask(session: &Session, criterion: &Criterion, rated: &Rated) -> Result<Option
             ),
         })
         .collect();
-    let title = format!("{} {} consensus level:", rated.unit, criterion.id);
+    let title = w.fill(
+        "rate.adj_level",
+        &[("unit", &rated.unit), ("criterion", &criterion.id)],
+    );
     match Select::new(&title, choices)
-        .with_help_message("↑↓ to move, Enter to store, Esc or Ctrl-C to stop")
+        .with_help_message(w.text("rate.help"))
         .prompt()
     {
         Ok(choice) => Ok(Some(choice.level)),
@@ -208,14 +220,24 @@ fn raters_at(rated: &Rated, level: u8) -> String {
 }
 
 /// Stores the adjudicator's level as the consensus at once.
-fn save(store: &mut Store, id: &str, rated: &Rated, level: u8, name: &str) -> Result<(), Failure> {
+fn save(
+    store: &mut Store,
+    id: &str,
+    rated: &Rated,
+    (level, name): (u8, &str),
+    w: &Messages,
+) -> Result<(), Failure> {
     store.save_consensus(id, &[rating::adjudicated(rated, level, name)])?;
-    println!(
-        "saved consensus {} {} = {level} (decided by {})",
-        rated.unit,
-        rated.criterion,
-        name.trim()
+    let saved = w.fill(
+        "rate.adj_saved",
+        &[
+            ("unit", &rated.unit),
+            ("criterion", &rated.criterion),
+            ("level", &level),
+            ("name", &name.trim()),
+        ],
     );
+    println!("{saved}");
     Ok(())
 }
 

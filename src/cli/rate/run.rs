@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use inquire::{InquireError, Select};
 use vignette::bank::Criterion;
 use vignette::bank::localized;
+use vignette::messages::{self, Messages};
 use vignette::rating;
 use vignette::session::{self, Session};
 use vignette::store::{RatingRecord, Store};
@@ -47,21 +48,22 @@ pub fn run(cx: &Context, id: &str, rater: &str) -> Outcome {
             raters.join(", ")
         )));
     }
+    let w = messages::of(&session.record.language);
     loop {
         let units = rating::units(&session, &store)?;
         let ratings = store.latest_ratings(id)?;
         let Some(code) = rating::resume_at(&session, &units, &plan, &ratings, rater) else {
-            println!("{rater}: every unit in your plan is rated. Thank you!");
+            println!("{}", w.fill("rate.all_rated", &[("rater", &rater)]));
             return Ok(ExitCode::SUCCESS);
         };
         let unit = rating::find_unit(&units, &code)
             .ok_or_else(|| Failure::usage(format!("unit {code} has no answers")))?;
         println!("\n{}", unit_text(&store, &session, unit)?);
         for criterion in rating::open_criteria(&session, &units, &ratings, rater, &code) {
-            match ask(&session, criterion)? {
-                Some(level) => save(&mut store, id, &code, criterion, rater, level)?,
+            match ask(&session, criterion, w)? {
+                Some(level) => save(&mut store, id, &code, (criterion, level), rater, w)?,
                 None => {
-                    println!("stopped; every confirmed rating is stored");
+                    println!("{}", w.text("rate.stopped"));
                     return Ok(ExitCode::SUCCESS);
                 }
             }
@@ -70,7 +72,7 @@ pub fn run(cx: &Context, id: &str, rater: &str) -> Outcome {
 }
 
 /// Shows a criterion and asks for its level; `None` when the rater stops.
-fn ask(session: &Session, criterion: &Criterion) -> Result<Option<u8>, Failure> {
+fn ask(session: &Session, criterion: &Criterion, w: &Messages) -> Result<Option<u8>, Failure> {
     let language = &session.record.language;
     print!("{}", criterion_text(criterion, language));
     let choices: Vec<LevelChoice> = criterion
@@ -85,9 +87,9 @@ fn ask(session: &Session, criterion: &Criterion) -> Result<Option<u8>, Failure> 
             ),
         })
         .collect();
-    let title = format!("{} level:", criterion.id);
+    let title = w.fill("rate.level", &[("criterion", &criterion.id)]);
     match Select::new(&title, choices)
-        .with_help_message("↑↓ to move, Enter to store, Esc or Ctrl-C to stop")
+        .with_help_message(w.text("rate.help"))
         .prompt()
     {
         Ok(choice) => Ok(Some(choice.level)),
@@ -103,9 +105,9 @@ fn save(
     store: &mut Store,
     id: &str,
     unit: &str,
-    criterion: &Criterion,
+    (criterion, level): (&Criterion, u8),
     rater: &str,
-    level: u8,
+    w: &Messages,
 ) -> Result<(), Failure> {
     let record = RatingRecord {
         unit: unit.to_string(),
@@ -115,10 +117,16 @@ fn save(
         source: "terminal".into(),
     };
     let revision = store.save_ratings(id, &[record])?[0];
-    println!(
-        "saved {unit} {} = {level} (revision {revision})",
-        criterion.id
+    let saved = w.fill(
+        "rate.saved",
+        &[
+            ("unit", &unit),
+            ("criterion", &criterion.id),
+            ("level", &level),
+            ("revision", &revision),
+        ],
     );
+    println!("{saved}");
     Ok(())
 }
 

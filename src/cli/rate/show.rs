@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use vignette::bank::Criterion;
 use vignette::bank::localized;
+use vignette::messages;
 use vignette::rating::{self, Unit};
 use vignette::session::{self, Session};
 use vignette::store::Store;
@@ -84,23 +85,28 @@ fn criterion_json(c: &Criterion, language: &str) -> serde_json::Value {
 /// The unit's case and answers, blind: only its code and the vignette.
 pub fn unit_text(store: &Store, session: &Session, unit: &Unit<'_>) -> Result<String, Failure> {
     let view = rating::blind_unit(store, session, unit)?;
-    let mut out = format!(
-        "━━ unit {} · {} · {}\n",
-        view.code, view.vignette, view.title
+    let w = messages::of(&session.record.language);
+    let mut out = w.fill(
+        "rate.unit",
+        &[
+            ("code", &view.code),
+            ("vignette", &view.vignette),
+            ("title", &view.title),
+        ],
     );
+    out.push('\n');
     for stage in &view.stages {
-        out.push_str(&format!(
-            "\n── stage {}: {}\n{}\n",
-            stage.number,
-            stage.title,
-            stage.text.trim_end()
-        ));
+        let heading = w.fill(
+            "rate.stage",
+            &[("number", &stage.number), ("title", &stage.title)],
+        );
+        out.push_str(&format!("\n{heading}\n{}\n", stage.text.trim_end()));
         for p in &stage.prompts {
             out.push_str(&format!("\n[{}] {}\n", p.id, p.text));
-            let shown = p
-                .answer
-                .as_ref()
-                .map_or("(no answer)".to_string(), |lines| lines.join("\n"));
+            let shown = p.answer.as_ref().map_or_else(
+                || w.text("rate.no_answer").to_string(),
+                |lines| lines.join("\n"),
+            );
             for line in shown.lines() {
                 out.push_str(&format!("  → {line}\n"));
             }

@@ -15,6 +15,7 @@ use inquire::validator::Validation;
 use inquire::{Confirm, CustomType, Editor, InquireError, MultiSelect, Select, Text};
 use serde_json::{Value, json};
 use vignette::bank::{Prompt, PromptKind};
+use vignette::messages::{self, Messages};
 use vignette::render::{RenderedPrompt, RenderedVignette};
 use vignette::session::runner::{self, Reveal, Step};
 use vignette::session::{self, Session};
@@ -56,14 +57,15 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     let mut runner = Runner::start(store, &args.session, args.group.as_deref())?;
     let stopped = runner.run();
     let resume = format!("`vignette session run {}`", args.session);
+    let said = |key: &str| runner.words.fill(key, &[("resume", &resume)]);
     match stopped {
         Err(Stop::Fail(failure)) => Err(failure),
         Err(Stop::Quit) => {
-            println!("\nInterrupted. Every confirmed answer is saved; {resume} continues here.");
+            println!("\n{}", said("runner.interrupted"));
             Ok(ExitCode::from(130))
         }
         Ok(()) | Err(Stop::Cancel) => {
-            println!("Stopped. Every confirmed answer is saved; {resume} continues here.");
+            println!("{}", said("runner.stopped"));
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -151,6 +153,8 @@ struct Runner {
     group: String,
     /// Lines shown at the foot of the next screen (saved, refused, …).
     notices: Vec<String>,
+    /// The interface's words, in the session's language.
+    words: &'static Messages,
 }
 
 impl Runner {
@@ -164,6 +168,7 @@ impl Runner {
                 .to_string(),
         };
         Ok(Runner {
+            words: messages::of(&session.record.language),
             store,
             session,
             responses,
@@ -192,7 +197,10 @@ impl Runner {
                 Action::Groups => self.groups(),
             };
             match done {
-                Err(Stop::Cancel) => self.notices.push("cancelled; nothing was stored".into()),
+                Err(Stop::Cancel) => {
+                    let cancelled = self.words.text("runner.cancelled").to_string();
+                    self.notices.push(cancelled);
+                }
                 other => other?,
             }
         }
@@ -235,21 +243,21 @@ impl Runner {
 
     fn draw(&mut self, step: &Step, view: &RenderedVignette) {
         let width = width();
+        let w = self.words;
         let mut out = String::from("\x1b[H\x1b[2J");
         out.push_str(&self.header(step, view, width));
         if step.started() {
             out.push_str(&self.stage_screen(step, view, width));
         } else {
-            out.push_str(&format!(
-                "\nGroup {} has not seen {} yet. Choose “Show stage 1” when the group is ready.\n",
-                step.group, step.vignette
-            ));
+            let not_seen = w.fill(
+                "runner.not_seen",
+                &[("group", &step.group), ("vignette", &step.vignette)],
+            );
+            out.push_str(&format!("\n{not_seen}\n"));
         }
         if step.started() && runner::next(&self.session, step).is_none() {
-            out.push_str(&dim(&format!(
-                "This is the last stage of {}'s last vignette.\n",
-                step.group
-            )));
+            let last = w.fill("runner.last_stage", &[("group", &step.group)]);
+            out.push_str(&dim(&format!("{last}\n")));
         }
         out.push_str(&dim(&"─".repeat(width)));
         out.push('\n');
@@ -262,19 +270,28 @@ impl Runner {
     }
 
     fn header(&self, step: &Step, view: &RenderedVignette, width: usize) -> String {
-        let r = &self.session.record;
-        let mut out = dim(&format!(
-            "session {} · {} · {} · cohort {} · {}\n",
-            r.id, r.offering, r.phase, r.cohort, r.site
-        ));
-        out.push_str(&bold(&format!(
-            "Group {} · vignette {} of {}: {} {} · {}",
-            step.group,
-            step.position,
-            step.vignettes,
-            view.id,
-            view.title,
-            shown(step)
+        let (r, w) = (&self.session.record, self.words);
+        let session = w.fill(
+            "runner.session_line",
+            &[
+                ("id", &r.id),
+                ("offering", &r.offering),
+                ("phase", &r.phase),
+                ("cohort", &r.cohort),
+                ("site", &r.site),
+            ],
+        );
+        let mut out = dim(&format!("{session}\n"));
+        out.push_str(&bold(&w.fill(
+            "runner.group_line",
+            &[
+                ("group", &step.group),
+                ("position", &step.position),
+                ("count", &step.vignettes),
+                ("id", &view.id),
+                ("title", &view.title),
+                ("shown", &shown(step, w)),
+            ],
         )));
         out.push('\n');
         let levels: Vec<String> = view
@@ -285,10 +302,8 @@ impl Runner {
         out.push_str(&dim(&wrap(&levels.join(" · "), width).join("\n")));
         out.push('\n');
         if self.closed() {
-            out.push_str(&format!(
-                "⚠ session {} is closed: answers and new stages are refused until it is reopened\n",
-                r.id
-            ));
+            out.push_str(&w.fill("runner.closed", &[("id", &r.id)]));
+            out.push('\n');
         }
         out
     }
@@ -302,23 +317,29 @@ impl Runner {
                 .filter(|s| s.stage as usize == earlier.number)
                 .collect();
             let done = of_stage.iter().filter(|s| s.current.is_some()).count();
-            out.push_str(&dim(&format!(
-                "stage {} · {}: {done} of {} answered\n",
-                earlier.number,
-                earlier.title,
-                of_stage.len()
-            )));
+            let answered = self.words.fill(
+                "runner.stage_answered",
+                &[
+                    ("number", &earlier.number),
+                    ("title", &earlier.title),
+                    ("done", &done),
+                    ("count", &of_stage.len()),
+                ],
+            );
+            out.push_str(&dim(&format!("{answered}\n")));
         }
         let Some(stage) = view.stages.get(step.stage as usize - 1) else {
             return out;
         };
-        out.push_str(&format!(
-            "\n{}\n\n",
-            bold(&format!(
-                "Stage {} of {}: {}",
-                stage.number, step.stages, stage.title
-            ))
-        ));
+        let title = self.words.fill(
+            "runner.stage_title",
+            &[
+                ("number", &stage.number),
+                ("count", &step.stages),
+                ("title", &stage.title),
+            ],
+        );
+        out.push_str(&format!("\n{}\n\n", bold(&title)));
         for line in wrap(&stage.text, width) {
             out.push_str(&line);
             out.push('\n');
@@ -336,10 +357,12 @@ impl Runner {
 
     fn menu(&self, step: &Step, view: &RenderedVignette) -> Asked<Action> {
         let (choices, start) = self.choices(step, view);
-        let picked = Select::new(&format!("{} — what next?", step.group), choices)
+        let w = self.words;
+        let question = w.fill("runner.what_next", &[("group", &step.group)]);
+        let picked = Select::new(&question, choices)
             .with_starting_cursor(start)
             .with_page_size(10)
-            .with_help_message("↑↓ move · Enter choose · type to filter · Ctrl-C quit")
+            .with_help_message(w.text("runner.menu_help"))
             .prompt()?;
         Ok(picked.value)
     }
@@ -354,33 +377,33 @@ impl Runner {
             .iter()
             .find(|id| stage_of(id) == Some(step.stage))
             .or(step.open.first());
+        let w = self.words;
         let mut choices = Vec::new();
         if let Some(id) = first_open {
             let text = rendered_prompt(view, id).map_or("", |p| p.text.as_str());
-            let stage = match stage_of(id) {
-                Some(n) if n != step.stage => format!(" (stage {n})"),
-                _ => String::new(),
+            let label = match stage_of(id) {
+                Some(n) if n != step.stage => w.fill(
+                    "runner.answer_earlier",
+                    &[("id", id), ("stage", &n), ("text", &text)],
+                ),
+                _ => w.fill("runner.answer_prompt", &[("id", id), ("text", &text)]),
             };
-            let label = truncate(&format!("Answer {id}{stage}: {text}"), 76);
-            choices.push(choice(label, Action::Answer(id.clone())));
+            choices.push(choice(truncate(&label, 76), Action::Answer(id.clone())));
         }
         if step.open.len() > 1 {
-            choices.push(choice("Answer another open prompt…", Action::AnswerOther));
+            choices.push(choice(w.text("runner.answer_other"), Action::AnswerOther));
         }
         if states.iter().any(|s| s.current.is_some()) {
-            choices.push(choice("Revise an answer…", Action::Revise));
+            choices.push(choice(w.text("runner.revise"), Action::Revise));
         }
         if let Some(reveal) = runner::next(&self.session, step) {
-            choices.push(choice(next_label(step, &reveal), Action::Next));
+            choices.push(choice(next_label(step, &reveal, w), Action::Next));
         }
         if self.session.groups.len() > 1 {
-            choices.push(choice("Show the next stage to all groups", Action::NextAll));
+            choices.push(choice(w.text("runner.next_all"), Action::NextAll));
         }
-        choices.push(choice(
-            "Status of all groups · switch group…",
-            Action::Groups,
-        ));
-        choices.push(choice("Quit (everything confirmed is saved)", Action::Quit));
+        choices.push(choice(w.text("runner.groups"), Action::Groups));
+        choices.push(choice(w.text("runner.quit"), Action::Quit));
         let open_here = first_open.is_some_and(|id| stage_of(id) == Some(step.stage));
         let start = choices
             .iter()
@@ -401,6 +424,7 @@ impl Runner {
     ) -> Asked<()> {
         let states = runner::prompts(&self.session, &self.responses, step);
         let width = width().saturating_sub(4);
+        let w = self.words;
         let choices: Vec<Choice<String>> = states
             .iter()
             .filter(|s| s.current.is_some() == answered)
@@ -408,14 +432,19 @@ impl Runner {
                 let rendered = rendered_prompt(view, &s.prompt.id);
                 let text = rendered.map_or("", |p| p.text.as_str());
                 let label = match (s.current, rendered) {
-                    (Some(r), Some(p)) => format!(
-                        "stage {} · {}: {} → {}",
-                        s.stage,
-                        s.prompt.id,
-                        truncate(text, 40),
-                        preview(p, &r.answer.value)
+                    (Some(r), Some(p)) => w.fill(
+                        "runner.pick_answered",
+                        &[
+                            ("stage", &s.stage),
+                            ("id", &s.prompt.id),
+                            ("text", &truncate(text, 40)),
+                            ("answer", &preview(p, &r.answer.value)),
+                        ],
                     ),
-                    _ => format!("stage {} · {}: {text}", s.stage, s.prompt.id),
+                    _ => w.fill(
+                        "runner.pick_open",
+                        &[("stage", &s.stage), ("id", &s.prompt.id), ("text", &text)],
+                    ),
                 };
                 choice(truncate(&label, width), s.prompt.id.clone())
             })
@@ -424,13 +453,13 @@ impl Runner {
             return Ok(());
         }
         let title = if answered {
-            "Revise which answer?"
+            w.text("runner.which_revise")
         } else {
-            "Answer which prompt?"
+            w.text("runner.which_answer")
         };
         let picked = Select::new(title, choices)
             .with_page_size(12)
-            .with_help_message("↑↓ move · Enter choose · type to filter · Esc back")
+            .with_help_message(w.text("runner.pick_help"))
             .prompt()?;
         self.answer(step, view, &picked.value)
     }
@@ -456,15 +485,20 @@ impl Runner {
     /// Asks one prompt until the value fits, then stores it.
     fn answer(&mut self, step: &Step, view: &RenderedVignette, id: &str) -> Asked<()> {
         let asking = self.asking(step, view, id)?;
-        introduce(step, &asking, self.closed());
+        let w = self.words;
+        introduce(step, &asking, self.closed(), w);
         loop {
-            let value = ask(&asking)?;
+            let value = ask(&asking, w)?;
             match runner::answer(&self.session, &self.responses, step, id, &value) {
                 Ok(record) => {
                     self.save(record);
                     return Ok(());
                 }
-                Err(message) => println!("{} {message}; try again (Esc goes back)", red("✗")),
+                Err(problem) => {
+                    let problem = problem.in_words(w);
+                    let again = w.fill("runner.try_again", &[("problem", &problem)]);
+                    println!("{} {again}", red("✗"));
+                }
             }
         }
     }
@@ -473,38 +507,40 @@ impl Runner {
     fn save(&mut self, record: AnswerRecord) {
         let id = self.session.record.id.clone();
         let what = format!("{} · {} · {}", record.group, record.vignette, record.prompt);
+        let w = self.words;
         match self.store.save_answers(&id, std::slice::from_ref(&record)) {
             Ok(revisions) => {
                 let revision = revisions.first().copied().unwrap_or_default();
-                self.notices
-                    .push(format!("{} saved {what} (revision {revision})", green("✓")));
+                let saved = w.fill("runner.saved", &[("what", &what), ("revision", &revision)]);
+                self.notices.push(format!("{} {saved}", green("✓")));
             }
             Err(e) => {
-                self.notices
-                    .push(format!("{} not saved: {what}: {e}", red("✗")));
-                self.notices
-                    .push(format!("  the answer was: {}", record.value));
+                let not_saved = w.fill("runner.not_saved", &[("what", &what), ("error", &e)]);
+                self.notices.push(format!("{} {not_saved}", red("✗")));
+                let was = w.fill("runner.answer_was", &[("value", &record.value)]);
+                self.notices.push(format!("  {was}"));
             }
         }
     }
 
     fn next_stage(&mut self, step: &Step) -> Asked<()> {
+        let w = self.words;
         let Some(reveal) = runner::next(&self.session, step) else {
-            self.notices.push(format!(
-                "{} has seen every stage of its vignettes",
-                step.group
-            ));
+            let seen = w.fill("runner.seen_everything", &[("group", &step.group)]);
+            self.notices.push(seen);
             return Ok(());
         };
         if !step.open.is_empty() {
-            let question = format!(
-                "{} prompt(s) of {} are still open ({}). {} anyway?",
-                step.open.len(),
-                step.vignette,
-                step.open.join(", "),
-                next_label(step, &reveal)
+            let question = w.fill(
+                "runner.still_open",
+                &[
+                    ("count", &step.open.len()),
+                    ("vignette", &step.vignette),
+                    ("open", &step.open.join(", ")),
+                    ("next", &next_label(step, &reveal, w)),
+                ],
             );
-            if !Confirm::new(&question).with_default(false).prompt()? {
+            if !confirm(&question, false, w)? {
                 return Err(Stop::Cancel);
             }
         }
@@ -518,17 +554,20 @@ impl Runner {
         for group in &self.session.groups {
             steps.push(self.step_of(&group.label)?);
         }
+        let w = self.words;
         let open: Vec<String> = steps
             .iter()
             .filter(|s| !s.open.is_empty() && runner::next(&self.session, s).is_some())
-            .map(|s| format!("{} ({} open)", s.group, s.open.len()))
+            .map(|s| {
+                w.fill(
+                    "runner.group_open",
+                    &[("group", &s.group), ("count", &s.open.len())],
+                )
+            })
             .collect();
         if !open.is_empty() {
-            let question = format!(
-                "Some groups have open prompts: {}. Show every group its next stage anyway?",
-                open.join(", ")
-            );
-            if !Confirm::new(&question).with_default(false).prompt()? {
+            let question = w.fill("runner.groups_open", &[("open", &open.join(", "))]);
+            if !confirm(&question, false, w)? {
                 return Err(Stop::Cancel);
             }
         }
@@ -540,23 +579,36 @@ impl Runner {
     }
 
     fn report_reveal(&mut self, step: &Step, revealed: Result<Option<Reveal>, StoreError>) {
-        let group = &step.group;
+        let (group, w) = (&step.group, self.words);
         let notice = match revealed {
-            Ok(Some(r)) if r.stage == 1 => format!(
-                "{} {group} starts {} (vignette {} of {}): stage 1 is shown",
-                green("▶"),
-                r.vignette,
-                r.position,
-                step.vignettes
-            ),
-            Ok(Some(r)) => format!(
-                "{} {group}: stage {} of {} is shown",
-                green("▶"),
-                r.stage,
-                r.vignette
-            ),
-            Ok(None) => format!("{group} has seen every stage of its vignettes"),
-            Err(e) => format!("{} {group}: the next stage was not shown: {e}", red("✗")),
+            Ok(Some(r)) if r.stage == 1 => {
+                let starts = w.fill(
+                    "runner.starts",
+                    &[
+                        ("group", group),
+                        ("vignette", &r.vignette),
+                        ("position", &r.position),
+                        ("count", &step.vignettes),
+                    ],
+                );
+                format!("{} {starts}", green("▶"))
+            }
+            Ok(Some(r)) => {
+                let shown = w.fill(
+                    "runner.stage_shown",
+                    &[
+                        ("group", group),
+                        ("stage", &r.stage),
+                        ("vignette", &r.vignette),
+                    ],
+                );
+                format!("{} {shown}", green("▶"))
+            }
+            Ok(None) => w.fill("runner.seen_everything", &[("group", group)]),
+            Err(e) => {
+                let failed = w.fill("runner.not_shown", &[("group", group), ("error", &e)]);
+                format!("{} {failed}", red("✗"))
+            }
         };
         self.notices.push(notice);
     }
@@ -564,23 +616,24 @@ impl Runner {
     /// Every group's progress; choosing a group switches to it.
     fn groups(&mut self) -> Asked<()> {
         let status = session::status(&self.session, &self.responses);
+        let w = self.words;
         print!("\x1b[H\x1b[2J");
-        println!(
-            "{}\n",
-            bold(&format!("Progress of session {}", status.session))
-        );
-        println!("{}", super::status::table(&status));
+        let progress = w.fill("runner.progress", &[("id", &status.session)]);
+        println!("{}\n", bold(&progress));
+        println!("{}", super::status::table(&status, w));
         let mut choices = Vec::new();
         for group in &self.session.groups {
             let step = self.step_of(&group.label)?;
-            let label = format!(
-                "{} · {} ({} of {}) · {} · {} open",
-                step.group,
-                step.vignette,
-                step.position,
-                step.vignettes,
-                shown(&step),
-                step.open.len()
+            let label = w.fill(
+                "runner.group_status",
+                &[
+                    ("group", &step.group),
+                    ("vignette", &step.vignette),
+                    ("position", &step.position),
+                    ("count", &step.vignettes),
+                    ("shown", &shown(&step, w)),
+                    ("open", &step.open.len()),
+                ],
             );
             choices.push(choice(label, step.group));
         }
@@ -588,10 +641,10 @@ impl Runner {
             .iter()
             .position(|c| c.value == self.group)
             .unwrap_or(0);
-        let picked = Select::new("Continue with group:", choices)
+        let picked = Select::new(w.text("runner.continue_with"), choices)
             .with_starting_cursor(start)
             .with_page_size(12)
-            .with_help_message("↑↓ move · Enter choose · Esc back")
+            .with_help_message(w.text("runner.back_help"))
             .prompt()?;
         self.group = picked.value;
         Ok(())
@@ -611,24 +664,66 @@ fn known_group(session: &Session, wanted: &str) -> Result<String, Failure> {
 }
 
 /// How far into its vignette a group is, e.g. `stage 2 of 3`.
-fn shown(step: &Step) -> String {
+fn shown(step: &Step, w: &Messages) -> String {
     if step.started() {
-        format!("stage {} of {}", step.stage, step.stages)
+        w.fill(
+            "runner.at_stage",
+            &[("stage", &step.stage), ("count", &step.stages)],
+        )
     } else {
-        "not started".to_string()
+        w.text("runner.not_started").to_string()
     }
 }
 
-fn next_label(step: &Step, reveal: &Reveal) -> String {
-    if reveal.stage > 1 {
-        format!("Show stage {} to {}", reveal.stage, step.group)
-    } else if reveal.vignette == step.vignette {
-        format!("Show stage 1 to {}", step.group)
-    } else {
-        format!(
-            "Start vignette {} of {} ({}) for {}",
-            reveal.position, step.vignettes, reveal.vignette, step.group
+fn next_label(step: &Step, reveal: &Reveal, w: &Messages) -> String {
+    if reveal.stage > 1 || reveal.vignette == step.vignette {
+        w.fill(
+            "runner.show_stage",
+            &[("stage", &reveal.stage), ("group", &step.group)],
         )
+    } else {
+        w.fill(
+            "runner.start_vignette",
+            &[
+                ("position", &reveal.position),
+                ("count", &step.vignettes),
+                ("vignette", &reveal.vignette),
+                ("group", &step.group),
+            ],
+        )
+    }
+}
+
+/// Asks a yes/no question in the interface's language (`j` and `y` both mean yes).
+fn confirm(question: &str, default: bool, w: &Messages) -> Result<bool, InquireError> {
+    let word = |yes: bool| {
+        w.text(if yes { "runner.yes" } else { "runner.no" })
+            .to_string()
+    };
+    let default_word = |yes: bool| {
+        let key = if yes {
+            "runner.yes_default"
+        } else {
+            "runner.no_default"
+        };
+        w.text(key).to_string()
+    };
+    Confirm::new(question)
+        .with_default(default)
+        .with_parser(&yes_or_no)
+        .with_formatter(&word)
+        .with_default_value_formatter(&default_word)
+        .with_error_message(w.text("runner.yes_or_no"))
+        .prompt()
+}
+
+/// `true` for yes (`j`, `ja`, `y`, `yes`), `false` for no (`n`, `nei`, `no`),
+/// in any case.
+fn yes_or_no(answer: &str) -> Result<bool, ()> {
+    match answer.trim().to_lowercase().as_str() {
+        "j" | "ja" | "y" | "yes" => Ok(true),
+        "n" | "nei" | "no" => Ok(false),
+        _ => Err(()),
     }
 }
 
@@ -686,29 +781,31 @@ fn preview(p: &RenderedPrompt, value: &Value) -> String {
 }
 
 /// Prints the prompt being asked, its help and the current answer.
-fn introduce(step: &Step, asking: &Asking, closed: bool) {
+fn introduce(step: &Step, asking: &Asking, closed: bool, w: &Messages) {
     let width = width();
     let p = &asking.rendered;
     println!();
-    println!(
-        "{}",
-        dim(&format!(
-            "── {} · {} · stage {} · {} ({})",
-            step.group, step.vignette, asking.stage, p.id, p.kind
-        ))
+    let place = w.fill(
+        "runner.asking",
+        &[
+            ("group", &step.group),
+            ("vignette", &step.vignette),
+            ("stage", &asking.stage),
+            ("id", &p.id),
+            ("kind", &p.kind),
+        ],
     );
+    println!("{}", dim(&place));
     println!("{}", bold(&wrap(&p.text, width).join("\n")));
     if let Some(help) = &p.help {
         println!("{}", dim(&wrap(help, width).join("\n")));
     }
     if closed {
-        println!(
-            "{} the session is closed: this answer will be refused",
-            red("⚠")
-        );
+        println!("{} {}", red("⚠"), w.text("runner.closed_refused"));
     }
     if let Some((value, revision)) = &asking.current {
-        println!("{}", dim(&format!("Current answer (revision {revision}):")));
+        let current = w.fill("runner.current_answer", &[("revision", revision)]);
+        println!("{}", dim(&current));
         let shown = match value {
             Value::String(text) if p.kind == "text" => text.clone(),
             other => preview(p, other),
@@ -720,31 +817,33 @@ fn introduce(step: &Step, asking: &Asking, closed: bool) {
 }
 
 /// Asks for a value of the prompt's kind; the caller checks it.
-fn ask(asking: &Asking) -> Asked<Value> {
+fn ask(asking: &Asking, w: &'static Messages) -> Asked<Value> {
     let current = asking.current.as_ref().map(|(v, _)| v);
     match &asking.prompt.kind {
         PromptKind::Text { max_length } => {
-            ask_text(current.and_then(Value::as_str), *max_length).map(Value::from)
+            ask_text(current.and_then(Value::as_str), *max_length, w).map(Value::from)
         }
-        PromptKind::Single { .. } => ask_single(&asking.rendered, current),
-        PromptKind::Multi { .. } => ask_multi(asking, current),
-        PromptKind::Rank { .. } => ask_rank(&asking.rendered),
-        PromptKind::Likert { min, max, .. } => ask_likert(&asking.rendered, *min, *max, current),
+        PromptKind::Single { .. } => ask_single(&asking.rendered, current, w),
+        PromptKind::Multi { .. } => ask_multi(asking, current, w),
+        PromptKind::Rank { .. } => ask_rank(&asking.rendered, w),
+        PromptKind::Likert { min, max, .. } => {
+            ask_likert(&asking.rendered, (*min, *max), current, w)
+        }
     }
 }
 
-fn ask_text(current: Option<&str>, max_length: u32) -> Asked<String> {
+fn ask_text(current: Option<&str>, max_length: u32, w: &Messages) -> Asked<String> {
     let current = current.unwrap_or_default();
     let how = if current.is_empty() {
-        "Type the group's answer line by line; an empty line ends it. `:e` on the first line opens an editor."
+        w.text("runner.type_new")
     } else {
-        "The current answer is filled in line by line: Enter keeps a line, or edit it; an empty line ends the answer. `:e` on the first line edits it all in an editor."
+        w.text("runner.type_revise")
     };
     println!("{}", dim(&wrap(how, width()).join("\n")));
     let prefill: Vec<&str> = current.lines().filter(|l| !l.trim().is_empty()).collect();
     loop {
-        let Some(lines) = text_lines(max_length, &prefill)? else {
-            match edit(current)? {
+        let Some(lines) = text_lines(max_length, &prefill, w)? else {
+            match edit(current, w)? {
                 Some(text) => return Ok(text),
                 None => continue,
             }
@@ -753,21 +852,21 @@ fn ask_text(current: Option<&str>, max_length: u32) -> Asked<String> {
         if text.trim().is_empty() {
             return Ok(text); // the check says what is wrong
         }
-        let question = format!("Save this answer ({} characters)?", text.chars().count());
-        let confirmed = Confirm::new(&question).with_default(true).prompt();
-        if keep_on_quit(confirmed, &text)? {
+        let question = w.fill("runner.save_answer", &[("count", &text.chars().count())]);
+        let confirmed = confirm(&question, true, w);
+        if keep_on_quit(confirmed, &text, w)? {
             return Ok(text);
         }
-        println!("{}", dim("Type the answer again."));
+        println!("{}", dim(w.text("runner.type_again")));
     }
 }
 
 /// Lines typed until an empty one; `None` when the first line asks for the editor.
-fn text_lines(max_length: u32, prefill: &[&str]) -> Asked<Option<Vec<String>>> {
+fn text_lines(max_length: u32, prefill: &[&str], w: &Messages) -> Asked<Option<Vec<String>>> {
     let mut lines: Vec<String> = Vec::new();
     loop {
         let used = lines.join("\n").chars().count();
-        let help = format!("{used}/{max_length} characters · empty line ends · Esc cancels");
+        let help = w.fill("runner.line_help", &[("used", &used), ("max", &max_length)]);
         let label = format!("{:>3} │", lines.len() + 1);
         let mut ask = Text::new(&label).with_help_message(&help);
         if let Some(old) = prefill.get(lines.len()) {
@@ -776,14 +875,14 @@ fn text_lines(max_length: u32, prefill: &[&str]) -> Asked<Option<Vec<String>>> {
         let line = match ask.prompt() {
             Ok(line) => line,
             Err(InquireError::OperationCanceled) if !lines.is_empty() => {
-                let question = format!("Discard the {} line(s) typed so far?", lines.len());
-                let discard = Confirm::new(&question).with_default(false).prompt();
-                if keep_on_quit(discard, &lines.join("\n"))? {
+                let question = w.fill("runner.discard_lines", &[("count", &lines.len())]);
+                let discard = confirm(&question, false, w);
+                if keep_on_quit(discard, &lines.join("\n"), w)? {
                     return Err(Stop::Cancel);
                 }
                 continue;
             }
-            Err(e) => return keep_on_quit(Err(e), &lines.join("\n")),
+            Err(e) => return keep_on_quit(Err(e), &lines.join("\n"), w),
         };
         if lines.is_empty() && line.trim() == ":e" {
             return Ok(None);
@@ -797,10 +896,10 @@ fn text_lines(max_length: u32, prefill: &[&str]) -> Asked<Option<Vec<String>>> {
 
 /// The prompt's result; on Ctrl-C the text typed so far is printed first,
 /// so that an unconfirmed answer can still be read off the screen.
-fn keep_on_quit<T>(result: Result<T, InquireError>, typed: &str) -> Asked<T> {
+fn keep_on_quit<T>(result: Result<T, InquireError>, typed: &str, w: &Messages) -> Asked<T> {
     match result {
         Err(InquireError::OperationInterrupted) if !typed.trim().is_empty() => {
-            println!("\nNot saved (it was not confirmed):\n{typed}");
+            println!("\n{}\n{typed}", w.text("runner.unconfirmed"));
             Err(Stop::Quit)
         }
         other => Ok(other?),
@@ -808,20 +907,17 @@ fn keep_on_quit<T>(result: Result<T, InquireError>, typed: &str) -> Asked<T> {
 }
 
 /// The answer edited in an editor; `None` (after saying why) when none can run.
-fn edit(current: &str) -> Asked<Option<String>> {
+fn edit(current: &str, w: &Messages) -> Asked<Option<String>> {
     let Some(command) = editor_command() else {
-        println!(
-            "{} no editor found: set $EDITOR, or type the answer line by line",
-            red("✗")
-        );
+        println!("{} {}", red("✗"), w.text("runner.no_editor"));
         return Ok(None);
     };
     let (program, args) = command
         .split_first()
         .map_or(("", &[][..]), |(p, a)| (p.as_str(), a));
     let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
-    let help = format!("e opens {program} · Enter takes what the editor saved · Esc cancels");
-    let edited = Editor::new("The answer:")
+    let help = w.fill("runner.editor_help", &[("program", &program)]);
+    let edited = Editor::new(w.text("runner.editor_title"))
         .with_editor_command(std::ffi::OsStr::new(program))
         .with_args(&args)
         .with_predefined_text(current)
@@ -831,7 +927,11 @@ fn edit(current: &str) -> Asked<Option<String>> {
     match edited {
         Ok(text) => Ok(Some(text.trim_end().to_string())),
         Err(InquireError::IO(e)) => {
-            println!("{} cannot run the editor `{program}`: {e}", red("✗"));
+            let failed = w.fill(
+                "runner.editor_failed",
+                &[("program", &program), ("error", &e)],
+            );
+            println!("{} {failed}", red("✗"));
             Ok(None)
         }
         Err(e) => Err(e.into()),
@@ -867,17 +967,17 @@ fn index_of(p: &RenderedPrompt, id: &Value) -> Option<usize> {
         .position(|o| Some(o.id.as_str()) == id.as_str())
 }
 
-fn ask_single(p: &RenderedPrompt, current: Option<&Value>) -> Asked<Value> {
+fn ask_single(p: &RenderedPrompt, current: Option<&Value>, w: &Messages) -> Asked<Value> {
     let start = current.and_then(|v| index_of(p, v)).unwrap_or(0);
-    let picked = Select::new("Choose one:", option_choices(p))
+    let picked = Select::new(w.text("runner.choose_one"), option_choices(p))
         .with_starting_cursor(start)
         .with_page_size(10)
-        .with_help_message("↑↓ move · Enter saves · type to filter · Esc cancels")
+        .with_help_message(w.text("runner.single_help"))
         .prompt()?;
     Ok(json!(picked.value))
 }
 
-fn ask_multi(asking: &Asking, current: Option<&Value>) -> Asked<Value> {
+fn ask_multi(asking: &Asking, current: Option<&Value>, w: &'static Messages) -> Asked<Value> {
     let p = &asking.rendered;
     let ticked: Vec<usize> = current
         .and_then(Value::as_array)
@@ -889,18 +989,18 @@ fn ask_multi(asking: &Asking, current: Option<&Value>) -> Asked<Value> {
         Ok(
             match vignette::session::answer::check(&prompt, &json!(ids)) {
                 Ok(_) => Validation::Valid,
-                Err(message) => Validation::Invalid(message.into()),
+                Err(problem) => Validation::Invalid(problem.in_words(w).into()),
             },
         )
     };
     let limits = match (p.min_choices, p.max_choices) {
-        (Some(min), Some(max)) => format!("choose {min} to {max}"),
-        (Some(min), None) => format!("choose at least {min}"),
-        (None, Some(max)) => format!("choose up to {max}"),
-        (None, None) => "choose any".to_string(),
+        (Some(min), Some(max)) => w.fill("runner.choose_between", &[("min", &min), ("max", &max)]),
+        (Some(min), None) => w.fill("runner.choose_at_least", &[("min", &min)]),
+        (None, Some(max)) => w.fill("runner.choose_up_to", &[("max", &max)]),
+        (None, None) => w.text("runner.choose_any").to_string(),
     };
-    let help = format!("Space ticks · Enter saves · {limits} · → all, ← none · Esc cancels");
-    let picked = MultiSelect::new("Tick every option the group chooses:", option_choices(p))
+    let help = w.fill("runner.multi_help", &[("limits", &limits)]);
+    let picked = MultiSelect::new(w.text("runner.multi_title"), option_choices(p))
         .with_default(&ticked)
         .with_page_size(10)
         .with_validator(validator)
@@ -912,7 +1012,7 @@ fn ask_multi(asking: &Asking, current: Option<&Value>) -> Asked<Value> {
 }
 
 /// Ranks every option by picking one at a time; Esc undoes the last pick.
-fn ask_rank(p: &RenderedPrompt) -> Asked<Value> {
+fn ask_rank(p: &RenderedPrompt, w: &Messages) -> Asked<Value> {
     let all = option_choices(p);
     loop {
         let mut ranked: Vec<Choice<String>> = Vec::new();
@@ -922,21 +1022,25 @@ fn ask_rank(p: &RenderedPrompt) -> Asked<Value> {
                 .filter(|c| !ranked.iter().any(|r| r.value == c.value))
                 .cloned()
                 .collect();
-            let title = format!("Rank {} of {}:", ranked.len() + 1, all.len());
+            let title = w.fill(
+                "runner.rank_title",
+                &[("n", &(ranked.len() + 1)), ("count", &all.len())],
+            );
             let help = if ranked.is_empty() {
-                "Esc cancels"
+                w.text("runner.rank_help_first")
             } else {
-                "Esc undoes the last pick"
+                w.text("runner.rank_help_undo")
             };
             match Select::new(&title, left)
                 .with_page_size(10)
-                .with_help_message(&format!("↑↓ move · Enter picks · type to filter · {help}"))
+                .with_help_message(help)
                 .prompt()
             {
                 Ok(picked) => ranked.push(picked),
                 Err(InquireError::OperationCanceled) if !ranked.is_empty() => {
                     if let Some(undone) = ranked.pop() {
-                        println!("{}", dim(&format!("  undone: {}", undone.label)));
+                        let undone = w.fill("runner.undone", &[("label", &undone.label)]);
+                        println!("  {}", dim(&undone));
                     }
                 }
                 Err(e) => return Err(e.into()),
@@ -948,29 +1052,32 @@ fn ask_rank(p: &RenderedPrompt) -> Asked<Value> {
             .cloned()
             .collect::<Vec<_>>();
         ranked.extend(last);
-        println!("The ranking:");
+        println!("{}", w.text("runner.the_ranking"));
         for (i, c) in ranked.iter().enumerate() {
             println!("  {}. {}", i + 1, c.label);
         }
-        if Confirm::new("Save this ranking?")
-            .with_default(true)
-            .prompt()?
-        {
+        if confirm(w.text("runner.save_ranking"), true, w)? {
             return Ok(json!(
                 ranked.into_iter().map(|c| c.value).collect::<Vec<_>>()
             ));
         }
-        println!("{}", dim("Rank again."));
+        println!("{}", dim(w.text("runner.rank_again")));
     }
 }
 
-fn ask_likert(p: &RenderedPrompt, min: i64, max: i64, current: Option<&Value>) -> Asked<Value> {
+fn ask_likert(
+    p: &RenderedPrompt,
+    (min, max): (i64, i64),
+    current: Option<&Value>,
+    w: &Messages,
+) -> Asked<Value> {
     let current = current.and_then(Value::as_i64);
+    let range: [(&str, &dyn std::fmt::Display); 2] = [("min", &min), ("max", &max)];
     if max - min > 10 {
-        let title = format!("A whole number from {min} to {max}:");
+        let title = w.fill("runner.whole_number", &range);
         let mut ask = CustomType::<i64>::new(&title)
-            .with_error_message("type a whole number")
-            .with_help_message("Enter saves · Esc cancels");
+            .with_error_message(w.text("runner.not_whole"))
+            .with_help_message(w.text("runner.number_help"));
         if let Some(value) = current {
             ask = ask.with_default(value);
         }
@@ -980,10 +1087,10 @@ fn ask_likert(p: &RenderedPrompt, min: i64, max: i64, current: Option<&Value>) -
     let start = current
         .and_then(|c| points.iter().position(|x| x.value == c))
         .unwrap_or(0);
-    let picked = Select::new(&format!("Choose {min} to {max}:"), points)
+    let picked = Select::new(&w.fill("runner.choose_point", &range), points)
         .with_starting_cursor(start)
         .with_page_size(11)
-        .with_help_message("↑↓ move · Enter saves · type the number to filter · Esc cancels")
+        .with_help_message(w.text("runner.likert_help"))
         .prompt()?;
     Ok(json!(picked.value))
 }

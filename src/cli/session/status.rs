@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use comfy_table::Table;
+use vignette::messages::{self, Messages};
 use vignette::session;
 
 use crate::cli::Context;
@@ -40,7 +41,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         r.site,
         if status.closed { " · closed" } else { "" }
     );
-    let table = table(&status);
+    let table = table(&status, messages::of("en"));
     println!("{table}");
     println!(
         "{} answer(s), {} with revisions counted",
@@ -50,14 +51,19 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
 }
 
 /// Groups × vignettes with the stages shown and the prompts answered per stage.
-pub(super) fn table(status: &session::Status) -> Table {
+pub(super) fn table(status: &session::Status, words: &Messages) -> Table {
     let mut table = output::table();
     let stages = status.rows.iter().map(|row| row.stages).max().unwrap_or(0);
     table.set_header(
-        ["group", "#", "vignette", "shown"]
-            .into_iter()
-            .map(String::from)
-            .chain((1..=stages).map(|s| format!("stage {s}"))),
+        [
+            "runner.column_group",
+            "runner.column_number",
+            "runner.column_vignette",
+            "runner.column_shown",
+        ]
+        .into_iter()
+        .map(|key| words.text(key).to_string())
+        .chain((1..=stages).map(|s| words.fill("runner.column_stage", &[("n", &s)]))),
     );
     for row in &status.rows {
         let cells = [
