@@ -3,6 +3,9 @@
 //!
 //! Not for deciding levels: this module only normalises and looks around matches.
 
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -315,18 +318,64 @@ impl Negation {
     /// among the two words after it; or a condition in its clause, or in a
     /// clause that opens its sentence just before it ("Hvis det fortsetter,
     /// varsler vi rektor").
-    pub fn is_negated(&self, text: &str, start: usize, end: usize, actors: &[String]) -> bool {
+    pub fn is_negated(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        actors: &[String],
+        reading: &Reading,
+    ) -> bool {
         let from = clause_start(text, start);
-        let before = &text[from..start];
-        if self.someone_else(before, actors) {
+        if self.someone_else(&text[from..start], actors) {
             return true;
         }
-        let markers = phrases_in(before, self.markers);
-        let scope = coordinated_from(before, &markers);
-        self.negated_words(&before[scope..])
+        let markers: Vec<(usize, usize)> = within(&reading.markers, from, start).collect();
+        let scope = reading
+            .coordinators
+            .iter()
+            .filter(|&&(s, e)| s >= from && e <= start)
+            .filter(|&&(s, _)| !markers.iter().any(|&(ms, me)| ms <= s + 1 && s + 1 < me))
+            .map(|&(_, e)| e)
+            .max()
+            .unwrap_or(from);
+        self.negated_words(&text[scope..start])
             || markers.iter().any(|&(_, marker_end)| marker_end > scope)
             || (self.after_too && first_words_in_clause(&text[end..]).any(|w| self.negates(w)))
-            || self.conditional(text, from, end)
+            || self.conditional(text, from, end, reading)
+    }
+
+    /// Where `text`'s deferring phrases, conditions and coordinators are, in
+    /// one pass: what [`Negation::is_negated`] reads around every match.
+    pub fn read(&self, text: &str) -> Reading {
+        let phrases = self.phrases();
+        let mut reading = Reading::default();
+        // Each phrase's occurrences left to right without overlap, as `str::match_indices`.
+        let mut last_end = vec![0; phrases.kinds.len()];
+        for found in phrases.automaton.find_overlapping_iter(text) {
+            let p = found.pattern().as_usize();
+            let (start, end) = (found.start(), found.end());
+            if start < last_end[p] {
+                continue;
+            }
+            last_end[p] = end;
+            let bounded = on_word_boundaries(text, start, end, false);
+            match phrases.kinds[p] {
+                PhraseKind::Marker if bounded => reading.markers.push((start, end)),
+                PhraseKind::Condition if bounded => reading.conditions.push((start, end)),
+                PhraseKind::Coordinator => reading.coordinators.push((start, end)),
+                _ => {}
+            }
+        }
+        reading
+    }
+
+    /// The automaton over this language's markers, conditions and coordinators.
+    fn phrases(&self) -> &'static Phrases {
+        static NORWEGIAN: OnceLock<Phrases> = OnceLock::new();
+        static ENGLISH: OnceLock<Phrases> = OnceLock::new();
+        let cell = if self.after_too { &NORWEGIAN } else { &ENGLISH };
+        cell.get_or_init(|| Phrases::new(self.markers, self.conditions))
     }
 
     /// Whether the clause so far (`before`) has someone else as its actor:
@@ -342,23 +391,30 @@ impl Negation {
 
     /// Whether a negating word in `scope` negates what follows it.
     fn negated_words(&self, scope: &str) -> bool {
-        let words: Vec<&str> = words(scope).collect();
-        words.iter().enumerate().any(|(i, w)| {
-            self.negates(w)
+        let mut words = words(scope).peekable();
+        while let Some(word) = words.next() {
+            if self.negates(word)
                 && !words
-                    .get(i + 1)
+                    .peek()
                     .is_some_and(|next| NOT_NEGATING_AFTER.contains(next))
-        })
+            {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether a condition holds the clause `text[from..]` of the match that
     /// ends at `end`: in the clause, or in a clause that opens the sentence
     /// just before it.
-    fn conditional(&self, text: &str, from: usize, end: usize) -> bool {
+    fn conditional(&self, text: &str, from: usize, end: usize, reading: &Reading) -> bool {
         let clause_end = text[end..]
             .find(is_clause_mark)
             .map_or(text.len(), |i| end + i);
-        if !phrases_in(&text[from..clause_end], self.conditions).is_empty() {
+        if within(&reading.conditions, from, clause_end)
+            .next()
+            .is_some()
+        {
             return true;
         }
         let Some(comma) = text[..from].strip_suffix(',').map(str::len) else {
@@ -367,7 +423,59 @@ impl Negation {
         let opens = clause_start(text, comma);
         let sentence_start = text[..opens].trim_end_matches(' ');
         (sentence_start.is_empty() || sentence_start.ends_with(is_sentence_mark))
-            && !phrases_in(&text[opens..comma], self.conditions).is_empty()
+            && within(&reading.conditions, opens, comma).next().is_some()
+    }
+}
+
+/// Where a text's deferring phrases and conditions (on word boundaries) and
+/// its coordinators are, as (start, end) byte ranges of the folded text.
+#[derive(Debug, Default)]
+pub struct Reading {
+    markers: Vec<(usize, usize)>,
+    conditions: Vec<(usize, usize)>,
+    coordinators: Vec<(usize, usize)>,
+}
+
+/// The ranges of `found` that lie within `from..to`.
+fn within(
+    found: &[(usize, usize)],
+    from: usize,
+    to: usize,
+) -> impl Iterator<Item = (usize, usize)> + '_ {
+    found
+        .iter()
+        .copied()
+        .filter(move |&(s, e)| s >= from && e <= to)
+}
+
+/// What a phrase of [`Phrases`] is.
+#[derive(Debug, Clone, Copy)]
+enum PhraseKind {
+    Marker,
+    Condition,
+    Coordinator,
+}
+
+/// One automaton over a language's markers, conditions and coordinators.
+struct Phrases {
+    automaton: AhoCorasick,
+    kinds: Vec<PhraseKind>,
+}
+
+impl Phrases {
+    fn new(markers: &[&str], conditions: &[&str]) -> Phrases {
+        let all: Vec<(&str, PhraseKind)> = markers
+            .iter()
+            .map(|m| (*m, PhraseKind::Marker))
+            .chain(conditions.iter().map(|c| (*c, PhraseKind::Condition)))
+            .chain(COORDINATORS.iter().map(|c| (*c, PhraseKind::Coordinator)))
+            .collect();
+        Phrases {
+            // Short fixed phrases: building cannot fail.
+            automaton: AhoCorasick::new(all.iter().map(|(p, _)| p))
+                .expect("the stance phrases compile"),
+            kinds: all.into_iter().map(|(_, k)| k).collect(),
+        }
     }
 }
 
@@ -527,31 +635,6 @@ pub fn clause_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     (clause_start(text, start), to)
 }
 
-/// The (start, end) of every phrase of `phrases` in `text` on word boundaries.
-fn phrases_in(text: &str, phrases: &[&str]) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
-    for phrase in phrases {
-        for (i, _) in text.match_indices(phrase) {
-            if on_word_boundaries(text, i, i + phrase.len(), false) {
-                found.push((i, i + phrase.len()));
-            }
-        }
-    }
-    found
-}
-
-/// Where the last of `before`'s coordinated actions starts: after its last
-/// coordinator that is not part of a phrase in `inside` ("vente og se").
-fn coordinated_from(before: &str, inside: &[(usize, usize)]) -> usize {
-    COORDINATORS
-        .iter()
-        .flat_map(|c| before.match_indices(c).map(|(i, c)| (i + 1, i + c.len())))
-        .filter(|&(word, _)| !inside.iter().any(|&(s, e)| s <= word && word < e))
-        .map(|(_, after)| after)
-        .max()
-        .unwrap_or(0)
-}
-
 /// The first two words of `after` (fewer if it has fewer) before a clause mark.
 fn first_words_in_clause(after: &str) -> impl Iterator<Item = &str> {
     let clause = after
@@ -631,11 +714,14 @@ mod tests {
     fn negated(text: &str, phrase: &str, norwegian: bool) -> bool {
         let text = Folded::new(text).text;
         let start = text.find(phrase).unwrap();
-        Negation::for_language(if norwegian { "nb" } else { "en" }).is_negated(
+        let negation = Negation::for_language(if norwegian { "nb" } else { "en" });
+        let reading = negation.read(&text);
+        negation.is_negated(
             &text,
             start,
             start + phrase.len(),
             &["berit".to_string()],
+            &reading,
         )
     }
 

@@ -253,6 +253,7 @@ impl Matcher {
         let Some(automaton) = &self.automaton else {
             return;
         };
+        let mut reading = None;
         for found in automaton.find_overlapping_iter(text) {
             let pattern = found.pattern().as_usize();
             let (start, mut end) = (found.start(), found.end());
@@ -270,7 +271,13 @@ impl Matcher {
                 pattern,
                 start,
                 end,
-                negated: self.negation.is_negated(text, start, end, &self.actors),
+                negated: self.negation.is_negated(
+                    text,
+                    start,
+                    end,
+                    &self.actors,
+                    reading.get_or_insert_with(|| self.negation.read(text)),
+                ),
             });
         }
     }
