@@ -183,10 +183,12 @@ pub fn load(source: &BankSource) -> Result<(Bank, Report), BankError> {
         let violations = schema::violations(file.kind, &value);
         if !violations.is_empty() {
             diagnostics.extend(violations.into_iter().map(|v| {
-                Diagnostic::error(&file.path, &v.pointer, v.message).with_hint(format!(
-                    "see the JSON Schema of the {} format",
-                    file.kind.name()
-                ))
+                let schema = format!("see the JSON Schema of the {} format", file.kind.name());
+                let hint = match v.suggestion {
+                    Some(meant) => format!("{meant} ({schema})"),
+                    None => schema,
+                };
+                Diagnostic::error(&file.path, &v.pointer, v.message).with_hint(hint)
             }));
             broken.add(file.kind, &file.path, Some(&value));
             continue;

@@ -22,21 +22,32 @@ pub fn text(kind: Kind) -> &'static str {
 
 fn validator(kind: Kind) -> &'static Validator {
     static VALIDATORS: OnceLock<[Validator; 3]> = OnceLock::new();
-    let validators = VALIDATORS.get_or_init(|| Kind::ALL.map(compile));
+    let validators = VALIDATORS.get_or_init(|| Kind::ALL.map(|k| compile(schema(k))));
     &validators[kind as usize]
 }
 
-fn compile(kind: Kind) -> Validator {
-    // The schemas are part of the program; tests prove they compile.
-    let schema: Value = serde_json::from_str(text(kind)).expect("shipped schema is JSON");
-    jsonschema::draft202012::new(&schema).expect("shipped schema compiles")
+/// The schema of a kind, parsed once.
+fn schema(kind: Kind) -> &'static Value {
+    static SCHEMAS: OnceLock<[Value; 3]> = OnceLock::new();
+    // The schemas are part of the program; tests prove they parse and compile.
+    let schemas = SCHEMAS.get_or_init(|| {
+        Kind::ALL.map(|k| serde_json::from_str(text(k)).expect("shipped schema is JSON"))
+    });
+    &schemas[kind as usize]
 }
 
-/// A schema violation: where it is and what was expected.
+fn compile(schema: &Value) -> Validator {
+    jsonschema::draft202012::new(schema).expect("shipped schema compiles")
+}
+
+/// A schema violation: where it is, what was expected, and for a
+/// misspelled key the one meant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Violation {
     pub pointer: String,
     pub message: String,
+    /// `did you mean `max_length`?` for a key close to an allowed one.
+    pub suggestion: Option<String>,
 }
 
 /// Every schema violation in `instance`, in document order.
@@ -46,8 +57,36 @@ pub fn violations(kind: Kind, instance: &Value) -> Vec<Violation> {
         .map(|error| Violation {
             pointer: error.instance_path().as_str().to_string(),
             message: message(&error),
+            suggestion: suggestion(kind, &error),
         })
         .collect()
+}
+
+/// For an unexpected key close to one the schema allows there (at most two
+/// edits away), `did you mean `KEY`?`.
+fn suggestion(kind: Kind, error: &jsonschema::ValidationError<'_>) -> Option<String> {
+    let jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } = error.kind()
+    else {
+        return None;
+    };
+    let keyword = error.schema_path().as_str();
+    let parent = keyword.strip_suffix("/additionalProperties")?;
+    let allowed = schema(kind)
+        .pointer(parent)?
+        .get("properties")?
+        .as_object()?;
+    let mut meant = Vec::new();
+    for key in unexpected {
+        let closest = allowed
+            .keys()
+            .map(|a| (strsim::damerau_levenshtein(key, a), a))
+            .filter(|&(distance, _)| distance <= 2)
+            .min();
+        if let Some((_, allowed)) = closest {
+            meant.push(format!("`{allowed}` for `{key}`"));
+        }
+    }
+    (!meant.is_empty()).then(|| format!("did you mean {}?", meant.join(", ")))
 }
 
 /// The message with the offending value when it is short, without it otherwise.
@@ -78,6 +117,31 @@ mod tests {
         for kind in Kind::ALL {
             validator(kind);
         }
+    }
+
+    #[test]
+    fn a_misspelled_key_gets_the_one_meant() {
+        let mut vignette: Value =
+            serde_json::from_str(include_str!("../../vignettes/V1.json")).unwrap();
+        vignette["factors"][0]["lable"] = "x".into();
+        vignette["stages"][0]["prompts"][0]["max_lenght"] = 5.into();
+        vignette["stages"][0]["prompts"][0]["colour"] = 5.into();
+        let found = violations(Kind::Vignette, &vignette);
+        let hint = |pointer: &str| {
+            found
+                .iter()
+                .find(|v| v.pointer == pointer)
+                .and_then(|v| v.suggestion.clone())
+        };
+        assert_eq!(
+            hint("/factors/0").as_deref(),
+            Some("did you mean `label` for `lable`?")
+        );
+        assert_eq!(
+            hint("/stages/0/prompts/0").as_deref(),
+            Some("did you mean `max_length` for `max_lenght`?"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -548,3 +548,21 @@ fn a_level_two_phrase_in_the_text_a_group_reads_is_a_warning() {
         "{warning}"
     );
 }
+
+#[test]
+fn a_misspelled_key_gets_a_did_you_mean() {
+    let bank = TempBank::shipped();
+    bank.edit_json("vignettes/V3.json", |v| {
+        let prompt = v["stages"][0]["prompts"][0].as_object_mut().unwrap();
+        let limit = prompt.remove("max_length").unwrap_or(3000.into());
+        prompt.insert("max_lenght".into(), limit);
+    });
+    let out = validate(bank.path());
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .contains("did you mean `max_length` for `max_lenght`?"),
+        "{}",
+        out.stdout
+    );
+}
