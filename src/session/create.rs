@@ -227,8 +227,13 @@ pub fn plan(bank: &Bank, spec: &SessionSpec) -> Result<Planned, SessionError> {
     )?;
     check_text("site", &spec.site)?;
     check_text("cohort", &spec.cohort)?;
-    check_site_attributes(study, &spec.site_attributes)?;
-    check_groups(study, &spec.groups)?;
+    let mut problems = site_attribute_problems(study, &spec.site_attributes);
+    problems.extend(group_problems(study, &spec.groups));
+    match problems.len() {
+        0 => {}
+        1 => return Err(spec_error(problems.remove(0))),
+        n => return Err(spec_error(format!("{n} problems: {}", problems.join("; ")))),
+    }
     let candidates = candidate_vignettes(bank, study, spec)?;
     let per_group = match spec.vignettes {
         VignetteChoice::Listed(ref ids) => ids.len(),
@@ -523,38 +528,36 @@ fn earlier_sessions(store: &Store, study: &str) -> Result<Vec<EarlierSession>, S
     Ok(earlier)
 }
 
-fn check_site_attributes(
-    study: &Study,
-    given: &BTreeMap<String, String>,
-) -> Result<(), SessionError> {
+/// Every problem with the site attributes given: unknown ones, values not
+/// allowed, required ones missing.
+fn site_attribute_problems(study: &Study, given: &BTreeMap<String, String>) -> Vec<String> {
+    let mut problems = Vec::new();
     for (id, value) in given {
-        let attribute = study
-            .site_attributes
-            .iter()
-            .find(|a| &a.id == id)
-            .ok_or_else(|| {
-                let known: Vec<&str> = study
-                    .site_attributes
-                    .iter()
-                    .map(|a| a.id.as_str())
-                    .collect();
-                spec_error(format!(
-                    "the study has no site attribute `{id}`; expected one of: {}",
-                    known.join(", ")
-                ))
-            })?;
-        check_attribute_value(attribute, value)
-            .map_err(|e| spec_error(format!("site attribute `{id}`: {e}")))?;
+        let Some(attribute) = study.site_attributes.iter().find(|a| &a.id == id) else {
+            let known: Vec<&str> = study
+                .site_attributes
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect();
+            problems.push(format!(
+                "the study has no site attribute `{id}`; expected one of: {}",
+                known.join(", ")
+            ));
+            continue;
+        };
+        if let Err(e) = check_attribute_value(attribute, value) {
+            problems.push(format!("site attribute `{id}`: {e}"));
+        }
     }
     for attribute in study.site_attributes.iter().filter(|a| a.required) {
         if !given.contains_key(&attribute.id) {
-            return Err(spec_error(format!(
+            problems.push(format!(
                 "the study requires site attribute `{}`; expected {}=VALUE among the site's attributes",
                 attribute.id, attribute.id
-            )));
+            ));
         }
     }
-    Ok(())
+    problems
 }
 
 fn check_attribute_value(attribute: &SiteAttribute, value: &str) -> Result<(), String> {
@@ -597,25 +600,28 @@ fn check_attribute_value(attribute: &SiteAttribute, value: &str) -> Result<(), S
     check_text("value", value).map_err(|e| e.to_string())
 }
 
-fn check_groups(study: &Study, groups: &[GroupRecord]) -> Result<(), SessionError> {
+/// Every problem with the groups: none at all, bad labels, repeated
+/// labels, roles the study does not have.
+fn group_problems(study: &Study, groups: &[GroupRecord]) -> Vec<String> {
     if groups.is_empty() {
-        return Err(spec_error("a session needs at least one group"));
+        return vec!["a session needs at least one group".to_string()];
     }
+    let mut problems = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for group in groups {
-        check_text("group label", &group.label)?;
+        if let Err(e) = check_text("group label", &group.label) {
+            problems.push(e.to_string());
+        }
         if !seen.insert(&group.label) {
-            return Err(spec_error(format!(
-                "group `{}` is given twice",
-                group.label
-            )));
+            problems.push(format!("group `{}` is given twice", group.label));
         }
         for role in group.roles.keys() {
-            one_of("role", role, study.roles.iter().map(|r| r.id.as_str()))
-                .map_err(|e| spec_error(format!("group `{}`: {e}", group.label)))?;
+            if let Err(e) = one_of("role", role, study.roles.iter().map(|r| r.id.as_str())) {
+                problems.push(format!("group `{}`: {e}", group.label));
+            }
         }
     }
-    Ok(())
+    problems
 }
 
 /// Labels and names typed by people: 1–200 characters, no control characters.

@@ -842,3 +842,44 @@ fn a_blank_template_filled_in_partly_imports_what_was_filled() {
         out.stderr
     );
 }
+
+#[test]
+fn every_bad_role_and_missing_attribute_is_reported_at_once() {
+    let db = Db::new();
+    let groups = db.file(
+        "groups.csv",
+        "group,roles\nG1,\"teacher:2,janitor:1\"\nG2,wizard:1\n",
+    );
+    let out = db.run(&[
+        "session",
+        "new",
+        "--offering",
+        "nettbasert",
+        "--phase",
+        "baseline",
+        "--site",
+        "X",
+        "--cohort",
+        "1",
+        "--groups-file",
+        groups.to_str().unwrap(),
+        "--per-group",
+        "1",
+        "--seed",
+        "1",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    for expected in [
+        "4 problems:",
+        "group `G1`: the study has no role `janitor`",
+        "group `G2`: the study has no role `wizard`",
+        "the study requires site attribute `sector`",
+        "the study requires site attribute `centrality`",
+    ] {
+        assert!(
+            out.stderr.contains(expected),
+            "missing `{expected}` in {}",
+            out.stderr
+        );
+    }
+}
