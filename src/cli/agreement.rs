@@ -147,6 +147,7 @@ fn text(result: &Agreement, options: &Options) -> String {
     table.set_header([
         "criterion",
         "units",
+        "paired",
         "raters",
         "agreement",
         "κ",
@@ -164,6 +165,7 @@ fn text(result: &Agreement, options: &Options) -> String {
         table.add_row([
             criterion.clone(),
             c.n_units.to_string(),
+            c.n_paired.to_string(),
             c.n_raters.to_string(),
             number(c.percent_agreement),
             number(c.kappa),

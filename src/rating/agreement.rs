@@ -73,6 +73,8 @@ impl Default for Options {
 pub struct CriterionAgreement {
     /// Units with at least one rating for the criterion.
     pub n_units: usize,
+    /// Units rated by two or more raters: the ones agreement is measured on.
+    pub n_paired: usize,
     /// Distinct raters who rated the criterion.
     pub n_raters: usize,
     /// Share (0–1) of the units rated by two or more raters on which all of
@@ -170,6 +172,7 @@ fn criterion_agreement(table: &Table, options: &Options, stream: u64) -> Criteri
     let alpha_ordinal = counts.alpha(Metric::Ordinal);
     CriterionAgreement {
         n_units: table.units.len(),
+        n_paired: table.units.iter().filter(|u| u.len() >= 2).count(),
         n_raters: table.raters,
         percent_agreement: percent_agreement(table),
         kappa,

@@ -162,7 +162,7 @@ const FILES: [&str; 6] = [
     "unused_levels.csv",
 ];
 
-const CONTRACT_KEYS: [&str; 10] = [
+const CONTRACT_KEYS: [&str; 11] = [
     "alpha_interval",
     "alpha_nominal",
     "alpha_ordinal",
@@ -170,6 +170,7 @@ const CONTRACT_KEYS: [&str; 10] = [
     "kappa",
     "kappa_linear",
     "kappa_quadratic",
+    "n_paired",
     "n_raters",
     "n_units",
     "percent_agreement",

@@ -285,6 +285,10 @@ fn agreement_for_a_session_adds_auto_against_human() {
     assert_eq!(json["session"], "s");
     let human = &json["criteria"]["D2_talks_with_child"];
     assert_eq!(human["n_units"], 4);
+    assert_eq!(
+        human["n_paired"], 4,
+        "every unit of the plan was rated twice"
+    );
     assert_eq!(human["percent_agreement"], 1.0);
     let auto = &json["auto_vs_human"]["criteria"]["D2_talks_with_child"];
     assert_eq!(auto["n_units"], 4);
