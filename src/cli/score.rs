@@ -385,11 +385,23 @@ fn score_session(
     let mut store = cx.store()?;
     let loaded = session::load(&store, id)?;
     if from_bank {
-        Ok(scoring::score_session_with_bank(
-            &mut store,
-            &loaded,
-            &cx.bank()?,
-        )?)
+        let bank = cx.bank()?;
+        scoring::score_session_with_bank(&mut store, &loaded, &bank).map_err(|e| {
+            let missing = loaded
+                .assignments
+                .iter()
+                .any(|a| bank.rubric_for(&a.vignette).is_none());
+            let failure = Failure::from(e);
+            if missing {
+                failure.hint(
+                    "the session's vignettes come from another bank: give that bank with \
+                     --bank DIR (or VIGNETTE_BANK), or leave out --rubric-from-bank to score \
+                     with the rubrics the session pinned",
+                )
+            } else {
+                failure
+            }
+        })
     } else {
         let scored = scoring::score_session(&mut store, &loaded, None)?;
         Ok((scored, loaded.rubrics.clone()))

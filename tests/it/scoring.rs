@@ -314,3 +314,58 @@ fn a_criterion_says_the_earliest_stage_that_earned_it() {
         .unwrap();
     assert_eq!(nothing.stage, None);
 }
+
+mod from_bank {
+    use crate::common::{Db, NEW_SESSION, TempBank};
+
+    /// A bank with V99, a copy of V2 under another id.
+    fn bank_with_v99() -> TempBank {
+        let bank = TempBank::shipped();
+        for kind in ["vignettes", "rubrics"] {
+            let mut value: serde_json::Value =
+                serde_json::from_str(&bank.read(&format!("{kind}/V2.json"))).unwrap();
+            value["id"] = "V99".into();
+            if kind == "rubrics" {
+                value["vignette"] = "V99".into();
+            }
+            bank.write(&format!("{kind}/V99.json"), value.to_string());
+        }
+        bank.edit_json("studies/inkluderende-miljo.json", |study| {
+            study["vignettes"]
+                .as_array_mut()
+                .unwrap()
+                .push("V99".into());
+        });
+        bank
+    }
+
+    #[test]
+    fn rescoring_a_case_from_another_bank_says_to_give_that_bank() {
+        let bank = bank_with_v99();
+        let db = Db::new();
+        let path = bank.path().to_str().unwrap();
+        let mut args = NEW_SESSION.to_vec();
+        args.extend([
+            "--groups",
+            "1",
+            "--vignettes",
+            "V99",
+            "--seed",
+            "1",
+            "--bank",
+            path,
+        ]);
+        let out = db.run(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let out = db.run(&["score", "s", "--rubric-from-bank"]);
+        assert_eq!(out.code, 2);
+        assert!(out.stderr.contains("no rubric for `V99`"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("give that bank with --bank DIR"),
+            "{}",
+            out.stderr
+        );
+        let out = db.run(&["score", "s", "--rubric-from-bank", "--bank", path]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+}
