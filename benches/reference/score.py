@@ -403,8 +403,9 @@ class Bank:
 # The scorer (src/scoring/mod.rs, src/scoring/matcher.rs).
 
 #: Targets of a phrase: (PHRASE, criterion, rule), (NEGATIVE, criterion, rule), (FLAG, flag, 0) or
-#: (WITH, criterion, rule): a term a bound phrase rule needs in its clause.
-PHRASE, NEGATIVE, FLAG, WITH = 0, 1, 2, 3
+#: (WITH, criterion, rule): a term a bound phrase rule needs in its clause; or
+#: (ELEMENT, criterion, (rule, element)): one element of a rule's conjunction.
+PHRASE, NEGATIVE, FLAG, WITH, ELEMENT = 0, 1, 2, 3, 4
 Target = tuple[int, int, int]
 
 
@@ -456,6 +457,8 @@ class CompiledCriterion:
     likert: tuple[tuple[str, int, int, int], ...]
     #: (level, prompts) per phrase rule.
     phrases: tuple[tuple[int, frozenset[str] | None], ...]
+    #: Per phrase rule: how many of its elements its conjunction needs (None: no conjunction).
+    at_least: tuple[int | None, ...]
     #: (lower, prompts) per counter-phrase rule.
     negative: tuple[tuple[int, frozenset[str] | None], ...]
 
@@ -475,6 +478,7 @@ class CompiledCriterion:
             ranks=tuple((r["prompt"], r["option"], r["top"], r["level"]) for r in evidence.get("ranks", [])),
             likert=tuple((r["prompt"], r["min"], r["max"], r["level"]) for r in evidence.get("likert", [])),
             phrases=tuple((r["level"], _prompt_set(r.get("prompts"))) for r in evidence.get("phrases", [])),
+            at_least=tuple((r.get("elements") or {}).get("at_least") for r in evidence.get("phrases", [])),
             negative=tuple((r.get("lower", 1), _prompt_set(r.get("prompts"))) for r in evidence.get("negative", [])),
         )
 
@@ -582,9 +586,11 @@ class Scorer:
         for c, criterion in enumerate(rubric["criteria"]):
             evidence = criterion["evidence"]
             for r, rule in enumerate(evidence.get("phrases", [])):
-                add(rule["terms"], (PHRASE, c, r))
+                add(rule.get("terms"), (PHRASE, c, r))
                 if rule.get("with") is not None:
                     add(rule["with"], (WITH, c, r))
+                for e, element in enumerate((rule.get("elements") or {}).get("of", [])):
+                    add(element, (ELEMENT, c, (r, e)))
             for r, rule in enumerate(evidence.get("negative", [])):
                 add(rule["terms"], (NEGATIVE, c, r))
         for f, flag in enumerate(rubric.get("red_flags", [])):
@@ -644,6 +650,8 @@ class Scorer:
         # Per criterion: how much each counter-phrase found lowers it.
         counters: list[list[int]] = [[] for _ in range(n)]
         flag_hit = [False] * len(self.flags)
+        # (criterion, rule) → the elements of its conjunction found.
+        elements: dict[tuple[int, int], set[int]] = {}
         if self.automaton is not None:
             for prompt, value in answers.items():
                 if prompt not in self.text_prompts or not isinstance(value, str):
@@ -659,8 +667,16 @@ class Scorer:
                         lower, prompts = self.criteria[i].negative[rule]
                         if _allowed(prompts, prompt):
                             counters[i].append(lower)
+                    elif kind == ELEMENT:
+                        r, e = rule
+                        if _allowed(self.criteria[i].phrases[r][1], prompt):
+                            elements.setdefault((i, r), set()).add(e)
                     elif _allowed(self.flags[i].prompts, prompt):
                         flag_hit[i] = True
+        for (i, r), found in elements.items():
+            level = self.criteria[i].phrases[r][0]
+            if len(found) >= self.criteria[i].at_least[r] and level > earned[i]:
+                earned[i] = level
         raised = [f for f, hit in zip(self.flags, flag_hit, strict=True) if hit or f.raised_by_options(answers)]
         levels = []
         for criterion, level, lowers in zip(self.criteria, earned, counters, strict=True):

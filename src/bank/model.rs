@@ -320,11 +320,25 @@ pub struct PhraseRule {
     /// Text prompts to look in; all text prompts when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompts: Option<Vec<String>>,
+    /// Each earns the level on its own (none for a rule of `elements` only).
+    #[serde(default, skip_serializing_if = "Terms::is_empty")]
     pub terms: Terms,
     /// When given, a term counts only in a clause that also has one of
     /// these (an action bound to its object, in either order).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with: Option<Terms>,
+    /// When given, the level needs at least `at_least` of these elements
+    /// (each a list of terms) in the answers, besides or instead of `terms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elements: Option<Elements>,
+}
+
+/// A conjunction: at least `at_least` of the `of` elements, each written
+/// with one of its terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Elements {
+    pub at_least: u8,
+    pub of: Vec<Terms>,
 }
 
 /// Writing one of the terms lowers the criterion by `lower` levels.

@@ -23,6 +23,9 @@ pub enum Target {
     /// Criterion index, phrase rule index: a term the rule's phrases need
     /// in their clause (its `with`); never evidence on its own.
     With(usize, usize),
+    /// Criterion index, phrase rule index, element index: one element of
+    /// the rule's conjunction (its `elements`).
+    Element(usize, usize, usize),
 }
 
 /// A phrase found in an answer.
@@ -140,6 +143,9 @@ impl Matcher {
                 if let Some(with) = &rule.with {
                     add(with, Target::With(c, r));
                     bound.push((c, r));
+                }
+                for (e, element) in rule.elements.iter().flat_map(|el| el.of.iter().enumerate()) {
+                    add(element, Target::Element(c, r, e));
                 }
             }
             for (r, rule) in criterion.evidence.negative.iter().enumerate() {

@@ -329,7 +329,42 @@ impl<'r> Scorer<'r> {
             .phrases(c, spots)
             .filter(|(i, _)| !spots[*i].negated)
             .map(|(_, rule)| rule.level);
-        choices.chain(phrases).max().unwrap_or(0)
+        let conjunctions = self.conjunctions(c, spots).map(|(rule, _)| rule.level);
+        choices
+            .chain(phrases)
+            .chain(conjunctions)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The phrase rules of criterion `c` whose conjunction the answers meet
+    /// (at least `at_least` of its elements, not denied, in its prompts),
+    /// each with the first phrase found of every element it has.
+    fn conjunctions<'s>(
+        &self,
+        c: usize,
+        spots: &'s [Spot],
+    ) -> impl Iterator<Item = (&'r PhraseRule, Vec<usize>)> + 's
+    where
+        'r: 's,
+    {
+        let rules = &self.rubric.criteria[c].evidence.phrases;
+        rules.iter().enumerate().filter_map(move |(r, rule)| {
+            let elements = rule.elements.as_ref()?;
+            let mut first: Vec<Option<usize>> = vec![None; elements.of.len()];
+            for (i, s) in spots.iter().enumerate() {
+                if let Target::Element(of, rr, e) = s.target
+                    && of == c
+                    && rr == r
+                    && !s.negated
+                    && allowed(&rule.prompts, s.prompt)
+                {
+                    first[e].get_or_insert(i);
+                }
+            }
+            let found: Vec<usize> = first.into_iter().flatten().collect();
+            (found.len() >= usize::from(elements.at_least)).then_some((rule, found))
+        })
     }
 
     /// Criterion `c`'s level: what it earned, lowered by counter-phrases,
@@ -368,6 +403,12 @@ impl<'r> Scorer<'r> {
             if hit.negated {
                 negated.push(hit.mention());
             } else {
+                evidence.push(phrase_evidence(hit, rule.level, self.stage(&hit.prompt)));
+            }
+        }
+        for (rule, found) in self.conjunctions(c, spots) {
+            for i in found {
+                let hit = &hits[i];
                 evidence.push(phrase_evidence(hit, rule.level, self.stage(&hit.prompt)));
             }
         }

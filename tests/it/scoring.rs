@@ -261,24 +261,28 @@ mod property {
 #[test]
 fn nynorsk_answers_match_the_nynorsk_and_the_bokmal_phrases() {
     let bank = bank();
-    // "skriftleg plan" is only in the nn list, "skriftlig plan" only in the nb
-    // list; groups writing nynorsk mix the two forms.
+    // "seie frå til rektor" is only in the nn list, "sier fra til rektor"
+    // only in the nb list; groups writing nynorsk mix the two forms.
     for (language, answer) in [
-        ("nn", "Vi lagar ein skriftleg plan."),
-        ("nn", "Vi lagar ein skriftlig plan."),
-        ("nb", "Vi lager en skriftleg plan."),
+        ("nn", "Vi må seie frå til rektor i dag."),
+        ("nn", "Vi sier fra til rektor i dag."),
+        ("nb", "Vi må seie frå til rektor i dag."),
     ] {
-        let card = score(bank, "V2", language, json!({ "s3_do": answer }));
-        assert_eq!(level(&card, "H5_activity_plan"), 2, "{language}: {answer}");
+        let card = score(bank, "V2", language, json!({ "s1_do": answer }));
+        assert_eq!(
+            level(&card, "D5_notifies_leader"),
+            2,
+            "{language}: {answer}"
+        );
     }
     let card = score(
         bank,
         "V2",
         "en",
-        json!({ "s3_do": "Vi lagar ein skriftleg plan." }),
+        json!({ "s1_do": "Vi må seie frå til rektor i dag." }),
     );
     assert_eq!(
-        level(&card, "H5_activity_plan"),
+        level(&card, "D5_notifies_leader"),
         0,
         "English answers use the en list"
     );

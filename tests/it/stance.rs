@@ -178,6 +178,7 @@ fn a_bound_phrase_counts_only_with_its_action_in_the_same_clause() {
         prompts: None,
         terms: [("nb".to_string(), vec!["rektor".to_string()])].into(),
         with: Some([("nb".to_string(), vec!["tar det opp".to_string()])].into()),
+        elements: None,
     }];
     d5.evidence.options.clear();
     let scorer = Scorer::new(&rubric, vignette, "nb");
@@ -198,4 +199,59 @@ fn a_bound_phrase_counts_only_with_its_action_in_the_same_clause() {
         "another clause"
     );
     assert_eq!(level_of("Vi tar det ikke opp med rektor."), 0, "denied");
+}
+
+#[test]
+fn a_conjunction_needs_enough_of_its_elements() {
+    let bank = bank();
+    let vignette = &bank.vignette("V2").unwrap().item;
+    let mut rubric = bank.rubric_for("V2").unwrap().item.clone();
+    let h5 = rubric
+        .criteria
+        .iter_mut()
+        .find(|c| c.id.starts_with("H5"))
+        .unwrap();
+    let element = |terms: &[&str]| -> vignette::bank::Terms {
+        [(
+            "nb".to_string(),
+            terms.iter().map(|t| t.to_string()).collect(),
+        )]
+        .into()
+    };
+    h5.evidence.phrases = vec![PhraseRule {
+        level: 2,
+        prompts: None,
+        terms: Default::default(),
+        with: None,
+        elements: Some(vignette::bank::Elements {
+            at_least: 3,
+            of: vec![
+                element(&["tiltak*"]),
+                element(&["ansvarlig"]),
+                element(&["evaluer*"]),
+                element(&["skriftlig*"]),
+            ],
+        }),
+    }];
+    h5.evidence.options.clear();
+    h5.evidence.ranks.clear();
+    let scorer = Scorer::new(&rubric, vignette, "nb");
+    let level_of = |answer: &str| {
+        let answers = BTreeMap::from([("s2_do".to_string(), json!(answer))]);
+        level(&scorer.score(&answers), "H5")
+    };
+    assert_eq!(
+        level_of("Planen har tiltak og en ansvarlig, og vi evaluerer etter en uke."),
+        2
+    );
+    assert_eq!(
+        level_of("Planen har tiltak, tiltak og flere tiltak, og en ansvarlig."),
+        0,
+        "two elements"
+    );
+    assert_eq!(
+        level_of("Planen har tiltak og en ansvarlig, men vi evaluerer den ikke."),
+        0,
+        "a denied element does not count"
+    );
 }

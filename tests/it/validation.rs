@@ -235,10 +235,11 @@ fn the_raters_agree_with_each_other() {
 /// kappa 0.436), after the rubric revision of issue 17 (rubrics 1.2.0, made
 /// without sight of the test half: 0.799, 0.828, 0.541; 0.434) and after the
 /// clause stance of issue 16, tuned on the development half only (0.825,
-/// 0.847, 0.541; 0.438), less 0.02. Issue 16 aims at 0.85 and 0.70.
+/// 0.847, 0.541; 0.438; with H5 as a conjunction, handling 0.828), less
+/// 0.02. Issue 16 aims at 0.85 and 0.70.
 const SPEARMAN_FLOORS: &[(&str, f64)] = &[
     ("detection", 0.80),
-    ("handling", 0.82),
+    ("handling", 0.80),
     ("prevention", 0.52),
 ];
 const KAPPA_MEDIAN_FLOOR: f64 = 0.41;

@@ -122,9 +122,28 @@ impl Checker<'_> {
         for (c, criterion) in rubric.criteria.iter().enumerate() {
             for (p, rule) in criterion.evidence.phrases.iter().enumerate() {
                 let at = format!("/criteria/{c}/evidence/phrases/{p}");
-                self.terms(entry, &format!("{at}/terms"), &rule.terms);
+                if !rule.terms.is_empty() {
+                    self.terms(entry, &format!("{at}/terms"), &rule.terms);
+                }
                 if let Some(with) = &rule.with {
                     self.terms(entry, &format!("{at}/with"), with);
+                }
+                if let Some(elements) = &rule.elements {
+                    for (e, element) in elements.of.iter().enumerate() {
+                        self.terms(entry, &format!("{at}/elements/of/{e}"), element);
+                    }
+                    if usize::from(elements.at_least) > elements.of.len() {
+                        self.error(
+                            entry,
+                            &format!("{at}/elements/at_least"),
+                            format!(
+                                "at least {} of {} elements can never be met; expected at most {}",
+                                elements.at_least,
+                                elements.of.len(),
+                                elements.of.len()
+                            ),
+                        );
+                    }
                 }
             }
             for (n, rule) in criterion.evidence.negative.iter().enumerate() {
