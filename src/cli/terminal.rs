@@ -36,6 +36,33 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Wraps every line of `text` at word boundaries within `width`, going on
+/// under the line's own indentation (after a leading `→ ` or `— ` too), so
+/// that no word is cut at the terminal's edge.
+pub fn wrap_indented(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        let marker = ["→ ", "— ", "◆ "]
+            .iter()
+            .find(|m| body.starts_with(**m))
+            .map_or(0, |m| m.chars().count());
+        let hang = " ".repeat(indent + marker);
+        let wrapped = wrap(body, width.saturating_sub(indent + marker).max(20));
+        for (i, part) in wrapped.iter().enumerate() {
+            if i == 0 {
+                out.push_str(&line[..indent]);
+            } else {
+                out.push_str(&hang);
+            }
+            out.push_str(part);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// At most `width` characters, ending in `…` when cut.
 pub fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
@@ -73,6 +100,15 @@ pub fn red(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indented_lines_go_on_under_their_indentation() {
+        let text = "title\n  → one two three four five six seven eight nine\n  2 — alpha";
+        assert_eq!(
+            wrap_indented(text, 24),
+            "title\n  → one two three four\n    five six seven eight\n    nine\n  2 — alpha\n"
+        );
+    }
 
     #[test]
     fn wrapping_keeps_words_and_line_breaks() {

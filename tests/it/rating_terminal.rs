@@ -14,7 +14,7 @@ fn start(tmux: &Tmux, name: &str, db: &Db) {
         "exec env NO_COLOR=1 '{BIN}' rate s --rater anna --db '{}'",
         db.path().display()
     );
-    tmux.start(name, 120, &command);
+    tmux.start(name, 80, &command);
 }
 
 #[test]
@@ -42,8 +42,14 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
         screen.contains("0 —") && screen.contains("2 —"),
         "levels shown:\n{screen}"
     );
-    // A bokmål session: the screen's own words are bokmål too.
-    for bokmal in ["── del 3:", "(ikke besvart)", "Enter lagrer"] {
+    // A bokmål session: the screen's own words are bokmål too, with where
+    // the rater is in the plan.
+    for bokmal in [
+        "── del 3:",
+        "(ikke besvart)",
+        "Enter lagrer",
+        "svarsett 1 av 1 i planen din",
+    ] {
         assert!(screen.contains(bokmal), "no `{bokmal}` on\n{screen}");
     }
     for english in ["── stage", "(no answer)", " level:", "to store"] {

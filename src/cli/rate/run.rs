@@ -15,6 +15,7 @@ use vignette::store::{RatingRecord, Store};
 
 use super::show::{criterion_text, unit_text};
 use crate::cli::Context;
+use crate::cli::terminal::{self, wrap_indented};
 use crate::cli::{Failure, Outcome};
 
 /// A level offered for a criterion.
@@ -58,9 +59,20 @@ pub fn run(cx: &Context, id: &str, rater: &str) -> Outcome {
         };
         let unit = rating::find_unit(&units, &code)
             .ok_or_else(|| Failure::usage(format!("unit {code} has no answers")))?;
-        println!("\n{}", unit_text(&store, &session, unit)?);
+        let mine: Vec<&str> = plan
+            .iter()
+            .filter(|p| p.rater == rater)
+            .map(|p| p.unit.as_str())
+            .collect();
+        let place = mine.iter().position(|u| *u == code).map_or(0, |i| i + 1);
+        let progress = w.fill("rate.progress", &[("n", &place), ("total", &mine.len())]);
+        let width = terminal::width();
+        print!(
+            "\n{}",
+            wrap_indented(&unit_text(&store, &session, unit)?, width)
+        );
         for criterion in rating::open_criteria(&session, &units, &ratings, rater, &code) {
-            match ask(&session, criterion, w)? {
+            match ask(&session, criterion, w, &progress)? {
                 Some(level) => save(&mut store, id, &code, (criterion, level), rater, w)?,
                 None => {
                     println!("{}", w.text("rate.stopped"));
@@ -71,10 +83,19 @@ pub fn run(cx: &Context, id: &str, rater: &str) -> Outcome {
     }
 }
 
-/// Shows a criterion and asks for its level; `None` when the rater stops.
-fn ask(session: &Session, criterion: &Criterion, w: &Messages) -> Result<Option<u8>, Failure> {
+/// Shows a criterion and asks for its level, with where the rater is in
+/// the plan under the question; `None` when the rater stops.
+fn ask(
+    session: &Session,
+    criterion: &Criterion,
+    w: &Messages,
+    progress: &str,
+) -> Result<Option<u8>, Failure> {
     let language = &session.record.language;
-    print!("{}", criterion_text(criterion, language));
+    print!(
+        "{}",
+        wrap_indented(&criterion_text(criterion, language), terminal::width())
+    );
     let choices: Vec<LevelChoice> = criterion
         .levels
         .iter()
@@ -89,7 +110,7 @@ fn ask(session: &Session, criterion: &Criterion, w: &Messages) -> Result<Option<
         .collect();
     let title = w.fill("rate.level", &[("criterion", &criterion.id)]);
     match Select::new(&title, choices)
-        .with_help_message(w.text("rate.help"))
+        .with_help_message(&format!("{} · {progress}", w.text("rate.help")))
         .prompt()
     {
         Ok(choice) => Ok(Some(choice.level)),
