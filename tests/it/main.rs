@@ -15,6 +15,7 @@ mod export;
 mod export_scores;
 mod fault_injection;
 mod forms;
+mod fuzz_readers;
 mod hand_scored;
 mod handout;
 mod help;
