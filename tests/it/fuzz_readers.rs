@@ -121,7 +121,7 @@ fn read(corpus: &str, bytes: &[u8]) -> Vec<Problem> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::common::fuzz_cases(1024), ..ProptestConfig::default() })]
 
     #[test]
     fn a_mutated_file_never_panics_a_reader_and_its_problems_name_a_line(

@@ -134,7 +134,7 @@ fn apply(original: &[u8], mutation: &Mutation) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::common::fuzz_cases(96), ..ProptestConfig::default() })]
 
     #[test]
     fn a_mutated_bank_file_never_panics_and_is_named(file in prop::sample::select(&FILES[..]), mutation in mutation()) {

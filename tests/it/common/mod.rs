@@ -211,3 +211,11 @@ pub const NEW_SESSION: [&str; 16] = [
     "--cohort",
     "2026",
 ];
+
+/// Cases for a fuzzing harness: `default`, or `PROPTEST_CASES` to run longer.
+pub fn fuzz_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
