@@ -93,12 +93,33 @@ pub fn read_named(path: &Path, name: &str, limit: Limit) -> Result<Vec<u8>, Unre
     if metadata.is_file() && metadata.len() > limit.bytes {
         return Err(limit.exceeded(name, Some(metadata.len())));
     }
-    read_from(file, name, limit)
+    let size = metadata.is_file().then(|| metadata.len());
+    read_sized(file, name, limit, size)
 }
 
 /// Reads everything a reader gives, up to `limit`; `name` is for messages.
 pub fn read_from(reader: impl Read, name: &str, limit: Limit) -> Result<Vec<u8>, Unreadable> {
+    read_sized(reader, name, limit, None)
+}
+
+/// Reads up to `limit` into one buffer sized once, for the `size` expected
+/// (or the limit when it is unknown: a pipe, a device), so that reading
+/// never holds more than the limit and a little: a buffer that grew by
+/// doubling would hold up to three times the limit while it moved.
+fn read_sized(
+    reader: impl Read,
+    name: &str,
+    limit: Limit,
+    size: Option<u64>,
+) -> Result<Vec<u8>, Unreadable> {
+    let capacity = size.map_or(limit.bytes, |s| s.min(limit.bytes)) + 1;
     let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(usize::try_from(capacity).unwrap_or(usize::MAX))
+        .map_err(|_| {
+            let error = std::io::Error::new(std::io::ErrorKind::OutOfMemory, "out of memory");
+            cannot_read(name, &error)
+        })?;
     reader
         .take(limit.bytes + 1)
         .read_to_end(&mut bytes)

@@ -21,6 +21,7 @@ mod handout;
 mod help;
 mod instrument;
 mod list;
+mod memory;
 mod mutations;
 mod output;
 mod planted_effects;
