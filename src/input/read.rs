@@ -93,7 +93,7 @@ pub fn read_named(path: &Path, name: &str, limit: Limit) -> Result<Vec<u8>, Unre
     if metadata.is_file() && metadata.len() > limit.bytes {
         return Err(limit.exceeded(name, Some(metadata.len())));
     }
-    let size = metadata.is_file().then(|| metadata.len());
+    let size = metadata.is_file().then_some(metadata.len());
     read_sized(file, name, limit, size)
 }
 
