@@ -770,17 +770,10 @@ mod tests {
         let cut = tail
             .match_indices(' ')
             .flat_map(|(i, _)| {
-                [
-                    " men ",
-                    " but ",
-                    " og så ",
-                    " and then ",
-                    " deretter ",
-                    " then ",
-                ]
-                .into_iter()
-                .filter(move |word| tail[i..].starts_with(word))
-                .map(move |word| i + word.len())
+                CLAUSE_WORDS
+                    .iter()
+                    .filter(move |word| tail[i..].starts_with(**word))
+                    .map(move |word| i + word.len())
             })
             .max()
             .unwrap_or(0);
