@@ -14,6 +14,7 @@ use vignette::bank::Rubric;
 use vignette::bank::localized;
 use vignette::export::spreadsheet_safe;
 use vignette::input;
+use vignette::input::printable;
 use vignette::scoring::{self, ScoreStatus, Scored, ScoredSummary};
 use vignette::scoring::{CriterionLevel, CriterionScore, Evidence, Levels};
 use vignette::session;
@@ -195,7 +196,7 @@ fn print_explained(found: &Scored, rubrics: &BTreeMap<String, Rubric>, format: F
         .ok_or_else(|| Failure::usage("the rubric of this score is missing"))?;
     match format {
         Format::Json => println!("{:#}", serde_json::json!(found)),
-        _ => print!("{}", explain(found, rubric)),
+        _ => print!("{}", printable(&explain(found, rubric), true)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use inquire::{InquireError, Select};
 use vignette::bank::Criterion;
 use vignette::bank::localized;
+use vignette::input::printable;
 use vignette::messages::{self, Messages};
 use vignette::rating;
 use vignette::session::{self, Session};
@@ -67,10 +68,8 @@ pub fn run(cx: &Context, id: &str, rater: &str) -> Outcome {
         let place = mine.iter().position(|u| *u == code).map_or(0, |i| i + 1);
         let progress = w.fill("rate.progress", &[("n", &place), ("total", &mine.len())]);
         let width = terminal::width();
-        print!(
-            "\n{}",
-            wrap_indented(&unit_text(&store, &session, unit)?, width)
-        );
+        let text = unit_text(&store, &session, unit)?;
+        print!("\n{}", wrap_indented(&printable(&text, true), width));
         for criterion in rating::open_criteria(&session, &units, &ratings, rater, &code) {
             match ask(&session, criterion, w, &progress)? {
                 Some(level) => save(&mut store, id, &code, (criterion, level), rater, w)?,

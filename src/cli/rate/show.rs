@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use vignette::bank::Criterion;
 use vignette::bank::localized;
+use vignette::input::printable;
 use vignette::messages;
 use vignette::rating::{self, Unit};
 use vignette::session::{self, Session};
@@ -43,7 +44,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     let language = &session.record.language;
     match args.format {
         DataFormat::Text => {
-            print!("{}", unit_text(&store, &session, unit)?);
+            print!("{}", printable(&unit_text(&store, &session, unit)?, true));
             for criterion in criteria {
                 print!("{}", criterion_text(criterion, language));
             }
