@@ -87,7 +87,7 @@ pub const DEFAULT_ENGLISH: f64 = 0.3;
 
 /// Upper limits on the size of a simulation.
 pub const MAX_SITES: usize = 999;
-pub const MAX_GROUPS: usize = 50;
+pub const MAX_GROUPS: usize = 200;
 
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq)]
