@@ -117,10 +117,11 @@ fn environment() -> &'static Environment<'static> {
     })
 }
 
-/// Ruled lines for a free-text answer: more for a larger limit, from 2 to 8.
+/// Ruled lines for a free-text answer: more for a larger limit, from 2 to 5
+/// (a stage with its story and prompts then takes at most two A4 pages).
 fn answer_lines(max_length: u32) -> u32 {
     let lines = (f64::from(max_length) / 60.0).sqrt().round();
-    (lines as u32).clamp(2, 8)
+    (lines as u32).clamp(2, 5)
 }
 
 /// Escapes what Markdown (and the HTML it passes through) would interpret,
@@ -241,8 +242,8 @@ mod tests {
         assert_eq!(answer_lines(10), 2);
         assert_eq!(answer_lines(500), 3);
         assert_eq!(answer_lines(1000), 4);
-        assert_eq!(answer_lines(3000), 7);
-        assert_eq!(answer_lines(u32::MAX), 8);
+        assert_eq!(answer_lines(3000), 5);
+        assert_eq!(answer_lines(u32::MAX), 5);
     }
 
     #[test]

@@ -26,6 +26,7 @@ mod mutations;
 mod output;
 mod planted_effects;
 mod power;
+mod print;
 mod profile;
 mod rating;
 mod rating_terminal;

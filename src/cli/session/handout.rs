@@ -13,7 +13,7 @@ use vignette::store::AssignmentRecord;
 use crate::cli::Context;
 use crate::cli::{Failure, Outcome};
 
-/// Print paper handouts: each group's cases, one page per stage.
+/// Print paper handouts: each group's cases, every stage on a new page.
 ///
 /// Each group's cases come in its planned order, one stage per page, so the
 /// pages can be handed out in turn; every prompt has an answer space and the
