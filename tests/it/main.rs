@@ -35,3 +35,4 @@ mod show;
 mod simulate;
 mod validate;
 mod validation;
+mod web;
