@@ -50,7 +50,8 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Headers on every response: no framing, no sniffing, no referrer, and
+/// Headers on every response: no framing, no sniffing, no referrer to
+/// another site (with none at all, browsers send `Origin: null`), and
 /// nothing from any other origin.
 async fn headers(mut response: Response) -> Response {
     let h = response.headers_mut();
@@ -67,7 +68,7 @@ async fn headers(mut response: Response) -> Response {
     );
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if !h.contains_key(header::CACHE_CONTROL) {

@@ -6,6 +6,7 @@ mod common;
 
 mod adjudicate_terminal;
 mod agreement;
+mod browser;
 mod compare;
 mod context;
 mod demo;
