@@ -71,10 +71,16 @@ pub fn set_cookie(name: &str, value: &str) -> String {
 
 /// The form token of whoever holds `credential` (a join code or the
 /// facilitator token): a keyed hash the server can recompute and a page
-/// from another site cannot know.
-pub fn form_token(secret: &str, credential: &str) -> String {
-    crate::session::content_hash(&format!("{secret}\u{0}{credential}"))[..32].to_string()
+/// from another site cannot know (it knows neither the credential, kept in
+/// an HttpOnly cookie, nor the key).
+pub fn form_token(key: &str, credential: &str) -> String {
+    crate::session::content_hash(&format!("{key}\u{0}{credential}"))[..32].to_string()
 }
+
+/// The key of a group's form token: the same in every run of the server,
+/// so that a page opened before a restart still saves after it (its code,
+/// the secret part, is the same too).
+pub const GROUP_KEY: &str = "vignette group form";
 
 /// Compares two tokens in time independent of where they differ.
 pub fn same(a: &str, b: &str) -> bool {

@@ -280,7 +280,7 @@ pub fn session_grid(now: &Now<'_>, codes: &BTreeMap<String, String>) -> Value {
                                 "vignette": assignment.vignette,
                                 "stage": stage.number,
                                 "prompt": prompt.id,
-                                "words": prompt.answer_in_words(&r.answer.value),
+                                "words": answer_words(prompt, &r.answer.value),
                             }));
                         }
                     }
@@ -308,6 +308,16 @@ pub fn session_grid(now: &Now<'_>, codes: &BTreeMap<String, String>) -> Value {
         "positions": (1..=positions).collect::<Vec<_>>(),
         "groups": groups,
     })
+}
+
+/// An answer in words for the dashboard: a Likert point with its anchor
+/// (`4 · Svært alvorlig`, no English around it), anything else as every
+/// face shows it.
+fn answer_words(prompt: &RenderedPrompt, value: &Value) -> Vec<String> {
+    match (prompt.kind, value.as_i64()) {
+        ("likert", Some(n)) => vec![prompt.likert_label(n)],
+        _ => prompt.answer_in_words(value),
+    }
 }
 
 /// The QR code of `text` as an inline SVG (made here, no user text in it

@@ -289,7 +289,7 @@ fn group_html(
         "w": w,
         "group": group,
         "site": now.session.record.site,
-        "csrf": guard::form_token(&app.secret, code),
+        "csrf": guard::form_token(guard::GROUP_KEY, code),
         "closed": now.closed,
         "notice": notice,
         "error": error,
@@ -344,7 +344,9 @@ fn save(
     };
     let w = app.words(&session_id);
     let token = field(pairs, "csrf").unwrap_or_default();
-    if !guard::same_origin(headers) || !guard::same(token, &guard::form_token(&app.secret, &code)) {
+    if !guard::same_origin(headers)
+        || !guard::same(token, &guard::form_token(guard::GROUP_KEY, &code))
+    {
         return Err(Refusal::new(StatusCode::FORBIDDEN, w.forbidden));
     }
     let session = &app.sessions[&session_id];

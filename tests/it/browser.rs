@@ -56,20 +56,23 @@ fn chromedriver() -> (Killed, String) {
 
 /// A browser with a fresh profile of its own (its own cookies).
 async fn browser(driver: &str, profile: &std::path::Path, width: u32) -> Client {
+    let mut options = json!({
+        "binary": "/usr/bin/chromium",
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage",
+            format!("--user-data-dir={}", profile.display()),
+            format!("--window-size={},900", width.max(800)),
+        ],
+    });
+    if width < 500 {
+        // Headless windows are at least 500 px wide: a phone is emulated.
+        options["mobileEmulation"] =
+            json!({ "deviceMetrics": { "width": width, "height": 780, "pixelRatio": 1.0 } });
+    }
     let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".to_string(),
-        json!({
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage",
-                format!("--user-data-dir={}", profile.display()),
-                format!("--window-size={width},900"),
-            ],
-        }),
-    );
+    capabilities.insert("goog:chromeOptions".to_string(), options);
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(capabilities)
         .connect(driver)
@@ -171,12 +174,9 @@ async fn answer_stage_one(client: &Client, text: &str) {
     }
 }
 
-#[test]
-fn two_groups_answer_in_chromium_while_the_facilitator_paces() {
-    let db = Db::new();
-    let out = db.new_session(&["--groups", "2", "--vignettes", "V2", "--seed", "1"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let port = free_port();
+/// `vignette serve` on `port`, and the lines it printed up to the facilitator's link.
+fn serve(db: &Db, port: u16) -> (Killed, Vec<String>) {
+    use std::io::BufRead;
     let mut server = Command::new(BIN)
         .arg("--db")
         .arg(db.path())
@@ -187,22 +187,28 @@ fn two_groups_answer_in_chromium_while_the_facilitator_paces() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let printed = {
-        use std::io::BufRead;
-        let mut lines = std::io::BufReader::new(server.stdout.take().unwrap()).lines();
-        let mut printed = Vec::new();
-        for line in lines.by_ref() {
-            let line = line.unwrap();
-            let done = line.starts_with("facilitator:");
-            printed.push(line);
-            if done {
-                break;
-            }
+    let mut lines = std::io::BufReader::new(server.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.starts_with("facilitator:");
+        printed.push(line);
+        if done {
+            break;
         }
-        std::thread::spawn(move || for _ in lines {});
-        printed
-    };
-    let _server = Killed(server);
+    }
+    std::thread::spawn(move || for _ in lines {});
+    (Killed(server), printed)
+}
+
+#[test]
+fn two_groups_answer_in_chromium_while_the_facilitator_paces() {
+    let db = Db::new();
+    let out = db.new_session(&["--groups", "2", "--vignettes", "V2", "--seed", "1"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let port = free_port();
+    let (server, printed) = serve(&db, port);
+    let mut server = Some(server);
     let code = |group: &str| {
         printed
             .iter()
@@ -241,6 +247,7 @@ fn two_groups_answer_in_chromium_while_the_facilitator_paces() {
         answer_stage_one(&g1, "Vi snakker med Lea i dag <b>og</b> følger opp.").await;
         answer_stage_one(&g2, "G2 tar kontakt med foreldrene.").await;
         // The page fits a 360-px phone: nothing wider than the screen.
+        until(&g1, "window.innerWidth === 360").await;
         until(&g1, "document.documentElement.scrollWidth <= window.innerWidth").await;
 
         // Stage 2: the ranking, by keyboard-operable selects.
@@ -285,6 +292,24 @@ fn two_groups_answer_in_chromium_while_the_facilitator_paces() {
         }
         until(&g1, "document.querySelector(\"select[name='s2_measures@lea_home']\").value === '4'").await;
 
+        // The dashboard shows the answers as text.
+        until(&dashboard, "document.body.textContent.includes('<b>og</b>')").await;
+
+        // The server is killed while a group types: the page says the
+        // answer is not saved and the connection is gone, keeps the text,
+        // and saves it once the server is back (a restart keeps the codes).
+        server.take();
+        css(&g1, "#f-V2-s1_involve")
+            .await
+            .send_keys("Rektor og foreldrene til Lea.")
+            .await
+            .unwrap();
+        until(&g1, "document.querySelector('#p-V2-s1_involve .status').classList.contains('fail')").await;
+        until(&g1, "!document.getElementById('connection').hidden").await;
+        let _restarted = serve(&db, port).0;
+        until(&g1, &saved("s1_involve")).await;
+        until(&g1, "document.querySelector('#f-V2-s1_involve').value === 'Rektor og foreldrene til Lea.'").await;
+
         // The second group's page shows nothing of the first's, and its
         // context cannot change the first group's answers: its cookie names G2,
         // and G1's form token is refused with it.
@@ -306,8 +331,6 @@ fn two_groups_answer_in_chromium_while_the_facilitator_paces() {
             .unwrap();
         assert_eq!(status, json!(403));
 
-        // The dashboard shows the answers as text.
-        until(&dashboard, "document.body.textContent.includes('<b>og</b>')").await;
         for client in [g1, g2, dashboard] {
             client.close().await.unwrap();
         }
@@ -329,6 +352,7 @@ fn two_groups_answer_in_chromium_while_the_facilitator_paces() {
         assert!(text.contains(prompt), "{prompt}: {text}");
     }
     assert!(text.contains("Vi snakker med Lea i dag <b>og</b> følger opp."));
+    assert!(text.contains("Rektor og foreldrene til Lea."));
     assert!(!text.contains("overwritten"));
     assert!(!lines.is_empty());
     assert!(text.contains("\"web\""), "{text}");
