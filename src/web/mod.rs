@@ -234,8 +234,11 @@ impl Server {
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), WebError> {
+        // Store calls take turns on one connection: a few blocking threads
+        // serve them all (each thread more costs memory, not speed).
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
+            .max_blocking_threads(4)
             .enable_all()
             .build()?;
         runtime.block_on(self.run_async(stop))
