@@ -33,6 +33,8 @@ pub struct Handout {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HandoutGroup {
     pub label: String,
+    /// The group's join code for `vignette serve`, as shown; empty for none.
+    pub join_code: String,
     /// The group's vignettes in planned order, every stage rendered with its levels.
     pub vignettes: Vec<RenderedVignette>,
 }
@@ -237,7 +239,7 @@ fn labels(language: &str) -> minijinja::Value {
     match language {
         "nn" => context! {
             handout => "Arbeidsark", session => "Økt", group => "Gruppe", stage => "Del",
-            of => "av", cohort => "pulje", vignette => "Case",
+            of => "av", cohort => "pulje", vignette => "Case", web_code => "Kode på nett",
             text => "Skriv svaret på linjene", at_most => "høgst", characters => "teikn",
             single => "Kryss av i éi rute.", multi => "Kryss av i éi eller fleire ruter.",
             up_to => "Kryss av i inntil", boxes => "ruter.",
@@ -260,7 +262,7 @@ fn labels(language: &str) -> minijinja::Value {
             key => "Nøkkel for kursholderen", levels => "Faktornivåer",
             key_note => "Bare for kursholderen: arbeidsarkene viser ikke hvilken versjon av casen en gruppe har.",
             handout => "Arbeidsark", session => "Økt", group => "Gruppe", stage => "Del",
-            of => "av", cohort => "pulje", vignette => "Case",
+            of => "av", cohort => "pulje", vignette => "Case", web_code => "Kode på nett",
             text => "Skriv svaret på linjene", at_most => "høyst", characters => "tegn",
             single => "Kryss av i én rute.", multi => "Kryss av i én eller flere ruter.",
             up_to => "Kryss av i inntil", boxes => "ruter.",
@@ -281,7 +283,7 @@ fn labels(language: &str) -> minijinja::Value {
             key => "Facilitator's key", levels => "Factor levels",
             key_note => "For the facilitator only: the handouts do not show which version of a case a group has.",
             handout => "Handout", session => "Session", group => "Group", stage => "Stage",
-            of => "of", cohort => "cohort", vignette => "Case",
+            of => "of", cohort => "cohort", vignette => "Case", web_code => "Web code",
             text => "Write your answer on the lines", at_most => "at most", characters => "characters",
             single => "Tick one box.", multi => "Tick one or more boxes.",
             up_to => "Tick up to", boxes => "boxes.",
