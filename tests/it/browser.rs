@@ -37,8 +37,33 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// chromedriver, which quits every browser it started when it is dropped
+/// (also when the test fails), so that no Chromium outlives the test.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        use std::io::Write;
+        if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) {
+            let _ = stream.write_all(
+                b"GET /shutdown HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            );
+            let _ = std::io::Read::read_to_end(&mut stream, &mut Vec::new());
+        }
+        let started = Instant::now();
+        while started.elapsed() < PATIENCE && matches!(self.child.try_wait(), Ok(None)) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// chromedriver on a free port of the loopback.
-fn chromedriver() -> (Killed, String) {
+fn chromedriver() -> (Driver, String) {
     let port = free_port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
@@ -51,7 +76,7 @@ fn chromedriver() -> (Killed, String) {
         assert!(started.elapsed() < PATIENCE, "chromedriver did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
-    (Killed(child), format!("http://127.0.0.1:{port}"))
+    (Driver { child, port }, format!("http://127.0.0.1:{port}"))
 }
 
 /// A browser with a fresh profile of its own (its own cookies).
