@@ -8,8 +8,10 @@
 //! levels, [`stats`] and [`compare`] weigh the scores, and [`report`] and
 //! [`export`] show them. [`input`] reads every file a user gives; [`simulate`]
 //! makes studies to try all of it on, and [`demo`] runs the whole study in
-//! one call, on top of all the others. The library never prints and never
-//! reads standard input; the `vignette` binary is a thin command-line face.
+//! one call, on top of all the others; [`web`] is the groups' and the
+//! facilitator's pages over the same session and store calls. The library
+//! never prints and never reads standard input; the `vignette` binary is a
+//! thin command-line face.
 
 pub mod bank;
 pub mod compare;
@@ -26,3 +28,4 @@ pub mod session;
 pub mod simulate;
 pub mod stats;
 pub mod store;
+pub mod web;

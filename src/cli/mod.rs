@@ -22,6 +22,7 @@ mod report;
 mod rubric;
 mod schema;
 mod score;
+mod serve;
 mod session;
 mod show;
 mod simulate;
@@ -76,6 +77,7 @@ enum Command {
     Show(show::Args),
     Schema(schema::Args),
     Session(session::Args),
+    Serve(serve::Args),
     Score(score::Args),
     Agreement(agreement::Args),
     Compare(compare::Args),
@@ -130,6 +132,7 @@ pub fn run() -> ExitCode {
         Command::Bank(args) => bank::run(&cx, &args),
         Command::Report(args) => report::run(&cx, &args),
         Command::Session(args) => session::run(&cx, &args),
+        Command::Serve(args) => serve::run(&cx, &args),
         Command::Score(args) => score::run(&cx, &args),
         Command::Export(args) => export::run(&cx, &args),
         Command::Profile(args) => profile::run(&cx, &args),

@@ -34,6 +34,8 @@ pub struct Handout {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HandoutGroup {
     pub label: String,
+    /// The group's join code for `vignette serve`, as shown; empty for none.
+    pub join_code: String,
     /// The group's vignettes in planned order, every stage rendered with its levels.
     pub vignettes: Vec<RenderedVignette>,
 }

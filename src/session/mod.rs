@@ -12,6 +12,7 @@
 
 pub mod answer;
 mod create;
+pub mod join;
 mod progress;
 pub mod runner;
 

@@ -16,7 +16,7 @@ pub struct AnswerRecord {
     pub stage: u32,
     pub kind: String,
     pub value: serde_json::Value,
-    /// Where it came from: `terminal`, `file` or `import`.
+    /// Where it came from: `terminal`, `file`, `stream`, `import` or `web`.
     pub source: String,
 }
 

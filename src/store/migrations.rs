@@ -137,6 +137,19 @@ pub fn migrations() -> Migrations<'static> {
             "ALTER TABLE sessions ADD COLUMN discarded_at TEXT;
         ALTER TABLE sessions ADD COLUMN discard_reason TEXT;",
         ),
+        // The web face: a join code per group (secret, unique across the
+        // file), and how many stages of an assignment are locked.
+        M::up(
+            "CREATE TABLE join_codes (
+            session TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            code TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (session, grp),
+            FOREIGN KEY (session, grp) REFERENCES groups (session, label)
+        ) STRICT;
+        ALTER TABLE assignments ADD COLUMN locked INTEGER NOT NULL DEFAULT 0 CHECK (locked >= 0);",
+        ),
     ])
 }
 

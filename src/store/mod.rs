@@ -12,12 +12,14 @@
 //! given another) and are bound as parameters like every other value.
 //!
 //! One file per group of tables: `sessions` (sessions, instruments, groups,
-//! assignments, the log), `answers` (responses), `scores`, `ratings`; the
+//! assignments, the log), `answers` (responses), `codes` (join codes, stage
+//! locks and what the web face watches), `scores`, `ratings`; the
 //! schema is in `migrations`, the time in `clock`. This file opens the
 //! database and holds what they share.
 
 mod answers;
 mod clock;
+mod codes;
 mod migrations;
 mod ratings;
 mod scores;
@@ -32,6 +34,7 @@ use serde::Serialize;
 
 pub use answers::{AnswerRecord, ResponseRecord};
 pub use clock::{Clock, Timestamp, TimestampError};
+pub use codes::{JoinCodeRecord, PaceStamp};
 pub use ratings::{ConsensusRecord, RatingPlanRecord, RatingRecord, RatingRunRecord, StoredRating};
 pub use scores::ScoreRecord;
 pub use sessions::{AssignmentRecord, GroupRecord, InstrumentRecord, LogRecord, SessionRecord};

@@ -356,6 +356,7 @@ impl Store {
             "rating_plans",
             "rating_runs",
             "consensus",
+            "join_codes",
             "assignments",
             "groups",
             "session_instruments",

@@ -235,8 +235,23 @@ fn html_is_self_contained() {
 
 #[test]
 fn markdown_for_one_group() {
-    let md = pages_of(&with_session(&[]), &["--group", "G1", "--format", "md"]);
+    let db = with_session(&[]);
+    let md = pages_of(&db, &["--group", "G1", "--format", "md"]);
     assert!(!md.contains("Gruppe G2"));
+    // The join code is drawn at random: the same on every page, shown as KODE.
+    let code = vignette::store::Store::open(&db.path())
+        .unwrap()
+        .join_codes("x-baseline")
+        .unwrap()[0]
+        .code
+        .clone();
+    let shown = vignette::session::join::display(&code);
+    assert_eq!(
+        md.matches(&format!("Kode på nett {shown}")).count(),
+        3,
+        "{md}"
+    );
+    let md = md.replace(&shown, "KODE");
     insta::assert_snapshot!(md);
 }
 

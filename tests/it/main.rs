@@ -6,6 +6,7 @@ mod common;
 
 mod adjudicate_terminal;
 mod agreement;
+mod browser;
 mod compare;
 mod context;
 mod demo;
@@ -40,3 +41,4 @@ mod simulate;
 mod stance;
 mod validate;
 mod validation;
+mod web;

@@ -24,12 +24,13 @@ pub struct Args {
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let store = cx.store()?;
+    let mut store = cx.store()?;
     let record = store.session(&args.session)?;
     if args.format == DataFormat::Json {
         print!("{}", record.design);
         return Ok(ExitCode::SUCCESS);
     }
+    let codes = vignette::session::join::codes(&mut store, &record.id)?;
     let design: Design = serde_json::from_str(&record.design)
         .map_err(|e| Failure::internal(format!("the stored design cannot be read: {e}")))?;
     println!(
@@ -99,6 +100,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         "largest imbalance: {} (vignettes, positions and factor levels are each balanced within 1)",
         d.max_imbalance
     );
+    super::print_codes(&codes);
     if let Some(form) = &design.form {
         let how = match form.chosen.as_str() {
             "site" => "continuing the site's earlier sessions",

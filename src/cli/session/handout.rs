@@ -51,12 +51,17 @@ enum Format {
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let store = cx.store()?;
+    let mut store = cx.store()?;
     let loaded = session::load(&store, &args.session)?;
     let labels = group_labels(&loaded, args.group.as_deref())?;
+    let codes: std::collections::BTreeMap<String, String> =
+        session::join::codes(&mut store, &loaded.record.id)?
+            .into_iter()
+            .map(|c| (c.group, session::join::display(&c.code)))
+            .collect();
     let groups = labels
         .into_iter()
-        .map(|label| handout_group(&loaded, label))
+        .map(|label| handout_group(&loaded, label, codes.get(label)))
         .collect::<Result<_, _>>()?;
     let record = &loaded.record;
     let phase = loaded
@@ -106,7 +111,11 @@ fn group_labels<'s>(session: &'s Session, wanted: Option<&str>) -> Result<Vec<&'
 }
 
 /// One group's vignettes in planned order, every stage rendered.
-fn handout_group(session: &Session, label: &str) -> Result<HandoutGroup, Failure> {
+fn handout_group(
+    session: &Session,
+    label: &str,
+    join_code: Option<&String>,
+) -> Result<HandoutGroup, Failure> {
     let vignettes = session
         .assignments
         .iter()
@@ -115,6 +124,7 @@ fn handout_group(session: &Session, label: &str) -> Result<HandoutGroup, Failure
         .collect::<Result<_, _>>()?;
     Ok(HandoutGroup {
         label: label.to_string(),
+        join_code: join_code.cloned().unwrap_or_default(),
         vignettes,
     })
 }

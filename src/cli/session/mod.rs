@@ -81,3 +81,12 @@ fn form_line(form: &vignette::design::forms::FormAssignment) -> String {
         rotation.join(" → ")
     )
 }
+
+/// The groups' join codes for `vignette serve`, one line each.
+fn print_codes(codes: &[vignette::store::JoinCodeRecord]) {
+    let line: Vec<String> = codes
+        .iter()
+        .map(|c| format!("{} {}", c.group, vignette::session::join::display(&c.code)))
+        .collect();
+    println!("join codes for `vignette serve`: {}", line.join(" · "));
+}

@@ -176,7 +176,9 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     spec.form = session::form_for(&bank, existing.as_ref(), &spec, args.form.as_deref())?;
     drop(existing);
     let planned = session::plan(&bank, &spec)?;
-    let id = planned.store(&mut cx.new_or_existing_store()?)?;
+    let mut store = cx.new_or_existing_store()?;
+    let id = planned.store(&mut store)?;
+    let codes = session::join::codes(&mut store, &id)?;
     match args.format {
         DataFormat::Json => println!(
             "{}",
@@ -184,6 +186,10 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
                 "id": id,
                 "db": cx.db.display().to_string(),
                 "form": spec.form.as_ref().map(|f| &f.form),
+                "join_codes": codes
+                    .iter()
+                    .map(|c| (c.group.clone(), session::join::display(&c.code)))
+                    .collect::<BTreeMap<_, _>>(),
             })
         ),
         DataFormat::Text => {
@@ -191,6 +197,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
             if let Some(form) = &spec.form {
                 println!("{}", super::form_line(form));
             }
+            super::print_codes(&codes);
             println!(
                 "next: `vignette session design {id}` shows the plan; `vignette session status {id}` the progress"
             );
