@@ -326,7 +326,7 @@ impl Negation {
         actors: &[String],
         reading: &Reading,
     ) -> bool {
-        let from = clause_start(text, start);
+        let from = reading.clause_start(start);
         if self.someone_else(&text[from..start], actors) {
             return true;
         }
@@ -339,7 +339,7 @@ impl Negation {
             .map(|&(_, e)| e)
             .max()
             .unwrap_or(from);
-        self.negated_words(&text[scope..start])
+        self.negated_words(text, scope, start, reading)
             || markers.iter().any(|&(_, marker_end)| marker_end > scope)
             || (self.after_too && first_words_in_clause(&text[end..]).any(|w| self.negates(w)))
             || self.conditional(text, from, end, reading)
@@ -364,9 +364,31 @@ impl Negation {
                 PhraseKind::Marker if bounded => reading.markers.push((start, end)),
                 PhraseKind::Condition if bounded => reading.conditions.push((start, end)),
                 PhraseKind::Coordinator => reading.coordinators.push((start, end)),
+                PhraseKind::Negator if bounded => reading.negators.push((start, end)),
+                PhraseKind::Contraction if !text[end..].starts_with(is_word_char) => {
+                    // The whole word that ends in "n't".
+                    let from = text[..start]
+                        .char_indices()
+                        .rev()
+                        .find(|&(_, c)| !is_word_char(c))
+                        .map_or(0, |(i, c)| i + c.len_utf8());
+                    reading.negators.push((from, end));
+                }
                 _ => {}
             }
         }
+        // Clause words may overlap (`rfind` sees each): every occurrence.
+        for found in phrases.clause_words.find_overlapping_iter(text) {
+            reading.clause_starts.push(found.end());
+        }
+        reading.clause_starts.extend(
+            text.char_indices()
+                .filter(|&(_, c)| is_clause_mark(c))
+                .map(|(i, c)| i + c.len_utf8()),
+        );
+        reading.clause_starts.push(0);
+        reading.clause_starts.sort_unstable();
+        reading.negators.sort_unstable();
         reading
     }
 
@@ -375,7 +397,7 @@ impl Negation {
         static NORWEGIAN: OnceLock<Phrases> = OnceLock::new();
         static ENGLISH: OnceLock<Phrases> = OnceLock::new();
         let cell = if self.after_too { &NORWEGIAN } else { &ENGLISH };
-        cell.get_or_init(|| Phrases::new(self.markers, self.conditions))
+        cell.get_or_init(|| Phrases::new(self, self.markers, self.conditions))
     }
 
     /// Whether the clause so far (`before`) has someone else as its actor:
@@ -389,19 +411,14 @@ impl Negation {
         other && !words(before).any(|w| self.first_person.contains(&w))
     }
 
-    /// Whether a negating word in `scope` negates what follows it.
-    fn negated_words(&self, scope: &str) -> bool {
-        let mut words = words(scope).peekable();
-        while let Some(word) = words.next() {
-            if self.negates(word)
-                && !words
-                    .peek()
-                    .is_some_and(|next| NOT_NEGATING_AFTER.contains(next))
-            {
-                return true;
-            }
-        }
-        false
+    /// Whether a negating word in `text[scope..start]` negates what follows
+    /// it: not followed there by "bare" or "only".
+    fn negated_words(&self, text: &str, scope: usize, start: usize, reading: &Reading) -> bool {
+        within(&reading.negators, scope, start).any(|(_, end)| {
+            !words(&text[end..start])
+                .next()
+                .is_some_and(|next| NOT_NEGATING_AFTER.contains(&next))
+        })
     }
 
     /// Whether a condition holds the clause `text[from..]` of the match that
@@ -420,7 +437,7 @@ impl Negation {
         let Some(comma) = text[..from].strip_suffix(',').map(str::len) else {
             return false;
         };
-        let opens = clause_start(text, comma);
+        let opens = reading.clause_start(comma);
         let sentence_start = text[..opens].trim_end_matches(' ');
         (sentence_start.is_empty() || sentence_start.ends_with(is_sentence_mark))
             && within(&reading.conditions, opens, comma).next().is_some()
@@ -434,6 +451,19 @@ pub struct Reading {
     markers: Vec<(usize, usize)>,
     conditions: Vec<(usize, usize)>,
     coordinators: Vec<(usize, usize)>,
+    /// Negating words (whole words, and English words ending in "n't").
+    negators: Vec<(usize, usize)>,
+    /// Where clauses begin: 0, after every clause mark, after every clause
+    /// word; sorted.
+    clause_starts: Vec<usize>,
+}
+
+impl Reading {
+    /// Where the clause that ends at `start` begins (as [`clause_start`]).
+    fn clause_start(&self, start: usize) -> usize {
+        let i = self.clause_starts.partition_point(|&b| b <= start);
+        self.clause_starts[..i].last().copied().unwrap_or(0)
+    }
 }
 
 /// The ranges of `found` that lie within `from..to`.
@@ -454,27 +484,36 @@ enum PhraseKind {
     Marker,
     Condition,
     Coordinator,
+    Negator,
+    /// English "n't": the word it ends negates.
+    Contraction,
 }
 
 /// One automaton over a language's markers, conditions and coordinators.
 struct Phrases {
     automaton: AhoCorasick,
     kinds: Vec<PhraseKind>,
+    /// The clause words, apart: their occurrences may overlap.
+    clause_words: AhoCorasick,
 }
 
 impl Phrases {
-    fn new(markers: &[&str], conditions: &[&str]) -> Phrases {
+    fn new(negation: &Negation, markers: &[&str], conditions: &[&str]) -> Phrases {
+        let contraction: &[&str] = if negation.after_too { &[] } else { &["n't"] };
         let all: Vec<(&str, PhraseKind)> = markers
             .iter()
             .map(|m| (*m, PhraseKind::Marker))
             .chain(conditions.iter().map(|c| (*c, PhraseKind::Condition)))
             .chain(COORDINATORS.iter().map(|c| (*c, PhraseKind::Coordinator)))
+            .chain(negation.words.iter().map(|w| (*w, PhraseKind::Negator)))
+            .chain(contraction.iter().map(|c| (*c, PhraseKind::Contraction)))
             .collect();
+        // Short fixed phrases: building cannot fail.
         Phrases {
-            // Short fixed phrases: building cannot fail.
             automaton: AhoCorasick::new(all.iter().map(|(p, _)| p))
                 .expect("the stance phrases compile"),
             kinds: all.into_iter().map(|(_, k)| k).collect(),
+            clause_words: AhoCorasick::new(CLAUSE_WORDS).expect("the clause words compile"),
         }
     }
 }

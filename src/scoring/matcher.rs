@@ -28,6 +28,19 @@ pub enum Target {
     Element(usize, usize, usize),
 }
 
+impl Target {
+    /// The criterion a target is evidence about; `None` for a red flag.
+    pub fn criterion(self) -> Option<usize> {
+        match self {
+            Target::Phrase(c, _)
+            | Target::Negative(c, _)
+            | Target::With(c, _)
+            | Target::Element(c, _, _) => Some(c),
+            Target::Flag(_) => None,
+        }
+    }
+}
+
 /// A phrase found in an answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {

@@ -52,6 +52,8 @@ fn actors(vignette: &Vignette) -> Vec<String> {
 pub struct Scratch<'a> {
     folded: String,
     spots: Vec<Spot<'a>>,
+    /// The spots of each criterion (its phrases, counter-phrases and elements).
+    by_criterion: Vec<Vec<Spot<'a>>>,
 }
 
 /// A phrase found, as the level rules read it.
@@ -152,7 +154,11 @@ impl<'r> Scorer<'r> {
         scratch: &mut Scratch<'a>,
     ) -> Levels {
         answers.sort_unstable_by_key(|(prompt, _)| *prompt);
-        let Scratch { folded, spots } = scratch;
+        let Scratch {
+            folded,
+            spots,
+            by_criterion,
+        } = scratch;
         spots.clear();
         for (prompt, text) in self.texts(answers) {
             fold::fold_into(text, folded);
@@ -165,9 +171,21 @@ impl<'r> Scorer<'r> {
             });
         }
         let raised = self.raised(answers, spots);
+        // Each criterion reads only its own spots (the rules ask for nothing else).
+        let n = self.rubric.criteria.len();
+        by_criterion.resize_with(n, Vec::new);
+        by_criterion.iter_mut().for_each(Vec::clear);
+        for spot in spots.iter() {
+            if let Some(c) = spot.target.criterion() {
+                by_criterion[c].push(*spot);
+            }
+        }
         Levels {
-            criteria: (0..self.rubric.criteria.len())
-                .map(|c| self.level(c, self.earned(c, answers, spots), spots, &raised))
+            criteria: (0..n)
+                .map(|c| {
+                    let own = &by_criterion[c];
+                    self.level(c, self.earned(c, answers, own), own, &raised)
+                })
                 .collect(),
             red_flags: raised,
         }
