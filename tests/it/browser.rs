@@ -167,11 +167,24 @@ async fn reveal_all(dashboard: &Client) {
         )
         .await
         .unwrap();
-    css(dashboard, "#grid .actions form:first-child button")
-        .await
-        .click()
+    // The grid is redrawn as updates arrive: find and click in one step, so
+    // the button cannot go stale between the two.
+    let button = "#grid .actions form:first-child button";
+    css(dashboard, button).await;
+    let clicked = dashboard
+        .execute(
+            &format!(
+                "const b = document.querySelector('{button}'); if (b) {{ b.click(); return true; }} return false;"
+            ),
+            vec![],
+        )
         .await
         .unwrap();
+    assert_eq!(
+        clicked,
+        serde_json::Value::Bool(true),
+        "the reveal button is there"
+    );
     until(
         dashboard,
         &format!("document.querySelectorAll('.dot.on').length > {before}"),
