@@ -141,6 +141,10 @@ fn print_summary(demo: &Demo, elapsed: Duration) {
         elapsed.as_secs_f64(),
         demo.db.display()
     );
+    println!(
+        "In a real workshop the groups answer on their own phones or laptops while you pace \
+         the stages: `vignette serve --help` (and docs/facilitator.md)."
+    );
 }
 
 fn cells_table(comparison: &Comparison) -> Table {
