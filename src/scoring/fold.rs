@@ -3,8 +3,6 @@
 //!
 //! Not for deciding levels: this module only normalises and looks around matches.
 
-use std::sync::OnceLock;
-
 use aho_corasick::AhoCorasick;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -345,59 +343,43 @@ impl Negation {
             || self.conditional(text, from, end, reading)
     }
 
-    /// Where `text`'s deferring phrases, conditions and coordinators are, in
-    /// one pass: what [`Negation::is_negated`] reads around every match.
+    /// Where `text`'s deferring phrases, conditions, coordinators, negators
+    /// and clause boundaries are, in one pass: what [`Negation::is_negated`]
+    /// reads around every match. (The matcher gathers the same while it
+    /// finds a rubric's phrases; see [`Negation::stance_phrases`].)
     pub fn read(&self, text: &str) -> Reading {
-        let phrases = self.phrases();
+        let phrases = self.stance_phrases();
+        let automaton =
+            AhoCorasick::new(phrases.iter().map(|(p, _)| p)).expect("the stance phrases compile");
         let mut reading = Reading::default();
-        // Each phrase's occurrences left to right without overlap, as `str::match_indices`.
-        let mut last_end = vec![0; phrases.kinds.len()];
-        for found in phrases.automaton.find_overlapping_iter(text) {
+        let mut last_end = vec![0; phrases.len()];
+        for found in automaton.find_overlapping_iter(text) {
             let p = found.pattern().as_usize();
-            let (start, end) = (found.start(), found.end());
-            if start < last_end[p] {
-                continue;
-            }
-            last_end[p] = end;
-            let bounded = on_word_boundaries(text, start, end, false);
-            match phrases.kinds[p] {
-                PhraseKind::Marker if bounded => reading.markers.push((start, end)),
-                PhraseKind::Condition if bounded => reading.conditions.push((start, end)),
-                PhraseKind::Coordinator => reading.coordinators.push((start, end)),
-                PhraseKind::Negator if bounded => reading.negators.push((start, end)),
-                PhraseKind::Contraction if !text[end..].starts_with(is_word_char) => {
-                    // The whole word that ends in "n't".
-                    let from = text[..start]
-                        .char_indices()
-                        .rev()
-                        .find(|&(_, c)| !is_word_char(c))
-                        .map_or(0, |(i, c)| i + c.len_utf8());
-                    reading.negators.push((from, end));
-                }
-                _ => {}
-            }
+            reading.note(
+                text,
+                phrases[p].1,
+                (found.start(), found.end()),
+                &mut last_end[p],
+            );
         }
-        // Clause words may overlap (`rfind` sees each): every occurrence.
-        for found in phrases.clause_words.find_overlapping_iter(text) {
-            reading.clause_starts.push(found.end());
-        }
-        reading.clause_starts.extend(
-            text.char_indices()
-                .filter(|&(_, c)| is_clause_mark(c))
-                .map(|(i, c)| i + c.len_utf8()),
-        );
-        reading.clause_starts.push(0);
-        reading.clause_starts.sort_unstable();
-        reading.negators.sort_unstable();
+        reading.finish(text);
         reading
     }
 
-    /// The automaton over this language's markers, conditions and coordinators.
-    fn phrases(&self) -> &'static Phrases {
-        static NORWEGIAN: OnceLock<Phrases> = OnceLock::new();
-        static ENGLISH: OnceLock<Phrases> = OnceLock::new();
-        let cell = if self.after_too { &NORWEGIAN } else { &ENGLISH };
-        cell.get_or_init(|| Phrases::new(self, self.markers, self.conditions))
+    /// Every phrase the stance of a clause is read from, with its kind:
+    /// deferring phrases, conditions, coordinators, negating words (and
+    /// English "n't"), and the words that end a clause.
+    pub fn stance_phrases(&self) -> Vec<(&'static str, PhraseKind)> {
+        let contraction: &[&'static str] = if self.after_too { &[] } else { &["n't"] };
+        self.markers
+            .iter()
+            .map(|m| (*m, PhraseKind::Marker))
+            .chain(self.conditions.iter().map(|c| (*c, PhraseKind::Condition)))
+            .chain(COORDINATORS.iter().map(|c| (*c, PhraseKind::Coordinator)))
+            .chain(self.words.iter().map(|w| (*w, PhraseKind::Negator)))
+            .chain(contraction.iter().map(|c| (*c, PhraseKind::Contraction)))
+            .chain(CLAUSE_WORDS.iter().map(|w| (*w, PhraseKind::ClauseWord)))
+            .collect()
     }
 
     /// Whether the clause so far (`before`) has someone else as its actor:
@@ -459,6 +441,67 @@ pub struct Reading {
 }
 
 impl Reading {
+    /// Notes a stance phrase of `kind` found at `start..end` of `text`.
+    /// `last_end` is where this phrase's last occurrence taken ended: a
+    /// phrase's occurrences are taken left to right without overlap, as
+    /// `str::match_indices` takes them (clause words, which `rfind` sees
+    /// wherever they are, all).
+    pub fn note(
+        &mut self,
+        text: &str,
+        kind: PhraseKind,
+        (start, end): (usize, usize),
+        last_end: &mut usize,
+    ) {
+        if kind == PhraseKind::ClauseWord {
+            self.clause_starts.push(end);
+            return;
+        }
+        if start < *last_end {
+            return;
+        }
+        *last_end = end;
+        let bounded = on_word_boundaries(text, start, end, false);
+        match kind {
+            PhraseKind::Marker if bounded => self.markers.push((start, end)),
+            PhraseKind::Condition if bounded => self.conditions.push((start, end)),
+            PhraseKind::Coordinator => self.coordinators.push((start, end)),
+            PhraseKind::Negator if bounded => self.negators.push((start, end)),
+            PhraseKind::Contraction if !text[end..].starts_with(is_word_char) => {
+                // The whole word that ends in "n't".
+                let from = text[..start]
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, c)| !is_word_char(c))
+                    .map_or(0, |(i, c)| i + c.len_utf8());
+                self.negators.push((from, end));
+            }
+            _ => {}
+        }
+    }
+
+    /// Completes the reading of `text` once every phrase is noted: the
+    /// clause marks, and everything in order.
+    pub fn finish(&mut self, text: &str) {
+        // Byte by byte: every mark is ASCII but the dashes `–` and `—`
+        // (E2 80 93, E2 80 94), and no other character's bytes look like them.
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'.' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')' | b'-' | b'\n' => {
+                    self.clause_starts.push(i + 1)
+                }
+                0xe2 if matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x93 | 0x94])) => {
+                    self.clause_starts.push(i + 3)
+                }
+                _ => {}
+            }
+        }
+        self.clause_starts.push(0);
+        self.clause_starts.sort_unstable();
+        self.negators.sort_unstable();
+    }
+
     /// Where the clause that ends at `start` begins (as [`clause_start`]).
     fn clause_start(&self, start: usize) -> usize {
         let i = self.clause_starts.partition_point(|&b| b <= start);
@@ -478,44 +521,16 @@ fn within(
         .filter(move |&(s, e)| s >= from && e <= to)
 }
 
-/// What a phrase of [`Phrases`] is.
-#[derive(Debug, Clone, Copy)]
-enum PhraseKind {
+/// What a stance phrase is (see [`Negation::stance_phrases`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhraseKind {
     Marker,
     Condition,
     Coordinator,
     Negator,
     /// English "n't": the word it ends negates.
     Contraction,
-}
-
-/// One automaton over a language's markers, conditions and coordinators.
-struct Phrases {
-    automaton: AhoCorasick,
-    kinds: Vec<PhraseKind>,
-    /// The clause words, apart: their occurrences may overlap.
-    clause_words: AhoCorasick,
-}
-
-impl Phrases {
-    fn new(negation: &Negation, markers: &[&str], conditions: &[&str]) -> Phrases {
-        let contraction: &[&str] = if negation.after_too { &[] } else { &["n't"] };
-        let all: Vec<(&str, PhraseKind)> = markers
-            .iter()
-            .map(|m| (*m, PhraseKind::Marker))
-            .chain(conditions.iter().map(|c| (*c, PhraseKind::Condition)))
-            .chain(COORDINATORS.iter().map(|c| (*c, PhraseKind::Coordinator)))
-            .chain(negation.words.iter().map(|w| (*w, PhraseKind::Negator)))
-            .chain(contraction.iter().map(|c| (*c, PhraseKind::Contraction)))
-            .collect();
-        // Short fixed phrases: building cannot fail.
-        Phrases {
-            automaton: AhoCorasick::new(all.iter().map(|(p, _)| p))
-                .expect("the stance phrases compile"),
-            kinds: all.into_iter().map(|(_, k)| k).collect(),
-            clause_words: AhoCorasick::new(CLAUSE_WORDS).expect("the clause words compile"),
-        }
-    }
+    ClauseWord,
 }
 
 /// Phrases that defer an action or hope it away, folded.
@@ -630,7 +645,8 @@ const CLAUSE_WORDS: &[&str] = &[
 const COORDINATORS: &[&str] = &[" og ", " and ", " eller ", " or "];
 
 /// Punctuation that ends a clause, and the line break that folding keeps
-/// where a new line starts a new sentence (see `ends_a_line`).
+/// where a new line starts a new sentence (see `ends_a_line`);
+/// [`Reading::finish`] finds the same by their bytes.
 fn is_clause_mark(c: char) -> bool {
     matches!(
         c,

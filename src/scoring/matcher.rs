@@ -9,7 +9,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use crate::bank::{Rubric, Terms};
 
 use super::Mention;
-use super::fold::{Folded, Negation, clause_around, fold_term, on_word_boundaries};
+use super::fold::{
+    Folded, Negation, PhraseKind, Reading, clause_around, fold_term, on_word_boundaries,
+};
 
 /// What a phrase is evidence of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +28,9 @@ pub enum Target {
     /// Criterion index, phrase rule index, element index: one element of
     /// the rule's conjunction (its `elements`).
     Element(usize, usize, usize),
+    /// A phrase the stance of a clause is read from (index into the
+    /// language's stance phrases); never evidence.
+    Stance(usize),
 }
 
 impl Target {
@@ -36,7 +41,7 @@ impl Target {
             | Target::Negative(c, _)
             | Target::With(c, _)
             | Target::Element(c, _, _) => Some(c),
-            Target::Flag(_) => None,
+            Target::Flag(_) | Target::Stance(_) => None,
         }
     }
 }
@@ -80,6 +85,8 @@ pub struct Matcher {
     bound: Vec<(usize, usize)>,
     /// Folded names of the case's people: a clause they open is theirs, not the group's.
     actors: Vec<String>,
+    /// The kind of each stance phrase (`Target::Stance` indexes it).
+    stance: Vec<PhraseKind>,
 }
 
 /// One folded phrase and what it is evidence of.
@@ -101,6 +108,9 @@ struct Found {
     end: usize,
     negated: bool,
 }
+
+/// Room for the stance phrases of a language (a test holds their count below it).
+const MAX_STANCE_PHRASES: usize = 128;
 
 /// Language codes whose phrases apply to a language: bokmål and nynorsk
 /// answers are matched against both lists, since groups mix the two forms.
@@ -170,6 +180,28 @@ impl Matcher {
                 add(terms, Target::Flag(f));
             }
         }
+        // The stance phrases ride in the same automaton: one pass per answer
+        // finds what is evidence and what says how it is meant. They are
+        // folded already, and their spaces count.
+        let negation = Negation::for_language(language);
+        let mut stance = Vec::new();
+        // (A test holds the count within MAX_STANCE_PHRASES.)
+        for (i, (phrase, kind)) in negation.stance_phrases().into_iter().enumerate() {
+            stance.push(kind);
+            let target = Target::Stance(i);
+            match seen.entry((phrase.to_string(), false)) {
+                Entry::Occupied(at) => patterns[*at.get()].targets.push(target),
+                Entry::Vacant(at) => {
+                    at.insert(patterns.len());
+                    patterns.push(Pattern {
+                        term: phrase.to_string(),
+                        folded: phrase.to_string(),
+                        stem: false,
+                        targets: vec![target],
+                    });
+                }
+            }
+        }
         // Phrases are short and few; building cannot fail for them.
         // A contiguous NFA: as fast to search as a DFA here and a fifteenth
         // of its size (about 100 KB, so it stays in the caches), faster to build.
@@ -180,9 +212,10 @@ impl Matcher {
         Matcher {
             automaton,
             patterns,
-            negation: Negation::for_language(language),
+            negation,
             bound,
             actors: Vec::new(),
+            stance,
         }
     }
 
@@ -226,7 +259,9 @@ impl Matcher {
         if self.bound.is_empty() {
             self.find_all(text, |found| {
                 for &target in &self.patterns[found.pattern].targets {
-                    each(&found, target);
+                    if !matches!(target, Target::Stance(_)) {
+                        each(&found, target);
+                    }
                 }
             });
             return;
@@ -236,7 +271,7 @@ impl Matcher {
         for found in &all {
             for &target in &self.patterns[found.pattern].targets {
                 let keep = match target {
-                    Target::With(..) => false,
+                    Target::With(..) | Target::Stance(_) => false,
                     Target::Phrase(c, r) if self.bound.contains(&(c, r)) => {
                         self.with_in_clause(text, found, &all, (c, r))
                     }
@@ -267,17 +302,29 @@ impl Matcher {
         })
     }
 
-    /// Every phrase on word boundaries in folded text.
+    /// Every phrase on word boundaries in folded text, with whether its
+    /// clause denies it (read from the stance phrases found in the same pass).
     fn find_all(&self, text: &str, mut each: impl FnMut(Found)) {
         let Some(automaton) = &self.automaton else {
             return;
         };
-        let mut reading = None;
-        for found in automaton.find_overlapping_iter(text) {
-            let pattern = found.pattern().as_usize();
-            let (start, mut end) = (found.start(), found.end());
+        let mut reading = Reading::default();
+        let mut last_end = [0; MAX_STANCE_PHRASES];
+        let mut found = Vec::new();
+        for m in automaton.find_overlapping_iter(text) {
+            let pattern = m.pattern().as_usize();
+            let (start, mut end) = (m.start(), m.end());
+            let mut evidence = false;
+            for &target in &self.patterns[pattern].targets {
+                match target {
+                    Target::Stance(i) => {
+                        reading.note(text, self.stance[i], (start, end), &mut last_end[i])
+                    }
+                    _ => evidence = true,
+                }
+            }
             let stem = self.patterns[pattern].stem;
-            if !on_word_boundaries(text, start, end, stem) {
+            if !evidence || !on_word_boundaries(text, start, end, stem) {
                 continue;
             }
             if stem {
@@ -286,18 +333,34 @@ impl Matcher {
                     .find(|c: char| !c.is_alphanumeric())
                     .unwrap_or(text.len() - end);
             }
+            found.push((pattern, start, end));
+        }
+        if found.is_empty() {
+            return;
+        }
+        reading.finish(text);
+        for (pattern, start, end) in found {
             each(Found {
                 pattern,
                 start,
                 end,
-                negated: self.negation.is_negated(
-                    text,
-                    start,
-                    end,
-                    &self.actors,
-                    reading.get_or_insert_with(|| self.negation.read(text)),
-                ),
+                negated: self
+                    .negation
+                    .is_negated(text, start, end, &self.actors, &reading),
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_languages_stance_phrases_fit() {
+        for language in ["nb", "nn", "en", "de"] {
+            let count = Negation::for_language(language).stance_phrases().len();
+            assert!(count <= MAX_STANCE_PHRASES, "{language}: {count}");
         }
     }
 }
