@@ -256,9 +256,14 @@ fn add_session(
     if unscored > 0 {
         data.unscored.insert(record.id.clone(), unscored);
     }
+    let form = crate::design::forms::form_of_design(&record.design);
     for group in store.groups(&record.id)? {
-        data.groups
-            .push(group_info(&record, group.label, group.roles));
+        data.groups.push(group_info(
+            &record,
+            form.as_deref(),
+            group.label,
+            group.roles,
+        ));
     }
     for ((label, vignette), (_, version, card, rubric_hash)) in cards {
         if !data.rubrics.contains_key(&rubric_hash) {
@@ -281,8 +286,11 @@ fn add_session(
     Ok(())
 }
 
+/// A group of `record` with the keys its scores carry; `form` is the
+/// session's form (read once per session from its design).
 pub(crate) fn group_info(
     record: &SessionRecord,
+    form: Option<&str>,
     label: String,
     roles: BTreeMap<String, u32>,
 ) -> GroupInfo {
@@ -298,8 +306,8 @@ pub(crate) fn group_info(
         keys.insert(name.to_string(), value.clone());
     }
     keys.insert("role".to_string(), dominant_role(&roles));
-    if let Some(form) = crate::design::forms::form_of_design(&record.design) {
-        keys.insert("form".to_string(), form);
+    if let Some(form) = form {
+        keys.insert("form".to_string(), form.to_string());
     }
     GroupInfo {
         session: record.id.clone(),

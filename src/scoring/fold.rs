@@ -3,7 +3,6 @@
 //!
 //! Not for deciding levels: this module only normalises and looks around matches.
 
-use aho_corasick::AhoCorasick;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -344,13 +343,14 @@ impl Negation {
     }
 
     /// Where `text`'s deferring phrases, conditions, coordinators, negators
-    /// and clause boundaries are, in one pass: what [`Negation::is_negated`]
-    /// reads around every match. (The matcher gathers the same while it
-    /// finds a rubric's phrases; see [`Negation::stance_phrases`].)
-    pub fn read(&self, text: &str) -> Reading {
+    /// and clause boundaries are: what [`Negation::is_negated`] reads around
+    /// every match, for a text read alone (the matcher gathers the same in
+    /// its own pass over a rubric's phrases).
+    #[cfg(test)]
+    fn read(&self, text: &str) -> Reading {
         let phrases = self.stance_phrases();
-        let automaton =
-            AhoCorasick::new(phrases.iter().map(|(p, _)| p)).expect("the stance phrases compile");
+        let automaton = aho_corasick::AhoCorasick::new(phrases.iter().map(|(p, _)| p))
+            .expect("the stance phrases compile");
         let mut reading = Reading::default();
         let mut last_end = vec![0; phrases.len()];
         for found in automaton.find_overlapping_iter(text) {

@@ -61,12 +61,12 @@ pub struct PromptState<'a> {
 }
 
 /// The assignments of one group, in plan order.
-fn plan<'s>(session: &'s Session, group: &str) -> Vec<&'s AssignmentRecord> {
-    let mut planned: Vec<&AssignmentRecord> = session
-        .assignments
-        .iter()
-        .filter(|a| a.group == group)
-        .collect();
+pub fn group_plan<'s>(
+    assignments: &'s [AssignmentRecord],
+    group: &str,
+) -> Vec<&'s AssignmentRecord> {
+    let mut planned: Vec<&AssignmentRecord> =
+        assignments.iter().filter(|a| a.group == group).collect();
     planned.sort_by_key(|a| a.position);
     planned
 }
@@ -84,7 +84,7 @@ fn current<'s>(planned: &[&'s AssignmentRecord]) -> Option<&'s AssignmentRecord>
 /// Which vignette and stage `group` is at, and what is still open there;
 /// `None` when the session has no such group or it has no vignettes.
 pub fn position(session: &Session, responses: &[ResponseRecord], group: &str) -> Option<Step> {
-    let planned = plan(session, group);
+    let planned = group_plan(&session.assignments, group);
     let assignment = current(&planned)?;
     let stages = session.vignette(assignment).stages.len() as u32;
     let stage = assignment.revealed.min(stages);
@@ -165,7 +165,7 @@ pub fn next(session: &Session, step: &Step) -> Option<Reveal> {
             stage: step.stage + 1,
         });
     }
-    let following = plan(session, &step.group)
+    let following = group_plan(&session.assignments, &step.group)
         .into_iter()
         .find(|a| a.position > step.position)?;
     Some(Reveal {

@@ -816,9 +816,14 @@ fn add_session(data: &mut StudyData, session: Session, parsed: &mut Parsed) {
         rubrics,
         ..
     } = session;
+    let form = crate::design::forms::form_of_design(&record.design);
     for group in groups {
-        data.groups
-            .push(dataset::group_info(&record, group.label, group.roles));
+        data.groups.push(dataset::group_info(
+            &record,
+            form.as_deref(),
+            group.label,
+            group.roles,
+        ));
     }
     for (hash, rubric) in &rubrics {
         if !data.rubrics.contains_key(hash) {

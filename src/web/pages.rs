@@ -89,13 +89,7 @@ pub struct Now<'a> {
 impl Now<'_> {
     /// A group's assignments in plan order.
     pub fn plan(&self, group: &str) -> Vec<&AssignmentRecord> {
-        let mut planned: Vec<&AssignmentRecord> = self
-            .assignments
-            .iter()
-            .filter(|a| a.group == group)
-            .collect();
-        planned.sort_by_key(|a| a.position);
-        planned
+        crate::session::runner::group_plan(&self.assignments, group)
     }
 
     pub fn locked(&self, assignment: &AssignmentRecord) -> u32 {
