@@ -2,7 +2,7 @@
 //! cannot tell Cargo which files it reads).
 
 fn main() {
-    for folder in ["studies", "vignettes", "rubrics", "schemas"] {
+    for folder in ["studies", "vignettes", "lexicons", "rubrics", "schemas"] {
         println!("cargo:rerun-if-changed={folder}");
     }
 }

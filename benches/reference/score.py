@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import copy
 import csv
 import hashlib
 import io
@@ -363,6 +364,35 @@ class Clauses:
 # The bank: rubrics and vignettes (src/bank/).
 
 
+def _write_out(rubric: dict[str, Any], lexicon: dict[str, dict[str, list[str]]]) -> dict[str, Any] | None:
+    """The rubric with every `@name` term replaced by the lexicon entry's terms; `None` without any."""
+    resolved = copy.deepcopy(rubric)
+    changed = False
+
+    def terms_lists() -> Iterator[dict[str, list[str]]]:
+        for criterion in resolved.get("criteria", []):
+            evidence = criterion.get("evidence", {})
+            for rule in evidence.get("phrases", []):
+                for key in ("terms", "with"):
+                    if isinstance(rule.get(key), dict):
+                        yield rule[key]
+                yield from (rule.get("elements") or {}).get("of", [])
+            for rule in evidence.get("negative", []):
+                yield rule["terms"]
+        for flag in resolved.get("red_flags", []):
+            if isinstance(flag.get("terms"), dict):
+                yield flag["terms"]
+
+    for terms in terms_lists():
+        for language, items in terms.items():
+            if any(t.startswith("@") for t in items):
+                changed = True
+                terms[language] = [
+                    x for t in items for x in (lexicon.get(t[1:], {}).get(language, []) if t.startswith("@") else [t])
+                ]
+    return resolved if changed else None
+
+
 @dataclass(frozen=True)
 class BankEntry:
     """A rubric or vignette as loaded: its parsed JSON and the SHA-256 of its text."""
@@ -380,7 +410,12 @@ class Bank:
 
     @staticmethod
     def load(root: Path) -> Bank:
-        """Reads `root/vignettes/*.json` and `root/rubrics/*.json`, sorted by file name."""
+        """Reads `root/vignettes/*.json`, `root/lexicons/*.json` and `root/rubrics/*.json`, sorted by file name.
+
+        A rubric that names lexicon entries (`@name`) is written out as the
+        Rust bank does (`src/bank/lexicon.rs`): each reference replaced in
+        place by the entry's terms, the text pretty JSON with sorted keys.
+        """
 
         def entries(folder: str) -> list[BankEntry]:
             out = []
@@ -392,7 +427,19 @@ class Bank:
         vignettes: dict[str, BankEntry] = {}
         for entry in entries("vignettes"):
             vignettes.setdefault(entry.item["id"], entry)
-        return Bank(vignettes, entries("rubrics"))
+        lexicon: dict[str, dict[str, list[str]]] = {}
+        for entry in entries("lexicons"):
+            for name, terms in entry.item["entries"].items():
+                lexicon.setdefault(name, terms)
+        rubrics = []
+        for entry in entries("rubrics"):
+            resolved = _write_out(entry.item, lexicon)
+            if resolved is None:
+                rubrics.append(entry)
+            else:
+                text = json.dumps(resolved, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+                rubrics.append(BankEntry(resolved, hashlib.sha256(text.encode()).hexdigest()))
+        return Bank(vignettes, rubrics)
 
     def rubric_for(self, vignette: str) -> BankEntry | None:
         """The first rubric that scores `vignette`."""
@@ -562,6 +609,12 @@ class Scorer:
             for r, rule in enumerate(criterion["evidence"].get("phrases", []))
             if rule.get("with") is not None
         )
+        self.with_first = frozenset(
+            (c, r)
+            for c, criterion in enumerate(rubric["criteria"])
+            for r, rule in enumerate(criterion["evidence"].get("phrases", []))
+            if rule.get("with") is not None and rule.get("with_first", False)
+        )
         self.actors = _actors(vignette)
 
     @staticmethod
@@ -637,6 +690,8 @@ class Scorer:
                     continue
                 if kind == PHRASE and (c, r) in self.bound:
                     begin, end = clauses.start(start), stop + len(clauses.head(stop))
+                    if (c, r) in self.with_first:
+                        end = start
                     if not any(
                         s >= begin and e <= end and (WITH, c, r) in others for s, e, others, _ in found
                     ):

@@ -7,6 +7,7 @@
 
 mod check;
 mod diagnostic;
+pub mod lexicon;
 mod model;
 mod schema;
 mod source;
@@ -28,8 +29,11 @@ pub use source::{BankError, BankSource, Kind, embedded_files};
 pub struct Entry<T> {
     /// Path relative to the bank root, e.g. `vignettes/V1.json`.
     pub path: String,
-    /// The file's text, as read (what a session pins).
+    /// What a session pins: the file's text, or for a rubric that names
+    /// lexicon entries, the rubric with their terms written out.
     pub text: String,
+    /// The file's text, as read (where diagnostics point).
+    pub file_text: String,
     pub item: T,
 }
 
@@ -38,6 +42,8 @@ pub struct Entry<T> {
 pub struct Bank {
     pub studies: Vec<Entry<Study>>,
     pub vignettes: Vec<Entry<Vignette>>,
+    pub lexicons: Vec<Entry<Lexicon>>,
+    /// Rubrics with their lexicon references written out.
     pub rubrics: Vec<Entry<Rubric>>,
 }
 
@@ -96,11 +102,11 @@ impl Report {
         let texts: BTreeMap<String, String> = bank
             .rubrics
             .iter()
-            .map(|e| (e.path.clone(), e.text.clone()))
+            .map(|e| (e.path.clone(), e.file_text.clone()))
             .chain(
                 bank.vignettes
                     .iter()
-                    .map(|e| (e.path.clone(), e.text.clone())),
+                    .map(|e| (e.path.clone(), e.file_text.clone())),
             )
             .collect();
         let from = self.diagnostics.len();
@@ -196,6 +202,7 @@ pub fn load(source: &BankSource) -> Result<(Bank, Report), BankError> {
         let added = match file.kind {
             Kind::Study => push(&mut bank.studies, file, text, value),
             Kind::Vignette => push(&mut bank.vignettes, file, text, value),
+            Kind::Lexicon => push(&mut bank.lexicons, file, text, value),
             Kind::Rubric => push(&mut bank.rubrics, file, text, value),
         };
         if let Err(diagnostic) = added {
@@ -211,6 +218,7 @@ pub fn load(source: &BankSource) -> Result<(Bank, Report), BankError> {
         ..Stats::default()
     };
     check::check(&bank, &broken, &mut diagnostics, &mut stats);
+    write_out_references(&mut bank);
     if matches!(source, BankSource::Dir(_)) && files.is_empty() {
         diagnostics.push(Diagnostic::error(
             "",
@@ -251,10 +259,33 @@ fn push<T: DeserializeOwned>(
     })?;
     entries.push(Entry {
         path: file.path.clone(),
+        file_text: text.clone(),
         text,
         item,
     });
     Ok(())
+}
+
+/// Replaces every rubric's lexicon references by their terms, in the
+/// rubric and in the text a session pins (pretty JSON, keys sorted), so
+/// that a pinned rubric scores the same whatever the lexicon becomes.
+fn write_out_references(bank: &mut Bank) {
+    let entries = lexicon::entries(&bank.lexicons);
+    for rubric in &mut bank.rubrics {
+        let Ok(value) = json::parse(&rubric.file_text) else {
+            continue;
+        };
+        let Some(resolved) = lexicon::resolve(&value, &entries) else {
+            continue;
+        };
+        let Ok(item) = serde_json::from_value(resolved.clone()) else {
+            continue;
+        };
+        let mut text = serde_json::to_string_pretty(&resolved).unwrap_or_default();
+        text.push('\n');
+        rubric.text = text;
+        rubric.item = item;
+    }
 }
 
 /// Gives each diagnostic without a position the line and column of its pointer.

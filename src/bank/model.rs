@@ -225,6 +225,19 @@ pub struct Anchor {
     pub label: Text,
 }
 
+/// Phrase lists the bank's rubrics share: a rubric term `@name` stands
+/// for entry `name`'s terms in the answer's language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lexicon {
+    pub id: String,
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub languages: Vec<String>,
+    /// Entry name → phrases per language.
+    pub entries: BTreeMap<String, Terms>,
+}
+
 /// How the answers to one vignette are scored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rubric {
@@ -327,6 +340,10 @@ pub struct PhraseRule {
     /// these (an action bound to its object, in either order).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with: Option<Terms>,
+    /// With `with`: the `with` term must come first in the clause (the
+    /// action before its object: "varsle rektor", not "rektor varsler").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub with_first: bool,
     /// When given, the level needs at least `at_least` of these elements
     /// (each a list of terms) in the answers, besides or instead of `terms`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,4 +1,4 @@
-//! The JSON Schemas of the three formats, embedded and compiled once.
+//! The JSON Schemas of the four formats, embedded and compiled once.
 
 use std::sync::OnceLock;
 
@@ -9,6 +9,7 @@ use super::source::Kind;
 
 const STUDY: &str = include_str!("../../schemas/study.schema.json");
 const VIGNETTE: &str = include_str!("../../schemas/vignette.schema.json");
+const LEXICON: &str = include_str!("../../schemas/lexicon.schema.json");
 const RUBRIC: &str = include_str!("../../schemas/rubric.schema.json");
 
 /// The schema text of a kind of file, as shipped in `schemas/`.
@@ -16,19 +17,20 @@ pub fn text(kind: Kind) -> &'static str {
     match kind {
         Kind::Study => STUDY,
         Kind::Vignette => VIGNETTE,
+        Kind::Lexicon => LEXICON,
         Kind::Rubric => RUBRIC,
     }
 }
 
 fn validator(kind: Kind) -> &'static Validator {
-    static VALIDATORS: OnceLock<[Validator; 3]> = OnceLock::new();
+    static VALIDATORS: OnceLock<[Validator; 4]> = OnceLock::new();
     let validators = VALIDATORS.get_or_init(|| Kind::ALL.map(|k| compile(schema(k))));
     &validators[kind as usize]
 }
 
 /// The schema of a kind, parsed once.
 fn schema(kind: Kind) -> &'static Value {
-    static SCHEMAS: OnceLock<[Value; 3]> = OnceLock::new();
+    static SCHEMAS: OnceLock<[Value; 4]> = OnceLock::new();
     // The schemas are part of the program; tests prove they parse and compile.
     let schemas = SCHEMAS.get_or_init(|| {
         Kind::ALL.map(|k| serde_json::from_str(text(k)).expect("shipped schema is JSON"))

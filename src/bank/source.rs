@@ -13,6 +13,7 @@ use crate::input;
 
 static EMBEDDED_STUDIES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/studies");
 static EMBEDDED_VIGNETTES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/vignettes");
+static EMBEDDED_LEXICONS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/lexicons");
 static EMBEDDED_RUBRICS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rubrics");
 
 /// Which bank to load.
@@ -20,7 +21,7 @@ static EMBEDDED_RUBRICS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rubrics");
 pub enum BankSource {
     /// The bank shipped inside the binary.
     Embedded,
-    /// A folder with `studies/`, `vignettes/` and `rubrics/`.
+    /// A folder with `studies/`, `vignettes/` and `rubrics/` (and `lexicons/`).
     Dir(PathBuf),
 }
 
@@ -34,23 +35,31 @@ impl BankSource {
     }
 }
 
-/// The three kinds of bank file, each in its own folder.
+/// The four kinds of bank file, each in its own folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     Study,
     Vignette,
+    Lexicon,
     Rubric,
 }
 
 impl Kind {
     /// All kinds, in loading order.
-    pub const ALL: [Kind; 3] = [Kind::Study, Kind::Vignette, Kind::Rubric];
+    pub const ALL: [Kind; 4] = [Kind::Study, Kind::Vignette, Kind::Lexicon, Kind::Rubric];
+
+    /// Whether a folder bank may leave the kind's folder out (a bank
+    /// without shared phrase lists has no `lexicons/`).
+    fn optional(self) -> bool {
+        self == Kind::Lexicon
+    }
 
     /// The folder the kind lives in.
     pub fn folder(self) -> &'static str {
         match self {
             Kind::Study => "studies",
             Kind::Vignette => "vignettes",
+            Kind::Lexicon => "lexicons",
             Kind::Rubric => "rubrics",
         }
     }
@@ -60,6 +69,7 @@ impl Kind {
         match self {
             Kind::Study => "study",
             Kind::Vignette => "vignette",
+            Kind::Lexicon => "lexicon",
             Kind::Rubric => "rubric",
         }
     }
@@ -68,6 +78,7 @@ impl Kind {
         match self {
             Kind::Study => &EMBEDDED_STUDIES,
             Kind::Vignette => &EMBEDDED_VIGNETTES,
+            Kind::Lexicon => &EMBEDDED_LEXICONS,
             Kind::Rubric => &EMBEDDED_RUBRICS,
         }
     }
@@ -190,6 +201,9 @@ fn read_dir(root: &Path) -> Result<(Vec<RawFile>, Vec<Diagnostic>), BankError> {
     let mut diagnostics = Vec::new();
     for kind in Kind::ALL {
         let folder = root.join(kind.folder());
+        if kind.optional() && !folder.exists() {
+            continue;
+        }
         if !folder.is_dir() {
             diagnostics.push(
                 Diagnostic::error(kind.folder(), "", "folder is missing").with_hint(format!(

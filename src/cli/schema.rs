@@ -7,7 +7,7 @@ use vignette::bank::{Kind, schema_text};
 use super::Outcome;
 
 /// Print the JSON Schema (draft 2020-12) of a bank file format, for editors
-/// and for authors writing new vignettes, rubrics or studies.
+/// and for authors writing new vignettes, rubrics, lexicons or studies.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Which format.
@@ -19,6 +19,7 @@ pub struct Args {
 enum Which {
     Study,
     Vignette,
+    Lexicon,
     Rubric,
 }
 
@@ -26,6 +27,7 @@ pub fn run(args: &Args) -> Outcome {
     let kind = match args.format {
         Which::Study => Kind::Study,
         Which::Vignette => Kind::Vignette,
+        Which::Lexicon => Kind::Lexicon,
         Which::Rubric => Kind::Rubric,
     };
     print!("{}", schema_text(kind));

@@ -83,6 +83,8 @@ pub struct Matcher {
     negation: Negation,
     /// Phrase rules (criterion, rule) whose terms count only beside a `with` term.
     bound: Vec<(usize, usize)>,
+    /// The bound rules whose `with` term must come first in the clause.
+    with_first: Vec<(usize, usize)>,
     /// Folded names of the case's people: a clause they open is theirs, not the group's.
     actors: Vec<String>,
     /// The kind of each stance phrase (`Target::Stance` indexes it).
@@ -160,12 +162,16 @@ impl Matcher {
             }
         };
         let mut bound = Vec::new();
+        let mut with_first = Vec::new();
         for (c, criterion) in rubric.criteria.iter().enumerate() {
             for (r, rule) in criterion.evidence.phrases.iter().enumerate() {
                 add(&rule.terms, Target::Phrase(c, r));
                 if let Some(with) = &rule.with {
                     add(with, Target::With(c, r));
                     bound.push((c, r));
+                    if rule.with_first {
+                        with_first.push((c, r));
+                    }
                 }
                 for (e, element) in rule.elements.iter().flat_map(|el| el.of.iter().enumerate()) {
                     add(element, Target::Element(c, r, e));
@@ -214,6 +220,7 @@ impl Matcher {
             patterns,
             negation,
             bound,
+            with_first,
             actors: Vec::new(),
             stance,
         }
@@ -292,7 +299,10 @@ impl Matcher {
         all: &[Found],
         rule: (usize, usize),
     ) -> bool {
-        let (from, to) = clause_around(text, found.start, found.end);
+        let (from, mut to) = clause_around(text, found.start, found.end);
+        if self.with_first.contains(&rule) {
+            to = found.start;
+        }
         all.iter().any(|other| {
             other.start >= from
                 && other.end <= to

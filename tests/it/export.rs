@@ -165,7 +165,7 @@ fn every_column_is_in_the_codebook_and_labelled_in_spss_and_stata() {
         );
         assert!(sps.contains("* Study inkluderende-miljo 1.1.0 (sha256 "));
         assert!(sps.contains("* Exported 20"));
-        assert!(sps.contains("* Rubric V2 1.2.0 sha256 "));
+        assert!(sps.contains("* Rubric V2 1.3.0 sha256 "));
 
         let stata = read(&dir, &format!("{table}.do"));
         assert!(

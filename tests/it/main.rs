@@ -21,6 +21,7 @@ mod hand_scored;
 mod handout;
 mod help;
 mod instrument;
+mod lexicon;
 mod list;
 mod memory;
 mod mutations;

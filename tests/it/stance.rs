@@ -145,6 +145,110 @@ const GOOD: &[(&str, &str, &str, &str, &str, u8)] = &[
     ),
 ];
 
+/// Good practice in plain words, from the list of answers the
+/// scorer gave no or too little credit (rubric 1.3.0 and the shared
+/// lexicon in `lexicons/shared.json`), with the level a rater gives from
+/// the descriptors.
+const PLAIN_WORDS: &[(&str, &str, &str, &str, &str, u8)] = &[
+    ("V2", "nb", "s1_do", "Rektor må varsles i dag.", "D5", 2),
+    ("V2", "nn", "s1_do", "Rektor må varslast i dag.", "D5", 2),
+    (
+        "V2",
+        "nb",
+        "s1_do",
+        "Vi tar det opp med rektor i dag.",
+        "D5",
+        2,
+    ),
+    (
+        "V2",
+        "nb",
+        "s1_do",
+        "Martin melder saken til rektor straks.",
+        "D5",
+        2,
+    ),
+    (
+        "V2",
+        "nb",
+        "s1_do",
+        "Kontaktlæreren har varslet rektor.",
+        "D5",
+        2,
+    ),
+    (
+        "V2",
+        "en",
+        "s1_do",
+        "We raise it with the principal today.",
+        "D5",
+        2,
+    ),
+    (
+        "V3",
+        "nb",
+        "s1_do",
+        "Vi snakker med guttene, enkeltsamtaler med hver av dem.",
+        "H3",
+        2,
+    ),
+    ("V2", "nb", "s1_do", "Vi lager en 9A-plan.", "H5", 1),
+    (
+        "V2",
+        "nb",
+        "s1_do",
+        "Vi evaluerer tiltakene om 14 dager.",
+        "H6",
+        2,
+    ),
+    (
+        "V3",
+        "nb",
+        "s2_do",
+        "Vi anmelder forholdet til politiet.",
+        "H7",
+        2,
+    ),
+    (
+        "V3",
+        "nb",
+        "s2_do",
+        "Skolen vil politianmelde filmingen.",
+        "H7",
+        2,
+    ),
+    (
+        "V5",
+        "nb",
+        "s2_do",
+        "Vi forteller faren om mobbeombudet.",
+        "H7",
+        1,
+    ),
+    ("V2", "nb", "s1_do", "Vi skriver alt inn i Vigilo.", "H8", 2),
+    (
+        "V2",
+        "nb",
+        "s1_record",
+        "Det blir en avviksmelding.",
+        "H8",
+        1,
+    ),
+];
+
+#[test]
+fn good_practice_in_plain_words_earns_its_level() {
+    let bank = bank();
+    for (vignette, language, prompt, answer, criterion, expected) in PLAIN_WORDS {
+        let card = card(&bank, vignette, language, json!({ *prompt: answer }));
+        assert_eq!(
+            level(&card, criterion),
+            *expected,
+            "{vignette} {language} `{answer}`: {criterion}"
+        );
+    }
+}
+
 #[test]
 fn good_practice_around_a_negation_or_a_deferral_keeps_its_credit() {
     let bank = bank();
@@ -178,6 +282,7 @@ fn a_bound_phrase_counts_only_with_its_action_in_the_same_clause() {
         prompts: None,
         terms: [("nb".to_string(), vec!["rektor".to_string()])].into(),
         with: Some([("nb".to_string(), vec!["tar det opp".to_string()])].into()),
+        with_first: false,
         elements: None,
     }];
     d5.evidence.options.clear();
@@ -199,6 +304,28 @@ fn a_bound_phrase_counts_only_with_its_action_in_the_same_clause() {
         "another clause"
     );
     assert_eq!(level_of("Vi tar det ikke opp med rektor."), 0, "denied");
+
+    d5_rule(&mut rubric).with_first = true;
+    let scorer = Scorer::new(&rubric, vignette, "nb");
+    let level_of = |answer: &str| {
+        let answers = BTreeMap::from([("s1_do".to_string(), json!(answer))]);
+        level(&scorer.score(&answers), "D5")
+    };
+    assert_eq!(level_of("Vi tar det opp med rektor i dag."), 2);
+    assert_eq!(
+        level_of("Rektor tar det opp med oss i dag."),
+        0,
+        "with_first: the principal acts, nobody tells the principal"
+    );
+}
+
+fn d5_rule(rubric: &mut vignette::bank::Rubric) -> &mut PhraseRule {
+    let d5 = rubric
+        .criteria
+        .iter_mut()
+        .find(|c| c.id.starts_with("D5"))
+        .unwrap();
+    &mut d5.evidence.phrases[0]
 }
 
 #[test]
@@ -223,6 +350,7 @@ fn a_conjunction_needs_enough_of_its_elements() {
         prompts: None,
         terms: Default::default(),
         with: None,
+        with_first: false,
         elements: Some(vignette::bank::Elements {
             at_least: 3,
             of: vec![

@@ -5,6 +5,7 @@
 //! Files that failed their schema are absent here; references to them are
 //! not reported again.
 
+mod lexicon;
 mod rubric;
 mod study;
 mod vignette;
@@ -33,6 +34,8 @@ pub(super) fn check(
     checker.unique_files(&bank.studies, "study", |s| &s.id);
     checker.unique_files(&bank.vignettes, "vignette", |v| &v.id);
     checker.unique_files(&bank.rubrics, "rubric", |r| &r.id);
+    checker.unique_files(&bank.lexicons, "lexicon", |l| &l.id);
+    checker.lexicons(&bank.lexicons);
     for study in &bank.studies {
         checker.study(study);
     }
@@ -159,6 +162,63 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+impl Checker<'_> {
+    /// A phrase: `*` only at its end, at least two letters or digits.
+    fn phrase<T>(&mut self, entry: &Entry<T>, at: &str, phrase: &str) {
+        if phrase.trim_end_matches('*').contains('*') {
+            self.error(
+                entry,
+                at,
+                format!("`{phrase}`: `*` marks a word stem and may only end a phrase"),
+            );
+        }
+        if phrase
+            .trim()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .count()
+            < 2
+        {
+            self.error(entry, at, "a phrase needs at least two letters or digits");
+        }
+    }
+
+    /// Warns where a phrase list has fewer distinct nynorsk phrases than
+    /// bokmål ones: a group writing nynorsk must find every form a
+    /// bokmål group finds, or counties that write nynorsk score lower for
+    /// the same practice.
+    fn nynorsk_covers<T>(&mut self, entry: &Entry<T>, at: &str, terms: &Terms) {
+        let distinct = |language: &str| {
+            terms
+                .get(language)
+                .map(|list| list.iter().collect::<BTreeSet<_>>().len())
+        };
+        if let (Some(nb), Some(nn)) = (distinct("nb"), distinct("nn"))
+            && nn < nb
+        {
+            self.warning(
+                entry,
+                &format!("{at}/nn"),
+                format!(
+                    "{nn} nynorsk phrases against {nb} in bokmål; give every bokmål phrase its \
+                     nynorsk forms, so that the same practice earns the same level in both"
+                ),
+            );
+        }
+    }
+}
+
+/// The closest of `known` to `name`, if it is a likely misspelling (at
+/// most two edits away).
+fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(name, k), *k))
+        .filter(|(distance, _)| *distance <= 2)
+        .min()
+        .map(|(_, k)| k)
 }
 
 /// The prompts of the vignette a rubric scores, and which of them rules use.

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::super::Entry;
 use super::super::model::*;
+use super::super::{Entry, lexicon};
 use super::*;
 
 /// Where a phrase term gives a level: the rubric (its index), the JSON
@@ -240,30 +240,39 @@ impl Checker<'_> {
                 );
             }
             for (i, phrase) in phrases.iter().enumerate() {
-                if phrase.trim_end_matches('*').contains('*') {
-                    self.error(
-                        entry,
-                        &format!("{at}/{language}/{i}"),
-                        format!("`{phrase}`: `*` marks a word stem and may only end a phrase"),
-                    );
-                }
-                if phrase
-                    .trim()
-                    .chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .count()
-                    < 2
-                {
-                    self.error(
-                        entry,
-                        &format!("{at}/{language}/{i}"),
-                        "a phrase needs at least two letters or digits",
-                    );
+                let at = format!("{at}/{language}/{i}");
+                match lexicon::reference(phrase) {
+                    Some(name) => self.reference(entry, &at, name, language),
+                    None => self.phrase(entry, &at, phrase),
                 }
             }
         }
+        self.nynorsk_covers(entry, at, terms);
     }
 
+    /// A `@name` term names an entry of the bank's lexicons that has
+    /// phrases in `language`.
+    fn reference(&mut self, entry: &Entry<Rubric>, at: &str, name: &str, language: &str) {
+        let entries = lexicon::entries(&self.bank.lexicons);
+        match entries.get(name) {
+            Some(terms) if terms.contains_key(language) => {}
+            Some(_) => self.error(
+                entry,
+                at,
+                format!("lexicon entry `{name}` has no `{language}` phrases"),
+            ),
+            None if self.broken.any(Kind::Lexicon) => {}
+            None => {
+                let known: Vec<&str> = entries.keys().copied().collect();
+                let hint = match closest(name, &known) {
+                    Some(meant) => format!("; did you mean `@{meant}`?"),
+                    None if known.is_empty() => "; the bank has no lexicons/ folder".to_string(),
+                    None => String::new(),
+                };
+                self.error(entry, at, format!("`@{name}` names no lexicon entry{hint}"));
+            }
+        }
+    }
     /// Checks every reference from the rubric into its vignette.
     fn rubric_against(&mut self, entry: &Entry<Rubric>, vignette: &Vignette) {
         let rubric = &entry.item;

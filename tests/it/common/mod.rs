@@ -24,7 +24,7 @@ pub fn fixture_bank() -> PathBuf {
     repo().join("tests/fixtures/valid")
 }
 
-/// A temporary copy of a bank (only studies/, vignettes/ and rubrics/).
+/// A temporary copy of a bank (studies/, vignettes/, lexicons/ and rubrics/).
 pub struct TempBank {
     pub dir: TempDir,
 }
@@ -33,7 +33,10 @@ impl TempBank {
     /// Copies the bank at `from` into a fresh temp dir.
     pub fn copy_of(from: &Path) -> TempBank {
         let dir = tempfile::tempdir().expect("temp dir");
-        for folder in ["studies", "vignettes", "rubrics"] {
+        for folder in ["studies", "vignettes", "lexicons", "rubrics"] {
+            if folder == "lexicons" && !from.join(folder).exists() {
+                continue; // a bank without shared phrase lists
+            }
             let target = dir.path().join(folder);
             std::fs::create_dir_all(&target).expect("create folder");
             for entry in std::fs::read_dir(from.join(folder)).expect("read bank folder") {
