@@ -78,6 +78,7 @@ pub struct Stats {
     pub studies: usize,
     pub vignettes: usize,
     pub rubrics: usize,
+    pub lexicons: usize,
     /// Factor-level combinations rendered, summed over vignettes (each in every language).
     pub combinations: usize,
     /// Single template renders done to prove the templates.
@@ -215,6 +216,7 @@ pub fn load(source: &BankSource) -> Result<(Bank, Report), BankError> {
         studies: bank.studies.len(),
         vignettes: bank.vignettes.len(),
         rubrics: bank.rubrics.len(),
+        lexicons: bank.lexicons.len(),
         ..Stats::default()
     };
     check::check(&bank, &broken, &mut diagnostics, &mut stats);

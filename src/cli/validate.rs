@@ -60,7 +60,7 @@ fn text(source: &BankSource, report: &Report) -> String {
     }
     let s = report.stats;
     out.push_str(&format!(
-        "checked {}: {} files ({} studies, {} vignettes, {} rubrics), \
+        "checked {}: {} files ({} studies, {} vignettes, {} rubrics, {} lexicons), \
          {} factor-level combinations rendered in every language ({} template renders, \
          {:.1} % of the bank's template budget)\n",
         source.describe(),
@@ -68,6 +68,7 @@ fn text(source: &BankSource, report: &Report) -> String {
         s.studies,
         s.vignettes,
         s.rubrics,
+        s.lexicons,
         s.combinations,
         s.renders,
         100.0 * s.template_instructions as f64 / BANK_FUEL as f64
