@@ -165,7 +165,15 @@ fn every_column_is_in_the_codebook_and_labelled_in_spss_and_stata() {
         );
         assert!(sps.contains("* Study inkluderende-miljo 1.1.0 (sha256 "));
         assert!(sps.contains("* Exported 20"));
-        assert!(sps.contains("* Rubric V2 1.3.0 sha256 "));
+        let rubric: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(crate::common::repo().join("rubrics/V2.json")).unwrap(),
+        )
+        .unwrap();
+        let pinned = format!(
+            "* Rubric V2 {} sha256 ",
+            rubric["version"].as_str().unwrap()
+        );
+        assert!(sps.contains(&pinned), "{pinned}");
 
         let stata = read(&dir, &format!("{table}.do"));
         assert!(

@@ -72,7 +72,8 @@ fn the_shipped_bank_is_valid_without_warnings_and_says_what_it_checked() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("(2 studies, 10 vignettes, 10 rubrics, 1 lexicons)"),
+        out.stdout
+            .contains("(2 studies, 10 vignettes, 10 rubrics, 1 lexicons)"),
         "{}",
         out.stdout
     );
