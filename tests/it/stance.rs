@@ -102,6 +102,17 @@ const FALSE_CREDIT: &[(&str, &str, &str, &str, &str, u8)] = &[
         "H8",
         0,
     ),
+    // Parents named, nobody contacts them (rubrics 1.5.0: a bare noun is no evidence).
+    (
+        "V1",
+        "nb",
+        "s2_do",
+        "Foreldrene kan ordne opp seg imellom.",
+        "H4",
+        0,
+    ),
+    ("V3", "nb", "s1_involve", "Rektor og foreldrene.", "H4", 0),
+    ("V3", "nb", "s1_involve", "Rektor og foreldrene.", "D5", 0),
 ];
 
 #[test]
