@@ -112,6 +112,15 @@ const FALSE_CREDIT: &[(&str, &str, &str, &str, &str, u8)] = &[
         0,
     ),
     ("V3", "nb", "s1_involve", "Rektor og foreldrene.", "H4", 0),
+    // A talk alone, but with the colleague, not the child.
+    (
+        "V6",
+        "nb",
+        "s1_do",
+        "Vi tar en prat med Berit på tomannshånd.",
+        "D2",
+        0,
+    ),
     ("V3", "nb", "s1_involve", "Rektor og foreldrene.", "D5", 0),
 ];
 
