@@ -66,23 +66,32 @@ fn cues(rubric: &Rubric, vignette: &Vignette, language: &str) -> Vec<Cue> {
             continue; // a template that does not render is reported by the bank checks
         };
         for stage in &rendered.stages {
-            let mut shown = shown_text(stage);
+            let mut pieces = shown_pieces(stage);
             if stage.number == 1 {
-                shown.push_str(&rendered.title);
+                pieces.push(&rendered.title);
             }
-            for hit in matcher.find("", &shown) {
-                let Target::Phrase(c, r) = hit.target else {
-                    continue;
-                };
+            // Each piece its own clause, as a group would read it.
+            let shown = pieces.join(".\n");
+            let phrases = matcher
+                .find("", &shown)
+                .into_iter()
+                .filter_map(|hit| match hit.target {
+                    Target::Phrase(c, r) => Some((c, r, hit.term)),
+                    _ => None,
+                });
+            let conjunctions = pieces
+                .iter()
+                .flat_map(|piece| conjunctions_met(rubric, &matcher, piece));
+            for (c, r, term) in phrases.chain(conjunctions) {
                 let rule = &rubric.criteria[c].evidence.phrases[r];
                 if rule.level < 2 || stage.number > last_stage[c][r] {
                     continue;
                 }
-                if seen.insert((c, r, hit.term.clone())) {
+                if seen.insert((c, r, term.clone())) {
                     found.push(Cue {
                         criterion: c,
                         rule: r,
-                        term: hit.term,
+                        term,
                         stage: stage.number,
                         levels: levels_named(&combo),
                     });
@@ -91,6 +100,35 @@ fn cues(rubric: &Rubric, vignette: &Vignette, language: &str) -> Vec<Cue> {
         }
     }
     found
+}
+
+/// The conjunctions (`elements`) that one piece of shown text (a story, a
+/// prompt, an option label) meets on its own, as (criterion,
+/// rule, the terms found, joined by " + ").
+fn conjunctions_met(rubric: &Rubric, matcher: &Matcher, text: &str) -> Vec<(usize, usize, String)> {
+    let mut found: BTreeMap<(usize, usize), BTreeMap<usize, String>> = BTreeMap::new();
+    for hit in matcher.find("", text) {
+        if let Target::Element(c, r, e) = hit.target {
+            found
+                .entry((c, r))
+                .or_default()
+                .entry(e)
+                .or_insert(hit.term);
+        }
+    }
+    found
+        .into_iter()
+        .filter_map(|((c, r), elements)| {
+            let need = rubric.criteria[c].evidence.phrases[r]
+                .elements
+                .as_ref()?
+                .at_least;
+            (elements.len() >= usize::from(need)).then(|| {
+                let terms: Vec<String> = elements.into_values().collect();
+                (c, r, terms.join(" + "))
+            })
+        })
+        .collect()
 }
 
 /// Per criterion and phrase rule, the last stage whose prompts the rule
@@ -122,8 +160,9 @@ fn last_written_stage(rubric: &Rubric, vignette: &Vignette) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// Everything a stage shows: its title, story, prompts, help, options and anchors.
-fn shown_text(stage: &RenderedStage) -> String {
+/// Everything a stage shows, piece by piece: its title, story, prompts,
+/// help, options and anchors.
+fn shown_pieces(stage: &RenderedStage) -> Vec<&str> {
     let mut parts = vec![stage.title.as_str(), stage.text.as_str()];
     for prompt in &stage.prompts {
         parts.push(&prompt.text);
@@ -131,8 +170,7 @@ fn shown_text(stage: &RenderedStage) -> String {
         parts.extend(prompt.options.iter().map(|o| o.label.as_str()));
         parts.extend(prompt.anchors.iter().map(|a| a.label.as_str()));
     }
-    // Each piece its own clause, as a group would read it.
-    parts.join(".\n")
+    parts
 }
 
 /// Every combination of one level per factor, as factor id → level id.

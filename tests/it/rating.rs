@@ -610,7 +610,7 @@ fn the_rubric_audit_lists_the_false_friends_first() {
     assert!(
         missed
             .iter()
-            .any(|m| m["criterion"] == "D2_talks_with_child" && m["human_level"] == 2),
+            .any(|m| m["criterion"] == "P1_rules_norms" && m["human_level"] == 1),
         "{missed:#?}"
     );
     let text = db.ok(&["rubric", "audit", "s"]);

@@ -551,6 +551,34 @@ fn a_level_two_phrase_in_the_text_a_group_reads_is_a_warning() {
 }
 
 #[test]
+fn an_option_that_lists_the_parts_of_a_conjunction_is_a_warning() {
+    let bank = TempBank::shipped();
+    bank.edit_json("vignettes/V4.json", |v| {
+        let stage = v["stages"].as_array_mut().unwrap().last_mut().unwrap();
+        let option = stage["prompts"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .filter_map(|p| p.get_mut("options").and_then(|o| o.as_array_mut()))
+            .flatten()
+            .find(|o| o["id"] == "activity_plan")
+            .unwrap();
+        option["label"]["nb"] =
+            "Lage en skriftlig aktivitetsplan for Ali med tiltak, ansvar, tidspunkt og evaluering"
+                .into();
+    });
+    let out = validate(bank.path());
+    assert_eq!(out.code, 0, "warnings only: {}", out.stdout);
+    assert!(
+        out.stdout.lines().any(|l| l.starts_with("warning: rubrics/V4.json:")
+            && l.contains("+ evaluer*")
+            && l.contains("gives level 2 for H5_activity_plan but is in the text a group has read by stage 3 (nb")),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn a_misspelled_key_gets_a_did_you_mean() {
     let bank = TempBank::shipped();
     bank.edit_json("vignettes/V3.json", |v| {
