@@ -441,6 +441,15 @@ pub struct Reading {
 }
 
 impl Reading {
+    /// Forgets what was read, keeping the room.
+    pub fn clear(&mut self) {
+        self.markers.clear();
+        self.conditions.clear();
+        self.coordinators.clear();
+        self.negators.clear();
+        self.clause_starts.clear();
+    }
+
     /// Notes a stance phrase of `kind` found at `start..end` of `text`.
     /// `last_end` is where this phrase's last occurrence taken ended: a
     /// phrase's occurrences are taken left to right without overlap, as

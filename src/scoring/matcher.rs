@@ -102,8 +102,20 @@ struct Pattern {
     targets: Vec<Target>,
 }
 
+/// Buffers a matcher reuses from one text to the next, so that reading an
+/// answer allocates nothing once they have grown (one per thread).
+#[derive(Debug, Default)]
+pub struct MatchBuffers {
+    reading: Reading,
+    /// Evidence phrases found, as (pattern, start, end), before negation.
+    matched: Vec<(usize, usize, usize)>,
+    /// Every phrase found with its negation, for rules bound by `with`.
+    all: Vec<Found>,
+}
+
 /// A phrase found in folded text: its pattern, where (bytes of the folded
 /// text, a stem extended to the end of its word), and whether it is negated.
+#[derive(Debug, Clone, Copy)]
 struct Found {
     pattern: usize,
     start: usize,
@@ -237,34 +249,48 @@ impl Matcher {
     pub fn find(&self, prompt: &str, answer: &str) -> Vec<Hit> {
         let folded = Folded::new(answer);
         let mut hits = Vec::new();
-        self.scan(&folded.text, |found, target| {
-            let pattern = &self.patterns[found.pattern];
-            let (from, to) = folded.original_span(found.start, found.end);
-            hits.push(Hit {
-                target,
-                prompt: prompt.to_string(),
-                start: from,
-                end: to,
-                text: answer.chars().skip(from).take(to - from).collect(),
-                term: pattern.term.clone(),
-                negated: found.negated,
-            });
-        });
+        self.scan(
+            &folded.text,
+            &mut MatchBuffers::default(),
+            |found, target| {
+                let pattern = &self.patterns[found.pattern];
+                let (from, to) = folded.original_span(found.start, found.end);
+                hits.push(Hit {
+                    target,
+                    prompt: prompt.to_string(),
+                    start: from,
+                    end: to,
+                    text: answer.chars().skip(from).take(to - from).collect(),
+                    term: pattern.term.clone(),
+                    negated: found.negated,
+                });
+            },
+        );
         hits
     }
 
     /// What every phrase in folded text (see [`fold_into`](super::fold::fold_into))
     /// is evidence of, and whether it is negated, in the order [`Matcher::find`] gives them.
-    pub fn targets(&self, folded: &str, mut each: impl FnMut(Target, bool)) {
-        self.scan(folded, |found, target| each(target, found.negated));
+    pub fn targets(
+        &self,
+        folded: &str,
+        buffers: &mut MatchBuffers,
+        mut each: impl FnMut(Target, bool),
+    ) {
+        self.scan(folded, buffers, |found, target| each(target, found.negated));
     }
 
     /// Every phrase on word boundaries in folded text, with each of its
     /// targets; a bound phrase only where its clause has one of its `with`
     /// terms, and `with` terms never.
-    fn scan(&self, text: &str, mut each: impl FnMut(&Found, Target)) {
+    fn scan(&self, text: &str, buffers: &mut MatchBuffers, mut each: impl FnMut(&Found, Target)) {
+        let MatchBuffers {
+            reading,
+            matched,
+            all,
+        } = buffers;
         if self.bound.is_empty() {
-            self.find_all(text, |found| {
+            self.find_all(text, reading, matched, |found| {
                 for &target in &self.patterns[found.pattern].targets {
                     if !matches!(target, Target::Stance(_)) {
                         each(&found, target);
@@ -273,14 +299,14 @@ impl Matcher {
             });
             return;
         }
-        let mut all = Vec::new();
-        self.find_all(text, |found| all.push(found));
-        for found in &all {
+        all.clear();
+        self.find_all(text, reading, matched, |found| all.push(found));
+        for found in all.iter() {
             for &target in &self.patterns[found.pattern].targets {
                 let keep = match target {
                     Target::With(..) | Target::Stance(_) => false,
                     Target::Phrase(c, r) if self.bound.contains(&(c, r)) => {
-                        self.with_in_clause(text, found, &all, (c, r))
+                        self.with_in_clause(text, found, all, (c, r))
                     }
                     _ => true,
                 };
@@ -314,13 +340,19 @@ impl Matcher {
 
     /// Every phrase on word boundaries in folded text, with whether its
     /// clause denies it (read from the stance phrases found in the same pass).
-    fn find_all(&self, text: &str, mut each: impl FnMut(Found)) {
+    fn find_all(
+        &self,
+        text: &str,
+        reading: &mut Reading,
+        found: &mut Vec<(usize, usize, usize)>,
+        mut each: impl FnMut(Found),
+    ) {
         let Some(automaton) = &self.automaton else {
             return;
         };
-        let mut reading = Reading::default();
+        reading.clear();
+        found.clear();
         let mut last_end = [0; MAX_STANCE_PHRASES];
-        let mut found = Vec::new();
         for m in automaton.find_overlapping_iter(text) {
             let pattern = m.pattern().as_usize();
             let (start, mut end) = (m.start(), m.end());
@@ -349,14 +381,19 @@ impl Matcher {
             return;
         }
         reading.finish(text);
-        for (pattern, start, end) in found {
+        for &(pattern, start, end) in found.iter() {
             each(Found {
                 pattern,
                 start,
                 end,
-                negated: self
-                    .negation
-                    .is_negated(text, start, end, &self.actors, &reading),
+                // A `with` term is never evidence itself: its stance is not read.
+                negated: self.patterns[pattern]
+                    .targets
+                    .iter()
+                    .any(|t| !matches!(t, Target::With(..) | Target::Stance(_)))
+                    && self
+                        .negation
+                        .is_negated(text, start, end, &self.actors, reading),
             });
         }
     }

@@ -23,7 +23,7 @@ mod session;
 mod types;
 
 pub use cues::cue_warnings;
-pub use matcher::{Hit, Matcher, Target};
+pub use matcher::{Hit, MatchBuffers, Matcher, Target};
 pub use rules::{Scorer, Scratch};
 pub use session::{
     LevelChange, Responses, ScoreStatus, Scored, ScoredSummary, latest_answers, parse_responses,

@@ -51,6 +51,7 @@ fn actors(vignette: &Vignette) -> Vec<String> {
 #[derive(Debug, Default)]
 pub struct Scratch<'a> {
     folded: String,
+    buffers: MatchBuffers,
     spots: Vec<Spot<'a>>,
     /// The spots of each criterion (its phrases, counter-phrases and elements).
     by_criterion: Vec<Vec<Spot<'a>>>,
@@ -156,13 +157,14 @@ impl<'r> Scorer<'r> {
         answers.sort_unstable_by_key(|(prompt, _)| *prompt);
         let Scratch {
             folded,
+            buffers,
             spots,
             by_criterion,
         } = scratch;
         spots.clear();
         for (prompt, text) in self.texts(answers) {
             fold::fold_into(text, folded);
-            self.matcher.targets(folded, |target, negated| {
+            self.matcher.targets(folded, buffers, |target, negated| {
                 spots.push(Spot {
                     target,
                     prompt,
