@@ -44,7 +44,12 @@ impl Tmux {
 
     /// Runs a shell `command` in a new `width`×40 window named `name`; the pane stays after it exits.
     pub fn start(&self, name: &str, width: u16, command: &str) {
-        let width = width.to_string();
+        self.start_sized(name, (width, 40), command);
+    }
+
+    /// Runs a shell `command` in a new window of `(width, height)` named `name`.
+    pub fn start_sized(&self, name: &str, (width, height): (u16, u16), command: &str) {
+        let (width, height) = (width.to_string(), height.to_string());
         let out = self.tmux(&[
             "new-session",
             "-d",
@@ -53,7 +58,7 @@ impl Tmux {
             "-x",
             &width,
             "-y",
-            "40",
+            &height,
             command,
         ]);
         assert!(out.status.success(), "tmux new-session: {out:?}");
@@ -75,6 +80,22 @@ impl Tmux {
             assert!(
                 Instant::now() < deadline,
                 "waited 10 s for {wanted:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    /// Waits until the screen shows one of `wanted`, and returns it.
+    pub fn wait_any(&self, name: &str, wanted: &[&str]) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let screen = self.screen(name);
+            if wanted.iter().any(|w| screen.contains(w)) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited 10 s for one of {wanted:?}; the screen shows:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(40));
         }
