@@ -11,12 +11,17 @@
 use serde_json::Value;
 
 use crate::common::tmux::Tmux;
-use crate::common::{self, BIN, Db};
+use crate::common::{self, BIN, Db, TempBank};
 
 const SESSION: &str = "x-baseline";
 
 /// A session with two groups reading V2 in `lang`, in a fresh database.
 fn new_session(lang: &str) -> Db {
+    new_session_from(lang, &[])
+}
+
+/// Such a session, with more arguments for `session new` (a bank, say).
+fn new_session_from(lang: &str, more: &[&str]) -> Db {
     let db = Db::new();
     let args = [
         "session",
@@ -42,7 +47,7 @@ fn new_session(lang: &str) -> Db {
         "--lang",
         lang,
     ];
-    db.ok(&args);
+    db.ok(&[&args[..], more].concat());
     db
 }
 
@@ -448,6 +453,47 @@ fn a_nynorsk_session_runs_in_nynorsk() {
     tmux.keys(w, &["C-c"]);
     tmux.wait_all(w, &["Avbrote. Alle stadfeste svar er lagra"]);
     assert_eq!(exported(&db).len(), 1);
+}
+
+#[test]
+fn a_ranking_may_stop_at_the_top_three_where_the_prompt_allows_it() {
+    if !common::tmux::available() {
+        return;
+    }
+    let bank = TempBank::shipped();
+    bank.edit_json("vignettes/V2.json", |v| {
+        v["stages"][1]["prompts"][4]["min_ranked"] = 3.into();
+    });
+    let bank_dir = bank.path().to_str().unwrap();
+    let db = new_session_from("nb", &["--bank", bank_dir]);
+    let tmux = Tmux::new("runner-rank");
+    let w = "rank";
+    tmux.start_runner(w, &db);
+    tmux.wait(w, "> Vis del 1 for G1");
+    tmux.keys(w, &["Enter"]);
+    tmux.wait(w, "hva nå?");
+    tmux.choose(w, "Vis del 2", "Vis del 2 for G1");
+    tmux.wait(w, "(j/N)");
+    tmux.keys(w, &["j", "Enter"]);
+    tmux.open_prompt(w, "s2_measures", "Plass 1 av 6:");
+    // No way to stop before three are ranked.
+    for place in 1..=3 {
+        let screen = tmux.wait(w, &format!("Plass {place} av 6:"));
+        assert!(!screen.contains("stopp her"), "{screen}");
+        tmux.keys(w, &["Enter"]);
+    }
+    tmux.wait(w, "Plass 4 av 6:");
+    tmux.choose(w, "stopp", "— stopp her: resten står urangert");
+    let screen = tmux.wait(w, "Lagre denne rangeringen?");
+    assert!(
+        screen.contains("  3. ") && !screen.contains("  4. "),
+        "{screen}"
+    );
+    tmux.keys(w, &["Enter"]);
+    tmux.wait(w, "lagret G1 · V2 · s2_measures (versjon 1)");
+    let answers = exported(&db);
+    let ranking = answers[0]["value"].as_array().cloned().unwrap_or_default();
+    assert_eq!(ranking.len(), 3, "{answers:#?}");
 }
 
 #[test]

@@ -1113,16 +1113,24 @@ fn ask_multi(asking: &Asking, current: Option<&Value>, w: &'static Messages) -> 
 }
 
 /// Ranks every option by picking one at a time; Esc undoes the last pick.
+/// Where the prompt allows a partial ranking, the list offers to stop once
+/// enough options are ranked.
 fn ask_rank(p: &RenderedPrompt, w: &Messages) -> Asked<Value> {
     let all = option_choices(p);
+    let enough = p.min_ranked.map_or(all.len(), |m| m as usize);
     loop {
         let mut ranked: Vec<Choice<String>> = Vec::new();
+        let mut stopped = false;
         while ranked.len() + 1 < all.len() {
-            let left: Vec<Choice<String>> = all
+            let mut left: Vec<Choice<String>> = all
                 .iter()
                 .filter(|c| !ranked.iter().any(|r| r.value == c.value))
                 .cloned()
                 .collect();
+            if ranked.len() >= enough {
+                // No option has an empty id: the bank's schema rules it out.
+                left.push(choice(w.text("runner.rank_stop"), String::new()));
+            }
             let title = w.fill(
                 "runner.rank_title",
                 &[("n", &(ranked.len() + 1)), ("count", &all.len())],
@@ -1137,6 +1145,10 @@ fn ask_rank(p: &RenderedPrompt, w: &Messages) -> Asked<Value> {
                 .with_help_message(help)
                 .prompt()
             {
+                Ok(picked) if picked.value.is_empty() => {
+                    stopped = true;
+                    break;
+                }
                 Ok(picked) => ranked.push(picked),
                 Err(InquireError::OperationCanceled) if !ranked.is_empty() => {
                     if let Some(undone) = ranked.pop() {
@@ -1147,12 +1159,14 @@ fn ask_rank(p: &RenderedPrompt, w: &Messages) -> Asked<Value> {
                 Err(e) => return Err(e.into()),
             }
         }
-        let last = all
-            .iter()
-            .filter(|c| !ranked.iter().any(|r| r.value == c.value))
-            .cloned()
-            .collect::<Vec<_>>();
-        ranked.extend(last);
+        if !stopped {
+            let last = all
+                .iter()
+                .filter(|c| !ranked.iter().any(|r| r.value == c.value))
+                .cloned()
+                .collect::<Vec<_>>();
+            ranked.extend(last);
+        }
         println!("{}", w.text("runner.the_ranking"));
         for (i, c) in ranked.iter().enumerate() {
             println!("  {}. {}", i + 1, c.label);
