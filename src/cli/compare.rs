@@ -160,7 +160,8 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     };
     let mut result =
         compare::compare(&input.scores, &request).map_err(|e| refused(e, &input.warnings))?;
-    result.warnings.splice(0..0, input.warnings);
+    let said = input.warnings.into_iter().map(compare::Warning::text);
+    result.warnings.splice(0..0, said);
     match args.format {
         Format::Json => {
             let json = serde_json::to_string_pretty(&result)

@@ -155,7 +155,9 @@ fn comparison(key: &str, values: &[(&str, f64)]) -> Comparison {
         change: None,
         change_pairwise: None,
         clustering: None,
-        warnings: vec![format!("only 2 groups per {key}: intervals are wide")],
+        warnings: vec![crate::compare::Warning::text(format!(
+            "only 2 groups per {key}: intervals are wide"
+        ))],
         boot: 200,
         seed: 9,
         phase: Some("endpoint".into()),

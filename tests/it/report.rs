@@ -479,6 +479,67 @@ fn the_report_speaks_bokmal_and_nynorsk_when_asked() {
     }
 }
 
+/// The list of warnings in the methods section of a report.
+fn warnings_of(html: &str) -> &str {
+    let start = html
+        .find("<ul class=\"warnings\">")
+        .expect("a list of warnings");
+    &html[start..start + html[start..].find("</ul>").unwrap()]
+}
+
+#[test]
+fn the_comparisons_warnings_follow_the_reports_language() {
+    let english = warnings_of(&shared().1);
+    for phrase in ["fewer than 5 groups", "has its groups in one site"] {
+        assert!(english.contains(phrase), "no `{phrase}` in {english}");
+    }
+    for (lang, own) in [
+        (
+            "nb",
+            [
+                "færre enn 5 grupper",
+                "har alle gruppene sine i én enhet av site",
+            ],
+        ),
+        (
+            "nn",
+            [
+                "færre enn 5 grupper",
+                "har alle gruppene sine i éi eining av site",
+            ],
+        ),
+    ] {
+        let html = report_in(lang);
+        let warnings = warnings_of(&html);
+        for phrase in own {
+            assert!(
+                warnings.contains(phrase),
+                "{lang}: no `{phrase}` in {warnings}"
+            );
+        }
+        for phrase in ["fewer than", "groups in one", "wide intervals", "read its"] {
+            assert!(
+                !warnings.contains(phrase),
+                "{lang}: `{phrase}` in {warnings}"
+            );
+        }
+    }
+    // For programs the warnings stay as they were: English text.
+    let (study, _) = shared();
+    let json = study.ok(&["compare", "--phase", "baseline", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let said: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().expect("a warning is a string"))
+        .collect();
+    assert!(
+        said.iter().any(|w| w.contains("fewer than 5 groups")),
+        "{said:?}"
+    );
+}
+
 #[test]
 fn a_phase_and_a_selection_narrow_the_report() {
     let (study, _) = shared();
