@@ -364,6 +364,68 @@ fn a_script_typed_as_an_answer_or_group_label_is_shown_as_text() {
     );
 }
 
+/// The quoted answer of a report: its text with `[…]` around the marked
+/// words, and its caption.
+fn quoted(html: &str) -> (String, String) {
+    let figure = &html[html
+        .find("<figure class=\"quote\">")
+        .expect("a quoted answer")..];
+    let figure = &figure[..figure.find("</figure>").unwrap()];
+    let quote =
+        &figure[figure.find("<blockquote>").unwrap() + 12..figure.find("</blockquote>").unwrap()];
+    let quote = quote.replace("<mark>", "[").replace("</mark>", "]");
+    let caption = &figure[figure.find("<figcaption>").unwrap()..];
+    (quote, caption.to_string())
+}
+
+#[test]
+fn the_quoted_answer_is_the_sentence_whose_words_earned_the_level() {
+    let study = Study::build();
+    let (quote, caption) = quoted(&study.report(&[]));
+    assert!(quote.contains("[save the screenshots]"), "{quote}");
+    assert!(
+        caption.contains(
+            "<code>D3_gathers_information</code> in full: group G1, session <code>lmp-end</code>"
+        ),
+        "{caption}"
+    );
+
+    // G1 writes more, scored again: the quote is the sentence that earned
+    // the level, not the story around it.
+    let revise = |text: &str| {
+        let file = study.db.dir().join("revised.json");
+        let body = serde_json::json!({"group": "G1", "vignette": "V2", "answers": {"s1_do": text}});
+        std::fs::write(&file, body.to_string()).unwrap();
+        study.ok(&[
+            "session",
+            "answer",
+            "lmp-end",
+            "--file",
+            file.to_str().unwrap(),
+        ]);
+    };
+    revise(
+        "The weather was fine that week, and the class went to the museum by bus. \
+         We would save the screenshots at once. Then lunch.",
+    );
+    study.ok(&["score", "lmp-end"]);
+    let (quote, caption) = quoted(&study.report(&[]));
+    assert_eq!(quote, "“We would [save the screenshots] at once.”");
+    assert!(
+        caption.contains("group G1, session <code>lmp-end</code>"),
+        "{caption}"
+    );
+
+    // G1's answer changes after it was scored: the words its score found are
+    // no longer where it found them, so another group's answer is quoted,
+    // marked where its own score found the words.
+    revise("Nothing to add. We wait and see what happens over the next weeks, then talk.");
+    let (quote, caption) = quoted(&study.report(&[]));
+    assert!(!caption.contains("group G1,"), "{caption}");
+    assert!(quote.contains("[save the screenshots]"), "{quote}");
+    assert!(!quote.contains("wait and see"), "{quote}");
+}
+
 #[test]
 fn labels_follow_the_language_asked_for() {
     let (study, _) = shared();
