@@ -188,7 +188,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
 
 fn from_store(cx: &Context, args: &Args) -> Result<Input, Failure> {
     let store = cx
-        .store()
+        .store_to_read()
         .map_err(|f| f.hint("or compare a scores file with --scores FILE.csv"))?;
     let selection = Selection {
         study: args.study.clone(),
