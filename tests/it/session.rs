@@ -952,12 +952,24 @@ fn a_paper_group_that_ranks_only_its_top_three_is_stored_where_the_prompt_allows
         "{}",
         export(&db)
     );
+    // Scored, every rank rule that fires reads an option the group placed,
+    // at its place; the options left out have none.
     let explained = db.ok(&["score", "s", "--explain", "G1", "V2"]);
     assert!(
-        explained.contains("ranked class_program at 3 in s2_measures"),
+        explained.contains(r#"s2_measures: ["lea_home","separate_talks","class_program"]"#),
         "{explained}"
     );
-    assert!(!explained.contains("ranked parent_meeting"), "{explained}");
+    let ranked = ["lea_home", "separate_talks", "class_program"];
+    for line in explained.lines().filter(|l| l.contains(" in s2_measures")) {
+        let place = ranked
+            .iter()
+            .position(|o| line.contains(&format!("ranked {o} at ")))
+            .unwrap_or_else(|| panic!("an unranked option has a place: {line}"));
+        assert!(
+            line.contains(&format!(" at {} in s2_measures", place + 1)),
+            "{line}"
+        );
+    }
 
     // A prompt without `min_ranked` still takes every option.
     let db = Db::new();
