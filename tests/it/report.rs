@@ -364,34 +364,104 @@ fn a_script_typed_as_an_answer_or_group_label_is_shown_as_text() {
     );
 }
 
-/// The quoted answer of a report: its text with `[…]` around the marked
-/// words, and its caption.
-fn quoted(html: &str) -> (String, String) {
+/// The text of HTML with the few entities the report writes undone.
+fn unescape(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+}
+
+/// The quoted answer of a report, checked against the store: its words are
+/// whole sentences of the quoted unit's current answer, each sentence holds
+/// marked words, and every marked piece is a phrase the unit's score says
+/// earned the criterion its level. Returns the quote (marks as `[…]`) and
+/// the group quoted.
+fn checked_quote(study: &Study, html: &str) -> (String, String) {
     let figure = &html[html
         .find("<figure class=\"quote\">")
         .expect("a quoted answer")..];
     let figure = &figure[..figure.find("</figure>").unwrap()];
-    let quote =
-        &figure[figure.find("<blockquote>").unwrap() + 12..figure.find("</blockquote>").unwrap()];
-    let quote = quote.replace("<mark>", "[").replace("</mark>", "]");
+    let start = figure.find("<blockquote>“").unwrap() + "<blockquote>“".len();
+    let quote = &figure[start..figure.find("”</blockquote>").unwrap()];
+    let quote = unescape(&quote.replace("<mark>", "[").replace("</mark>", "]"));
     let caption = &figure[figure.find("<figcaption>").unwrap()..];
-    (quote, caption.to_string())
+    let codes: Vec<&str> = caption
+        .split("<code>")
+        .skip(1)
+        .map(|c| &c[..c.find("</code>").unwrap()])
+        .collect();
+    let [criterion, session, prompt] = codes[..] else {
+        panic!("{caption}")
+    };
+    let group =
+        unescape(&caption[caption.find("group ").unwrap() + 6..caption.find(", session").unwrap()]);
+
+    let explained = study.ok(&[
+        "score",
+        session,
+        "--explain",
+        &group,
+        "V2",
+        "--format",
+        "json",
+    ]);
+    let explained: serde_json::Value = serde_json::from_str(&explained).unwrap();
+    let score = explained["card"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == criterion)
+        .unwrap();
+    let earning: Vec<&str> = score["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "phrase" && e["prompt"] == prompt && e["level"] == score["level"])
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    for marked in quote.split('[').skip(1).map(|m| &m[..m.find(']').unwrap()]) {
+        assert!(
+            earning.iter().any(|e| marked.contains(e)),
+            "`{marked}` did not earn {criterion} ({earning:?}) in {quote}"
+        );
+    }
+    let answers = study.ok(&["session", "export", session, "--format", "jsonl"]);
+    let answer = answers
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|a| a["group"] == group.as_str() && a["prompt"] == prompt && a["latest"] == true)
+        .unwrap();
+    let answer = answer["value"].as_str().unwrap();
+    let plain = quote.replace(['[', ']'], "");
+    let at = answer
+        .find(&plain)
+        .unwrap_or_else(|| panic!("`{plain}` is not in `{answer}`"));
+    let before = answer[..at].trim_end();
+    assert!(
+        before.is_empty() || before.ends_with(['.', '!', '?']) || answer[..at].ends_with('\n'),
+        "the quote starts mid-sentence: {quote}"
+    );
+    for sentence in quote.split_inclusive(['.', '!', '?', '\n']) {
+        if !sentence.trim().is_empty() {
+            assert!(
+                sentence.contains('['),
+                "`{sentence}` shows nothing that earned the level"
+            );
+        }
+    }
+    (quote, group)
 }
 
 #[test]
-fn the_quoted_answer_is_the_sentence_whose_words_earned_the_level() {
+fn the_quoted_answer_is_the_sentences_whose_words_earned_the_level() {
     let study = Study::build();
-    let (quote, caption) = quoted(&study.report(&[]));
-    assert!(quote.contains("[save the screenshots]"), "{quote}");
-    assert!(
-        caption.contains(
-            "<code>D3_gathers_information</code> in full: group G1, session <code>lmp-end</code>"
-        ),
-        "{caption}"
-    );
+    checked_quote(&study, &study.report(&[]));
 
-    // G1 writes more, scored again: the quote is the sentence that earned
-    // the level, not the story around it.
+    // G1 writes more at endpoint, scored again: the quote is still only the
+    // sentences that earned the level, not the story around them.
     let revise = |text: &str| {
         let file = study.db.dir().join("revised.json");
         let body = serde_json::json!({"group": "G1", "vignette": "V2", "answers": {"s1_do": text}});
@@ -405,24 +475,20 @@ fn the_quoted_answer_is_the_sentence_whose_words_earned_the_level() {
         ]);
     };
     revise(
-        "The weather was fine that week, and the class went to the museum by bus. \
-         We would save the screenshots at once. Then lunch.",
+        "It rained all week, and we went to the museum by bus. We would save the screenshots \
+         at once. Then lunch.",
     );
     study.ok(&["score", "lmp-end"]);
-    let (quote, caption) = quoted(&study.report(&[]));
-    assert_eq!(quote, "“We would [save the screenshots] at once.”");
+    let (quote, _) = checked_quote(&study, &study.report(&[]));
     assert!(
-        caption.contains("group G1, session <code>lmp-end</code>"),
-        "{caption}"
+        !quote.contains("museum") && !quote.contains("lunch"),
+        "{quote}"
     );
 
     // G1's answer changes after it was scored: the words its score found are
-    // no longer where it found them, so another group's answer is quoted,
-    // marked where its own score found the words.
+    // no longer where it found them, and no quote marks what they became.
     revise("Nothing to add. We wait and see what happens over the next weeks, then talk.");
-    let (quote, caption) = quoted(&study.report(&[]));
-    assert!(!caption.contains("group G1,"), "{caption}");
-    assert!(quote.contains("[save the screenshots]"), "{quote}");
+    let (quote, _) = checked_quote(&study, &study.report(&[]));
     assert!(!quote.contains("wait and see"), "{quote}");
 }
 
