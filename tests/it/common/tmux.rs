@@ -50,7 +50,7 @@ impl Tmux {
     /// Runs a shell `command` in a new window of `(width, height)` named `name`.
     pub fn start_sized(&self, name: &str, (width, height): (u16, u16), command: &str) {
         let (width, height) = (width.to_string(), height.to_string());
-        let out = self.tmux(&[
+        let args = [
             "new-session",
             "-d",
             "-s",
@@ -60,7 +60,18 @@ impl Tmux {
             "-y",
             &height,
             command,
-        ]);
+        ];
+        // A server whose last session was just killed may still be exiting
+        // and refuse a new one (seen under load); a moment later a new
+        // server starts.
+        let mut out = self.tmux(&args);
+        for _ in 0..5 {
+            if out.status.success() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            out = self.tmux(&args);
+        }
         assert!(out.status.success(), "tmux new-session: {out:?}");
         self.tmux(&["set-option", "-t", name, "remain-on-exit", "on"]);
     }
