@@ -178,8 +178,14 @@ pub enum PromptKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_choices: Option<u32>,
     },
-    /// All options, in order of priority.
-    Rank { options: Vec<ChoiceOption> },
+    /// Options in order of priority: all of them, or the first
+    /// `min_ranked` or more where a partial ranking is allowed (an option
+    /// left out has no position).
+    Rank {
+        options: Vec<ChoiceOption>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_ranked: Option<u32>,
+    },
     /// An integer from `min` to `max`.
     Likert {
         min: i64,
@@ -205,7 +211,7 @@ impl PromptKind {
         match self {
             PromptKind::Single { options }
             | PromptKind::Multi { options, .. }
-            | PromptKind::Rank { options } => options,
+            | PromptKind::Rank { options, .. } => options,
             PromptKind::Text { .. } | PromptKind::Likert { .. } => &[],
         }
     }

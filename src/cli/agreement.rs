@@ -81,7 +81,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
 
 /// Agreement from a session's stored ratings, and of auto against human.
 fn run_session(cx: &Context, id: &str, options: &Options, format: DataFormat) -> Outcome {
-    let store = cx.store()?;
+    let store = cx.store_to_read()?;
     let result = rating::session_agreement(&store, id, options)?;
     match format {
         DataFormat::Json => {

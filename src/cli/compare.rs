@@ -160,7 +160,8 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
     };
     let mut result =
         compare::compare(&input.scores, &request).map_err(|e| refused(e, &input.warnings))?;
-    result.warnings.splice(0..0, input.warnings);
+    let said = input.warnings.into_iter().map(compare::Warning::text);
+    result.warnings.splice(0..0, said);
     match args.format {
         Format::Json => {
             let json = serde_json::to_string_pretty(&result)
@@ -187,7 +188,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
 
 fn from_store(cx: &Context, args: &Args) -> Result<Input, Failure> {
     let store = cx
-        .store()
+        .store_to_read()
         .map_err(|f| f.hint("or compare a scores file with --scores FILE.csv"))?;
     let selection = Selection {
         study: args.study.clone(),

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use vignette::bank::{self, Bank, BankSource};
-use vignette::store::{Clock, Store};
+use vignette::store::{Clock, Store, StoreError};
 
 use super::Failure;
 
@@ -45,18 +45,37 @@ impl Context {
         )))
     }
 
-    /// The database, which must exist already (for commands that read
-    /// sessions or add to them).
+    /// The database, which must exist already, to write (for commands that
+    /// add to sessions or change them).
     pub fn store(&self) -> Result<Store, Failure> {
-        if !self.db.exists() {
-            return Err(
-                Failure::usage(format!("no database at {}", self.db.display())).hint(
-                    "create a session first with `vignette session new`, or point --db \
-                     (or VIGNETTE_DB) at your database",
-                ),
-            );
-        }
+        self.existing()?;
         self.new_or_existing_store()
+    }
+
+    /// That the database exists, or what to do.
+    fn existing(&self) -> Result<(), Failure> {
+        if self.db.exists() {
+            return Ok(());
+        }
+        Err(
+            Failure::usage(format!("no database at {}", self.db.display())).hint(
+                "create a session first with `vignette session new`, or point --db \
+                 (or VIGNETTE_DB) at your database",
+            ),
+        )
+    }
+
+    /// The database for a command that only reads it: opened as
+    /// [`Context::store`] does where it can be written (which brings an
+    /// older file up to date), else read-only, so that a database in a
+    /// read-only folder or file can still be listed, exported and reported.
+    pub fn store_to_read(&self) -> Result<Store, Failure> {
+        self.existing()?;
+        let store = match Store::open(&self.db) {
+            Err(StoreError::ReadOnly { .. }) => Store::open_read_only(&self.db)?,
+            opened => opened?,
+        };
+        Ok(store.with_clock(clock()?))
     }
 
     /// The database, created if it does not exist (for commands that

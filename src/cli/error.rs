@@ -161,6 +161,12 @@ impl From<StoreError> for Failure {
             StoreError::Discarded(id, _) => Some(format!(
                 "restore it with `vignette session restore {id} --reason …`"
             )),
+            StoreError::ReadOnly { .. } => Some(
+                "commands that only read it still work (session list, session status, session \
+                 export, export, compare, report); to change it, run this where the database \
+                 and its folder can be written, or copy it to such a folder and use --db"
+                    .to_string(),
+            ),
             StoreError::NotEmpty(id, _) => Some(format!(
                 "discard it instead, which keeps it and leaves it out of every result: \
                  `vignette session discard {id} --reason …`"

@@ -66,7 +66,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
         cohorts: args.cohorts.clone(),
         phases: args.phases.clone(),
     };
-    let store = cx.store()?;
+    let store = cx.store_to_read()?;
     let data = dataset::load(&store, &selection)?;
     let options = Options {
         language: language(&data, args.lang.as_deref())?,

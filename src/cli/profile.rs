@@ -59,7 +59,7 @@ enum Format {
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let store = cx.store()?;
+    let store = cx.store_to_read()?;
     let data = dataset::load(
         &store,
         &Selection {

@@ -62,7 +62,7 @@ pub struct Args {
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
     let power = args.power.as_deref().map(read_power).transpose()?;
-    let store = cx.store()?;
+    let store = cx.store_to_read()?;
     let selection = Selection {
         study: args.study.clone(),
         sessions: args.sessions.clone(),

@@ -1,19 +1,37 @@
-//! Text for a terminal: its width, wrapping at words, cutting with an
-//! ellipsis, and styles (off where NO_COLOR is set).
+//! Text for a terminal: its size, wrapping at words, splitting long text
+//! into pages, cutting with an ellipsis, and styles (off where NO_COLOR is
+//! set).
 
 use std::process::Stdio;
 
-/// Columns to wrap text at: the terminal's width (via `stty`), within 40..=100.
-pub fn width() -> usize {
-    let columns = std::process::Command::new("stty")
+/// The terminal's rows and columns (via `stty`), if it says.
+fn size() -> Option<(usize, usize)> {
+    let out = std::process::Command::new("stty")
         .arg("size")
         .stdin(Stdio::inherit())
         .stderr(Stdio::null())
         .output()
-        .ok()
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .and_then(|size| size.split_whitespace().nth(1)?.parse::<usize>().ok());
-    columns.unwrap_or(80).saturating_sub(2).clamp(40, 100)
+        .ok()?;
+    let size = String::from_utf8(out.stdout).ok()?;
+    let mut numbers = size.split_whitespace().map(str::parse::<usize>);
+    match (numbers.next(), numbers.next()) {
+        (Some(Ok(rows)), Some(Ok(columns))) => Some((rows, columns)),
+        _ => None,
+    }
+}
+
+/// Columns to wrap text at: the terminal's width, within 40..=100.
+pub fn width() -> usize {
+    size()
+        .map_or(80, |(_, columns)| columns)
+        .saturating_sub(2)
+        .clamp(40, 100)
+}
+
+/// Rows a screen may fill: the terminal's height, at least 12 (24 when
+/// the terminal does not say).
+pub fn height() -> usize {
+    size().map_or(24, |(rows, _)| rows).max(12)
 }
 
 /// Wraps text at word boundaries, keeping its line breaks.
@@ -63,6 +81,23 @@ pub fn wrap_indented(text: &str, width: usize) -> String {
     out
 }
 
+/// Splits `count` lines into pages for a screen: every page but the last
+/// holds `page` lines (at least one), and the last what is left, at most
+/// `last` lines (possibly none), since it shares its screen with more.
+/// One page when everything fits in `last`.
+pub fn pages(count: usize, page: usize, last: usize) -> Vec<std::ops::Range<usize>> {
+    let page = page.max(1);
+    let mut pages = Vec::new();
+    let mut start = 0;
+    while count - start > last {
+        let end = (start + page).min(count);
+        pages.push(start..end);
+        start = end;
+    }
+    pages.push(start..count);
+    pages
+}
+
 /// At most `width` characters, ending in `…` when cut.
 pub fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
@@ -108,6 +143,23 @@ mod tests {
             wrap_indented(text, 24),
             "title\n  → one two three four\n    five six seven eight\n    nine\n  2 — alpha\n"
         );
+    }
+
+    #[test]
+    fn long_text_is_paged_and_the_last_page_leaves_room() {
+        let pages = |count, page, last| -> Vec<(usize, usize)> {
+            pages(count, page, last)
+                .into_iter()
+                .map(|r| (r.start, r.end))
+                .collect()
+        };
+        assert_eq!(pages(5, 10, 8), [(0, 5)]);
+        assert_eq!(pages(20, 10, 10), [(0, 10), (10, 20)]);
+        assert_eq!(pages(20, 10, 8), [(0, 10), (10, 20), (20, 20)]);
+        assert_eq!(pages(20, 10, 4), [(0, 10), (10, 20), (20, 20)]);
+        assert_eq!(pages(25, 10, 5), [(0, 10), (10, 20), (20, 25)]);
+        assert_eq!(pages(3, 0, 0), [(0, 1), (1, 2), (2, 3), (3, 3)]);
+        assert_eq!(pages(0, 10, 0), [(0, 0)]);
     }
 
     #[test]

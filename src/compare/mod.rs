@@ -51,7 +51,7 @@ use serde::Serialize;
 use crate::compare::dataset::GroupScore;
 
 pub use frame::NO_VALUE;
-pub use warnings::{ROLE_MIX_DISTANCE, SMALL_CELL};
+pub use warnings::{ROLE_MIX_DISTANCE, SMALL_CELL, Warning};
 
 /// Bootstrap resamples when none are asked for.
 pub const DEFAULT_BOOT: usize = 10_000;
@@ -222,7 +222,7 @@ pub struct Comparison {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clustering: Option<Vec<Clustering>>,
     /// What the reader must know: small cells, missing phases, role mixes.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// Resamples and seed used, for the methods section.
     pub boot: usize,
     pub seed: u64,

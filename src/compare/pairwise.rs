@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::frame::{Column, Frame};
+use super::warnings::{self, Warning};
 use super::{Change, Pairwise};
 use crate::stats;
 
@@ -159,7 +160,7 @@ type Pairing<'a> = BTreeMap<&'a str, [Vec<f64>; 2]>;
 pub struct Changes {
     pub change: Vec<Change>,
     pub pairwise: Vec<Pairwise>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Pairs each group with itself (by group id) across the two phases.
@@ -232,22 +233,14 @@ impl<'a> Gaps<'a> {
         }
     }
 
-    fn warnings(&self, from: &str, to: &str) -> Vec<String> {
-        let mut warnings: Vec<String> = self
+    fn warnings(&self, from: &str, to: &str) -> Vec<Warning> {
+        let mut warnings: Vec<Warning> = self
             .unpaired
             .iter()
-            .map(|(offering, groups)| unpaired_warning(offering, groups, from, to))
+            .map(|(offering, groups)| warnings::unpaired(offering, groups, from, to))
             .collect();
         if !self.doubled.is_empty() {
-            warnings.push(format!(
-                "{} group id(s) have several scores at {from} or {to} (e.g. two sessions of one \
-                 site with the same group labels); each counts with the mean of its scores: {}",
-                self.doubled.len(),
-                listed(
-                    self.doubled.iter().map(|g| g.to_string()),
-                    self.doubled.len()
-                )
-            ));
+            warnings.push(warnings::doubled(&self.doubled, from, to));
         }
         warnings
     }
@@ -325,28 +318,4 @@ fn summarise(offering: &str, dimension: &str, pairing: &Pairing, changes: &[f64]
         df: test.map(|_| changes.len() as f64 - 1.0),
         p: test.map(|t| t.p),
     }
-}
-
-/// Groups listed in the warning before the rest are only counted.
-const LISTED: usize = 5;
-
-fn unpaired_warning(offering: &str, groups: &BTreeMap<&str, &str>, from: &str, to: &str) -> String {
-    let names = groups
-        .iter()
-        .map(|(group, phase)| format!("{group} ({phase} only)"));
-    format!(
-        "offering `{offering}`: {} group(s) have scores at only one of {from} and {to} and are \
-         left out of its change: {}",
-        groups.len(),
-        listed(names, groups.len())
-    )
-}
-
-/// The first few names, then how many more.
-pub fn listed(names: impl Iterator<Item = String>, count: usize) -> String {
-    let mut shown: Vec<String> = names.take(LISTED).collect();
-    if count > LISTED {
-        shown.push(format!("… and {} more", count - LISTED));
-    }
-    shown.join(", ")
 }

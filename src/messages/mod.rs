@@ -67,6 +67,11 @@ impl Messages {
         self.texts.get(key).map_or(key, String::as_str)
     }
 
+    /// The text of `key` (`section.key`), if the catalogue has it.
+    pub fn lookup(&self, key: &str) -> Option<&str> {
+        self.texts.get(key).map(String::as_str)
+    }
+
     /// The text of `key` with each `{name}` replaced by its value.
     pub fn fill(&self, key: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String {
         fill_in(self.text(key), values)

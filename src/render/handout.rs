@@ -105,6 +105,7 @@ fn environment() -> &'static Environment<'static> {
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.add_filter("md", escape_markdown);
         env.add_filter("answer_lines", answer_lines);
+        crate::messages::add_filters(&mut env);
         // Names ending in .html are autoescaped as HTML.
         for (name, source) in [
             ("handout.html", include_str!("templates/handout.html")),

@@ -123,6 +123,9 @@ pub struct RenderedPrompt {
     pub min_choices: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_choices: Option<u32>,
+    /// How many options a partial ranking lists at least (none: all).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_ranked: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -349,6 +352,7 @@ impl Filler<'_> {
             options,
             min_choices: None,
             max_choices: None,
+            min_ranked: None,
             min: None,
             max: None,
             anchors: Vec::new(),
@@ -374,7 +378,8 @@ impl Filler<'_> {
                     })
                     .collect();
             }
-            PromptKind::Single { .. } | PromptKind::Rank { .. } => {}
+            PromptKind::Rank { min_ranked, .. } => rendered.min_ranked = *min_ranked,
+            PromptKind::Single { .. } => {}
         }
         Ok(rendered)
     }

@@ -25,6 +25,7 @@ fn page_environment() -> &'static Environment<'static> {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.add_filter("md", escape_markdown);
+        crate::messages::add_filters(&mut env);
         // Names ending in .html are autoescaped as HTML.
         for (name, source) in [
             ("vignette.txt", include_str!("templates/vignette.txt")),

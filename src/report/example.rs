@@ -13,10 +13,14 @@ use crate::scoring::{Evidence, ScoreCard};
 use crate::session::SessionError;
 use crate::store::Store;
 
-/// Characters of context kept on each side of the marked phrase.
+/// Characters of context kept on each side of the marked phrases when the
+/// sentences around them are longer than [`LONGEST`].
 const CONTEXT: usize = 220;
 
-/// A quoted answer, split around the phrase that earned the level.
+/// The longest quote of whole sentences; longer ones are cut around the marks.
+const LONGEST: usize = 600;
+
+/// A quoted answer, in parts: the words that earned the level marked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Example {
     pub criterion: String,
@@ -24,13 +28,26 @@ pub struct Example {
     pub group: String,
     pub vignette: String,
     pub prompt: String,
-    pub before: String,
-    pub phrase: String,
-    pub after: String,
+    pub parts: Vec<Part>,
+}
+
+/// A piece of a quoted answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Part {
+    pub text: String,
+    /// Whether these are words that earned the level.
+    pub marked: bool,
 }
 
 /// The example for the most often missed criterion at `phase` that some
-/// unit met in full through a phrase; `None` when there is none.
+/// unit met in full through phrases; `None` when there is none.
+///
+/// Of the units that met it, the quote is the one that shows best what
+/// earned the level: from a prompt that holds every phrase that earned it
+/// (all the elements a rule needs together), in as few words as possible,
+/// the sentences with those phrases marked. A unit whose answer changed
+/// after it was scored is passed over: its phrases are no longer where the
+/// score found them.
 pub fn find(store: &Store, data: &StudyData, phase: &str) -> Result<Option<Example>, SessionError> {
     let missed = missed::missed(data, phase);
     let mut criteria: Vec<(f64, &String)> = missed
@@ -45,17 +62,28 @@ pub fn find(store: &Store, data: &StudyData, phase: &str) -> Result<Option<Examp
     // grow with the square of a session's answers).
     let mut sessions: BTreeMap<&str, Stored> = BTreeMap::new();
     for (_, criterion) in criteria {
+        let mut best: Option<(Fit, Example)> = None;
         for unit in full_marks(data, phase, criterion) {
             if !sessions.contains_key(unit.session.as_str()) {
                 sessions.insert(&unit.session, Stored::read(store, &unit.session)?);
             }
-            if let Some(example) = quote(&sessions[unit.session.as_str()], unit, criterion) {
-                return Ok(Some(example));
+            if let Some((fit, example)) = quote(&sessions[unit.session.as_str()], unit, criterion)
+                && best.as_ref().is_none_or(|(b, _)| fit < *b)
+            {
+                best = Some((fit, example));
             }
+        }
+        if let Some((_, example)) = best {
+            return Ok(Some(example));
         }
     }
     Ok(None)
 }
+
+/// How well a quote shows what earned a level; less is better: first
+/// whether the quoted prompt lacks some of the phrases that earned it, then
+/// the quote's length.
+type Fit = (bool, usize);
 
 /// A session's latest automatic score cards and latest answers.
 struct Stored {
@@ -94,94 +122,199 @@ fn full_marks<'d>(
     })
 }
 
-/// The unit's answer with the phrase that earned `criterion` its level.
-fn quote(stored: &Stored, unit: &UnitScore, criterion: &str) -> Option<Example> {
+/// The unit's answer with the phrases that earned `criterion` its level
+/// marked, and how well it shows them; `None` when no phrase earned it or
+/// the answer no longer has them where the score found them.
+fn quote(stored: &Stored, unit: &UnitScore, criterion: &str) -> Option<(Fit, Example)> {
     let key = (unit.label.clone(), unit.vignette.clone());
     let card = serde_json::from_str::<ScoreCard>(stored.cards.get(&key)?).ok()?;
     let score = card.criteria.iter().find(|c| c.id == criterion)?;
-    let (prompt, start, end) = score.evidence.iter().find_map(|e| match e {
-        Evidence::Phrase {
+    // Prompt → the character spans that earned the level there.
+    let mut earned: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    let answers = stored.answers.get(&key)?;
+    for evidence in &score.evidence {
+        let Evidence::Phrase {
             prompt,
             start,
             end,
+            text,
             level,
             ..
-        } if *level == score.level => Some((prompt, *start, *end)),
-        _ => None,
-    })?;
-    let text = stored
-        .answers
-        .get(&key)
-        .and_then(|a| a.get(prompt))
-        .and_then(|v| v.as_str());
-    text.and_then(|text| split(text, start, end))
-        .map(|(before, phrase, after)| Example {
-            criterion: criterion.to_string(),
-            session: unit.session.clone(),
-            group: unit.label.clone(),
-            vignette: unit.vignette.clone(),
-            prompt: prompt.clone(),
-            before,
-            phrase,
-            after,
+        } = evidence
+        else {
+            continue;
+        };
+        if *level < score.level {
+            continue;
+        }
+        let answer = answers.get(prompt).and_then(|v| v.as_str())?;
+        if at(answer, *start, *end).is_none_or(|found| found != *text) {
+            return None;
+        }
+        earned.entry(prompt).or_default().push((*start, *end));
+    }
+    let everywhere = earned.len();
+    earned
+        .into_iter()
+        .filter_map(|(prompt, spans)| {
+            let answer = answers.get(prompt)?.as_str()?;
+            let parts = marked(answer, spans)?;
+            let length: usize = parts.iter().map(|p| p.text.chars().count()).sum();
+            let example = Example {
+                criterion: criterion.to_string(),
+                session: unit.session.clone(),
+                group: unit.label.clone(),
+                vignette: unit.vignette.clone(),
+                prompt: prompt.to_string(),
+                parts,
+            };
+            Some(((everywhere > 1, length), example))
         })
+        .min_by_key(|(fit, _)| *fit)
 }
 
-/// `text` around the character range `start..end`, the sides cut to
-/// [`CONTEXT`] characters at a space, with "…" where cut.
-fn split(text: &str, start: usize, end: usize) -> Option<(String, String, String)> {
+/// The characters `start..end` of `text`, if it has them.
+fn at(text: &str, start: usize, end: usize) -> Option<String> {
+    (start < end && end <= text.chars().count())
+        .then(|| text.chars().skip(start).take(end - start).collect())
+}
+
+/// The sentences of `text` that hold the character `spans`, in parts with
+/// the spans marked (overlapping spans as one); sentences longer together
+/// than [`LONGEST`] are cut to [`CONTEXT`] characters around the marks, at
+/// a space, with "…" where cut.
+fn marked(text: &str, mut spans: Vec<(usize, usize)>) -> Option<Vec<Part>> {
     let chars: Vec<char> = text.chars().collect();
-    if start >= end || end > chars.len() {
-        return None;
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in spans {
+        if start >= end || end > chars.len() {
+            return None;
+        }
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
     }
-    let before: String = chars[..start].iter().collect();
-    let after: String = chars[end..].iter().collect();
-    let before = match before.chars().count() > CONTEXT {
-        true => {
-            let tail: String = before
-                .chars()
-                .skip(before.chars().count() - CONTEXT)
-                .collect();
-            format!(
-                "…{}",
-                tail.split_once(' ').map_or(tail.as_str(), |(_, rest)| rest)
-            )
+    let (first, last) = (merged.first()?.0, merged.last()?.1);
+    let (mut from, mut to) = (sentence_start(&chars, first), sentence_end(&chars, last));
+    let (mut lead, mut tail) = (String::new(), String::new());
+    if to - from > LONGEST {
+        if first - from > CONTEXT {
+            from = first - CONTEXT;
+            while from < first && !chars[from].is_whitespace() {
+                from += 1;
+            }
+            lead.push('…');
         }
-        false => before,
-    };
-    let after = match after.chars().count() > CONTEXT {
-        true => {
-            let head: String = after.chars().take(CONTEXT).collect();
-            format!(
-                "{}…",
-                head.rsplit_once(' ')
-                    .map_or(head.as_str(), |(kept, _)| kept)
-            )
+        if to - last > CONTEXT {
+            to = last + CONTEXT;
+            while to > last && !chars[to - 1].is_whitespace() {
+                to -= 1;
+            }
+            tail.push('…');
         }
-        false => after,
-    };
-    Some((before, chars[start..end].iter().collect(), after))
+    }
+    let piece = |a: usize, b: usize| -> String { chars[a..b].iter().collect() };
+    let mut parts = Vec::new();
+    let mut at = from;
+    for (start, end) in merged {
+        let before = piece(at, start);
+        let before = if at == from {
+            before.trim_start()
+        } else {
+            &before
+        };
+        parts.push(Part {
+            text: format!("{lead}{before}"),
+            marked: false,
+        });
+        lead.clear();
+        parts.push(Part {
+            text: piece(start, end),
+            marked: true,
+        });
+        at = end;
+    }
+    parts.push(Part {
+        text: format!("{}{tail}", piece(at, to).trim_end()),
+        marked: false,
+    });
+    parts.retain(|p| !p.text.is_empty());
+    Some(parts)
+}
+
+/// Where the sentence holding character `at` starts: after the last `.`,
+/// `!`, `?` followed by white space, or line break, before it.
+fn sentence_start(chars: &[char], at: usize) -> usize {
+    (1..=at)
+        .rev()
+        .find(|&i| {
+            chars[i - 1] == '\n'
+                || (chars[i - 1].is_whitespace()
+                    && i >= 2
+                    && matches!(chars[i - 2], '.' | '!' | '?'))
+        })
+        .unwrap_or(0)
+}
+
+/// Where the sentence holding the character before `at` ends: after the
+/// first `.`, `!` or `?` from `at` on, or at a line break or the end.
+fn sentence_end(chars: &[char], at: usize) -> usize {
+    (at..chars.len())
+        .find_map(|i| match chars[i] {
+            '\n' => Some(i),
+            '.' | '!' | '?' => Some(i + 1),
+            _ => None,
+        })
+        .unwrap_or(chars.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_phrase_is_split_out_by_characters() {
-        let (before, phrase, after) = split("Vi ville ringt foreldrene først.", 15, 25).unwrap();
-        assert_eq!(
-            (before.as_str(), phrase.as_str(), after.as_str()),
-            ("Vi ville ringt ", "foreldrene", " først.")
-        );
-        assert!(split("kort", 2, 9).is_none());
+    fn said(parts: &[Part]) -> String {
+        parts
+            .iter()
+            .map(|p| match p.marked {
+                true => format!("[{}]", p.text),
+                false => p.text.clone(),
+            })
+            .collect()
+    }
+
+    /// The character span of `word` in `text`.
+    fn span(text: &str, word: &str) -> (usize, usize) {
+        let start = text[..text.find(word).unwrap()].chars().count();
+        (start, start + word.chars().count())
     }
 
     #[test]
-    fn long_sides_are_cut_at_a_space() {
-        let text = format!("{} mark {}", "ord ".repeat(100), "mer ".repeat(100));
+    fn the_sentences_with_the_phrases_are_quoted_and_marked() {
+        let text = "Vi hadde et møte i går. Vi ville ringt foreldrene først! Så venter vi.";
+        let parents = span(text, "foreldrene");
+        let parts = marked(text, vec![parents]).unwrap();
+        assert_eq!(said(&parts), "Vi ville ringt [foreldrene] først!");
+        // Two phrases of one sentence, given in any order and overlapping.
+        let inside = (parents.0 + 2, parents.0 + 5);
+        let parts = marked(text, vec![parents, span(text, "ringt"), inside]);
+        assert_eq!(
+            said(&parts.unwrap()),
+            "Vi ville [ringt] [foreldrene] først!"
+        );
+        assert!(marked("kort", vec![(2, 9)]).is_none());
+        let lines = "- Konkret: sånn snakker vi ikke.\n- Det vi gjør: hente barnet tilbake";
+        let parts = marked(lines, vec![span(lines, "hente barnet tilbake")]).unwrap();
+        assert_eq!(said(&parts), "- Det vi gjør: [hente barnet tilbake]");
+    }
+
+    #[test]
+    fn long_sentences_are_cut_at_a_space() {
+        let text = format!("{} mark {}", "ord ".repeat(200), "mer ".repeat(200));
         let start = text.find("mark").unwrap();
-        let (before, _, after) = split(&text, start, start + 4).unwrap();
+        let parts = marked(&text, vec![(start, start + 4)]).unwrap();
+        let (before, after) = (&parts[0].text, &parts[2].text);
         assert!(before.starts_with('…') && before.chars().count() <= CONTEXT + 1);
         assert!(after.ends_with('…') && after.chars().count() <= CONTEXT + 1);
         assert!(before.starts_with("…ord"), "{before}");

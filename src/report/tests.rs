@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::example::Part;
 use super::*;
 use crate::bank::{self, BankSource};
 use crate::compare::dataset::{CriterionLevel, GroupInfo, UnitScore};
@@ -155,7 +156,9 @@ fn comparison(key: &str, values: &[(&str, f64)]) -> Comparison {
         change: None,
         change_pairwise: None,
         clustering: None,
-        warnings: vec![format!("only 2 groups per {key}: intervals are wide")],
+        warnings: vec![crate::compare::Warning::text(format!(
+            "only 2 groups per {key}: intervals are wide"
+        ))],
         boot: 200,
         seed: 9,
         phase: Some("endpoint".into()),
@@ -325,9 +328,20 @@ fn a_quoted_answer_is_escaped_text_with_its_phrase_marked() {
         group: SCRIPT.into(),
         vignette: "V2".into(),
         prompt: "s2_do".into(),
-        before: format!("{SCRIPT} vi lager en "),
-        phrase: "aktivitetsplan".into(),
-        after: " & følger opp".into(),
+        parts: vec![
+            Part {
+                text: format!("{SCRIPT} vi lager en "),
+                marked: false,
+            },
+            Part {
+                text: "aktivitetsplan".into(),
+                marked: true,
+            },
+            Part {
+                text: " & følger opp".into(),
+                marked: false,
+            },
+        ],
     });
     let page = html(&report);
     assert!(page.contains(

@@ -953,7 +953,8 @@ fn sites_per_offering(data: &StudyData) -> Vec<(String, usize)> {
         .collect()
 }
 
-/// Every comparison's warnings, once each, with the section they belong to.
+/// Every comparison's warnings in the report's language, once each, with
+/// the section they belong to.
 fn warnings(report: &Report, words: &Messages) -> Vec<(String, String)> {
     let a = &report.analyses;
     let sections = [
@@ -966,8 +967,9 @@ fn warnings(report: &Report, words: &Messages) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (section, comparison) in sections {
         for warning in comparison.iter().flat_map(|c| &c.warnings) {
-            if seen.insert(warning.clone()) {
-                out.push((words.text(section).to_string(), warning.clone()));
+            let said = warning.in_words(words);
+            if seen.insert(said.clone()) {
+                out.push((words.text(section).to_string(), said));
             }
         }
     }

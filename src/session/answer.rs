@@ -54,7 +54,10 @@ pub fn check(prompt: &Prompt, value: &Value) -> Result<Value, Problem> {
             min_choices,
             max_choices,
         } => multi(value, options, *min_choices, *max_choices),
-        PromptKind::Rank { options } => rank(value, options),
+        PromptKind::Rank {
+            options,
+            min_ranked,
+        } => rank(value, options, *min_ranked),
         PromptKind::Likert { min, max, .. } => likert(value, *min, *max),
     }
 }
@@ -150,17 +153,34 @@ fn multi(
     Ok(Value::from(chosen))
 }
 
-fn rank(value: &Value, options: &[ChoiceOption]) -> Result<Value, Problem> {
+/// A ranking: distinct options, every one of them, or at least
+/// `min_ranked` where the prompt allows a partial ranking.
+fn rank(
+    value: &Value,
+    options: &[ChoiceOption],
+    min_ranked: Option<u32>,
+) -> Result<Value, Problem> {
     let ranked = distinct_options(value, options)?;
-    let missing: Vec<&str> = options
-        .iter()
-        .map(|o| o.id.as_str())
-        .filter(|id| !ranked.iter().any(|r| r == id))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Problem::new("missing", &[("missing", &missing.join(", "))]));
+    let count = options.len();
+    match min_ranked {
+        Some(min) if ranked.len() < min as usize => Err(Problem::new(
+            "too_few_ranked",
+            &[("got", &ranked.len()), ("min", &min), ("count", &count)],
+        )),
+        Some(_) => Ok(Value::from(ranked)),
+        None if ranked.len() < count => {
+            let missing: Vec<&str> = options
+                .iter()
+                .map(|o| o.id.as_str())
+                .filter(|id| !ranked.iter().any(|r| r == id))
+                .collect();
+            Err(Problem::new(
+                "missing",
+                &[("count", &count), ("missing", &missing.join(", "))],
+            ))
+        }
+        None => Ok(Value::from(ranked)),
     }
-    Ok(Value::from(ranked))
 }
 
 fn likert(value: &Value, min: i64, max: i64) -> Result<Value, Problem> {
@@ -267,11 +287,29 @@ mod tests {
         );
         assert_eq!(
             check(&p, &json!(["c", "a"])),
-            Err("a ranking lists every option once; missing: b".into())
+            Err("a ranking lists every option once (all 3); missing: b".into())
         );
         assert_eq!(
             check(&p, &json!(["c", "a", "a"])),
             Err("`a` is given twice".into())
+        );
+    }
+
+    #[test]
+    fn a_partial_ranking_needs_its_top_options_only_where_allowed() {
+        let p = prompt(json!({"kind": "rank", "options": options(), "min_ranked": 2}));
+        assert_eq!(check(&p, &json!(["c", "a"])), Ok(json!(["c", "a"])));
+        assert_eq!(
+            check(&p, &json!(["c", "a", "b"])),
+            Ok(json!(["c", "a", "b"]))
+        );
+        assert_eq!(
+            check(&p, &json!(["c"])),
+            Err("only 1 ranked; rank at least the top 2 of the 3 options".into())
+        );
+        assert_eq!(
+            check(&p, &json!(["c", "c"])),
+            Err("`c` is given twice".into())
         );
     }
 

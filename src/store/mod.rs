@@ -8,6 +8,11 @@
 //! Durability: WAL journal, `synchronous = FULL`, foreign keys on; every call
 //! that writes is one transaction, committed before the call returns.
 //!
+//! A database that cannot be written (a read-only file or folder) can still
+//! be opened to read ([`Store::open_read_only`]); opening it to write, or
+//! writing through a read-only store, is [`StoreError::ReadOnly`], naming
+//! the file and why.
+//!
 //! Timestamps come from the store's [`Clock`] (the system's unless it is
 //! given another) and are bound as parameters like every other value.
 //!
@@ -29,7 +34,9 @@ mod tests;
 
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{
+    Connection, MAIN_DB, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
+};
 use serde::Serialize;
 
 pub use answers::{AnswerRecord, ResponseRecord};
@@ -71,6 +78,10 @@ pub enum StoreError {
     PlanExists(String),
     #[error("the database holds data this program cannot read: {0}")]
     Corrupt(String),
+    /// The database cannot be written: `reason` says why (its folder or
+    /// the file is read-only, or an older schema needs writing).
+    #[error("cannot write the database {path}: {reason}")]
+    ReadOnly { path: String, reason: String },
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -79,17 +90,84 @@ type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     conn: Connection,
     clock: Clock,
+    /// The file, for messages (empty in memory).
+    path: String,
 }
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// Its timestamps come from the system clock; see [`Store::with_clock`].
+    /// A database that cannot be written is [`StoreError::ReadOnly`].
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
-            path: path.display().to_string(),
+        let name = path.display().to_string();
+        let opened = Connection::open(path)
+            .map_err(|source| StoreError::Open {
+                path: name.clone(),
+                source,
+            })
+            .and_then(Store::prepare);
+        match opened {
+            Ok(store) => Ok(Store {
+                path: name,
+                ..store
+            }),
+            Err(e) => Err(unwritable(path).unwrap_or(e)),
+        }
+    }
+
+    /// Opens the database at `path` to read only: for a file or folder this
+    /// process cannot write. Nothing is created or migrated; a database of an
+    /// older schema is [`StoreError::ReadOnly`] (it must be opened once to
+    /// write), a newer one [`StoreError::Corrupt`]. A write through it is
+    /// [`StoreError::ReadOnly`].
+    ///
+    /// SQLite reads a WAL database through its `-shm` file, which it cannot
+    /// create in a read-only folder. Where neither `-wal` nor `-shm` exists
+    /// (every writer closed cleanly, nothing is pending) the file is read as
+    /// immutable instead; where a `-wal` is left, it is read through it or
+    /// not at all, never past it.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let name = path.display().to_string();
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let open = |immutable: bool| -> rusqlite::Result<Connection> {
+            let conn = Connection::open_with_flags(file_uri(path, immutable), flags)?;
+            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+            Ok(conn)
+        };
+        let sidecar = |suffix: &str| {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            std::path::PathBuf::from(file).exists()
+        };
+        let conn = match open(false) {
+            Err(_) if path.is_file() && !sidecar("-wal") && !sidecar("-shm") => open(true),
+            opened => opened,
+        }
+        .map_err(|source| StoreError::Open {
+            path: name.clone(),
             source,
         })?;
-        Store::prepare(conn)
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        match migrations::migrations().pending_migrations(&conn)? {
+            0 => Ok(Store {
+                conn,
+                clock: Clock::System,
+                path: name,
+            }),
+            n if n > 0 => Err(StoreError::ReadOnly {
+                path: name,
+                reason: "its schema is older than this program's, and bringing it up to date \
+                         needs writing it once"
+                    .to_string(),
+            }),
+            _ => Err(StoreError::Corrupt(
+                "its schema is newer than this program's".to_string(),
+            )),
+        }
     }
 
     /// An in-memory database, for tests and benchmarks.
@@ -106,7 +184,13 @@ impl Store {
         Ok(Store {
             conn,
             clock: Clock::System,
+            path: String::new(),
         })
+    }
+
+    /// Whether this store was opened to read only.
+    pub fn is_read_only(&self) -> bool {
+        self.conn.is_readonly(MAIN_DB).unwrap_or(false)
     }
 
     /// The same store, taking the time of everything it writes from `clock`.
@@ -140,10 +224,74 @@ impl Store {
     }
 
     fn write(&mut self) -> Result<Transaction<'_>> {
+        if self.is_read_only() {
+            let path = Path::new(&self.path);
+            return Err(unwritable(path).unwrap_or_else(|| StoreError::ReadOnly {
+                path: self.path.clone(),
+                reason: "it was opened to read only".to_string(),
+            }));
+        }
         Ok(self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
+}
+
+/// Why the database at `path` cannot be written, if it cannot: its folder
+/// takes no new file (SQLite keeps its journal beside the database), or the
+/// file cannot be opened to write. Asked only after an open or a write
+/// failed; it creates nothing that stays.
+fn unwritable(path: &Path) -> Option<StoreError> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let denied = |e: std::io::Error| {
+        matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        )
+    };
+    let reason = if tempfile::tempfile_in(folder).is_err_and(denied) {
+        format!("its folder {} is read-only", folder.display())
+    } else if std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .is_err_and(denied)
+    {
+        "the file is read-only".to_string()
+    } else {
+        return None;
+    };
+    Some(StoreError::ReadOnly {
+        path: path.display().to_string(),
+        reason,
+    })
+}
+
+/// The SQLite URI of the file at `path`, percent-encoded, read as
+/// immutable if asked.
+fn file_uri(path: &Path, immutable: bool) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(absolute.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = absolute.to_string_lossy().replace('\\', "/").into_bytes();
+    let mut uri = String::from("file:");
+    for b in bytes {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                uri.push(b as char)
+            }
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri.push_str(if immutable {
+        "?mode=ro&immutable=1"
+    } else {
+        "?mode=ro"
+    });
+    uri
 }
 
 // Shared by the table files.

@@ -170,3 +170,33 @@ fn the_system_clock_stamps_the_time_of_the_write_in_the_same_text() {
         assert!(before <= at && at <= after, "{before} ≤ {at} ≤ {after}");
     }
 }
+
+#[test]
+fn a_read_only_store_reads_through_the_journal_and_refuses_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("study.db");
+    let mut writer = Store::open(&path).unwrap();
+    let (record, instruments, group, assignment) = session();
+    writer
+        .create_session(&record, &instruments, &[group], &[assignment])
+        .unwrap();
+    // The writer is still open: the session is in the -wal file, not yet
+    // in the database file.
+    let mut reader = Store::open_read_only(&path).unwrap();
+    assert!(reader.is_read_only() && !writer.is_read_only());
+    assert_eq!(reader.sessions().unwrap().len(), 1);
+    let (mut other, instruments, group, assignment) = session();
+    other.id = "t".into();
+    let refused = reader
+        .create_session(&other, &instruments, &[group], &[assignment])
+        .unwrap_err();
+    assert!(
+        matches!(&refused, StoreError::ReadOnly { path: p, .. } if p == &path.display().to_string()),
+        "{refused}"
+    );
+    drop(writer);
+    assert!(matches!(
+        Store::open_read_only(&dir.path().join("none.db")),
+        Err(StoreError::Open { .. })
+    ));
+}

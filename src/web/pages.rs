@@ -155,7 +155,10 @@ fn prompt_view(prompt: &RenderedPrompt, current: Option<&Value>, w: &Words) -> V
                     .unwrap_or(prompt.options.len() as u32)
                     .to_string(),
             ),
-        "rank" => w.rank_hint.to_string(),
+        "rank" => match prompt.min_ranked {
+            Some(min) => w.rank_partial.replace("{min}", &min.to_string()),
+            None => w.rank_hint.to_string(),
+        },
         _ => String::new(),
     };
     json!({
@@ -168,6 +171,7 @@ fn prompt_view(prompt: &RenderedPrompt, current: Option<&Value>, w: &Words) -> V
         "value": current.and_then(Value::as_str).unwrap_or_default(),
         "options": options,
         "places": (1..=prompt.options.len()).collect::<Vec<_>>(),
+        "ranked": prompt.min_ranked.map_or(prompt.options.len(), |m| m as usize),
         "points": points,
         "answered": current.is_some(),
     })

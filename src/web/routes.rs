@@ -472,7 +472,10 @@ fn value_of(
             }
             Value::Array(chosen)
         }
-        PromptKind::Rank { options } => {
+        PromptKind::Rank {
+            options,
+            min_ranked,
+        } => {
             let mut places = Vec::new();
             for option in options {
                 let key = format!("{id}@{}", option.id);
@@ -486,8 +489,10 @@ fn value_of(
                 return Ok(None);
             }
             places.sort();
-            let distinct = places.len() == options.len()
-                && places.iter().enumerate().all(|(i, (p, _))| *p == i + 1);
+            // Places 1, 2, 3, …: every option's, or the first ones' where a
+            // partial ranking is allowed (the check says how many it needs).
+            let complete = min_ranked.is_some() || places.len() == options.len();
+            let distinct = complete && places.iter().enumerate().all(|(i, (p, _))| *p == i + 1);
             if !distinct {
                 return Err(invalid(w.rank_distinct.to_string()));
             }

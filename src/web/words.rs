@@ -1,9 +1,15 @@
-//! The web face's own words, one table per language (nb, nn, en): every
-//! word a participant or facilitator reads that is not the case itself.
-//! A message catalogue can absorb these tables later; until then they stay
-//! here, in one place, and a test checks that no language leaves one empty.
+//! The web face's own words in one language (nb, nn, en): every word a
+//! participant or facilitator reads that is not the case itself, taken
+//! from the `web` section of the message catalogue (`src/messages/`), whose
+//! test checks that every language has every key. The pages read them as
+//! fields, so a word a template asks for that does not exist fails to
+//! compile rather than to show.
+
+use std::sync::OnceLock;
 
 use serde::Serialize;
+
+use crate::messages;
 
 /// The words of the pages, in one language.
 #[derive(Debug, Serialize)]
@@ -30,6 +36,7 @@ pub struct Words {
     pub closed: &'static str,
     pub choose_between: &'static str,
     pub rank_hint: &'static str,
+    pub rank_partial: &'static str,
     pub rank_place: &'static str,
     pub rank_distinct: &'static str,
     pub too_long: &'static str,
@@ -62,177 +69,75 @@ pub struct Words {
     pub live: &'static str,
 }
 
-pub const NB: Words = Words {
-    lang: "nb",
-    join_title: "Bli med i økten",
-    join_intro: "Skriv koden gruppen fikk av kursholderen.",
-    code_label: "Gruppens kode",
-    join_button: "Bli med",
-    wrong_code: "Koden finnes ikke. Sjekk den og prøv igjen.",
-    too_many_tries: "For mange feil koder. Vent et minutt og prøv igjen.",
-    group: "Gruppe",
-    case: "Sak",
-    stage: "Del",
-    of: "av",
-    waiting: "Kursholderen viser neste del når det er tid. Siden oppdaterer seg selv.",
-    save: "Lagre",
-    saved: "Lagret",
-    saving: "Lagrer …",
-    not_saved: "Ikke lagret ennå",
-    save_failed: "Ikke lagret! Teksten er tatt vare på her, og vi prøver igjen.",
-    offline: "Ingen forbindelse med serveren. Svarene lagres når forbindelsen er tilbake.",
-    locked: "Denne delen er låst.",
-    closed: "Økten er avsluttet. Takk for svarene!",
-    choose_between: "Velg mellom {min} og {max}.",
-    rank_hint: "Gi hvert alternativ sin egen plass (1 er viktigst).",
-    rank_place: "plass",
-    rank_distinct: "Gi hvert alternativ en egen plass.",
-    too_long: "Svaret er for langt: {n} tegn, høyst {max} er tillatt.",
-    empty: "Svaret er tomt.",
-    not_valid: "Svaret kunne ikke lagres:",
-    not_shown: "Denne delen er ikke vist ennå.",
-    body_too_large: "Det som ble sendt er for stort.",
-    forbidden: "Forespørselen ble avvist. Last inn siden på nytt og prøv igjen.",
-    not_found: "Siden finnes ikke.",
-    login_again: "Skriv gruppens kode på nytt.",
-    max_characters: "Høyst {max} tegn",
-    dashboard: "Oversikt",
-    projector: "Projektor",
-    reveal_all: "Vis neste del for alle",
-    reveal_one: "Vis neste del",
-    lock_all: "Lås viste deler",
-    close_session: "Avslutt økten",
-    close_confirm: "Avslutte økten? Gruppene kan ikke svare mer.",
-    new_code: "Ny kode",
-    code: "Kode",
-    answers: "Svar",
-    no_answers: "Ingen svar ennå.",
-    all_shown: "Alt er vist",
-    session: "Økt",
-    step_address: "Gå til adressen på telefon eller PC:",
-    step_code: "Skriv gruppens kode.",
-    step_wait: "Les saken sammen og svar når delen vises.",
-    show_codes: "Vis kodene",
-    hide_codes: "Skjul kodene",
-    live: "Oppdateres fortløpende",
-};
-
-pub const NN: Words = Words {
-    lang: "nn",
-    join_title: "Bli med i økta",
-    join_intro: "Skriv koden gruppa fekk av kurshaldaren.",
-    code_label: "Koden til gruppa",
-    join_button: "Bli med",
-    wrong_code: "Koden finst ikkje. Sjekk han og prøv igjen.",
-    too_many_tries: "For mange feil kodar. Vent eit minutt og prøv igjen.",
-    group: "Gruppe",
-    case: "Sak",
-    stage: "Del",
-    of: "av",
-    waiting: "Kurshaldaren viser neste del når det er tid. Sida oppdaterer seg sjølv.",
-    save: "Lagre",
-    saved: "Lagra",
-    saving: "Lagrar …",
-    not_saved: "Ikkje lagra enno",
-    save_failed: "Ikkje lagra! Teksten er teken vare på her, og vi prøver igjen.",
-    offline: "Inga forbindelse med serveren. Svara blir lagra når forbindelsen er tilbake.",
-    locked: "Denne delen er låst.",
-    closed: "Økta er avslutta. Takk for svara!",
-    choose_between: "Vel mellom {min} og {max}.",
-    rank_hint: "Gi kvart alternativ sin eigen plass (1 er viktigast).",
-    rank_place: "plass",
-    rank_distinct: "Gi kvart alternativ ein eigen plass.",
-    too_long: "Svaret er for langt: {n} teikn, høgst {max} er tillate.",
-    empty: "Svaret er tomt.",
-    not_valid: "Svaret kunne ikkje lagrast:",
-    not_shown: "Denne delen er ikkje vist enno.",
-    body_too_large: "Det som vart sendt, er for stort.",
-    forbidden: "Førespurnaden vart avvist. Last inn sida på nytt og prøv igjen.",
-    not_found: "Sida finst ikkje.",
-    login_again: "Skriv koden til gruppa på nytt.",
-    max_characters: "Høgst {max} teikn",
-    dashboard: "Oversikt",
-    projector: "Projektor",
-    reveal_all: "Vis neste del for alle",
-    reveal_one: "Vis neste del",
-    lock_all: "Lås viste delar",
-    close_session: "Avslutt økta",
-    close_confirm: "Avslutte økta? Gruppene kan ikkje svare meir.",
-    new_code: "Ny kode",
-    code: "Kode",
-    answers: "Svar",
-    no_answers: "Ingen svar enno.",
-    all_shown: "Alt er vist",
-    session: "Økt",
-    step_address: "Gå til adressa på telefon eller PC:",
-    step_code: "Skriv koden til gruppa.",
-    step_wait: "Les saka saman og svar når delen blir vist.",
-    show_codes: "Vis kodane",
-    hide_codes: "Skjul kodane",
-    live: "Blir oppdatert fortløpande",
-};
-
-pub const EN: Words = Words {
-    lang: "en",
-    join_title: "Join the session",
-    join_intro: "Type the code your group was given by the facilitator.",
-    code_label: "Your group's code",
-    join_button: "Join",
-    wrong_code: "There is no such code. Check it and try again.",
-    too_many_tries: "Too many wrong codes. Wait a minute and try again.",
-    group: "Group",
-    case: "Case",
-    stage: "Part",
-    of: "of",
-    waiting: "The facilitator shows the next part when it is time. This page updates itself.",
-    save: "Save",
-    saved: "Saved",
-    saving: "Saving …",
-    not_saved: "Not saved yet",
-    save_failed: "Not saved! Your text is kept here and we keep trying.",
-    offline: "No connection to the server. Answers are saved when it is back.",
-    locked: "This part is locked.",
-    closed: "The session has ended. Thank you for your answers!",
-    choose_between: "Choose from {min} to {max}.",
-    rank_hint: "Give each option its own place (1 is most important).",
-    rank_place: "place",
-    rank_distinct: "Give each option a place of its own.",
-    too_long: "The answer is too long: {n} characters, at most {max} are allowed.",
-    empty: "The answer is empty.",
-    not_valid: "The answer could not be saved:",
-    not_shown: "This part has not been shown yet.",
-    body_too_large: "What was sent is too large.",
-    forbidden: "The request was refused. Reload the page and try again.",
-    not_found: "There is no such page.",
-    login_again: "Type your group's code again.",
-    max_characters: "At most {max} characters",
-    dashboard: "Dashboard",
-    projector: "Projector",
-    reveal_all: "Show the next part to all",
-    reveal_one: "Show next part",
-    lock_all: "Lock the parts shown",
-    close_session: "Close the session",
-    close_confirm: "Close the session? Groups can no longer answer.",
-    new_code: "New code",
-    code: "Code",
-    answers: "Answers",
-    no_answers: "No answers yet.",
-    all_shown: "All shown",
-    session: "Session",
-    step_address: "Go to this address on a phone or laptop:",
-    step_code: "Type your group's code.",
-    step_wait: "Read the case together and answer when a part is shown.",
-    show_codes: "Show the codes",
-    hide_codes: "Hide the codes",
-    live: "Updated live",
-};
+/// The languages of the web face; the first is the default.
+const LANGUAGES: [&str; 3] = ["nb", "nn", "en"];
 
 /// The words of a language (`nb`, `nn`, `en`); bokmål for any other.
 pub fn words(language: &str) -> &'static Words {
-    match language {
-        "nn" => &NN,
-        "en" => &EN,
-        _ => &NB,
+    static ALL: OnceLock<[Words; 3]> = OnceLock::new();
+    let all = ALL.get_or_init(|| LANGUAGES.map(from_catalogue));
+    let index = LANGUAGES.iter().position(|l| *l == language).unwrap_or(0);
+    &all[index]
+}
+
+/// The words of `lang` from the catalogue's `web` section.
+fn from_catalogue(lang: &'static str) -> Words {
+    let catalogue = messages::of(lang);
+    let text = |key: &str| catalogue.lookup(&format!("web.{key}")).unwrap_or_default();
+    Words {
+        lang,
+        join_title: text("join_title"),
+        join_intro: text("join_intro"),
+        code_label: text("code_label"),
+        join_button: text("join_button"),
+        wrong_code: text("wrong_code"),
+        too_many_tries: text("too_many_tries"),
+        group: text("group"),
+        case: text("case"),
+        stage: text("stage"),
+        of: text("of"),
+        waiting: text("waiting"),
+        save: text("save"),
+        saved: text("saved"),
+        saving: text("saving"),
+        not_saved: text("not_saved"),
+        save_failed: text("save_failed"),
+        offline: text("offline"),
+        locked: text("locked"),
+        closed: text("closed"),
+        choose_between: text("choose_between"),
+        rank_hint: text("rank_hint"),
+        rank_partial: text("rank_partial"),
+        rank_place: text("rank_place"),
+        rank_distinct: text("rank_distinct"),
+        too_long: text("too_long"),
+        empty: text("empty"),
+        not_valid: text("not_valid"),
+        not_shown: text("not_shown"),
+        body_too_large: text("body_too_large"),
+        forbidden: text("forbidden"),
+        not_found: text("not_found"),
+        login_again: text("login_again"),
+        max_characters: text("max_characters"),
+        dashboard: text("dashboard"),
+        projector: text("projector"),
+        reveal_all: text("reveal_all"),
+        reveal_one: text("reveal_one"),
+        lock_all: text("lock_all"),
+        close_session: text("close_session"),
+        close_confirm: text("close_confirm"),
+        new_code: text("new_code"),
+        code: text("code"),
+        answers: text("answers"),
+        no_answers: text("no_answers"),
+        all_shown: text("all_shown"),
+        session: text("session"),
+        step_address: text("step_address"),
+        step_code: text("step_code"),
+        step_wait: text("step_wait"),
+        show_codes: text("show_codes"),
+        hide_codes: text("hide_codes"),
+        live: text("live"),
     }
 }
 
@@ -241,18 +146,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_language_has_every_word() {
-        for words in [&NB, &NN, &EN] {
+    fn every_word_of_every_language_comes_from_the_catalogue() {
+        for lang in LANGUAGES {
+            let words = words(lang);
             let value = serde_json::to_value(words).unwrap();
             for (key, text) in value.as_object().unwrap() {
-                assert!(
-                    !text.as_str().unwrap().trim().is_empty(),
-                    "{} {key}",
-                    words.lang
-                );
+                let text = text.as_str().unwrap();
+                assert!(!text.trim().is_empty(), "{} {key}", words.lang);
+                if key != "lang" {
+                    let said = messages::of(lang).lookup(&format!("web.{key}"));
+                    assert_eq!(Some(text), said, "{lang} {key} from the catalogue");
+                }
             }
         }
         assert_eq!(words("nn").lang, "nn");
+        assert_eq!(words("nn").join_title, "Bli med i økta");
         assert_eq!(words("xx").lang, "nb");
     }
 }

@@ -32,6 +32,7 @@ mod print;
 mod profile;
 mod rating;
 mod rating_terminal;
+mod read_only;
 mod readers;
 mod report;
 mod runner;

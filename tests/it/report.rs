@@ -364,6 +364,134 @@ fn a_script_typed_as_an_answer_or_group_label_is_shown_as_text() {
     );
 }
 
+/// The text of HTML with the few entities the report writes undone.
+fn unescape(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+}
+
+/// The quoted answer of a report, checked against the store: its words are
+/// whole sentences of the quoted unit's current answer, each sentence holds
+/// marked words, and every marked piece is a phrase the unit's score says
+/// earned the criterion its level. Returns the quote (marks as `[…]`) and
+/// the group quoted.
+fn checked_quote(study: &Study, html: &str) -> (String, String) {
+    let figure = &html[html
+        .find("<figure class=\"quote\">")
+        .expect("a quoted answer")..];
+    let figure = &figure[..figure.find("</figure>").unwrap()];
+    let start = figure.find("<blockquote>“").unwrap() + "<blockquote>“".len();
+    let quote = &figure[start..figure.find("”</blockquote>").unwrap()];
+    let quote = unescape(&quote.replace("<mark>", "[").replace("</mark>", "]"));
+    let caption = &figure[figure.find("<figcaption>").unwrap()..];
+    let codes: Vec<&str> = caption
+        .split("<code>")
+        .skip(1)
+        .map(|c| &c[..c.find("</code>").unwrap()])
+        .collect();
+    let [criterion, session, prompt] = codes[..] else {
+        panic!("{caption}")
+    };
+    let group =
+        unescape(&caption[caption.find("group ").unwrap() + 6..caption.find(", session").unwrap()]);
+
+    let explained = study.ok(&[
+        "score",
+        session,
+        "--explain",
+        &group,
+        "V2",
+        "--format",
+        "json",
+    ]);
+    let explained: serde_json::Value = serde_json::from_str(&explained).unwrap();
+    let score = explained["card"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == criterion)
+        .unwrap();
+    let earning: Vec<&str> = score["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "phrase" && e["prompt"] == prompt && e["level"] == score["level"])
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    for marked in quote.split('[').skip(1).map(|m| &m[..m.find(']').unwrap()]) {
+        assert!(
+            earning.iter().any(|e| marked.contains(e)),
+            "`{marked}` did not earn {criterion} ({earning:?}) in {quote}"
+        );
+    }
+    let answers = study.ok(&["session", "export", session, "--format", "jsonl"]);
+    let answer = answers
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|a| a["group"] == group.as_str() && a["prompt"] == prompt && a["latest"] == true)
+        .unwrap();
+    let answer = answer["value"].as_str().unwrap();
+    let plain = quote.replace(['[', ']'], "");
+    let at = answer
+        .find(&plain)
+        .unwrap_or_else(|| panic!("`{plain}` is not in `{answer}`"));
+    let before = answer[..at].trim_end();
+    assert!(
+        before.is_empty() || before.ends_with(['.', '!', '?']) || answer[..at].ends_with('\n'),
+        "the quote starts mid-sentence: {quote}"
+    );
+    for sentence in quote.split_inclusive(['.', '!', '?', '\n']) {
+        if !sentence.trim().is_empty() {
+            assert!(
+                sentence.contains('['),
+                "`{sentence}` shows nothing that earned the level"
+            );
+        }
+    }
+    (quote, group)
+}
+
+#[test]
+fn the_quoted_answer_is_the_sentences_whose_words_earned_the_level() {
+    let study = Study::build();
+    checked_quote(&study, &study.report(&[]));
+
+    // G1 writes more at endpoint, scored again: the quote is still only the
+    // sentences that earned the level, not the story around them.
+    let revise = |text: &str| {
+        let file = study.db.dir().join("revised.json");
+        let body = serde_json::json!({"group": "G1", "vignette": "V2", "answers": {"s1_do": text}});
+        std::fs::write(&file, body.to_string()).unwrap();
+        study.ok(&[
+            "session",
+            "answer",
+            "lmp-end",
+            "--file",
+            file.to_str().unwrap(),
+        ]);
+    };
+    revise(
+        "It rained all week, and we went to the museum by bus. We would save the screenshots \
+         at once. Then lunch.",
+    );
+    study.ok(&["score", "lmp-end"]);
+    let (quote, _) = checked_quote(&study, &study.report(&[]));
+    assert!(
+        !quote.contains("museum") && !quote.contains("lunch"),
+        "{quote}"
+    );
+
+    // G1's answer changes after it was scored: the words its score found are
+    // no longer where it found them, and no quote marks what they became.
+    revise("Nothing to add. We wait and see what happens over the next weeks, then talk.");
+    let (quote, _) = checked_quote(&study, &study.report(&[]));
+    assert!(!quote.contains("wait and see"), "{quote}");
+}
+
 #[test]
 fn labels_follow_the_language_asked_for() {
     let (study, _) = shared();
@@ -477,6 +605,67 @@ fn the_report_speaks_bokmal_and_nynorsk_when_asked() {
             assert!(!html.contains(english), "{lang}: `{english}` remains");
         }
     }
+}
+
+/// The list of warnings in the methods section of a report.
+fn warnings_of(html: &str) -> &str {
+    let start = html
+        .find("<ul class=\"warnings\">")
+        .expect("a list of warnings");
+    &html[start..start + html[start..].find("</ul>").unwrap()]
+}
+
+#[test]
+fn the_comparisons_warnings_follow_the_reports_language() {
+    let english = warnings_of(&shared().1);
+    for phrase in ["fewer than 5 groups", "has its groups in one site"] {
+        assert!(english.contains(phrase), "no `{phrase}` in {english}");
+    }
+    for (lang, own) in [
+        (
+            "nb",
+            [
+                "færre enn 5 grupper",
+                "har alle gruppene sine i én enhet av site",
+            ],
+        ),
+        (
+            "nn",
+            [
+                "færre enn 5 grupper",
+                "har alle gruppene sine i éi eining av site",
+            ],
+        ),
+    ] {
+        let html = report_in(lang);
+        let warnings = warnings_of(&html);
+        for phrase in own {
+            assert!(
+                warnings.contains(phrase),
+                "{lang}: no `{phrase}` in {warnings}"
+            );
+        }
+        for phrase in ["fewer than", "groups in one", "wide intervals", "read its"] {
+            assert!(
+                !warnings.contains(phrase),
+                "{lang}: `{phrase}` in {warnings}"
+            );
+        }
+    }
+    // For programs the warnings stay as they were: English text.
+    let (study, _) = shared();
+    let json = study.ok(&["compare", "--phase", "baseline", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let said: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().expect("a warning is a string"))
+        .collect();
+    assert!(
+        said.iter().any(|w| w.contains("fewer than 5 groups")),
+        "{said:?}"
+    );
 }
 
 #[test]

@@ -11,12 +11,17 @@
 use serde_json::Value;
 
 use crate::common::tmux::Tmux;
-use crate::common::{self, BIN, Db};
+use crate::common::{self, BIN, Db, TempBank};
 
 const SESSION: &str = "x-baseline";
 
 /// A session with two groups reading V2 in `lang`, in a fresh database.
 fn new_session(lang: &str) -> Db {
+    new_session_from(lang, &[])
+}
+
+/// Such a session, with more arguments for `session new` (a bank, say).
+fn new_session_from(lang: &str, more: &[&str]) -> Db {
     let db = Db::new();
     let args = [
         "session",
@@ -42,7 +47,7 @@ fn new_session(lang: &str) -> Db {
         "--lang",
         lang,
     ];
-    db.ok(&args);
+    db.ok(&[&args[..], more].concat());
     db
 }
 
@@ -57,6 +62,7 @@ fn exported(db: &Db) -> Vec<Value> {
 /// The runner's own moves on top of the shared tmux harness.
 trait Runner {
     fn start_runner(&self, name: &str, db: &Db);
+    fn start_runner_sized(&self, name: &str, db: &Db, size: (u16, u16));
     fn choose(&self, name: &str, filter: &str, pick: &str);
     fn open_prompt(&self, name: &str, id: &str, asked: &str);
 }
@@ -64,11 +70,16 @@ trait Runner {
 impl Runner for Tmux {
     /// Starts the runner in a 120×40 window named `name`.
     fn start_runner(&self, name: &str, db: &Db) {
+        self.start_runner_sized(name, db, (120, 40));
+    }
+
+    /// Starts the runner in a window of `(width, height)` named `name`.
+    fn start_runner_sized(&self, name: &str, db: &Db, size: (u16, u16)) {
         let command = format!(
             "exec env NO_COLOR=1 VISUAL= EDITOR= '{BIN}' session run {SESSION} --db '{}'",
             db.path().display()
         );
-        self.start(name, 120, &command);
+        self.start_sized(name, size, &command);
     }
 
     /// Filters the open list by `filter`, waits for `pick` to be under the cursor, chooses it.
@@ -256,6 +267,130 @@ fn a_killed_runner_resumes_where_it_stopped_with_every_confirmed_answer() {
     );
 }
 
+/// The text of `stage` of G1's V2 as the paper handout prints it, with its
+/// white space made single spaces.
+fn stage_text(db: &Db, stage: u32) -> String {
+    let handout = db.ok(&["session", "handout", SESSION, "--format", "md"]);
+    let heading = format!("## Gruppe G1 · V2 · Del {stage} av 3");
+    let text: Vec<&str> = handout
+        .lines()
+        .skip_while(|l| !l.starts_with(&heading))
+        .skip_while(|l| !l.starts_with("### "))
+        .skip(1)
+        .take_while(|l| !l.starts_with("1. **"))
+        .collect();
+    text.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The lines of a screen after the first line starting with `after`,
+/// skipping blank lines there, up to the first line that is blank or starts
+/// with `until`.
+fn lines_between(screen: &str, after: &str, until: &str) -> Vec<String> {
+    screen
+        .lines()
+        .skip_while(|l| !l.starts_with(after))
+        .skip(1)
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with(until))
+        .map(|l| l.trim_end().to_string())
+        .collect()
+}
+
+/// Reads a stage page by page at 80×24 (Enter on each "more" line) and
+/// returns its text as the screens showed it, checking that every page
+/// starts with the session and the group's place in the session.
+fn read_paged(tmux: &Tmux, w: &str, stage: u32, screen: &str) -> String {
+    let title = format!("Del {stage} av 3: ");
+    let mut screen = screen.to_string();
+    let mut shown: Vec<String> = Vec::new();
+    let mut page = 1;
+    loop {
+        let first: Vec<&str> = screen.lines().take(2).collect();
+        assert!(
+            first[0].starts_with("økt x-baseline · nettbasert")
+                && first[1].starts_with("Gruppe G1 · case 1 av 1: V2")
+                && first[1].contains(&format!("del {stage} av 3")),
+            "the top of page {page} scrolled away:\n{screen}"
+        );
+        assert!(screen.lines().count() <= 24, "{screen}");
+        let more = format!("? mer: trykk Enter (side {page} av ");
+        if screen.contains(&more) {
+            shown.extend(lines_between(&screen, &title, "? mer:"));
+            tmux.keys(w, &["Enter"]);
+            page += 1;
+            let next = format!("(side {page} av ");
+            screen = tmux.wait_any(w, &[&next, "hva nå?"]);
+            continue;
+        }
+        let continued = format!("… fortsettelsen av del {stage}");
+        assert!(page > 1, "the stage was not paged:\n{screen}");
+        assert!(screen.contains(&continued), "{screen}");
+        shown.extend(lines_between(&screen, &continued, "·"));
+        return shown.join(" ");
+    }
+}
+
+#[test]
+fn a_long_stage_is_shown_a_screenful_at_a_time_at_80_by_24() {
+    if !common::tmux::available() {
+        return;
+    }
+    let db = new_session("nb");
+    let tmux = Tmux::new("runner-80");
+    let w = "small";
+    tmux.start_runner_sized(w, &db, (80, 24));
+    tmux.wait(w, "> Vis del 1 for G1");
+    tmux.keys(w, &["Enter"]);
+
+    // Stage 1 does not fit with its prompts and the menu: its text comes a
+    // screenful at a time under the session, the group's place and the
+    // stage's title, wrapped at words; the last page has the prompts and
+    // the menu, and says where the rest of the text went.
+    let screen = tmux.wait(w, "? mer: trykk Enter (side 1 av ");
+    assert!(screen.contains("Del 1 av 3: Skjermbildene"), "{screen}");
+    assert_eq!(read_paged(&tmux, w, 1, &screen), stage_text(&db, 1));
+    let screen = tmux.wait_all(w, &["hva nå?", "> Svar på s1_do"]);
+    assert!(screen.lines().next().unwrap().starts_with("økt x-baseline"));
+
+    // Answered, the screen comes back at its last page, without paging again.
+    tmux.keys(w, &["Enter"]);
+    tmux.wait(w, "  1 │");
+    tmux.type_text(w, "Vi snakker med Lea i dag.");
+    tmux.keys(w, &["Enter"]);
+    tmux.wait(w, "  2 │");
+    tmux.keys(w, &["Enter"]);
+    tmux.wait(w, "Lagre dette svaret");
+    tmux.keys(w, &["Enter"]);
+    let screen = tmux.wait_all(w, &["lagret G1 · V2 · s1_do (versjon 1)", "hva nå?"]);
+    assert!(!screen.contains("? mer:"), "{screen}");
+    assert!(screen.contains("… fortsettelsen av del 1"), "{screen}");
+
+    // The menu reads the stage again from the top.
+    tmux.choose(w, "Les del", "Les del 1 på nytt fra starten");
+    let screen = tmux.wait(w, "? mer: trykk Enter (side 1 av ");
+    assert!(screen.contains("Mandag morgen på 5. trinn."), "{screen}");
+    // Esc skips the rest of the pages.
+    tmux.keys(w, &["Escape"]);
+    tmux.wait_all(w, &["… fortsettelsen av del 1", "hva nå?"]);
+
+    // The next stage is paged too, with the stage number in the header.
+    tmux.choose(w, "Vis del 2", "Vis del 2 for G1");
+    tmux.wait(w, "likevel?");
+    tmux.keys(w, &["j", "Enter"]);
+    let screen = tmux.wait(w, "? mer: trykk Enter (side 1 av ");
+    assert_eq!(read_paged(&tmux, w, 2, &screen), stage_text(&db, 2));
+
+    // Ctrl-C on a page leaves the runner as it does at the menu.
+    tmux.choose(w, "Les del", "Les del 2 på nytt fra starten");
+    tmux.wait(w, "? mer: trykk Enter (side 1 av ");
+    tmux.keys(w, &["C-c"]);
+    tmux.wait(w, "Avbrutt. Alle bekreftede svar er lagret");
+    assert_eq!(exported(&db).len(), 1);
+}
+
 #[test]
 fn a_nynorsk_session_runs_in_nynorsk() {
     if !common::tmux::available() {
@@ -318,6 +453,47 @@ fn a_nynorsk_session_runs_in_nynorsk() {
     tmux.keys(w, &["C-c"]);
     tmux.wait_all(w, &["Avbrote. Alle stadfeste svar er lagra"]);
     assert_eq!(exported(&db).len(), 1);
+}
+
+#[test]
+fn a_ranking_may_stop_at_the_top_three_where_the_prompt_allows_it() {
+    if !common::tmux::available() {
+        return;
+    }
+    let bank = TempBank::shipped();
+    bank.edit_json("vignettes/V2.json", |v| {
+        v["stages"][1]["prompts"][4]["min_ranked"] = 3.into();
+    });
+    let bank_dir = bank.path().to_str().unwrap();
+    let db = new_session_from("nb", &["--bank", bank_dir]);
+    let tmux = Tmux::new("runner-rank");
+    let w = "rank";
+    tmux.start_runner(w, &db);
+    tmux.wait(w, "> Vis del 1 for G1");
+    tmux.keys(w, &["Enter"]);
+    tmux.wait(w, "hva nå?");
+    tmux.choose(w, "Vis del 2", "Vis del 2 for G1");
+    tmux.wait(w, "(j/N)");
+    tmux.keys(w, &["j", "Enter"]);
+    tmux.open_prompt(w, "s2_measures", "Plass 1 av 6:");
+    // No way to stop before three are ranked.
+    for place in 1..=3 {
+        let screen = tmux.wait(w, &format!("Plass {place} av 6:"));
+        assert!(!screen.contains("stopp her"), "{screen}");
+        tmux.keys(w, &["Enter"]);
+    }
+    tmux.wait(w, "Plass 4 av 6:");
+    tmux.choose(w, "stopp", "— stopp her: resten står urangert");
+    let screen = tmux.wait(w, "Lagre denne rangeringen?");
+    assert!(
+        screen.contains("  3. ") && !screen.contains("  4. "),
+        "{screen}"
+    );
+    tmux.keys(w, &["Enter"]);
+    tmux.wait(w, "lagret G1 · V2 · s2_measures (versjon 1)");
+    let answers = exported(&db);
+    let ranking = answers[0]["value"].as_array().cloned().unwrap_or_default();
+    assert_eq!(ranking.len(), 3, "{answers:#?}");
 }
 
 #[test]

@@ -166,7 +166,7 @@ fn bad_answer_files_store_nothing_and_say_why() {
         ),
         (
             r#"{"group": "G1", "vignette": "V2", "answers": {"s2_measures": ["activity_plan"]}}"#,
-            "rank prompt `s2_measures`: a ranking lists every option once; missing: ",
+            "rank prompt `s2_measures`: a ranking lists every option once (all 6); missing: ",
         ),
         (
             r#"{"group": "G1", "vignette": "V2", "answers": {"s3_next_steps": "continue_plan"}}"#,
@@ -881,5 +881,129 @@ fn every_bad_role_and_missing_attribute_is_reported_at_once() {
             "missing `{expected}` in {}",
             out.stderr
         );
+    }
+}
+
+/// A copy of the shipped bank in which V2's ranking `s2_measures` (six
+/// options) may list only its top `min_ranked`.
+fn bank_with_partial_ranking(min_ranked: u64) -> TempBank {
+    let bank = TempBank::shipped();
+    bank.edit_json("vignettes/V2.json", |v| {
+        let prompt = v["stages"][1]["prompts"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|p| p["id"] == "s2_measures")
+            .unwrap();
+        prompt["min_ranked"] = min_ranked.into();
+    });
+    bank
+}
+
+#[test]
+fn a_paper_group_that_ranks_only_its_top_three_is_stored_where_the_prompt_allows_it() {
+    let bank = bank_with_partial_ranking(3);
+    let db = Db::new();
+    let bank_dir = bank.path().to_str().unwrap();
+    let out = db.new_session(&[
+        "--groups",
+        "1",
+        "--vignettes",
+        "V2",
+        "--seed",
+        "1",
+        "--bank",
+        bank_dir,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    // The handout tells the group (in the session's language) what it may leave blank.
+    let handout = db.ok(&["session", "handout", "s", "--format", "md"]);
+    assert!(
+        handout.contains("Skriv 1, 2, 3 … ved minst de 3 viktigste alternativene"),
+        "{handout}"
+    );
+
+    // Fewer than the top three: refused, naming the prompt and how many it needs.
+    let two = db.file(
+        "two.csv",
+        "group,vignette,prompt,value\nG1,V2,s2_measures,lea_home;separate_talks\n",
+    );
+    let out = db.run(&["session", "import", "s", two.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "two.csv:2: rank prompt `s2_measures`: only 2 ranked; rank at least the top 3 of the 6 options"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(export(&db), "");
+
+    // The top three: stored as they were written; the rest have no position.
+    let three = db.file(
+        "three.csv",
+        "group,vignette,prompt,value\nG1,V2,s2_measures,lea_home;separate_talks;class_program\n",
+    );
+    let out = db.run(&["session", "import", "s", three.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        export(&db).contains(r#""value":["lea_home","separate_talks","class_program"]"#),
+        "{}",
+        export(&db)
+    );
+    // Scored, every rank rule that fires reads an option the group placed,
+    // at its place; the options left out have none.
+    let explained = db.ok(&["score", "s", "--explain", "G1", "V2"]);
+    assert!(
+        explained.contains(r#"s2_measures: ["lea_home","separate_talks","class_program"]"#),
+        "{explained}"
+    );
+    let ranked = ["lea_home", "separate_talks", "class_program"];
+    for line in explained.lines().filter(|l| l.contains(" in s2_measures")) {
+        let place = ranked
+            .iter()
+            .position(|o| line.contains(&format!("ranked {o} at ")))
+            .unwrap_or_else(|| panic!("an unranked option has a place: {line}"));
+        assert!(
+            line.contains(&format!(" at {} in s2_measures", place + 1)),
+            "{line}"
+        );
+    }
+
+    // A prompt without `min_ranked` still takes every option.
+    let db = Db::new();
+    session_with_v2(&db);
+    let out = db.run(&["session", "import", "s", three.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "three.csv:2: rank prompt `s2_measures`: a ranking lists every option once (all 6); missing: "
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn min_ranked_is_checked_against_the_options() {
+    for (min_ranked, problem) in [
+        (
+            7,
+            "at /stages/1/prompts/4/min_ranked: min_ranked 7 is more than the 6 options",
+        ),
+        (
+            0,
+            "at /stages/1/prompts/4/min_ranked: 0 is less than the minimum of 1",
+        ),
+    ] {
+        let bank = bank_with_partial_ranking(min_ranked);
+        let out = common::Vignette::new()
+            .arg("validate")
+            .arg("--bank")
+            .arg(bank.path())
+            .run();
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(out.stdout.contains(problem), "{}", out.stdout);
     }
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use vignette::store::Store;
 
-use crate::common::{BIN, Db};
+use crate::common::{BIN, Db, TempBank};
 
 /// A running `vignette serve` and what it printed at start.
 struct Served {
@@ -370,6 +370,74 @@ fn groups_answer_every_prompt_kind_and_export_has_them_with_source_web() {
     }
     assert!(text.contains("\"web\""), "{text}");
     assert!(!text.contains("\"terminal\""));
+}
+
+#[test]
+fn a_group_may_rank_only_its_top_three_where_the_prompt_allows_it() {
+    let bank = TempBank::shipped();
+    bank.edit_json("vignettes/V2.json", |v| {
+        v["stages"][1]["prompts"][4]["min_ranked"] = 3.into();
+    });
+    let db = Db::new();
+    let out = db.new_session(&[
+        "--groups",
+        "1",
+        "--vignettes",
+        "V2",
+        "--seed",
+        "1",
+        "--bank",
+        bank.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let served = Served::start(&db, &[]);
+    let g1 = served.join(&served.codes["G1"]);
+    let facilitator = served.facilitator();
+    for _ in 0..2 {
+        reveal(&served, &facilitator, None);
+    }
+    let page = served.get("/group", &g1);
+    assert!(
+        page.body
+            .contains("Gi minst de 3 viktigste alternativene hver sin plass"),
+        "the hint says how many"
+    );
+    assert!(page.body.contains("data-ranked=\"3\""));
+    let csrf = page.input("csrf");
+    let post = |ranked: &[&str]| {
+        let places: Vec<(String, String)> = ranked
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (format!("s2_measures@{o}"), (i + 1).to_string()))
+            .collect();
+        let mut pairs: Vec<(&str, &str)> = vec![
+            ("csrf", &csrf),
+            ("vignette", "V2"),
+            ("stage", "2"),
+            ("only", "s2_measures"),
+            ("js", "1"),
+        ];
+        pairs.extend(places.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        served.post("/group/answer", &g1, &form(&pairs))
+    };
+    let two = post(&["lea_home", "separate_talks"]);
+    assert_eq!(two.status, 422, "{}", two.body);
+    assert!(
+        two.body
+            .contains("only 2 ranked; rank at least the top 3 of the 6 options"),
+        "{}",
+        two.body
+    );
+    let three = post(&["lea_home", "separate_talks", "class_program"]);
+    assert_eq!(
+        (three.status, three.body.as_str()),
+        (200, r#"{"saved":["s2_measures"]}"#)
+    );
+    let export = db.ok(&["session", "export", "s", "--format", "jsonl"]);
+    assert!(
+        export.contains(r#""value":["lea_home","separate_talks","class_program"]"#),
+        "{export}"
+    );
 }
 
 #[test]

@@ -186,6 +186,17 @@ impl Checker<'_> {
                     self.text(entry, &format!("{pointer}/label"), &anchor.label, languages);
                 }
             }
+            PromptKind::Rank {
+                options,
+                min_ranked: Some(min),
+            } if *min as usize > options.len() => {
+                let n = options.len();
+                self.error(
+                    entry,
+                    &format!("{at}/min_ranked"),
+                    format!("min_ranked {min} is more than the {n} options"),
+                );
+            }
             PromptKind::Text { .. } | PromptKind::Single { .. } | PromptKind::Rank { .. } => {}
         }
     }

@@ -26,7 +26,7 @@ enum Format {
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let store = cx.store()?;
+    let store = cx.store_to_read()?;
     store.session(&args.session)?;
     let ratings = store.latest_ratings(&args.session)?;
     match args.format {

@@ -31,7 +31,7 @@ pub struct Args {
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let store = cx.store()?;
+    let store = cx.store_to_read()?;
     let session = session::load(&store, &args.session)?;
     let units = rating::units(&session, &store)?;
     let unit = rating::find_unit(&units, &args.unit).ok_or_else(|| {

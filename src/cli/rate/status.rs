@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let store = cx.store()?;
+    let store = cx.store_to_read()?;
     let raters = rating::status(&store, &args.session)?;
     let run = store.rating_run(&args.session)?;
     let consensus = store.consensus(&args.session)?.len();

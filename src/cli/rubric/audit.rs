@@ -76,7 +76,7 @@ pub fn run(cx: &Context, args: &Args) -> Outcome {
 }
 
 fn audit_session(cx: &Context, session: &str) -> Result<Audit, Failure> {
-    let store = cx.store()?;
+    let store = cx.store_to_read()?;
     let loaded = session::load(&store, session)?;
     let audit = rating::audit(&store, &loaded)?;
     if audit.criteria.is_empty() {

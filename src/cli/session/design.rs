@@ -24,7 +24,7 @@ pub struct Args {
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let mut store = cx.store()?;
+    let mut store = cx.store_to_read()?;
     let record = store.session(&args.session)?;
     if args.format == DataFormat::Json {
         print!("{}", record.design);

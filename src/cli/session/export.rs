@@ -33,7 +33,7 @@ enum Format {
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let store = cx.store()?;
+    let store = cx.store_to_read()?;
     let loaded = session::load(&store, &args.session)?;
     let rows = session::answer_rows(&loaded, &store.responses(&args.session)?);
     match args.format {

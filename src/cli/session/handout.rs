@@ -51,7 +51,7 @@ enum Format {
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let mut store = cx.store()?;
+    let mut store = cx.store_to_read()?;
     let loaded = session::load(&store, &args.session)?;
     let labels = group_labels(&loaded, args.group.as_deref())?;
     let codes: std::collections::BTreeMap<String, String> =

@@ -15,7 +15,7 @@ pub struct Args {
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let store = cx.store()?;
+    let store = cx.store_to_read()?;
     let sessions = store.sessions()?;
     if args.format == DataFormat::Json {
         let items: Vec<_> = sessions

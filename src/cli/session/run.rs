@@ -22,7 +22,7 @@ use vignette::session::{self, Session};
 use vignette::store::{AnswerRecord, ResponseRecord, Store, StoreError};
 
 use crate::cli::Context;
-use crate::cli::terminal::{bold, dim, green, red, truncate, width, wrap};
+use crate::cli::terminal::{self, bold, dim, green, height, red, truncate, width, wrap};
 use crate::cli::{Failure, Outcome};
 
 /// Run a workshop session from the terminal, as its facilitator.
@@ -35,7 +35,9 @@ use crate::cli::{Failure, Outcome};
 ///
 /// Keys: ↑/↓ move, Enter chooses, typing filters a list, Space ticks an
 /// option of a multiple choice, Esc goes back without storing anything.
-/// Text answers are typed line by line and end with an empty line; `:e` on
+/// A stage text longer than the terminal is shown a screenful at a time:
+/// Enter shows the next page, Esc skips to the last, and the menu can show
+/// it again from the top. Text answers are typed line by line and end with an empty line; `:e` on
 /// the first line opens $VISUAL or $EDITOR instead. Ctrl-C leaves the runner;
 /// nothing confirmed is lost, and running the command again resumes where
 /// it stopped. It needs a terminal; for answers from a program use
@@ -113,6 +115,8 @@ enum Action {
     Next,
     NextAll,
     Groups,
+    /// Read the stage's text again from its first page.
+    Reread,
     Quit,
 }
 
@@ -155,6 +159,13 @@ struct Runner {
     notices: Vec<String>,
     /// The interface's words, in the session's language.
     words: &'static Messages,
+    /// The stage (group, vignette, stage) whose text was shown page by
+    /// page last; drawn again, it starts at its last page.
+    read: Option<(String, String, u32)>,
+    /// Whether the current stage's text is too long for one screen.
+    long: bool,
+    /// How many menu entries fit under the screen at once.
+    menu_rows: usize,
 }
 
 impl Runner {
@@ -174,6 +185,9 @@ impl Runner {
             responses,
             group,
             notices: Vec::new(),
+            read: None,
+            long: false,
+            menu_rows: 10,
         })
     }
 
@@ -182,7 +196,7 @@ impl Runner {
             self.refresh()?;
             let step = self.step()?;
             let view = self.view(&step)?;
-            self.draw(&step, &view);
+            self.draw(&step, &view)?;
             let action = match self.menu(&step, &view) {
                 Err(Stop::Cancel) => continue,
                 other => other?,
@@ -195,6 +209,10 @@ impl Runner {
                 Action::Next => self.next_stage(&step),
                 Action::NextAll => self.next_stage_all(),
                 Action::Groups => self.groups(),
+                Action::Reread => {
+                    self.read = None;
+                    Ok(())
+                }
             };
             match done {
                 Err(Stop::Cancel) => {
@@ -241,35 +259,101 @@ impl Runner {
         self.session.record.closed_at.is_some()
     }
 
-    fn draw(&mut self, step: &Step, view: &RenderedVignette) {
-        let width = width();
+    /// Draws the group's screen above the menu. A stage text longer than
+    /// the terminal has room for is shown a screenful at a time, the first
+    /// time it is drawn (or when asked to read it again), each page waiting
+    /// for Enter; the last page shares its screen with the prompts and the
+    /// menu, so nothing scrolls off the top.
+    fn draw(&mut self, step: &Step, view: &RenderedVignette) -> Asked<()> {
+        let (rows, width) = (height(), width());
         let w = self.words;
-        let mut out = String::from("\x1b[H\x1b[2J");
-        out.push_str(&self.header(step, view, width));
+        let head = self.header(step, view, width);
+        let mut above = Vec::new();
+        let mut story = Vec::new();
         if step.started() {
-            out.push_str(&self.stage_screen(step, view, width));
+            (above, story) = self.stage_text(step, view, width);
         } else {
             let not_seen = w.fill(
                 "runner.not_seen",
                 &[("group", &step.group), ("vignette", &step.vignette)],
             );
-            out.push_str(&format!("\n{not_seen}\n"));
+            above.push(String::new());
+            above.extend(wrap(&not_seen, width));
         }
+        let mut foot = if step.started() {
+            self.prompt_lines(step, view, width)
+        } else {
+            Vec::new()
+        };
         if step.started() && runner::next(&self.session, step).is_none() {
             let last = w.fill("runner.last_stage", &[("group", &step.group)]);
-            out.push_str(&dim(&format!("{last}\n")));
+            foot.extend(wrap(&last, width).iter().map(|l| dim(l)));
         }
-        out.push_str(&dim(&"─".repeat(width)));
-        out.push('\n');
+        foot.push(dim(&"─".repeat(width)));
         for notice in self.notices.drain(..) {
-            out.push_str(&notice);
-            out.push('\n');
+            foot.extend(wrap(&notice, width));
         }
-        print!("{out}");
+        // Rows: the screen above the menu, then the menu's question, its
+        // entries, its help line and one row to spare. A stage whose text
+        // does not fit is paged, and its last page has a line more (that it
+        // goes on) and a menu entry more ("read again"); where even the
+        // prompts leave little room, the menu scrolls in a shorter list.
+        let (entries, _) = self.choices(step, view);
+        let entries = entries.iter().filter(|c| c.value != Action::Reread).count();
+        let top = head.len() + above.len();
+        let fixed = top + 1 + foot.len();
+        self.long = fixed + story.len() + entries.min(10) + 3 > rows;
+        let key = (step.group.clone(), step.vignette.clone(), step.stage);
+        let (page, last) = if self.long {
+            let fixed = fixed + 1;
+            self.menu_rows = rows.saturating_sub(fixed + 3).clamp(3, 10).min(entries + 1);
+            let last = rows.saturating_sub(fixed + self.menu_rows + 3);
+            (rows.saturating_sub(top + 2), last)
+        } else {
+            self.menu_rows = 10;
+            (story.len(), story.len())
+        };
+        let pages = terminal::pages(story.len(), page, last);
+        let screen = |lines: &[String]| {
+            let mut out = String::from("\x1b[H\x1b[2J");
+            for line in head.iter().chain(&above).chain(lines) {
+                out.push_str(line);
+                out.push('\n');
+            }
+            out
+        };
+        if self.read.as_ref() != Some(&key) {
+            self.read = Some(key);
+            for (n, page) in pages.iter().enumerate().take(pages.len() - 1) {
+                print!("{}", screen(&story[page.clone()]));
+                let more = w.fill(
+                    "runner.more",
+                    &[("page", &(n + 1)), ("pages", &pages.len())],
+                );
+                match Text::new(&more).prompt() {
+                    Ok(_) => {}
+                    Err(InquireError::OperationCanceled) => break,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        let last = pages.last().cloned().unwrap_or_default();
+        let mut lines = Vec::new();
+        if last.start > 0 {
+            let continued = w.fill("runner.continued", &[("stage", &step.stage)]);
+            lines.extend(wrap(&continued, width).iter().map(|l| dim(l)));
+        }
+        lines.extend_from_slice(&story[last]);
+        lines.push(String::new());
+        lines.extend(foot);
+        print!("{}", screen(&lines));
         let _ = std::io::Write::flush(&mut std::io::stdout());
+        Ok(())
     }
 
-    fn header(&self, step: &Step, view: &RenderedVignette, width: usize) -> String {
+    /// The session, the group with where it is (case N of M, stage N of M)
+    /// and the case's factor levels, as lines within `width`.
+    fn header(&self, step: &Step, view: &RenderedVignette, width: usize) -> Vec<String> {
         let (r, w) = (&self.session.record, self.words);
         let session = w.fill(
             "runner.session_line",
@@ -281,8 +365,8 @@ impl Runner {
                 ("site", &r.site),
             ],
         );
-        let mut out = dim(&format!("{session}\n"));
-        out.push_str(&bold(&w.fill(
+        let mut out: Vec<String> = wrap(&session, width).iter().map(|l| dim(l)).collect();
+        let group = w.fill(
             "runner.group_line",
             &[
                 ("group", &step.group),
@@ -292,25 +376,30 @@ impl Runner {
                 ("title", &view.title),
                 ("shown", &shown(step, w)),
             ],
-        )));
-        out.push('\n');
+        );
+        out.extend(wrap(&group, width).iter().map(|l| bold(l)));
         let levels: Vec<String> = view
             .factors
             .iter()
             .map(|f| format!("{}: {}", f.factor_label, f.level_label))
             .collect();
-        out.push_str(&dim(&wrap(&levels.join(" · "), width).join("\n")));
-        out.push('\n');
+        out.extend(wrap(&levels.join(" · "), width).iter().map(|l| dim(l)));
         if self.closed() {
-            out.push_str(&w.fill("runner.closed", &[("id", &r.id)]));
-            out.push('\n');
+            out.extend(wrap(&w.fill("runner.closed", &[("id", &r.id)]), width));
         }
         out
     }
 
-    fn stage_screen(&self, step: &Step, view: &RenderedVignette, width: usize) -> String {
+    /// What leads up to the current stage's text (the earlier stages'
+    /// answers counted, the stage's title) and the text itself, as lines.
+    fn stage_text(
+        &self,
+        step: &Step,
+        view: &RenderedVignette,
+        width: usize,
+    ) -> (Vec<String>, Vec<String>) {
         let states = runner::prompts(&self.session, &self.responses, step);
-        let mut out = String::new();
+        let mut above = Vec::new();
         for earlier in view.stages.iter().take(step.stage as usize - 1) {
             let of_stage: Vec<_> = states
                 .iter()
@@ -326,10 +415,10 @@ impl Runner {
                     ("count", &of_stage.len()),
                 ],
             );
-            out.push_str(&dim(&format!("{answered}\n")));
+            above.extend(wrap(&answered, width).iter().map(|l| dim(l)));
         }
         let Some(stage) = view.stages.get(step.stage as usize - 1) else {
-            return out;
+            return (above, Vec::new());
         };
         let title = self.words.fill(
             "runner.stage_title",
@@ -339,18 +428,25 @@ impl Runner {
                 ("title", &stage.title),
             ],
         );
-        out.push_str(&format!("\n{}\n\n", bold(&title)));
-        for line in wrap(&stage.text, width) {
-            out.push_str(&line);
-            out.push('\n');
-        }
-        out.push('\n');
+        above.push(String::new());
+        above.extend(wrap(&title, width).iter().map(|l| bold(l)));
+        above.push(String::new());
+        (above, wrap(&stage.text, width))
+    }
+
+    /// The prompts of the current stage, each with its answer if any.
+    fn prompt_lines(&self, step: &Step, view: &RenderedVignette, width: usize) -> Vec<String> {
+        let Some(stage) = view.stages.get(step.stage as usize - 1) else {
+            return Vec::new();
+        };
+        let states = runner::prompts(&self.session, &self.responses, step);
+        let mut out = Vec::new();
         for (n, p) in stage.prompts.iter().enumerate() {
             let current = states
                 .iter()
                 .find(|s| s.prompt.id == p.id)
                 .and_then(|s| s.current);
-            out.push_str(&prompt_line(n + 1, p, current, width));
+            out.extend(prompt_line(n + 1, p, current, width));
         }
         out
     }
@@ -361,7 +457,7 @@ impl Runner {
         let question = w.fill("runner.what_next", &[("group", &step.group)]);
         let picked = Select::new(&question, choices)
             .with_starting_cursor(start)
-            .with_page_size(10)
+            .with_page_size(self.menu_rows)
             .with_help_message(w.text("runner.menu_help"))
             .prompt()?;
         Ok(picked.value)
@@ -401,6 +497,10 @@ impl Runner {
         }
         if self.session.groups.len() > 1 {
             choices.push(choice(w.text("runner.next_all"), Action::NextAll));
+        }
+        if self.long {
+            let again = w.fill("runner.reread", &[("stage", &step.stage)]);
+            choices.push(choice(again, Action::Reread));
         }
         choices.push(choice(w.text("runner.groups"), Action::Groups));
         choices.push(choice(w.text("runner.quit"), Action::Quit));
@@ -734,31 +834,32 @@ fn rendered_prompt<'v>(view: &'v RenderedVignette, id: &str) -> Option<&'v Rende
         .find(|p| p.id == id)
 }
 
-/// A prompt of the current stage on the main screen, with its answer if any.
+/// A prompt of the current stage on the main screen, with its answer if
+/// any, as lines within `width`.
 fn prompt_line(
     n: usize,
     p: &RenderedPrompt,
     current: Option<&ResponseRecord>,
     width: usize,
-) -> String {
+) -> Vec<String> {
     let mark = if current.is_some() {
         green("✓")
     } else {
         dim("·")
     };
     let text = format!("{} [{}]", p.text, p.id);
-    let mut out = String::new();
+    let mut out = Vec::new();
     for (i, line) in wrap(&text, width.saturating_sub(6)).iter().enumerate() {
         let lead = if i == 0 {
             format!("{mark} {n}. ")
         } else {
             "     ".to_string()
         };
-        out.push_str(&format!("{lead}{line}\n"));
+        out.push(format!("{lead}{line}"));
     }
     if let Some(r) = current {
-        out.push_str(&format!(
-            "     {} {}\n",
+        out.push(format!(
+            "     {} {}",
             dim("→"),
             truncate(&preview(p, &r.answer.value), width.saturating_sub(8))
         ));
@@ -1012,16 +1113,24 @@ fn ask_multi(asking: &Asking, current: Option<&Value>, w: &'static Messages) -> 
 }
 
 /// Ranks every option by picking one at a time; Esc undoes the last pick.
+/// Where the prompt allows a partial ranking, the list offers to stop once
+/// enough options are ranked.
 fn ask_rank(p: &RenderedPrompt, w: &Messages) -> Asked<Value> {
     let all = option_choices(p);
+    let enough = p.min_ranked.map_or(all.len(), |m| m as usize);
     loop {
         let mut ranked: Vec<Choice<String>> = Vec::new();
+        let mut stopped = false;
         while ranked.len() + 1 < all.len() {
-            let left: Vec<Choice<String>> = all
+            let mut left: Vec<Choice<String>> = all
                 .iter()
                 .filter(|c| !ranked.iter().any(|r| r.value == c.value))
                 .cloned()
                 .collect();
+            if ranked.len() >= enough {
+                // No option has an empty id: the bank's schema rules it out.
+                left.push(choice(w.text("runner.rank_stop"), String::new()));
+            }
             let title = w.fill(
                 "runner.rank_title",
                 &[("n", &(ranked.len() + 1)), ("count", &all.len())],
@@ -1036,6 +1145,10 @@ fn ask_rank(p: &RenderedPrompt, w: &Messages) -> Asked<Value> {
                 .with_help_message(help)
                 .prompt()
             {
+                Ok(picked) if picked.value.is_empty() => {
+                    stopped = true;
+                    break;
+                }
                 Ok(picked) => ranked.push(picked),
                 Err(InquireError::OperationCanceled) if !ranked.is_empty() => {
                     if let Some(undone) = ranked.pop() {
@@ -1046,12 +1159,14 @@ fn ask_rank(p: &RenderedPrompt, w: &Messages) -> Asked<Value> {
                 Err(e) => return Err(e.into()),
             }
         }
-        let last = all
-            .iter()
-            .filter(|c| !ranked.iter().any(|r| r.value == c.value))
-            .cloned()
-            .collect::<Vec<_>>();
-        ranked.extend(last);
+        if !stopped {
+            let last = all
+                .iter()
+                .filter(|c| !ranked.iter().any(|r| r.value == c.value))
+                .cloned()
+                .collect::<Vec<_>>();
+            ranked.extend(last);
+        }
         println!("{}", w.text("runner.the_ranking"));
         for (i, c) in ranked.iter().enumerate() {
             println!("  {}. {}", i + 1, c.label);

@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let store = cx.store()?;
+    let store = cx.store_to_read()?;
     let loaded = session::load(&store, &args.session)?;
     let responses = store.responses(&args.session)?;
     let status = session::status(&loaded, &responses);

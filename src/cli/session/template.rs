@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 pub fn run(cx: &Context, args: &Args) -> Outcome {
-    let store = cx.store()?;
+    let store = cx.store_to_read()?;
     let loaded = session::load(&store, &args.session)?;
     let rows = loaded
         .prompt_rows(args.group.as_deref())

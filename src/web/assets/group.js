@@ -39,12 +39,17 @@
     var kind = p.dataset.kind;
     if (kind === "text") return p.querySelector("textarea").value.trim() !== "";
     if (kind === "rank") {
-      var seen = {}, ok = true;
+      // Places 1, 2, 3, … each once: every option's, or at least the top
+      // data-ranked where the prompt takes a partial ranking.
+      var seen = {}, ok = true, count = 0;
       p.querySelectorAll("select").forEach(function (s) {
-        if (!s.value || seen[s.value]) ok = false;
+        if (!s.value) return;
+        if (seen[s.value]) ok = false;
         seen[s.value] = true;
+        count += 1;
       });
-      return ok;
+      for (var n = 1; n <= count; n++) if (!seen[n]) ok = false;
+      return ok && count >= Number(p.dataset.ranked);
     }
     if (kind === "multi") return true;
     return !!p.querySelector("input:checked");

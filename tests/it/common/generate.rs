@@ -184,7 +184,7 @@ fn value(rng: &mut ChaCha8Rng, kind: &PromptKind, terms: &[String], language: &s
             chosen.truncate(rng.random_range(1..=options.len().max(1)));
             Value::from(chosen)
         }
-        PromptKind::Rank { options } => {
+        PromptKind::Rank { options, .. } => {
             let mut order = ids(options);
             order.shuffle(rng);
             Value::from(order)

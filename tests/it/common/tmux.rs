@@ -44,8 +44,13 @@ impl Tmux {
 
     /// Runs a shell `command` in a new `width`×40 window named `name`; the pane stays after it exits.
     pub fn start(&self, name: &str, width: u16, command: &str) {
-        let width = width.to_string();
-        let out = self.tmux(&[
+        self.start_sized(name, (width, 40), command);
+    }
+
+    /// Runs a shell `command` in a new window of `(width, height)` named `name`.
+    pub fn start_sized(&self, name: &str, (width, height): (u16, u16), command: &str) {
+        let (width, height) = (width.to_string(), height.to_string());
+        let args = [
             "new-session",
             "-d",
             "-s",
@@ -53,9 +58,20 @@ impl Tmux {
             "-x",
             &width,
             "-y",
-            "40",
+            &height,
             command,
-        ]);
+        ];
+        // A server whose last session was just killed may still be exiting
+        // and refuse a new one (seen under load); a moment later a new
+        // server starts.
+        let mut out = self.tmux(&args);
+        for _ in 0..5 {
+            if out.status.success() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            out = self.tmux(&args);
+        }
         assert!(out.status.success(), "tmux new-session: {out:?}");
         self.tmux(&["set-option", "-t", name, "remain-on-exit", "on"]);
     }
@@ -75,6 +91,22 @@ impl Tmux {
             assert!(
                 Instant::now() < deadline,
                 "waited 10 s for {wanted:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    /// Waits until the screen shows one of `wanted`, and returns it.
+    pub fn wait_any(&self, name: &str, wanted: &[&str]) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let screen = self.screen(name);
+            if wanted.iter().any(|w| screen.contains(w)) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited 10 s for one of {wanted:?}; the screen shows:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(40));
         }
