@@ -165,7 +165,9 @@ pub fn check_templates(vignette: &Vignette, file: &str, budget: &mut Budget) -> 
     }
     let combos = combinations(vignette);
     let texts = templates(vignette);
-    let env = environment();
+    let mut env = environment();
+    // Debug mode keeps each error's place in its template, for its column.
+    env.set_debug(true);
     for language in &vignette.languages {
         let mut compiled = Vec::new();
         for (pointer, text) in &texts {
@@ -178,7 +180,7 @@ pub fn check_templates(vignette: &Vignette, file: &str, budget: &mut Budget) -> 
                 Err(e) => check.problems.push(Problem::at_pointer(
                     file,
                     &pointer,
-                    format!("template does not compile: {}", describe(&e)),
+                    format!("template does not compile: {}", describe(&e, source)),
                 )),
             }
         }
@@ -267,12 +269,16 @@ fn render_failure(
             }
         )
     } else {
-        format!("does not render{at}: {}", describe(error))
+        format!(
+            "does not render{at}: {}",
+            describe(error, template.source())
+        )
     }
 }
 
-/// minijinja's message with the template line, without its long debug info.
-fn describe(error: &minijinja::Error) -> String {
+/// minijinja's message with the template line and, where the error has a
+/// place in `source`, its column, without the long debug info.
+fn describe(error: &minijinja::Error, source: &str) -> String {
     let detail = error.detail().unwrap_or_default();
     let kind = error.kind().to_string();
     let message = if detail.is_empty() {
@@ -280,8 +286,13 @@ fn describe(error: &minijinja::Error) -> String {
     } else {
         format!("{kind}: {detail}")
     };
-    match error.line() {
-        Some(line) => format!("{message} (template line {line})"),
-        None => message,
+    let column = error
+        .range()
+        .and_then(|range| source.get(..range.start))
+        .map(|before| before.rsplit('\n').next().unwrap_or("").chars().count() + 1);
+    match (error.line(), column) {
+        (Some(line), Some(column)) => format!("{message} (template line {line}, column {column})"),
+        (Some(line), None) => format!("{message} (template line {line})"),
+        (None, _) => message,
     }
 }

@@ -1,6 +1,7 @@
 //! `vignette rate SESSION --rater NAME` driven through a real terminal
 //! (tmux): two criteria are rated, the process is killed, and the next run
-//! resumes at the first criterion not rated, with both ratings kept.
+//! resumes at the first criterion not rated, with both ratings kept; Ctrl-C
+//! then stops it without overwriting the key hint.
 //!
 //! Needs tmux; where it is missing the test prints why and passes without
 //! running (outside CI).
@@ -78,4 +79,20 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
     start(&tmux, "second", &db);
     let screen = tmux.wait("second", "P5_home_cooperation nivå:");
     assert!(!screen.contains("P3_inclusive_play nivå:"), "{screen}");
+
+    // Ctrl-C stops below the question: the key hint stays whole on its one
+    // line of 80 columns, and the stop message has its own line.
+    tmux.keys("second", &["C-c"]);
+    let screen = tmux.wait("second", "stoppet; alle bekreftede vurderinger er lagret");
+    let hint = "[↑↓ flytt, Enter lagrer, Esc eller Ctrl-C stopper]";
+    assert!(
+        screen.lines().any(|line| line.trim_end() == hint),
+        "the hint is cut or overwritten:\n{screen}"
+    );
+    assert!(
+        screen
+            .lines()
+            .any(|line| line.trim_end() == "stoppet; alle bekreftede vurderinger er lagret"),
+        "{screen}"
+    );
 }

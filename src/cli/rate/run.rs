@@ -74,7 +74,8 @@ pub fn run(cx: &Context, id: &str, rater: &str) -> Outcome {
             match ask(&session, criterion, w, &progress)? {
                 Some(level) => save(&mut store, id, &code, (criterion, level), rater, w)?,
                 None => {
-                    println!("{}", w.text("rate.stopped"));
+                    // On a line of its own, below the question inquire leaves.
+                    println!("\n{}", w.text("rate.stopped"));
                     return Ok(ExitCode::SUCCESS);
                 }
             }
@@ -83,7 +84,7 @@ pub fn run(cx: &Context, id: &str, rater: &str) -> Outcome {
 }
 
 /// Shows a criterion and asks for its level, with where the rater is in
-/// the plan under the question; `None` when the rater stops.
+/// the plan just above the question; `None` when the rater stops.
 fn ask(
     session: &Session,
     criterion: &Criterion,
@@ -95,6 +96,8 @@ fn ask(
         "{}",
         wrap_indented(&criterion_text(criterion, language), terminal::width())
     );
+    // Above the question, not in its help line: the keys alone fit 80 columns.
+    println!("{progress}");
     let choices: Vec<LevelChoice> = criterion
         .levels
         .iter()
@@ -109,7 +112,7 @@ fn ask(
         .collect();
     let title = w.fill("rate.level", &[("criterion", &criterion.id)]);
     match Select::new(&title, choices)
-        .with_help_message(&format!("{} · {progress}", w.text("rate.help")))
+        .with_help_message(w.text("rate.help"))
         .prompt()
     {
         Ok(choice) => Ok(Some(choice.level)),
