@@ -9,13 +9,26 @@
 use crate::common::tmux::Tmux;
 use crate::common::{self, BIN, Db};
 
-/// Starts `vignette rate s --rater anna` in a window named `name`.
-fn start(tmux: &Tmux, name: &str, db: &Db) {
+/// Starts `vignette rate s --rater anna` in a window named `name`, and
+/// reads the unit's answers page by page (Enter) to its first question;
+/// returns every screen seen, one after the other.
+fn start(tmux: &Tmux, name: &str, db: &Db) -> String {
     let command = format!(
         "exec env NO_COLOR=1 '{BIN}' rate s --rater anna --db '{}'",
         db.path().display()
     );
     tmux.start(name, 80, &command);
+    let mut seen = String::new();
+    for page in 1.. {
+        let more = format!("(side {page} av");
+        let screen = tmux.wait_any(name, &[" nivå:", &more]);
+        seen.push_str(&screen);
+        if screen.contains(" nivå:") {
+            break;
+        }
+        tmux.keys(name, &["Enter"]);
+    }
+    seen
 }
 
 #[test]
@@ -37,7 +50,7 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
     db.ok(&["rate", "assign", "s", "--raters", "anna", "--overlap", "0"]);
 
     let tmux = Tmux::new("rate");
-    start(&tmux, "first", &db);
+    let pages = start(&tmux, "first", &db);
     let screen = tmux.wait("first", "P1_rules_norms nivå:");
     assert!(
         screen.contains("0 —") && screen.contains("2 —"),
@@ -51,10 +64,10 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
         "Enter lagrer",
         "svarsett 1 av 1 i planen din",
     ] {
-        assert!(screen.contains(bokmal), "no `{bokmal}` on\n{screen}");
+        assert!(pages.contains(bokmal), "no `{bokmal}` on\n{pages}");
     }
     for english in ["── stage", "(no answer)", " level:", "to store"] {
-        assert!(!screen.contains(english), "`{english}` on\n{screen}");
+        assert!(!pages.contains(english), "`{english}` on\n{pages}");
     }
     tmux.keys("first", &["Enter"]);
     tmux.wait("first", "P3_inclusive_play nivå:");
@@ -76,7 +89,7 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
         "{exported}"
     );
 
-    start(&tmux, "second", &db);
+    let _ = start(&tmux, "second", &db);
     let screen = tmux.wait("second", "P5_home_cooperation nivå:");
     assert!(!screen.contains("P3_inclusive_play nivå:"), "{screen}");
 
@@ -95,4 +108,43 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
             .any(|line| line.trim_end() == "stoppet; alle bekreftede vurderinger er lagret"),
         "{screen}"
     );
+}
+
+#[test]
+fn long_answers_come_a_screenful_at_a_time_at_80_by_24() {
+    if !common::tmux::available() {
+        return;
+    }
+    let db = Db::new();
+    db.ok(&[
+        &common::NEW_SESSION[..],
+        &["--groups", "1", "--vignettes", "V2", "--seed", "1"],
+    ]
+    .concat());
+    let long = "Vi snakker med Lea alene i dag og varsler rektor samme dag. ".repeat(30);
+    let answers = db.file(
+        "a.csv",
+        &format!("group,vignette,prompt,value\nG1,V2,s1_do,{long}\nG1,V2,s2_do,{long}\n"),
+    );
+    db.ok(&["session", "import", "s", answers.to_str().unwrap()]);
+    db.ok(&["rate", "assign", "s", "--raters", "anna", "--overlap", "0"]);
+
+    let tmux = Tmux::new("rate-long");
+    let command = format!(
+        "exec env NO_COLOR=1 '{BIN}' rate s --rater anna --db '{}'",
+        db.path().display()
+    );
+    tmux.start_sized("long", (80, 24), &command);
+    let screen = tmux.wait("long", "mer av svarsettet: trykk Enter (side 1 av");
+    // The unit's heading is still on screen: nothing scrolled off the top.
+    assert!(
+        screen.lines().take(3).any(|l| l.contains("━━ svarsett")),
+        "{screen}"
+    );
+    assert!(!screen.contains("P1_rules_norms nivå:"), "{screen}");
+    tmux.keys("long", &["Enter"]);
+    tmux.wait("long", "(side 2 av");
+    tmux.keys("long", &["Escape"]);
+    let screen = tmux.wait("long", "P1_rules_norms nivå:");
+    assert!(screen.contains("svarsett 1 av 1 i planen din"), "{screen}");
 }

@@ -67,9 +67,14 @@ pub fn run(cx: &Context, id: &str, rater: &str) -> Outcome {
             .collect();
         let place = mine.iter().position(|u| *u == code).map_or(0, |i| i + 1);
         let progress = w.fill("rate.progress", &[("n", &place), ("total", &mine.len())]);
-        let width = terminal::width();
         let text = unit_text(&store, &session, unit)?;
-        print!("\n{}", wrap_indented(&printable(&text, true), width));
+        if !show_paged(
+            &wrap_indented(&printable(&text, true), terminal::width()),
+            w,
+        )? {
+            println!("\n{}", w.text("rate.stopped"));
+            return Ok(ExitCode::SUCCESS);
+        }
         for criterion in rating::open_criteria(&session, &units, &ratings, rater, &code) {
             match ask(&session, criterion, w, &progress)? {
                 Some(level) => save(&mut store, id, &code, (criterion, level), rater, w)?,
@@ -81,6 +86,40 @@ pub fn run(cx: &Context, id: &str, rater: &str) -> Outcome {
             }
         }
     }
+}
+
+/// Rows a question takes below the answers: the criterion, the place in the
+/// plan, the question, three levels, the key hint and a spare row.
+const QUESTION_ROWS: usize = 10;
+
+/// Prints a unit's answers, a screenful at a time where they do not fit
+/// above the first question; Esc skips to the questions. `false` when the
+/// rater stops (Ctrl-C).
+fn show_paged(shown: &str, w: &Messages) -> Result<bool, Failure> {
+    let lines: Vec<&str> = shown.lines().collect();
+    let rows = terminal::height();
+    let pages = terminal::pages(
+        lines.len(),
+        rows.saturating_sub(2).max(5),
+        rows.saturating_sub(QUESTION_ROWS).max(3),
+    );
+    println!();
+    for (n, page) in pages.iter().enumerate() {
+        for line in &lines[page.clone()] {
+            println!("{line}");
+        }
+        if n + 1 == pages.len() {
+            break;
+        }
+        let more = w.fill("rate.more", &[("page", &(n + 1)), ("pages", &pages.len())]);
+        match inquire::Text::new(&more).prompt() {
+            Ok(_) => {}
+            Err(InquireError::OperationCanceled) => break,
+            Err(InquireError::OperationInterrupted) => return Ok(false),
+            Err(e) => return Err(Failure::usage(format!("terminal: {e}"))),
+        }
+    }
+    Ok(true)
 }
 
 /// Shows a criterion and asks for its level, with where the rater is in
