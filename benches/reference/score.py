@@ -761,9 +761,11 @@ class Scorer:
 
 
 def _actors(vignette: dict[str, Any]) -> tuple[str, ...]:
-    """Names of the case's people its factor levels set: values that are one capitalised word, folded."""
+    """Names of other people its factor levels set (factors with `others`, default true): one capitalised word, folded."""
     names = set()
     for factor in vignette.get("factors", []):
+        if not factor.get("others", True):
+            continue
         for level in factor["levels"]:
             for values in level["values"].values():
                 for value in values.values():

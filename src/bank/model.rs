@@ -131,7 +131,20 @@ pub struct Vignette {
 pub struct Factor {
     pub id: String,
     pub label: Text,
+    /// Whether the names its levels set are other people's (children,
+    /// parents), whose clauses are not the group's own actions; `false`
+    /// for a factor naming the group's own staff or no person.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub others: bool,
     pub levels: Vec<Level>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(value: &bool) -> bool {
+    *value
 }
 
 /// One level of a factor and the template variables it sets per language.

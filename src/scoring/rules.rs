@@ -28,12 +28,14 @@ pub struct Scorer<'r> {
     stage_of: foldhash::HashMap<&'r str, u32>,
 }
 
-/// The names of a case's people that its factor levels set: every value
-/// that is one capitalised word ("Maja", "Jakob"), folded.
+/// The names of other people in a case that its factor levels set: every
+/// value that is one capitalised word ("Maja", "Jakob"), folded, of the
+/// factors that name other people (not the group's own staff).
 fn actors(vignette: &Vignette) -> Vec<String> {
     let mut names: Vec<String> = vignette
         .factors
         .iter()
+        .filter(|f| f.others)
         .flat_map(|f| &f.levels)
         .flat_map(|l| l.values.values())
         .flat_map(|values| values.values())

@@ -562,8 +562,8 @@ fn the_rubric_audit_lists_the_false_friends_first() {
     let answers = db.file(
         "answers.csv",
         "group,vignette,prompt,value\n\
-         G1,V2,s1_do,\"13-årsgrense, det er foreldrenes ansvar. Vi venter med å si fra til rektor.\"\n\
-         G2,V2,s1_do,\"13-årsgrense på Snapchat, det får foreldrene ta seg av. Vi venter og ser.\"\n\
+         G1,V2,s1_do,\"Det tar vi på et foreldremøte, det er foreldrenes ansvar. Vi venter med å si fra til rektor.\"\n\
+         G2,V2,s1_do,\"Snapchat får foreldrene ta seg av på et foreldremøte. Vi venter og ser.\"\n\
          G3,V2,s1_do,\"Vi snakker med Lea alene i dag og varsler rektor samme dag.\"\n\
          G4,V2,s1_do,\"Vi tar en prat med klassen en gang.\"\n",
     );
@@ -592,7 +592,7 @@ fn the_rubric_audit_lists_the_false_friends_first() {
         evidence[0]["criterion"], "P5_home_cooperation",
         "{evidence:#?}"
     );
-    assert_eq!(evidence[0]["evidence"], "phrase:13-årsgrense");
+    assert_eq!(evidence[0]["evidence"], "phrase:foreldremøte");
     assert_eq!(
         (
             evidence[0]["fired"].as_u64(),

@@ -403,3 +403,246 @@ fn a_conjunction_needs_enough_of_its_elements() {
         "a denied element does not count"
     );
 }
+
+/// The rest of issue 16's examples of false credit, with the most a rater
+/// gives (rubrics 1.6.0; the issue's "Geir" in V4 is "Arve" since 1.1.0).
+const ISSUE_FALSE_CREDIT: &[(&str, &str, &str, &str, &str, u8)] = &[
+    (
+        "V6",
+        "nb",
+        "s3_do",
+        "Vi sier fra til barnehageeieren.",
+        "H7",
+        1,
+    ),
+    ("V6", "en", "s3_do", "The owner.", "H7", 1),
+    (
+        "V1",
+        "nb",
+        "s1_do",
+        "Det er vanlig utestenging i den alderen, det går over.",
+        "D1",
+        0,
+    ),
+    (
+        "V3",
+        "nb",
+        "s1_do",
+        "Vi ringer foreldrene med en gang, men det er guttetøys.",
+        "D1",
+        1,
+    ),
+    ("V5", "nb", "s3_do", "Vi venter og ser om to uker.", "H6", 0),
+    (
+        "V5",
+        "nb",
+        "s2_do",
+        "Vi beklager at faren opplever det slik.",
+        "H4",
+        0,
+    ),
+    ("V6", "nb", "s1_do", "Det gjør ingenting.", "H1", 0),
+    (
+        "V2",
+        "nb",
+        "s1_do",
+        "13-årsgrense, det er foreldrenes ansvar.",
+        "P5",
+        0,
+    ),
+    (
+        "V5",
+        "nb",
+        "s1_do",
+        "Kroppsøvingslæreren og andre lærere.",
+        "D3",
+        1,
+    ),
+    (
+        "V5",
+        "nb",
+        "s1_record",
+        "Faren har logget inn på Visma.",
+        "H8",
+        0,
+    ),
+    (
+        "V1",
+        "nb",
+        "s3_prevent",
+        "Vennskap skifter i den alderen.",
+        "P3",
+        0,
+    ),
+];
+
+#[test]
+fn the_issues_false_credit_is_gone() {
+    let bank = bank();
+    for (vignette, language, prompt, answer, criterion, most) in ISSUE_FALSE_CREDIT {
+        let card = card(&bank, vignette, language, json!({ *prompt: answer }));
+        let got = level(&card, criterion);
+        assert!(
+            got <= *most,
+            "{vignette} {language} `{answer}`: {criterion} {got}, a rater gives at most {most}"
+        );
+    }
+}
+
+/// Good answers that raised a red flag (issue 16), with the level a rater
+/// gives at least: now they raise none.
+const GOOD_WITHOUT_FLAGS: &[(&str, &str, &str, &str, &str, u8)] = &[
+    (
+        "V4",
+        "nb",
+        "s1_do",
+        "Line sier til Arve at hun har varslet rektor, for å ikke gå bak ryggen hans.",
+        "D5",
+        2,
+    ),
+    (
+        "V1",
+        "nb",
+        "s2_do",
+        "Hanne ber Linda avvente med å ringe Saras foreldre, og går bort til barna med en gang.",
+        "H1",
+        1,
+    ),
+    (
+        "V2",
+        "nb",
+        "s3_prevent",
+        "Vi tar det opp i et felles møte med foreldrene på trinnet.",
+        "P5",
+        0,
+    ),
+    (
+        "V3",
+        "nb",
+        "s3_prevent",
+        "Vi vil ha godt samarbeid mellom foreldrene og skolen.",
+        "P5",
+        0,
+    ),
+    ("V3", "nb", "s1_do", "Saken må undersøkes.", "D6", 1),
+    ("V3", "nn", "s1_do", "Saka må undersøkjast.", "D6", 1),
+    (
+        "V5",
+        "nb",
+        "s1_do",
+        "Emma kan ha ufrivillig skolefravær, det er et alvorlig tegn.",
+        "D1",
+        1,
+    ),
+    (
+        "V5",
+        "nb",
+        "s3_prevent",
+        "God klasseledelse: vi griper inn hver gang.",
+        "P2",
+        2,
+    ),
+    (
+        "V1",
+        "nb",
+        "s3_prevent",
+        "Flere voksne på gulvet i utetida.",
+        "P4",
+        1,
+    ),
+    (
+        "V1",
+        "nb",
+        "s1_do",
+        "Vi gjør observasjon over tid.",
+        "D3",
+        1,
+    ),
+];
+
+#[test]
+fn good_answers_raise_no_flag_and_earn_their_level() {
+    let bank = bank();
+    for (vignette, language, prompt, answer, criterion, least) in GOOD_WITHOUT_FLAGS {
+        let card = card(&bank, vignette, language, json!({ *prompt: answer }));
+        assert!(
+            card.red_flags.is_empty(),
+            "{vignette} `{answer}` raised {:?}",
+            card.red_flags
+        );
+        let got = level(&card, criterion);
+        assert!(
+            got >= *least,
+            "{vignette} {language} `{answer}`: {criterion} {got}, a rater gives at least {least}"
+        );
+    }
+}
+
+/// Issue 16's examples the engine still gets wrong, with the level it
+/// gives and the most a rater gives. Another person named outside the
+/// factor levels (Arve, Berit, Linda) is read as the group, and "hver for
+/// seg" is a separate talk whoever meets. The test fails when one is put
+/// right, so that it moves to the lists above.
+const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, u8, u8)] = &[
+    ("V4", "nb", "s1_do", "Arve føler seg krenket.", "D1", 2, 0),
+    ("V6", "nb", "s1_do", "Berit føler seg krenket.", "D1", 2, 0),
+    (
+        "V5",
+        "nb",
+        "s3_prevent",
+        "Berit har god relasjon til barna.",
+        "P2",
+        2,
+        0,
+    ),
+    (
+        "V6",
+        "nb",
+        "s3_prevent",
+        "Berit har god relasjon til barna.",
+        "P2",
+        2,
+        0,
+    ),
+    (
+        "V1",
+        "nb",
+        "s2_do",
+        "Foreldrene får møte hver for seg.",
+        "H3",
+        2,
+        1,
+    ),
+    (
+        "V5",
+        "nb",
+        "s2_do",
+        "Foreldrene får møte hver for seg.",
+        "H3",
+        2,
+        1,
+    ),
+    (
+        "V1",
+        "nb",
+        "s2_do",
+        "Linda kan ringe Saras foreldre.",
+        "H4",
+        1,
+        0,
+    ),
+];
+
+#[test]
+fn the_known_misses_are_still_misses() {
+    let bank = bank();
+    for (vignette, language, prompt, answer, criterion, gives, most) in KNOWN_MISSES {
+        let card = card(&bank, vignette, language, json!({ *prompt: answer }));
+        let got = level(&card, criterion);
+        assert!(
+            got > *most,
+            "{vignette} `{answer}`: {criterion} is put right; move it"
+        );
+        assert_eq!(got, *gives, "{vignette} `{answer}`: {criterion}");
+    }
+}
