@@ -771,6 +771,7 @@ def _actors(vignette: dict[str, Any]) -> tuple[str, ...]:
                 for value in values.values():
                     if value[:1].isupper() and value.isalpha():
                         names.add(fold(value))
+    names.update(fold(name) for name in vignette.get("other_people", []))
     return tuple(sorted(names))
 
 

@@ -122,6 +122,10 @@ pub struct Vignette {
     #[serde(default)]
     pub legal_basis: Vec<String>,
     pub languages: Vec<String>,
+    /// Names of people outside the group's staff whom no factor names: a
+    /// clause they open is theirs, not the group's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_people: Vec<String>,
     pub factors: Vec<Factor>,
     pub stages: Vec<Stage>,
 }

@@ -28,9 +28,9 @@ pub struct Scorer<'r> {
     stage_of: foldhash::HashMap<&'r str, u32>,
 }
 
-/// The names of other people in a case that its factor levels set: every
-/// value that is one capitalised word ("Maja", "Jakob"), folded, of the
-/// factors that name other people (not the group's own staff).
+/// The names of other people in a case, folded: every factor-level value
+/// that is one capitalised word ("Maja", "Jakob") of the factors that name
+/// other people (not the group's own staff), and the case's `other_people`.
 fn actors(vignette: &Vignette) -> Vec<String> {
     let mut names: Vec<String> = vignette
         .factors
@@ -42,6 +42,7 @@ fn actors(vignette: &Vignette) -> Vec<String> {
         .filter(|v| {
             v.chars().next().is_some_and(char::is_uppercase) && v.chars().all(char::is_alphabetic)
         })
+        .chain(vignette.other_people.iter())
         .map(|v| fold::Folded::new(v).text)
         .collect();
     names.sort();

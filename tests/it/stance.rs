@@ -474,6 +474,25 @@ const ISSUE_FALSE_CREDIT: &[(&str, &str, &str, &str, &str, u8)] = &[
         "P3",
         0,
     ),
+    // Another person's doing (the case's `other_people`), not the group's.
+    ("V4", "nb", "s1_do", "Arve føler seg krenket.", "D1", 0),
+    ("V6", "nb", "s1_do", "Berit føler seg krenket.", "D1", 0),
+    (
+        "V6",
+        "nb",
+        "s3_prevent",
+        "Berit har god relasjon til barna.",
+        "P2",
+        0,
+    ),
+    (
+        "V1",
+        "nb",
+        "s2_do",
+        "Linda kan ringe Saras foreldre.",
+        "H4",
+        0,
+    ),
 ];
 
 #[test]
@@ -579,24 +598,13 @@ fn good_answers_raise_no_flag_and_earn_their_level() {
 }
 
 /// Issue 16's examples the engine still gets wrong, with the level it
-/// gives and the most a rater gives. Another person named outside the
-/// factor levels (Arve, Berit, Linda) is read as the group, and "hver for
-/// seg" is a separate talk whoever meets. The test fails when one is put
-/// right, so that it moves to the lists above.
+/// gives and the most a rater gives: "hver for seg" is a separate talk
+/// whoever meets, and V5 has no Berit (the issue's example names V6's), so
+/// she is read as one of the group's staff. The test fails when one is
+/// put right, so that it moves to the lists above.
 const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, u8, u8)] = &[
-    ("V4", "nb", "s1_do", "Arve føler seg krenket.", "D1", 2, 0),
-    ("V6", "nb", "s1_do", "Berit føler seg krenket.", "D1", 2, 0),
     (
         "V5",
-        "nb",
-        "s3_prevent",
-        "Berit har god relasjon til barna.",
-        "P2",
-        2,
-        0,
-    ),
-    (
-        "V6",
         "nb",
         "s3_prevent",
         "Berit har god relasjon til barna.",
@@ -621,15 +629,6 @@ const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, u8, u8)] = &[
         "H3",
         2,
         1,
-    ),
-    (
-        "V1",
-        "nb",
-        "s2_do",
-        "Linda kan ringe Saras foreldre.",
-        "H4",
-        1,
-        0,
     ),
 ];
 

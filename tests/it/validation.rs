@@ -236,24 +236,24 @@ fn the_raters_agree_with_each_other() {
 /// without sight of the test half: 0.799, 0.828, 0.541; 0.434), after the
 /// clause stance of issue 16, tuned on the development half only (0.825,
 /// 0.847, 0.541; 0.438; with H5 as a conjunction, handling 0.828), and after
-/// the shared lexicon and rubrics 1.6.0, tuned on the development half only
-/// (0.789, 0.844, 0.639; 0.503), less 0.02. Detection fell with the last
+/// the shared lexicon, rubrics 1.6.0 and the cases' other people, tuned on
+/// the development half only (0.789, 0.845, 0.663; 0.510), less 0.02. Detection fell with the last
 /// steps while it rose on the development half (0.826 to 0.893); the floor
 /// follows the measured figure, as docs/statistics.md says. Issue 16 aims
 /// at 0.85 and 0.70.
 const SPEARMAN_FLOORS: &[(&str, f64)] = &[
     ("detection", 0.76),
     ("handling", 0.82),
-    ("prevention", 0.61),
+    ("prevention", 0.64),
 ];
-const KAPPA_MEDIAN_FLOOR: f64 = 0.48;
+const KAPPA_MEDIAN_FLOOR: f64 = 0.49;
 
-/// The development half with the shared lexicon and rubrics 1.6.0
-/// (detection 0.893, handling 0.877, prevention 0.742; median kappa 0.597),
-/// less 0.02.
+/// The development half with the shared lexicon, rubrics 1.6.0 and the
+/// cases' other people (detection 0.895, handling 0.879, prevention 0.736;
+/// median kappa 0.597), less 0.02.
 const DEV_SPEARMAN_FLOORS: &[(&str, f64)] = &[
     ("detection", 0.87),
     ("handling", 0.85),
-    ("prevention", 0.72),
+    ("prevention", 0.71),
 ];
 const DEV_KAPPA_MEDIAN_FLOOR: f64 = 0.57;
