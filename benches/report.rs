@@ -15,6 +15,11 @@ use vignette::session;
 use vignette::simulate::{self, Spec};
 use vignette::store::Store;
 
+/// The allocator the binary uses (`src/main.rs`), so that the bench times
+/// what `vignette report` does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn example_quote(c: &mut Criterion) {
     let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
     let mut group = c.benchmark_group("report example quote, one session");
