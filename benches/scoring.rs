@@ -81,8 +81,12 @@ fn scoring(c: &mut Criterion) {
     group.throughput(Throughput::Elements(lines as u64));
     group.bench_function("parse only (read, parse, group into units)", |b| {
         b.iter(|| {
-            let bytes =
-                vignette::input::map_file(&path, vignette::input::read::EXPORT_FILE).unwrap();
+            let bytes = vignette::input::map_file(
+                &path,
+                vignette::input::read::EXPORT_FILE,
+                vignette::input::read::EXPORT_STREAM,
+            )
+            .unwrap();
             vignette::scoring::parse_responses("export.jsonl", &bytes).unwrap()
         })
     });
@@ -97,7 +101,12 @@ fn scoring(c: &mut Criterion) {
 /// Scores the file as `score --responses` does for its table and CSV;
 /// returns the number of units and the sum of their overall scores.
 fn score(bank: &Bank, path: &Path) -> (usize, f64) {
-    let bytes = vignette::input::map_file(path, vignette::input::read::EXPORT_FILE).unwrap();
+    let bytes = vignette::input::map_file(
+        path,
+        vignette::input::read::EXPORT_FILE,
+        vignette::input::read::EXPORT_STREAM,
+    )
+    .unwrap();
     let export = vignette::scoring::Responses::read(bank, "export.jsonl", &bytes).unwrap();
     let levels = export.levels();
     let overall = levels

@@ -131,7 +131,7 @@ fn run_session(cx: &Context, id: &str, args: &Args) -> Outcome {
 /// and CSV, full cards one batch at a time for JSON, one to explain.
 fn run_export(cx: &Context, file: &Path, args: &Args) -> Outcome {
     let bank = cx.bank()?;
-    let bytes = input::map_file(file, input::read::EXPORT_FILE)?;
+    let bytes = input::map_file(file, input::read::EXPORT_FILE, input::read::EXPORT_STREAM)?;
     let export = scoring::Responses::read(&bank, &file.display().to_string(), &bytes)?;
     let units = || (0..export.len()).map(|i| export.unit(i));
     if let Some(unit) = &args.explain {

@@ -48,6 +48,12 @@ pub const EXPORT_FILE: Limit = Limit {
     bytes: 4096 * MIB,
     what: "exports to score",
 };
+/// Session exports to score that arrive through a pipe or a device (1 GiB):
+/// they are read into memory whole, where a file is mapped.
+pub const EXPORT_STREAM: Limit = Limit {
+    bytes: 1024 * MIB,
+    what: "exports to score read from a pipe or a device (save a larger one to a file, which may have 4096 MiB)",
+};
 
 /// A file that could not be read as asked: missing, unreadable or too large.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -157,12 +163,14 @@ impl std::ops::Deref for Bytes {
 /// from the page cache as they are read); anything else, or a file that
 /// cannot be mapped, is read (in pieces on all cores where its size is
 /// known). Either way the bytes are what [`std::fs::read`] would return.
-pub fn map_file(path: &Path, limit: Limit) -> Result<Bytes, Unreadable> {
+/// What is not a file (a pipe, a device) is read whole into memory, up to
+/// `stream_limit`.
+pub fn map_file(path: &Path, limit: Limit, stream_limit: Limit) -> Result<Bytes, Unreadable> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| cannot_read(&name, &e))?;
     let metadata = file.metadata().map_err(|e| cannot_read(&name, &e))?;
     if !metadata.is_file() {
-        return read_from(file, &name, limit).map(|bytes| Bytes(Content::Read(bytes)));
+        return read_from(file, &name, stream_limit).map(|bytes| Bytes(Content::Read(bytes)));
     }
     if metadata.len() > limit.bytes {
         return Err(limit.exceeded(&name, Some(metadata.len())));
@@ -256,16 +264,22 @@ mod tests {
         let path = dir.path().join("export.jsonl");
         let text = "{\"a\": 1}\n".repeat(1000);
         std::fs::write(&path, &text).unwrap();
-        let mapped = map_file(&path, EXPORT_FILE).unwrap();
+        let mapped = map_file(&path, EXPORT_FILE, EXPORT_STREAM).unwrap();
         assert!(matches!(mapped.0, Content::Mapped(_)));
         assert_eq!(&*mapped, text.as_bytes());
         assert_eq!(read_in_pieces(&path, 0).unwrap(), text.as_bytes());
         // Empty and special files are read, not mapped.
         std::fs::write(&path, "").unwrap();
-        assert!(map_file(&path, EXPORT_FILE).unwrap().is_empty());
+        assert!(
+            map_file(&path, EXPORT_FILE, EXPORT_STREAM)
+                .unwrap()
+                .is_empty()
+        );
         #[cfg(unix)]
         assert!(matches!(
-            map_file(Path::new("/dev/null"), EXPORT_FILE).unwrap().0,
+            map_file(Path::new("/dev/null"), EXPORT_FILE, EXPORT_STREAM)
+                .unwrap()
+                .0,
             Content::Read(_)
         ));
     }
@@ -281,8 +295,8 @@ mod tests {
                 .to_string()
                 .ends_with("big.json: the file is 5 bytes; tiny files are limited to 4 bytes")
         );
-        assert!(map_file(&path, TINY).is_err());
+        assert!(map_file(&path, TINY, TINY).is_err());
         std::fs::write(&path, b"1234").unwrap();
-        assert_eq!(&*map_file(&path, TINY).unwrap(), b"1234");
+        assert_eq!(&*map_file(&path, TINY, TINY).unwrap(), b"1234");
     }
 }

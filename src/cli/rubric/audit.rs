@@ -93,7 +93,11 @@ fn audit_session(cx: &Context, session: &str) -> Result<Audit, Failure> {
 
 fn audit_files(cx: &Context, responses: &Path, ratings: &Path) -> Result<Audit, Failure> {
     let bank = cx.bank()?;
-    let bytes = input::map_file(responses, input::read::EXPORT_FILE)?;
+    let bytes = input::map_file(
+        responses,
+        input::read::EXPORT_FILE,
+        input::read::EXPORT_STREAM,
+    )?;
     let export = scoring::Responses::read(&bank, &responses.display().to_string(), &bytes)?;
     let human = rating::human_levels(&read_ratings(ratings)?);
     let cards = export
