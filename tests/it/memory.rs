@@ -63,7 +63,14 @@ fn every_reader_stops_at_its_limit_within_limit_plus_a_constant() {
         // from a pipe or a device is read whole, up to 1 GiB.
         (vec!["score", "--responses", "/dev/zero"], 1024),
         (
-            vec!["rubric", "audit", "--responses", "/dev/zero", "--ratings", "/dev/null"],
+            vec![
+                "rubric",
+                "audit",
+                "--responses",
+                "/dev/zero",
+                "--ratings",
+                "/dev/null",
+            ],
             1024,
         ),
     ];
