@@ -19,6 +19,39 @@ fn card(bank: &Bank, vignette: &str, language: &str, answers: Value) -> ScoreCar
     Scorer::new(r, v, language).score(&answers)
 }
 
+/// (vignette, language, prompt, answer, criterion, a level a rater gives).
+type Case = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    u8,
+);
+
+/// The card of a case's answer, and the level it gives the case's criterion.
+fn scored(
+    bank: &Bank,
+    (vignette, language, prompt, answer, criterion, _): &Case,
+) -> (ScoreCard, u8) {
+    let card = card(bank, vignette, language, json!({ *prompt: answer }));
+    let got = level(&card, criterion);
+    (card, got)
+}
+
+/// Each case earns at most its level.
+fn assert_at_most(cases: &[Case]) {
+    let bank = bank();
+    for case in cases {
+        let (vignette, language, _, answer, criterion, most) = case;
+        let (_, got) = scored(&bank, case);
+        assert!(
+            got <= *most,
+            "{vignette} {language} `{answer}`: {criterion} {got}, a rater gives at most {most}"
+        );
+    }
+}
+
 fn level(card: &ScoreCard, prefix: &str) -> u8 {
     card.criteria
         .iter()
@@ -28,7 +61,7 @@ fn level(card: &ScoreCard, prefix: &str) -> u8 {
 }
 
 /// (vignette, language, prompt, answer, criterion, the most a rater gives).
-const FALSE_CREDIT: &[(&str, &str, &str, &str, &str, u8)] = &[
+const FALSE_CREDIT: &[Case] = &[
     (
         "V5",
         "nb",
@@ -126,19 +159,11 @@ const FALSE_CREDIT: &[(&str, &str, &str, &str, &str, u8)] = &[
 
 #[test]
 fn named_deferred_hoped_and_conditional_actions_earn_nothing() {
-    let bank = bank();
-    for (vignette, language, prompt, answer, criterion, most) in FALSE_CREDIT {
-        let card = card(&bank, vignette, language, json!({ *prompt: answer }));
-        let got = level(&card, criterion);
-        assert!(
-            got <= *most,
-            "{vignette} {language} `{answer}`: {criterion} {got}, a rater gives at most {most}"
-        );
-    }
+    assert_at_most(FALSE_CREDIT);
 }
 
 /// (vignette, language, prompt, answer, criterion, the level a rater gives).
-const GOOD: &[(&str, &str, &str, &str, &str, u8)] = &[
+const GOOD: &[Case] = &[
     (
         "V5",
         "nb",
@@ -169,7 +194,7 @@ const GOOD: &[(&str, &str, &str, &str, &str, u8)] = &[
 /// scorer gave no or too little credit (rubric 1.3.0 and the shared
 /// lexicon in `lexicons/shared.json`), with the level a rater gives from
 /// the descriptors.
-const PLAIN_WORDS: &[(&str, &str, &str, &str, &str, u8)] = &[
+const PLAIN_WORDS: &[Case] = &[
     ("V2", "nb", "s1_do", "Rektor må varsles i dag.", "D5", 2),
     ("V2", "nn", "s1_do", "Rektor må varslast i dag.", "D5", 2),
     (
@@ -259,11 +284,11 @@ const PLAIN_WORDS: &[(&str, &str, &str, &str, &str, u8)] = &[
 #[test]
 fn good_practice_in_plain_words_earns_its_level() {
     let bank = bank();
-    for (vignette, language, prompt, answer, criterion, expected) in PLAIN_WORDS {
-        let card = card(&bank, vignette, language, json!({ *prompt: answer }));
+    for case in PLAIN_WORDS {
+        let (vignette, language, _, answer, criterion, expected) = case;
+        let (_, got) = scored(&bank, case);
         assert_eq!(
-            level(&card, criterion),
-            *expected,
+            got, *expected,
             "{vignette} {language} `{answer}`: {criterion}"
         );
     }
@@ -272,11 +297,11 @@ fn good_practice_in_plain_words_earns_its_level() {
 #[test]
 fn good_practice_around_a_negation_or_a_deferral_keeps_its_credit() {
     let bank = bank();
-    for (vignette, language, prompt, answer, criterion, expected) in GOOD {
-        let card = card(&bank, vignette, language, json!({ *prompt: answer }));
+    for case in GOOD {
+        let (vignette, language, _, answer, criterion, expected) = case;
+        let (card, got) = scored(&bank, case);
         assert_eq!(
-            level(&card, criterion),
-            *expected,
+            got, *expected,
             "{vignette} {language} `{answer}`: {criterion}"
         );
         assert!(
@@ -292,12 +317,7 @@ fn a_bound_phrase_counts_only_with_its_action_in_the_same_clause() {
     let bank = bank();
     let vignette = &bank.vignette("V2").unwrap().item;
     let mut rubric = bank.rubric_for("V2").unwrap().item.clone();
-    let d5 = rubric
-        .criteria
-        .iter_mut()
-        .find(|c| c.id.starts_with("D5"))
-        .unwrap();
-    d5.evidence.phrases = vec![PhraseRule {
+    criterion_mut(&mut rubric, "D5").evidence.phrases = vec![PhraseRule {
         level: 2,
         prompts: None,
         terms: [("nb".to_string(), vec!["rektor".to_string()])].into(),
@@ -305,7 +325,7 @@ fn a_bound_phrase_counts_only_with_its_action_in_the_same_clause() {
         with_first: false,
         elements: None,
     }];
-    d5.evidence.options.clear();
+    criterion_mut(&mut rubric, "D5").evidence.options.clear();
     let scorer = Scorer::new(&rubric, vignette, "nb");
     let level_of = |answer: &str| {
         let answers = BTreeMap::from([("s1_do".to_string(), json!(answer))]);
@@ -325,7 +345,7 @@ fn a_bound_phrase_counts_only_with_its_action_in_the_same_clause() {
     );
     assert_eq!(level_of("Vi tar det ikke opp med rektor."), 0, "denied");
 
-    d5_rule(&mut rubric).with_first = true;
+    criterion_mut(&mut rubric, "D5").evidence.phrases[0].with_first = true;
     let scorer = Scorer::new(&rubric, vignette, "nb");
     let level_of = |answer: &str| {
         let answers = BTreeMap::from([("s1_do".to_string(), json!(answer))]);
@@ -339,13 +359,16 @@ fn a_bound_phrase_counts_only_with_its_action_in_the_same_clause() {
     );
 }
 
-fn d5_rule(rubric: &mut vignette::bank::Rubric) -> &mut PhraseRule {
-    let d5 = rubric
+/// The rubric's criterion whose id starts with `prefix`.
+fn criterion_mut<'r>(
+    rubric: &'r mut vignette::bank::Rubric,
+    prefix: &str,
+) -> &'r mut vignette::bank::Criterion {
+    rubric
         .criteria
         .iter_mut()
-        .find(|c| c.id.starts_with("D5"))
-        .unwrap();
-    &mut d5.evidence.phrases[0]
+        .find(|c| c.id.starts_with(prefix))
+        .unwrap()
 }
 
 #[test]
@@ -353,11 +376,7 @@ fn a_conjunction_needs_enough_of_its_elements() {
     let bank = bank();
     let vignette = &bank.vignette("V2").unwrap().item;
     let mut rubric = bank.rubric_for("V2").unwrap().item.clone();
-    let h5 = rubric
-        .criteria
-        .iter_mut()
-        .find(|c| c.id.starts_with("H5"))
-        .unwrap();
+    let h5 = criterion_mut(&mut rubric, "H5");
     let element = |terms: &[&str]| -> vignette::bank::Terms {
         [(
             "nb".to_string(),
@@ -406,7 +425,7 @@ fn a_conjunction_needs_enough_of_its_elements() {
 
 /// The rest of issue 16's examples of false credit, with the most a rater
 /// gives (rubrics 1.6.0; the issue's "Geir" in V4 is "Arve" since 1.1.0).
-const ISSUE_FALSE_CREDIT: &[(&str, &str, &str, &str, &str, u8)] = &[
+const ISSUE_FALSE_CREDIT: &[Case] = &[
     (
         "V6",
         "nb",
@@ -497,20 +516,12 @@ const ISSUE_FALSE_CREDIT: &[(&str, &str, &str, &str, &str, u8)] = &[
 
 #[test]
 fn the_issues_false_credit_is_gone() {
-    let bank = bank();
-    for (vignette, language, prompt, answer, criterion, most) in ISSUE_FALSE_CREDIT {
-        let card = card(&bank, vignette, language, json!({ *prompt: answer }));
-        let got = level(&card, criterion);
-        assert!(
-            got <= *most,
-            "{vignette} {language} `{answer}`: {criterion} {got}, a rater gives at most {most}"
-        );
-    }
+    assert_at_most(ISSUE_FALSE_CREDIT);
 }
 
 /// Good answers that raised a red flag (issue 16), with the level a rater
 /// gives at least: now they raise none.
-const GOOD_WITHOUT_FLAGS: &[(&str, &str, &str, &str, &str, u8)] = &[
+const GOOD_WITHOUT_FLAGS: &[Case] = &[
     (
         "V4",
         "nb",
@@ -582,14 +593,14 @@ const GOOD_WITHOUT_FLAGS: &[(&str, &str, &str, &str, &str, u8)] = &[
 #[test]
 fn good_answers_raise_no_flag_and_earn_their_level() {
     let bank = bank();
-    for (vignette, language, prompt, answer, criterion, least) in GOOD_WITHOUT_FLAGS {
-        let card = card(&bank, vignette, language, json!({ *prompt: answer }));
+    for case in GOOD_WITHOUT_FLAGS {
+        let (vignette, language, _, answer, criterion, least) = case;
+        let (card, got) = scored(&bank, case);
         assert!(
             card.red_flags.is_empty(),
             "{vignette} `{answer}` raised {:?}",
             card.red_flags
         );
-        let got = level(&card, criterion);
         assert!(
             got >= *least,
             "{vignette} {language} `{answer}`: {criterion} {got}, a rater gives at least {least}"
