@@ -9,15 +9,34 @@
 use crate::common::tmux::Tmux;
 use crate::common::{self, BIN, Db};
 
+/// A session `s` of one group with `rows` of answers (CSV rows for G1 and
+/// V2), planned for one rater, anna.
+fn planned(rows: &str) -> Db {
+    let db = Db::new();
+    db.ok(&[
+        &common::NEW_SESSION[..],
+        &["--groups", "1", "--vignettes", "V2", "--seed", "1"],
+    ]
+    .concat());
+    let answers = db.file("a.csv", &format!("group,vignette,prompt,value\n{rows}"));
+    db.ok(&["session", "import", "s", answers.to_str().unwrap()]);
+    db.ok(&["rate", "assign", "s", "--raters", "anna", "--overlap", "0"]);
+    db
+}
+
+/// The shell command that runs `vignette rate s --rater anna` on `db`.
+fn rate_command(db: &Db) -> String {
+    format!(
+        "exec env NO_COLOR=1 '{BIN}' rate s --rater anna --db '{}'",
+        db.path().display()
+    )
+}
+
 /// Starts `vignette rate s --rater anna` in a window named `name`, and
 /// reads the unit's answers page by page (Enter) to its first question;
 /// returns every screen seen, one after the other.
 fn start(tmux: &Tmux, name: &str, db: &Db) -> String {
-    let command = format!(
-        "exec env NO_COLOR=1 '{BIN}' rate s --rater anna --db '{}'",
-        db.path().display()
-    );
-    tmux.start(name, 80, &command);
+    tmux.start(name, 80, &rate_command(db));
     let mut seen = String::new();
     for page in 1.. {
         let more = format!("(side {page} av");
@@ -36,18 +55,7 @@ fn a_killed_rating_screen_resumes_at_the_first_criterion_not_rated() {
     if !common::tmux::available() {
         return;
     }
-    let db = Db::new();
-    db.ok(&[
-        &common::NEW_SESSION[..],
-        &["--groups", "1", "--vignettes", "V2", "--seed", "1"],
-    ]
-    .concat());
-    let answers = db.file(
-        "a.csv",
-        "group,vignette,prompt,value\nG1,V2,s1_do,Snakke med Lea\n",
-    );
-    db.ok(&["session", "import", "s", answers.to_str().unwrap()]);
-    db.ok(&["rate", "assign", "s", "--raters", "anna", "--overlap", "0"]);
+    let db = planned("G1,V2,s1_do,Snakke med Lea\n");
 
     let tmux = Tmux::new("rate");
     let pages = start(&tmux, "first", &db);
@@ -115,26 +123,11 @@ fn long_answers_come_a_screenful_at_a_time_at_80_by_24() {
     if !common::tmux::available() {
         return;
     }
-    let db = Db::new();
-    db.ok(&[
-        &common::NEW_SESSION[..],
-        &["--groups", "1", "--vignettes", "V2", "--seed", "1"],
-    ]
-    .concat());
     let long = "Vi snakker med Lea alene i dag og varsler rektor samme dag. ".repeat(30);
-    let answers = db.file(
-        "a.csv",
-        &format!("group,vignette,prompt,value\nG1,V2,s1_do,{long}\nG1,V2,s2_do,{long}\n"),
-    );
-    db.ok(&["session", "import", "s", answers.to_str().unwrap()]);
-    db.ok(&["rate", "assign", "s", "--raters", "anna", "--overlap", "0"]);
+    let db = planned(&format!("G1,V2,s1_do,{long}\nG1,V2,s2_do,{long}\n"));
 
     let tmux = Tmux::new("rate-long");
-    let command = format!(
-        "exec env NO_COLOR=1 '{BIN}' rate s --rater anna --db '{}'",
-        db.path().display()
-    );
-    tmux.start_sized("long", (80, 24), &command);
+    tmux.start_sized("long", (80, 24), &rate_command(&db));
     let screen = tmux.wait("long", "mer av svarsettet: trykk Enter (side 1 av");
     // The unit's heading is still on screen: nothing scrolled off the top.
     assert!(
