@@ -196,6 +196,25 @@ fn form(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+/// The form the page's script posts for a ranking of V2's `s2_measures`:
+/// each option ranked at its place in `ranked`.
+fn ranking_form(csrf: &str, ranked: &[&str]) -> String {
+    let places: Vec<(String, String)> = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (format!("s2_measures@{o}"), (i + 1).to_string()))
+        .collect();
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("csrf", csrf),
+        ("vignette", "V2"),
+        ("stage", "2"),
+        ("only", "s2_measures"),
+        ("js", "1"),
+    ];
+    pairs.extend(places.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    form(&pairs)
+}
+
 fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
@@ -297,20 +316,7 @@ fn groups_answer_every_prompt_kind_and_export_has_them_with_source_web() {
         "parent_meeting",
         "separate_talks",
     ];
-    let places: Vec<(String, String)> = ranks
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (format!("s2_measures@{o}"), (i + 1).to_string()))
-        .collect();
-    let mut pairs: Vec<(&str, &str)> = vec![
-        ("csrf", &csrf),
-        ("vignette", "V2"),
-        ("stage", "2"),
-        ("only", "s2_measures"),
-        ("js", "1"),
-    ];
-    pairs.extend(places.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let reply = served.post("/group/answer", &g1, &form(&pairs));
+    let reply = served.post("/group/answer", &g1, &ranking_form(&csrf, &ranks));
     assert_eq!(
         (reply.status, reply.body.as_str()),
         (200, r#"{"saved":["s2_measures"]}"#)
@@ -404,22 +410,7 @@ fn a_group_may_rank_only_its_top_three_where_the_prompt_allows_it() {
     );
     assert!(page.body.contains("data-ranked=\"3\""));
     let csrf = page.input("csrf");
-    let post = |ranked: &[&str]| {
-        let places: Vec<(String, String)> = ranked
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (format!("s2_measures@{o}"), (i + 1).to_string()))
-            .collect();
-        let mut pairs: Vec<(&str, &str)> = vec![
-            ("csrf", &csrf),
-            ("vignette", "V2"),
-            ("stage", "2"),
-            ("only", "s2_measures"),
-            ("js", "1"),
-        ];
-        pairs.extend(places.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        served.post("/group/answer", &g1, &form(&pairs))
-    };
+    let post = |ranked: &[&str]| served.post("/group/answer", &g1, &ranking_form(&csrf, ranked));
     let two = post(&["lea_home", "separate_talks"]);
     assert_eq!(two.status, 422, "{}", two.body);
     assert!(
