@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::bank::{Bank, Diagnostic, Level, Rubric, Vignette};
 use crate::render::{self, RenderedStage, Request, Stages};
 
-use super::matcher::{Matcher, Target};
+use super::matcher::{Hit, Matcher, Target};
 
 /// Every level-2 phrase a group can read before it writes, once per rubric,
 /// rule, term and language.
@@ -70,18 +70,15 @@ fn cues(rubric: &Rubric, vignette: &Vignette, language: &str) -> Vec<Cue> {
             if stage.number == 1 {
                 pieces.push(&rendered.title);
             }
-            // Each piece its own clause, as a group would read it.
-            let shown = pieces.join(".\n");
-            let phrases = matcher
-                .find("", &shown)
-                .into_iter()
-                .filter_map(|hit| match hit.target {
-                    Target::Phrase(c, r) => Some((c, r, hit.term)),
-                    _ => None,
-                });
-            let conjunctions = pieces
-                .iter()
-                .flat_map(|piece| conjunctions_met(rubric, &matcher, piece));
+            // Each piece its own clause, as a group would read it: read one
+            // at a time, for the phrases and for the conjunctions a piece
+            // meets on its own.
+            let hits: Vec<Vec<Hit>> = pieces.iter().map(|piece| matcher.find("", piece)).collect();
+            let phrases = hits.iter().flatten().filter_map(|hit| match hit.target {
+                Target::Phrase(c, r) => Some((c, r, hit.term.clone())),
+                _ => None,
+            });
+            let conjunctions = hits.iter().flat_map(|hits| conjunctions_met(rubric, hits));
             for (c, r, term) in phrases.chain(conjunctions) {
                 let rule = &rubric.criteria[c].evidence.phrases[r];
                 if rule.level < 2 || stage.number > last_stage[c][r] {
@@ -102,18 +99,18 @@ fn cues(rubric: &Rubric, vignette: &Vignette, language: &str) -> Vec<Cue> {
     found
 }
 
-/// The conjunctions (`elements`) that one piece of shown text (a story, a
-/// prompt, an option label) meets on its own, as (criterion,
+/// The conjunctions (`elements`) that the hits in one piece of shown text
+/// (a story, a prompt, an option label) meet on their own, as (criterion,
 /// rule, the terms found, joined by " + ").
-fn conjunctions_met(rubric: &Rubric, matcher: &Matcher, text: &str) -> Vec<(usize, usize, String)> {
-    let mut found: BTreeMap<(usize, usize), BTreeMap<usize, String>> = BTreeMap::new();
-    for hit in matcher.find("", text) {
+fn conjunctions_met(rubric: &Rubric, hits: &[Hit]) -> Vec<(usize, usize, String)> {
+    let mut found: BTreeMap<(usize, usize), BTreeMap<usize, &str>> = BTreeMap::new();
+    for hit in hits {
         if let Target::Element(c, r, e) = hit.target {
             found
                 .entry((c, r))
                 .or_default()
                 .entry(e)
-                .or_insert(hit.term);
+                .or_insert(&hit.term);
         }
     }
     found
@@ -124,7 +121,7 @@ fn conjunctions_met(rubric: &Rubric, matcher: &Matcher, text: &str) -> Vec<(usiz
                 .as_ref()?
                 .at_least;
             (elements.len() >= usize::from(need)).then(|| {
-                let terms: Vec<String> = elements.into_values().collect();
+                let terms: Vec<&str> = elements.into_values().collect();
                 (c, r, terms.join(" + "))
             })
         })

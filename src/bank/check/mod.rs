@@ -29,6 +29,7 @@ pub(super) fn check(
     let mut checker = Checker {
         bank,
         broken,
+        lexicon: super::lexicon::entries(&bank.lexicons),
         found: diagnostics,
     };
     checker.unique_files(&bank.studies, "study", |s| &s.id);
@@ -64,6 +65,8 @@ pub(super) fn check(
 struct Checker<'a> {
     bank: &'a Bank,
     broken: &'a Broken,
+    /// The bank's lexicon entries by name, for the rubrics' `@name` terms.
+    lexicon: BTreeMap<&'a str, &'a Terms>,
     found: &'a mut Vec<Diagnostic>,
 }
 

@@ -253,8 +253,7 @@ impl Checker<'_> {
     /// A `@name` term names an entry of the bank's lexicons that has
     /// phrases in `language`.
     fn reference(&mut self, entry: &Entry<Rubric>, at: &str, name: &str, language: &str) {
-        let entries = lexicon::entries(&self.bank.lexicons);
-        match entries.get(name) {
+        match self.lexicon.get(name) {
             Some(terms) if terms.contains_key(language) => {}
             Some(_) => self.error(
                 entry,
@@ -263,7 +262,7 @@ impl Checker<'_> {
             ),
             None if self.broken.any(Kind::Lexicon) => {}
             None => {
-                let known: Vec<&str> = entries.keys().copied().collect();
+                let known: Vec<&str> = self.lexicon.keys().copied().collect();
                 let hint = match closest(name, &known) {
                     Some(meant) => format!("; did you mean `@{meant}`?"),
                     None if known.is_empty() => "; the bank has no lexicons/ folder".to_string(),
