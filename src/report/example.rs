@@ -57,17 +57,17 @@ pub fn find(store: &Store, data: &StudyData, phase: &str) -> Result<Option<Examp
         .filter(|(share, _)| *share > 0.0)
         .collect();
     criteria.sort_by(|a, b| b.0.total_cmp(&a.0));
-    // Each session's scores and answers are read once, however many of its
-    // units are considered (reading them per unit made the report's time
-    // grow with the square of a session's answers).
-    let mut sessions: BTreeMap<&str, Stored> = BTreeMap::new();
+    // Only the units considered are read, each by an index lookup: the time
+    // grows with the units that met the criterion, not with the session
+    // (reading a whole session per unit once made it grow with the square
+    // of a session's answers).
     for (_, criterion) in criteria {
         let mut best: Option<(Fit, Example)> = None;
         for unit in full_marks(data, phase, criterion) {
-            if !sessions.contains_key(unit.session.as_str()) {
-                sessions.insert(&unit.session, Stored::read(store, &unit.session)?);
-            }
-            if let Some((fit, example)) = quote(&sessions[unit.session.as_str()], unit, criterion)
+            let Some(stored) = Stored::read(store, unit)? else {
+                continue;
+            };
+            if let Some((fit, example)) = quote(&stored, unit, criterion)
                 && best.as_ref().is_none_or(|(b, _)| fit < *b)
             {
                 best = Some((fit, example));
@@ -85,22 +85,27 @@ pub fn find(store: &Store, data: &StudyData, phase: &str) -> Result<Option<Examp
 /// the quote's length.
 type Fit = (bool, usize);
 
-/// A session's latest automatic score cards and latest answers.
+/// A unit's latest automatic score card and latest answers.
 struct Stored {
-    /// (group, vignette) → the card as JSON.
-    cards: BTreeMap<(String, String), String>,
-    answers: BTreeMap<(String, String), BTreeMap<String, serde_json::Value>>,
+    /// The card as JSON.
+    card: String,
+    /// Prompt → the latest answer.
+    answers: BTreeMap<String, serde_json::Value>,
 }
 
 impl Stored {
-    fn read(store: &Store, session: &str) -> Result<Stored, SessionError> {
-        let cards = store
-            .latest_scores(session, "auto")?
-            .into_iter()
-            .map(|s| ((s.group, s.vignette), s.card))
-            .collect();
-        let answers = latest_answers(&store.responses(session)?);
-        Ok(Stored { cards, answers })
+    /// `None` when the unit has no automatic score.
+    fn read(store: &Store, unit: &UnitScore) -> Result<Option<Stored>, SessionError> {
+        let Some(card) = store.latest_card(&unit.session, &unit.label, &unit.vignette, "auto")?
+        else {
+            return Ok(None);
+        };
+        let responses = store.unit_responses(&unit.session, &unit.label, &unit.vignette)?;
+        let answers = latest_answers(&responses)
+            .into_values()
+            .next()
+            .unwrap_or_default();
+        Ok(Some(Stored { card, answers }))
     }
 }
 
@@ -126,12 +131,11 @@ fn full_marks<'d>(
 /// marked, and how well it shows them; `None` when no phrase earned it or
 /// the answer no longer has them where the score found them.
 fn quote(stored: &Stored, unit: &UnitScore, criterion: &str) -> Option<(Fit, Example)> {
-    let key = (unit.label.clone(), unit.vignette.clone());
-    let card = serde_json::from_str::<ScoreCard>(stored.cards.get(&key)?).ok()?;
+    let card = serde_json::from_str::<ScoreCard>(&stored.card).ok()?;
     let score = card.criteria.iter().find(|c| c.id == criterion)?;
     // Prompt → the character spans that earned the level there.
     let mut earned: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
-    let answers = stored.answers.get(&key)?;
+    let answers = &stored.answers;
     for evidence in &score.evidence {
         let Evidence::Phrase {
             prompt,

@@ -69,13 +69,39 @@ impl Store {
         Ok(revisions)
     }
 
-    /// Every stored answer of a session, all revisions, in the order stored.
+    /// Every stored answer of a session, every revision, in the order stored.
     pub fn responses(&self, session: &str) -> Result<Vec<ResponseRecord>> {
-        let mut statement = self.conn.prepare(
+        self.read_responses(
             "SELECT grp, vignette, prompt, stage, kind, value, source, revision, answered_at
              FROM responses WHERE session = ?1 ORDER BY id",
-        )?;
-        let rows = statement.query_map([session], |row| {
+            params![session],
+        )
+    }
+
+    /// Every stored answer of one group to one vignette, every revision, by
+    /// prompt and revision: a lookup in the answers' index, however large
+    /// the session.
+    pub fn unit_responses(
+        &self,
+        session: &str,
+        group: &str,
+        vignette: &str,
+    ) -> Result<Vec<ResponseRecord>> {
+        self.read_responses(
+            "SELECT grp, vignette, prompt, stage, kind, value, source, revision, answered_at
+             FROM responses WHERE session = ?1 AND grp = ?2 AND vignette = ?3
+             ORDER BY prompt, revision",
+            params![session, group, vignette],
+        )
+    }
+
+    fn read_responses(
+        &self,
+        sql: &str,
+        parameters: impl rusqlite::Params,
+    ) -> Result<Vec<ResponseRecord>> {
+        let mut statement = self.conn.prepare_cached(sql)?;
+        let rows = statement.query_map(parameters, |row| {
             Ok((
                 AnswerRecord {
                     group: row.get(0)?,

@@ -1,7 +1,7 @@
 //! Scores: each score card of a group's answers to a vignette stored as a
 //! new version, and the latest version read back by method.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Result, Store, closed_at};
@@ -47,6 +47,25 @@ impl Store {
         }
         tx.commit()?;
         Ok(versions)
+    }
+
+    /// The latest score card (JSON) of one group's answers to one vignette
+    /// by `method`, if scored: a lookup in the scores' index, however large
+    /// the session.
+    pub fn latest_card(
+        &self,
+        session: &str,
+        group: &str,
+        vignette: &str,
+        method: &str,
+    ) -> Result<Option<String>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT card FROM scores WHERE session = ?1 AND grp = ?2 AND vignette = ?3 AND method = ?4
+             ORDER BY version DESC LIMIT 1",
+        )?;
+        Ok(statement
+            .query_row(params![session, group, vignette, method], |row| row.get(0))
+            .optional()?)
     }
 
     /// The latest score of every group and vignette of a session by `method`.
