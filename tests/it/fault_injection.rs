@@ -82,12 +82,15 @@ fn killed_mid_stream_loses_no_acknowledged_answer() {
         let stdout = child.stdout.take().unwrap();
         let lines = script(run);
         let total = lines.len();
-        // Feed answers from a thread; keep stdin open so the process only stops when killed.
+        // Feed answers from a thread, a few milliseconds apart so that the
+        // kill lands mid-stream however fast the build; keep stdin open so
+        // the process only stops when killed.
         let writer = std::thread::spawn(move || {
             for line in lines {
-                if writeln!(stdin, "{line}").is_err() {
+                if writeln!(stdin, "{line}").and_then(|()| stdin.flush()).is_err() {
                     return;
                 }
+                std::thread::sleep(Duration::from_millis(4));
             }
             std::thread::sleep(Duration::from_secs(30));
         });
