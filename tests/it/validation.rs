@@ -1,12 +1,14 @@
-//! The automatic scorer against two blind raters on the blind validation
-//! set (tests/fixtures/validation): answers written without sight of the
-//! rubrics' evidence, rated from the level descriptors by two raters blind
-//! to each other, to the engine and to the authors' intent. Only the test
-//! half is measured here; nothing was tuned on it. The test fails if the
-//! engine's agreement drops below the figures recorded when the set was
-//! made (docs/statistics.md reports them beside the raters' own agreement).
+//! The automatic scorer against two blind raters on two blind validation
+//! sets: answers written without sight of the rubrics' evidence, rated from
+//! the level descriptors by two raters blind to each other, to the engine
+//! and to the authors' intent. The second set (tests/fixtures/validation2)
+//! is the test set: nothing was tuned on it. The first
+//! (tests/fixtures/validation) is the development set rules are tuned on.
+//! The tests fail if the engine's agreement drops below the figures
+//! recorded (docs/statistics.md reports them beside the raters' own
+//! agreement).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 use vignette::bank::{self, BankSource, Rubric};
@@ -14,9 +16,16 @@ use vignette::rating::agreement::{Weights, cohen_kappa};
 use vignette::scoring::Scorer;
 use vignette::stats::spearman;
 
-fn fixture(name: &str) -> String {
+/// The test set: answers and ratings nothing was tuned on.
+const TEST_SET: &str = "validation2";
+
+/// The development set: the first blind set, tuned on.
+const DEVELOPMENT_SET: &str = "validation";
+
+fn fixture(set: &str, name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/validation")
+        .join("tests/fixtures")
+        .join(set)
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -30,8 +39,8 @@ struct Unit {
 }
 
 /// Unit → criterion → level, from a ratings CSV.
-fn ratings(name: &str) -> BTreeMap<String, BTreeMap<String, u8>> {
-    let text = fixture(name);
+fn ratings(set: &str, name: &str) -> BTreeMap<String, BTreeMap<String, u8>> {
+    let text = fixture(set, name);
     let rows = vignette::input::parse_ratings_csv(name, text.as_bytes()).expect("valid ratings");
     let mut by_unit: BTreeMap<String, BTreeMap<String, u8>> = BTreeMap::new();
     for r in rows {
@@ -73,7 +82,7 @@ fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
-/// What the test half shows.
+/// What a set shows.
 struct Figures {
     /// Dimension → Spearman of the engine's dimension scores against the raters' mean.
     spearman: BTreeMap<String, f64>,
@@ -87,28 +96,18 @@ struct Figures {
     mean_level: (f64, f64),
 }
 
-/// The figures on one half of the set: `test` or `dev`.
-fn figures(half: &str) -> Figures {
+/// The figures on every unit of a set.
+fn figures(set: &str) -> Figures {
     let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
-    let split: Value = serde_json::from_str(&fixture("split.json")).unwrap();
-    let test: BTreeSet<&str> = split[half]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
-    let (a, b) = (ratings("rater-a.csv"), ratings("rater-b.csv"));
+    let (a, b) = (ratings(set, "rater-a.csv"), ratings(set, "rater-b.csv"));
     let mut dims: BTreeMap<String, [Vec<f64>; 3]> = BTreeMap::new();
     let mut levels: BTreeMap<String, [Vec<i64>; 3]> = BTreeMap::new();
     let (mut engine_sum, mut raters_sum, mut count) = (0.0, 0.0, 0.0);
-    let answers = fixture("answers.jsonl");
+    let answers = fixture(set, "answers.jsonl");
     for unit in answers
         .lines()
         .map(|l| serde_json::from_str::<Unit>(l).unwrap())
     {
-        if !test.contains(unit.id.as_str()) {
-            continue;
-        }
         let vignette = &bank.vignette(&unit.vignette).unwrap().item;
         let rubric = &bank.rubric_for(&unit.vignette).unwrap().item;
         let card = Scorer::new(rubric, vignette, &unit.language).score(&unit.answers);
@@ -165,16 +164,16 @@ fn figures(half: &str) -> Figures {
 }
 
 #[test]
-fn the_engine_agrees_with_blind_raters_on_the_test_half_as_recorded() {
-    let f = figures("test");
+fn the_engine_agrees_with_blind_raters_on_the_test_set_as_recorded() {
+    let f = figures(TEST_SET);
     check(&f, SPEARMAN_FLOORS, KAPPA_MEDIAN_FLOOR);
 }
 
-/// The development half, the only one rules may be tuned on: its figures
-/// show what a change does before the test half is looked at.
+/// The development set, the only one rules may be tuned on: its figures
+/// show what a change does; the test set is measured once it is made.
 #[test]
-fn the_engine_agrees_with_blind_raters_on_the_development_half_as_recorded() {
-    let f = figures("dev");
+fn the_engine_agrees_with_blind_raters_on_the_development_set_as_recorded() {
+    let f = figures(DEVELOPMENT_SET);
     check(&f, DEV_SPEARMAN_FLOORS, DEV_KAPPA_MEDIAN_FLOOR);
 }
 
@@ -218,42 +217,47 @@ fn check(f: &Figures, spearman_floors: &[(&str, f64)], kappa_floor: f64) {
         engine_median >= kappa_floor,
         "median kappa {engine_median:.3} fell below {kappa_floor}"
     );
+    let (engine, raters) = f.mean_level;
+    assert!(
+        (engine - raters).abs() <= MEAN_LEVEL_TOLERANCE,
+        "mean criterion level: engine {engine:.3} against the raters' {raters:.3}"
+    );
 }
 
 /// The raters agree with each other far better than the engine agrees with
 /// them: the set measures the engine, not noise in the ratings.
 #[test]
 fn the_raters_agree_with_each_other() {
-    let f = figures("test");
-    for (dimension, rho) in &f.raters_spearman {
-        assert!(*rho >= 0.8, "{dimension}: raters' Spearman {rho:.3}");
+    for set in [TEST_SET, DEVELOPMENT_SET] {
+        let f = figures(set);
+        for (dimension, rho) in &f.raters_spearman {
+            assert!(*rho >= 0.8, "{set} {dimension}: raters' Spearman {rho:.3}");
+        }
     }
 }
 
-/// The figures on the test half when the set was made (2026-12-05: Spearman
-/// detection 0.792, handling 0.815, prevention 0.570; median linear weighted
-/// kappa 0.436), after the rubric revision of issue 17 (rubrics 1.2.0, made
-/// without sight of the test half: 0.799, 0.828, 0.541; 0.434), after the
-/// clause stance of issue 16, tuned on the development half only (0.825,
-/// 0.847, 0.541; 0.438; with H5 as a conjunction, handling 0.828), and after
-/// the shared lexicon, rubrics 1.6.0 and the cases' other people, tuned on
-/// the development half only (0.789, 0.845, 0.663; 0.510), less 0.02. Detection fell with the last
-/// steps while it rose on the development half (0.826 to 0.893); the floor
-/// follows the measured figure, as docs/statistics.md says. Issue 16 aims
-/// at 0.85 and 0.70.
+/// The test set when it was first measured (2026-12-05, rubrics 1.7.0 and
+/// 1.8.0, tuned on the development set only; the test set's answers and
+/// ratings were never read): Spearman detection 0.831, handling 0.911,
+/// prevention 0.688; median linear weighted kappa 0.539; less 0.02.
+/// Issue 16 aims at 0.85 and 0.70 (docs/statistics.md has the history,
+/// including the first set's test half before it became development data).
 const SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.76),
-    ("handling", 0.82),
-    ("prevention", 0.64),
+    ("detection", 0.81),
+    ("handling", 0.89),
+    ("prevention", 0.66),
 ];
-const KAPPA_MEDIAN_FLOOR: f64 = 0.49;
+const KAPPA_MEDIAN_FLOOR: f64 = 0.51;
 
-/// The development half with the shared lexicon, rubrics 1.6.0 and the
-/// cases' other people (detection 0.895, handling 0.879, prevention 0.736;
-/// median kappa 0.597), less 0.02.
+/// How far the engine's mean criterion level may be from the raters' mean.
+const MEAN_LEVEL_TOLERANCE: f64 = 0.15;
+
+/// The whole development set (both halves of the first set) with rubrics
+/// 1.7.0 (detection 0.863, handling 0.891, prevention 0.727; median kappa
+/// 0.603), less 0.02.
 const DEV_SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.87),
-    ("handling", 0.85),
-    ("prevention", 0.71),
+    ("detection", 0.84),
+    ("handling", 0.87),
+    ("prevention", 0.70),
 ];
-const DEV_KAPPA_MEDIAN_FLOOR: f64 = 0.57;
+const DEV_KAPPA_MEDIAN_FLOOR: f64 = 0.58;
