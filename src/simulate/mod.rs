@@ -85,9 +85,11 @@ pub const DEFAULT_VIGNETTES_PER_GROUP: usize = 3;
 pub const DEFAULT_ICC: f64 = 0.1;
 pub const DEFAULT_ENGLISH: f64 = 0.3;
 
-/// Upper limits on the size of a simulation.
+/// Upper limits on the size of a simulation (300 groups in one session
+/// answering six cases is over 9 000 answers, beyond the largest session
+/// the report benchmark times).
 pub const MAX_SITES: usize = 999;
-pub const MAX_GROUPS: usize = 200;
+pub const MAX_GROUPS: usize = 300;
 
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq)]

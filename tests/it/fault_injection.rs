@@ -87,7 +87,10 @@ fn killed_mid_stream_loses_no_acknowledged_answer() {
         // the process only stops when killed.
         let writer = std::thread::spawn(move || {
             for line in lines {
-                if writeln!(stdin, "{line}").and_then(|()| stdin.flush()).is_err() {
+                if writeln!(stdin, "{line}")
+                    .and_then(|()| stdin.flush())
+                    .is_err()
+                {
                     return;
                 }
                 std::thread::sleep(Duration::from_millis(4));
