@@ -200,3 +200,87 @@ fn a_read_only_store_reads_through_the_journal_and_refuses_writes() {
         Err(StoreError::Open { .. })
     ));
 }
+
+/// One unit's latest card and its answers are read without the rest of the
+/// session: the latest version by method, every revision of that unit only.
+#[test]
+fn a_unit_is_read_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("study.db")).unwrap();
+    let (record, instruments, group, assignment) = session();
+    let other = GroupRecord {
+        label: "G2".into(),
+        ..group.clone()
+    };
+    let other_assignment = AssignmentRecord {
+        group: "G2".into(),
+        ..assignment.clone()
+    };
+    store
+        .create_session(
+            &record,
+            &instruments,
+            &[group, other],
+            &[assignment, other_assignment],
+        )
+        .unwrap();
+    let answer = |group: &str, prompt: &str, text: &str| AnswerRecord {
+        group: group.into(),
+        vignette: "V1".into(),
+        prompt: prompt.into(),
+        stage: 1,
+        kind: "text".into(),
+        value: serde_json::json!(text),
+        source: "file".into(),
+    };
+    store
+        .save_answers(
+            "s",
+            &[
+                answer("G1", "s1_do", "first"),
+                answer("G2", "s1_do", "theirs"),
+                answer("G1", "s1_do", "second"),
+                answer("G1", "s1_record", "notes"),
+            ],
+        )
+        .unwrap();
+    let score = |group: &str, card: &str, method: &str| ScoreRecord {
+        group: group.into(),
+        vignette: "V1".into(),
+        method: method.into(),
+        version: 0,
+        rubric_hash: "c".repeat(64),
+        answers_digest: "d".into(),
+        card: card.into(),
+        scored_at: String::new(),
+    };
+    store
+        .save_scores(
+            "s",
+            &[
+                score("G1", "{\"v\":1}", "auto"),
+                score("G1", "{\"v\":2}", "auto"),
+                score("G1", "{\"v\":9}", "human"),
+                score("G2", "{\"v\":3}", "auto"),
+            ],
+        )
+        .unwrap();
+
+    let card = store.latest_card("s", "G1", "V1", "auto").unwrap();
+    assert_eq!(card.as_deref(), Some("{\"v\":2}"));
+    assert_eq!(store.latest_card("s", "G3", "V1", "auto").unwrap(), None);
+    let read: Vec<(String, u32, serde_json::Value)> = store
+        .unit_responses("s", "G1", "V1")
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.answer.prompt, r.revision, r.answer.value))
+        .collect();
+    assert_eq!(
+        read,
+        vec![
+            ("s1_do".to_string(), 1, serde_json::json!("first")),
+            ("s1_do".to_string(), 2, serde_json::json!("second")),
+            ("s1_record".to_string(), 1, serde_json::json!("notes")),
+        ]
+    );
+}
