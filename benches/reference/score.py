@@ -373,7 +373,7 @@ def _write_out(rubric: dict[str, Any], lexicon: dict[str, dict[str, list[str]]])
         for criterion in resolved.get("criteria", []):
             evidence = criterion.get("evidence", {})
             for rule in evidence.get("phrases", []):
-                for key in ("terms", "with"):
+                for key in ("terms", "with", "without"):
                     if isinstance(rule.get(key), dict):
                         yield rule[key]
                 yield from (rule.get("elements") or {}).get("of", [])
@@ -452,7 +452,7 @@ class Bank:
 #: Targets of a phrase: (PHRASE, criterion, rule), (NEGATIVE, criterion, rule), (FLAG, flag, 0) or
 #: (WITH, criterion, rule): a term a bound phrase rule needs in its clause; or
 #: (ELEMENT, criterion, (rule, element)): one element of a rule's conjunction.
-PHRASE, NEGATIVE, FLAG, WITH, ELEMENT = 0, 1, 2, 3, 4
+PHRASE, NEGATIVE, FLAG, WITH, ELEMENT, WITHOUT = 0, 1, 2, 3, 4, 5
 Target = tuple[int, int, int]
 
 
@@ -615,6 +615,12 @@ class Scorer:
             for r, rule in enumerate(criterion["evidence"].get("phrases", []))
             if rule.get("with") is not None and rule.get("with_first", False)
         )
+        self.excluded = frozenset(
+            (c, r)
+            for c, criterion in enumerate(rubric["criteria"])
+            for r, rule in enumerate(criterion["evidence"].get("phrases", []))
+            if rule.get("without") is not None
+        )
         self.actors = _actors(vignette)
 
     @staticmethod
@@ -642,6 +648,8 @@ class Scorer:
                 add(rule.get("terms"), (PHRASE, c, r))
                 if rule.get("with") is not None:
                     add(rule["with"], (WITH, c, r))
+                if rule.get("without") is not None:
+                    add(rule["without"], (WITHOUT, c, r))
                 for e, element in enumerate((rule.get("elements") or {}).get("of", [])):
                     add(element, (ELEMENT, c, (r, e)))
             for r, rule in enumerate(evidence.get("negative", [])):
@@ -662,7 +670,8 @@ class Scorer:
     def hits(self, text: str) -> Iterator[tuple[Target, bool]]:
         """Every phrase target found in an answer, with whether it was denied (`Matcher::find`).
 
-        A bound phrase counts only where its clause has one of its `with` terms; `with` terms never.
+        A bound phrase counts only where its clause has one of its `with` terms, an excluded one
+        only where its clause has none of its `without` terms; `with` and `without` terms never.
         """
         folded = fold(text)
         size = len(folded)
@@ -686,17 +695,31 @@ class Scorer:
         for start, stop, targets, negated in found:
             for target in targets:
                 kind, c, r = target
-                if kind == WITH:
+                if kind in (WITH, WITHOUT):
                     continue
                 if kind == PHRASE and (c, r) in self.bound:
-                    begin, end = clauses.start(start), stop + len(clauses.head(stop))
-                    if (c, r) in self.with_first:
-                        end = start
-                    if not any(
-                        s >= begin and e <= end and (WITH, c, r) in others for s, e, others, _ in found
-                    ):
+                    end = start if (c, r) in self.with_first else None
+                    if not self._in_clause(clauses, found, start, stop, end, (WITH, c, r)):
+                        continue
+                if kind == PHRASE and (c, r) in self.excluded:
+                    if self._in_clause(clauses, found, start, stop, None, (WITHOUT, c, r)):
                         continue
                 yield target, negated
+
+    @staticmethod
+    def _in_clause(
+        clauses: Clauses,
+        found: list[tuple[int, int, tuple[Target, ...], bool]],
+        start: int,
+        stop: int,
+        before: int | None,
+        wanted: Target,
+    ) -> bool:
+        """Whether the clause of the match at `start..stop`, up to `before` at most, has a `wanted` phrase."""
+        begin, end = clauses.start(start), stop + len(clauses.head(stop))
+        if before is not None:
+            end = min(end, before)
+        return any(s >= begin and e <= end and wanted in others for s, e, others, _ in found)
 
     def score(self, answers: dict[str, Any]) -> tuple[list[int], dict[str, float]]:
         """Criterion levels (in rubric order) and dimension scores of one unit's latest answers."""

@@ -69,7 +69,7 @@ pub fn resolve(rubric: &Value, entries: &BTreeMap<&str, &Terms>) -> Option<Value
     changed.then_some(resolved)
 }
 
-/// Calls `f` on every phrase list of a rubric's JSON: phrases, `with`,
+/// Calls `f` on every phrase list of a rubric's JSON: phrases, `with`, `without`,
 /// elements, counter-phrases and red flags.
 fn for_each_terms(rubric: &mut Value, mut f: impl FnMut(&mut Value)) {
     if let Some(criteria) = rubric.get_mut("criteria").and_then(Value::as_array_mut) {
@@ -79,7 +79,7 @@ fn for_each_terms(rubric: &mut Value, mut f: impl FnMut(&mut Value)) {
             };
             if let Some(rules) = evidence.get_mut("phrases").and_then(Value::as_array_mut) {
                 for rule in rules {
-                    for key in ["terms", "with"] {
+                    for key in ["terms", "with", "without"] {
                         if let Some(terms) = rule.get_mut(key) {
                             f(terms);
                         }

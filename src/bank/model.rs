@@ -367,6 +367,10 @@ pub struct PhraseRule {
     /// action before its object: "varsle rektor", not "rektor varsler").
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub with_first: bool,
+    /// When given, a term does not count in a clause that also has one of
+    /// these (someone or something else the words are about).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub without: Option<Terms>,
     /// When given, the level needs at least `at_least` of these elements
     /// (each a list of terms) in the answers, besides or instead of `terms`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

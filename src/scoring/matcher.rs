@@ -25,6 +25,9 @@ pub enum Target {
     /// Criterion index, phrase rule index: a term the rule's phrases need
     /// in their clause (its `with`); never evidence on its own.
     With(usize, usize),
+    /// Criterion index, phrase rule index: a term that keeps the rule's
+    /// phrases from counting in its clause (its `without`); never evidence.
+    Without(usize, usize),
     /// Criterion index, phrase rule index, element index: one element of
     /// the rule's conjunction (its `elements`).
     Element(usize, usize, usize),
@@ -40,6 +43,7 @@ impl Target {
             Target::Phrase(c, _)
             | Target::Negative(c, _)
             | Target::With(c, _)
+            | Target::Without(c, _)
             | Target::Element(c, _, _) => Some(c),
             Target::Flag(_) | Target::Stance(_) => None,
         }
@@ -85,6 +89,8 @@ pub struct Matcher {
     bound: Vec<(usize, usize)>,
     /// The bound rules whose `with` term must come first in the clause.
     with_first: Vec<(usize, usize)>,
+    /// Phrase rules whose terms do not count beside a `without` term.
+    excluded: Vec<(usize, usize)>,
     /// Folded names of the case's people: a clause they open is theirs, not the group's.
     actors: Vec<String>,
     /// The kind of each stance phrase (`Target::Stance` indexes it).
@@ -175,6 +181,7 @@ impl Matcher {
         };
         let mut bound = Vec::new();
         let mut with_first = Vec::new();
+        let mut excluded = Vec::new();
         for (c, criterion) in rubric.criteria.iter().enumerate() {
             for (r, rule) in criterion.evidence.phrases.iter().enumerate() {
                 add(&rule.terms, Target::Phrase(c, r));
@@ -184,6 +191,10 @@ impl Matcher {
                     if rule.with_first {
                         with_first.push((c, r));
                     }
+                }
+                if let Some(without) = &rule.without {
+                    add(without, Target::Without(c, r));
+                    excluded.push((c, r));
                 }
                 for (e, element) in rule.elements.iter().flat_map(|el| el.of.iter().enumerate()) {
                     add(element, Target::Element(c, r, e));
@@ -233,6 +244,7 @@ impl Matcher {
             negation,
             bound,
             with_first,
+            excluded,
             actors: Vec::new(),
             stance,
         }
@@ -282,14 +294,15 @@ impl Matcher {
 
     /// Every phrase on word boundaries in folded text, with each of its
     /// targets; a bound phrase only where its clause has one of its `with`
-    /// terms, and `with` terms never.
+    /// terms, an excluded one only where its clause has none of its
+    /// `without` terms, and `with` and `without` terms never.
     fn scan(&self, text: &str, buffers: &mut MatchBuffers, mut each: impl FnMut(&Found, Target)) {
         let MatchBuffers {
             reading,
             matched,
             all,
         } = buffers;
-        if self.bound.is_empty() {
+        if self.bound.is_empty() && self.excluded.is_empty() {
             self.find_all(text, reading, matched, |found| {
                 for &target in &self.patterns[found.pattern].targets {
                     if !matches!(target, Target::Stance(_)) {
@@ -304,9 +317,14 @@ impl Matcher {
         for found in all.iter() {
             for &target in &self.patterns[found.pattern].targets {
                 let keep = match target {
-                    Target::With(..) | Target::Stance(_) => false,
-                    Target::Phrase(c, r) if self.bound.contains(&(c, r)) => {
-                        self.with_in_clause(text, found, all, (c, r))
+                    Target::With(..) | Target::Without(..) | Target::Stance(_) => false,
+                    Target::Phrase(c, r) => {
+                        (!self.bound.contains(&(c, r))
+                            || self.with_in_clause(text, found, all, (c, r)))
+                            && !(self.excluded.contains(&(c, r))
+                                && self.in_clause(text, found, all, usize::MAX, |t| {
+                                    t == Target::Without(c, r)
+                                }))
                     }
                     _ => true,
                 };
@@ -325,16 +343,35 @@ impl Matcher {
         all: &[Found],
         rule: (usize, usize),
     ) -> bool {
-        let (from, mut to) = clause_around(text, found.start, found.end);
-        if self.with_first.contains(&rule) {
-            to = found.start;
-        }
+        let before = if self.with_first.contains(&rule) {
+            found.start
+        } else {
+            usize::MAX
+        };
+        self.in_clause(text, found, all, before, |t| {
+            t == Target::With(rule.0, rule.1)
+        })
+    }
+
+    /// Whether the clause of `found`, up to `before` at most, holds a phrase
+    /// with a target `wanted` accepts.
+    fn in_clause(
+        &self,
+        text: &str,
+        found: &Found,
+        all: &[Found],
+        before: usize,
+        wanted: impl Fn(Target) -> bool,
+    ) -> bool {
+        let (from, to) = clause_around(text, found.start, found.end);
+        let to = to.min(before);
         all.iter().any(|other| {
             other.start >= from
                 && other.end <= to
                 && self.patterns[other.pattern]
                     .targets
-                    .contains(&Target::With(rule.0, rule.1))
+                    .iter()
+                    .any(|&t| wanted(t))
         })
     }
 
@@ -386,14 +423,15 @@ impl Matcher {
                 pattern,
                 start,
                 end,
-                // A `with` term is never evidence itself: its stance is not read.
-                negated: self.patterns[pattern]
-                    .targets
-                    .iter()
-                    .any(|t| !matches!(t, Target::With(..) | Target::Stance(_)))
-                    && self
-                        .negation
-                        .is_negated(text, start, end, &self.actors, reading),
+                // A `with` or `without` term is never evidence itself: its stance is not read.
+                negated: self.patterns[pattern].targets.iter().any(|t| {
+                    !matches!(
+                        t,
+                        Target::With(..) | Target::Without(..) | Target::Stance(_)
+                    )
+                }) && self
+                    .negation
+                    .is_negated(text, start, end, &self.actors, reading),
             });
         }
     }

@@ -22,13 +22,15 @@ impl Checker<'_> {
             for (c, criterion) in entry.item.criteria.iter().enumerate() {
                 for (p, rule) in criterion.evidence.phrases.iter().enumerate() {
                     for (language, terms) in &rule.terms {
-                        // A term bound to `with` terms is other evidence than the term alone.
-                        let with = rule
-                            .with
-                            .as_ref()
-                            .and_then(|w| w.get(language))
-                            .map(|w| format!(" (with {})", w.join(", ")))
-                            .unwrap_or_default();
+                        // A term bound by `with` or `without` terms is other evidence than the term alone.
+                        let bound = |terms: &Option<Terms>, word: &str| {
+                            terms
+                                .as_ref()
+                                .and_then(|w| w.get(language))
+                                .map(|w| format!(" ({word} {})", w.join(", ")))
+                                .unwrap_or_default()
+                        };
+                        let with = bound(&rule.with, "with") + &bound(&rule.without, "without");
                         for (t, term) in terms.iter().enumerate() {
                             let pointer =
                                 format!("/criteria/{c}/evidence/phrases/{p}/terms/{language}/{t}");
@@ -127,6 +129,9 @@ impl Checker<'_> {
                 }
                 if let Some(with) = &rule.with {
                     self.terms(entry, &format!("{at}/with"), with);
+                }
+                if let Some(without) = &rule.without {
+                    self.terms(entry, &format!("{at}/without"), without);
                 }
                 if let Some(elements) = &rule.elements {
                     for (e, element) in elements.of.iter().enumerate() {
