@@ -516,6 +516,15 @@ impl Reading {
         let i = self.clause_starts.partition_point(|&b| b <= start);
         self.clause_starts[..i].last().copied().unwrap_or(0)
     }
+
+    /// The clause around `text[start..end]` of the text read: from where it
+    /// begins to the next clause mark (as [`clause_around`]).
+    pub fn clause_around(&self, text: &str, start: usize, end: usize) -> (usize, usize) {
+        let to = text[end..]
+            .find(is_clause_mark)
+            .map_or(text.len(), |i| end + i);
+        (self.clause_start(start), to)
+    }
 }
 
 /// The ranges of `found` that lie within `from..to`.
@@ -676,6 +685,7 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// Where the clause that ends at `start` begins: after the last clause
 /// mark, or after the last clause word after it.
+#[cfg(test)]
 fn clause_start(text: &str, start: usize) -> usize {
     let before = &text[..start];
     let marked = before
@@ -692,7 +702,8 @@ fn clause_start(text: &str, start: usize) -> usize {
 
 /// The clause around `text[start..end]`: from [`clause_start`] to the next
 /// clause mark.
-pub fn clause_around(text: &str, start: usize, end: usize) -> (usize, usize) {
+#[cfg(test)]
+fn clause_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     let to = text[end..]
         .find(is_clause_mark)
         .map_or(text.len(), |i| end + i);
@@ -815,6 +826,11 @@ mod tests {
             let text = format!("{before}vi ringer{after}");
             let (start, end) = (before.len(), before.len() + "vi ringer".len());
             proptest::prop_assert_eq!(clause_tail(&text[..start]), &text[clause_start(&text, start)..start]);
+            let reading = Negation::for_language("nb").read(&text);
+            proptest::prop_assert_eq!(
+                reading.clause_around(&text, start, end),
+                clause_around(&text, start, end)
+            );
             let defined: Vec<&str> = words(clause_head(&text[end..])).take(2).collect();
             let read: Vec<&str> = first_words_in_clause(&text[end..]).collect();
             proptest::prop_assert_eq!(defined, read);

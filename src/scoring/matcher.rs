@@ -9,9 +9,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use crate::bank::{Rubric, Terms};
 
 use super::Mention;
-use super::fold::{
-    Folded, Negation, PhraseKind, Reading, clause_around, fold_term, on_word_boundaries,
-};
+use super::fold::{Folded, Negation, PhraseKind, Reading, fold_term, on_word_boundaries};
 
 /// What a phrase is evidence of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +126,10 @@ struct Found {
     end: usize,
     negated: bool,
 }
+
+/// A phrase found and where: the folded text, its reading, the phrase, and
+/// every phrase found in the text.
+type Place<'a> = (&'a str, &'a Reading, &'a Found, &'a [Found]);
 
 /// Room for the stance phrases of a language (a test holds their count below it).
 const MAX_STANCE_PHRASES: usize = 128;
@@ -319,12 +321,11 @@ impl Matcher {
                 let keep = match target {
                     Target::With(..) | Target::Without(..) | Target::Stance(_) => false,
                     Target::Phrase(c, r) => {
-                        (!self.bound.contains(&(c, r))
-                            || self.with_in_clause(text, found, all, (c, r)))
+                        let place = (text, &*reading, found, all.as_slice());
+                        (!self.bound.contains(&(c, r)) || self.with_in_clause(place, (c, r)))
                             && !(self.excluded.contains(&(c, r))
-                                && self.in_clause(text, found, all, usize::MAX, |t| {
-                                    t == Target::Without(c, r)
-                                }))
+                                && self
+                                    .in_clause(place, usize::MAX, |t| t == Target::Without(c, r)))
                     }
                     _ => true,
                 };
@@ -336,34 +337,24 @@ impl Matcher {
     }
 
     /// Whether the clause of `found` also holds a `with` term of rule `rule`.
-    fn with_in_clause(
-        &self,
-        text: &str,
-        found: &Found,
-        all: &[Found],
-        rule: (usize, usize),
-    ) -> bool {
+    fn with_in_clause(&self, place: Place<'_>, rule: (usize, usize)) -> bool {
         let before = if self.with_first.contains(&rule) {
-            found.start
+            place.2.start
         } else {
             usize::MAX
         };
-        self.in_clause(text, found, all, before, |t| {
-            t == Target::With(rule.0, rule.1)
-        })
+        self.in_clause(place, before, |t| t == Target::With(rule.0, rule.1))
     }
 
     /// Whether the clause of `found`, up to `before` at most, holds a phrase
     /// with a target `wanted` accepts.
     fn in_clause(
         &self,
-        text: &str,
-        found: &Found,
-        all: &[Found],
+        (text, reading, found, all): Place<'_>,
         before: usize,
         wanted: impl Fn(Target) -> bool,
     ) -> bool {
-        let (from, to) = clause_around(text, found.start, found.end);
+        let (from, to) = reading.clause_around(text, found.start, found.end);
         let to = to.min(before);
         all.iter().any(|other| {
             other.start >= from
