@@ -196,10 +196,12 @@ NORWEGIAN_MARKERS = (
     "sjå det an", "avvente", "avventer", "utsette", "utsetter", "utset", "håper å unngå",
     "håper vi slipper", "håper at vi slipper", "håper å slippe", "håpar å unngå", "håpar vi slepp",
     "håpar å sleppe", "slippe å", "slipper å", "sleppe å", "slepp å", "unngå å", "unngår å",
+    "kanskje", "eventuelt", "muligens", "kan hende", "kunne",
 )
 ENGLISH_MARKERS = (
     "wait with", "wait before", "wait until", "wait and see", "hold off", "put off", "postpone",
-    "hope to avoid", "hope we don't", "hope we won't", "avoid having to",
+    "hope to avoid", "hope we don't", "hope we won't", "avoid having to", "maybe", "perhaps",
+    "possibly", "might", "could",
 )
 #: Conditions and dismissals that make an action hypothetical.
 NORWEGIAN_CONDITIONS = (

@@ -551,7 +551,7 @@ pub enum PhraseKind {
     ClauseWord,
 }
 
-/// Phrases that defer an action or hope it away, folded.
+/// Phrases that defer an action, hope it away or hedge it ("kanskje"), folded.
 const NORWEGIAN_MARKERS: &[&str] = &[
     "vente med",
     "venter med",
@@ -584,9 +584,14 @@ const NORWEGIAN_MARKERS: &[&str] = &[
     "slepp å",
     "unngå å",
     "unngår å",
+    "kanskje",
+    "eventuelt",
+    "muligens",
+    "kan hende",
+    "kunne",
 ];
 
-/// The English phrases that defer an action or hope it away.
+/// The English phrases that defer an action, hope it away or hedge it.
 const ENGLISH_MARKERS: &[&str] = &[
     "wait with",
     "wait before",
@@ -599,6 +604,11 @@ const ENGLISH_MARKERS: &[&str] = &[
     "hope we don't",
     "hope we won't",
     "avoid having to",
+    "maybe",
+    "perhaps",
+    "possibly",
+    "might",
+    "could",
 ];
 
 /// Conditions that make an action hypothetical, folded.

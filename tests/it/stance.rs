@@ -62,6 +62,27 @@ fn level(card: &ScoreCard, prefix: &str) -> u8 {
 
 /// (vignette, language, prompt, answer, criterion, the most a rater gives).
 const FALSE_CREDIT: &[Case] = &[
+    // Hedged: maybe, perhaps, could.
+    ("V2", "nb", "s1_do", "Kanskje varsler vi rektor.", "D5", 0),
+    (
+        "V2",
+        "nb",
+        "s1_do",
+        "Vi kunne eventuelt varslet rektor.",
+        "D5",
+        0,
+    ),
+    ("V2", "nn", "s1_do", "Vi kan hende varslar rektor.", "D5", 0),
+    ("V2", "en", "s1_do", "Maybe we tell the principal.", "D5", 0),
+    (
+        "V2",
+        "en",
+        "s1_do",
+        "We could perhaps tell the principal.",
+        "D5",
+        0,
+    ),
+    ("V2", "en", "s1_do", "We might tell the principal.", "D5", 0),
     (
         "V5",
         "nb",
@@ -185,6 +206,15 @@ const GOOD: &[Case] = &[
         "nb",
         "s1_do",
         "Vi venter med å ringe foreldrene og varsler rektor i dag.",
+        "D5",
+        2,
+    ),
+    // A hedge reaches no further than its clause.
+    (
+        "V2",
+        "nb",
+        "s1_do",
+        "Kanskje er det mer bak, men vi varsler rektor i dag.",
         "D5",
         2,
     ),
