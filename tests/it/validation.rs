@@ -1,11 +1,11 @@
-//! The automatic scorer against two blind raters on four blind validation
+//! The automatic scorer against two blind raters on five blind validation
 //! sets: answers written without sight of the rubrics' evidence, rated from
 //! the level descriptors by two raters blind to each other, to the engine
-//! and to the authors' intent. The fourth set (tests/fixtures/validation4)
-//! is the test set: nothing was tuned on it. The first three
-//! (tests/fixtures/validation, validation2, validation3) are the
-//! development sets rules are tuned on; each of the later two was a test set
-//! measured once before it became one.
+//! and to the authors' intent. The fifth set (tests/fixtures/validation5)
+//! is the test set: nothing was tuned on it. The first four
+//! (tests/fixtures/validation to validation4) are the development sets
+//! rules are tuned on; each of the later three was a test set measured once
+//! before it became one.
 //! The tests fail if the engine's agreement drops below the figures
 //! recorded (docs/statistics.md reports them beside the raters' own
 //! agreement).
@@ -19,7 +19,7 @@ use vignette::scoring::Scorer;
 use vignette::stats::spearman;
 
 /// The test set: answers and ratings nothing was tuned on.
-const TEST_SET: &str = "validation4";
+const TEST_SET: &str = "validation5";
 
 /// A development set and the floors of its figures.
 struct DevelopmentSet {
@@ -28,7 +28,7 @@ struct DevelopmentSet {
     kappa_floor: f64,
 }
 
-/// The development sets: the first three blind sets, tuned on.
+/// The development sets: the first four blind sets, tuned on.
 const DEVELOPMENT_SETS: &[DevelopmentSet] = &[
     DevelopmentSet {
         folder: "validation",
@@ -44,6 +44,11 @@ const DEVELOPMENT_SETS: &[DevelopmentSet] = &[
         folder: "validation3",
         spearman_floors: DEV3_SPEARMAN_FLOORS,
         kappa_floor: DEV3_KAPPA_MEDIAN_FLOOR,
+    },
+    DevelopmentSet {
+        folder: "validation4",
+        spearman_floors: DEV4_SPEARMAN_FLOORS,
+        kappa_floor: DEV4_KAPPA_MEDIAN_FLOOR,
     },
 ];
 
@@ -265,50 +270,56 @@ fn the_raters_agree_with_each_other() {
     }
 }
 
-/// The test set when it was measured (2026-12-05, rubrics 1.8.0 to 1.12.0,
-/// tuned on the three development sets only; the test set's answers and
-/// ratings were never read before): Spearman detection 0.851, handling
-/// 0.920, prevention 0.777; median linear weighted kappa 0.571; less 0.02.
+/// The test set when it was measured (2026-12-05, rubrics 1.9.0 to 1.14.0,
+/// tuned on the four development sets only; the test set's answers and
+/// ratings were never read before): Spearman detection 0.857, handling
+/// 0.928, prevention 0.786; median linear weighted kappa 0.600; less 0.02.
 /// Issue 16 aims at 0.85 and 0.70 (docs/statistics.md has the history,
 /// including each earlier test set's one measurement before it became
 /// development data).
 const SPEARMAN_FLOORS: &[(&str, f64)] = &[
     ("detection", 0.83),
     ("handling", 0.90),
-    ("prevention", 0.75),
+    ("prevention", 0.76),
 ];
-const KAPPA_MEDIAN_FLOOR: f64 = 0.55;
+const KAPPA_MEDIAN_FLOOR: f64 = 0.58;
 
 /// How far the engine's mean criterion level may be from the raters' mean.
 const MEAN_LEVEL_TOLERANCE: f64 = 0.15;
 
-/// The first set, both halves, with rubrics 1.8.0 to 1.12.0 (detection
-/// 0.874, handling 0.903, prevention 0.787; median kappa 0.648), less 0.02.
+/// The development sets' figures with rubrics 1.9.0 to 1.14.0 (detection,
+/// handling, prevention; median kappa), less 0.02. The first set: 0.882,
+/// 0.902, 0.785; 0.645.
 const DEV1_SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.85),
+    ("detection", 0.86),
     ("handling", 0.88),
     ("prevention", 0.76),
 ];
 const DEV1_KAPPA_MEDIAN_FLOOR: f64 = 0.62;
 
 /// The second set, measured once as the test set with rubrics 1.7.0 and
-/// 1.8.0 (detection 0.831, handling 0.911, prevention 0.688; median kappa
-/// 0.539) and then tuned on: with rubrics 1.8.0 to 1.12.0 0.861, 0.909,
-/// 0.760; 0.607; less 0.02.
+/// 1.8.0 (0.831, 0.911, 0.688; 0.539); now 0.858, 0.912, 0.763; 0.603.
 const DEV2_SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.84),
-    ("handling", 0.88),
+    ("detection", 0.83),
+    ("handling", 0.89),
     ("prevention", 0.74),
 ];
 const DEV2_KAPPA_MEDIAN_FLOOR: f64 = 0.58;
 
 /// The third set, measured once as the test set with rubrics 1.7.0 to
-/// 1.10.0 (detection 0.854, handling 0.904, prevention 0.806; median kappa
-/// 0.566) and then tuned on: with rubrics 1.8.0 to 1.12.0 0.858, 0.906,
-/// 0.845; 0.562; less 0.02.
+/// 1.10.0 (0.854, 0.904, 0.806; 0.566); now 0.861, 0.914, 0.846; 0.573.
 const DEV3_SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.83),
-    ("handling", 0.88),
+    ("detection", 0.84),
+    ("handling", 0.89),
     ("prevention", 0.82),
 ];
-const DEV3_KAPPA_MEDIAN_FLOOR: f64 = 0.54;
+const DEV3_KAPPA_MEDIAN_FLOOR: f64 = 0.55;
+
+/// The fourth set, measured once as the test set with rubrics 1.8.0 to
+/// 1.12.0 (0.851, 0.920, 0.777; 0.571); now 0.854, 0.925, 0.782; 0.571.
+const DEV4_SPEARMAN_FLOORS: &[(&str, f64)] = &[
+    ("detection", 0.83),
+    ("handling", 0.90),
+    ("prevention", 0.76),
+];
+const DEV4_KAPPA_MEDIAN_FLOOR: f64 = 0.55;
