@@ -270,7 +270,7 @@ fn the_raters_agree_with_each_other() {
     }
 }
 
-/// The test set when it was measured (2026-12-05, rubrics 1.9.0 to 1.14.0,
+/// The test set when it was measured (2026-12-05, rubrics 1.10.0 to 1.14.0,
 /// tuned on the four development sets only; the test set's answers and
 /// ratings were never read before): Spearman detection 0.857, handling
 /// 0.928, prevention 0.786; median linear weighted kappa 0.600; less 0.02.
@@ -287,7 +287,7 @@ const KAPPA_MEDIAN_FLOOR: f64 = 0.58;
 /// How far the engine's mean criterion level may be from the raters' mean.
 const MEAN_LEVEL_TOLERANCE: f64 = 0.15;
 
-/// The development sets' figures with rubrics 1.9.0 to 1.14.0 (detection,
+/// The development sets' figures with rubrics 1.10.0 to 1.14.0 (detection,
 /// handling, prevention; median kappa), less 0.02. The first set: 0.882,
 /// 0.902, 0.785; 0.645.
 const DEV1_SPEARMAN_FLOORS: &[(&str, f64)] = &[
