@@ -327,17 +327,17 @@ impl Negation {
         if self.someone_else(&text[from..start], actors) {
             return true;
         }
-        let markers: Vec<(usize, usize)> = within(&reading.markers, from, start).collect();
+        let markers = || within(&reading.markers, from, start);
         let scope = reading
             .coordinators
             .iter()
             .filter(|&&(s, e)| s >= from && e <= start)
-            .filter(|&&(s, _)| !markers.iter().any(|&(ms, me)| ms <= s + 1 && s + 1 < me))
+            .filter(|&&(s, _)| !markers().any(|(ms, me)| ms <= s + 1 && s + 1 < me))
             .map(|&(_, e)| e)
             .max()
             .unwrap_or(from);
         self.negated_words(text, scope, start, reading)
-            || markers.iter().any(|&(_, marker_end)| marker_end > scope)
+            || markers().any(|(_, marker_end)| marker_end > scope)
             || (self.after_too && first_words_in_clause(&text[end..]).any(|w| self.negates(w)))
             || self.conditional(text, from, end, reading)
     }
@@ -362,7 +362,7 @@ impl Negation {
                 &mut last_end[p],
             );
         }
-        reading.finish(text);
+        reading.finish();
         reading
     }
 
@@ -379,6 +379,7 @@ impl Negation {
             .chain(self.words.iter().map(|w| (*w, PhraseKind::Negator)))
             .chain(contraction.iter().map(|c| (*c, PhraseKind::Contraction)))
             .chain(CLAUSE_WORDS.iter().map(|w| (*w, PhraseKind::ClauseWord)))
+            .chain(CLAUSE_MARKS.iter().map(|m| (*m, PhraseKind::ClauseWord)))
             .collect()
     }
 
@@ -489,23 +490,9 @@ impl Reading {
         }
     }
 
-    /// Completes the reading of `text` once every phrase is noted: the
-    /// clause marks, and everything in order.
-    pub fn finish(&mut self, text: &str) {
-        // Byte by byte: every mark is ASCII but the dashes `–` and `—`
-        // (E2 80 93, E2 80 94), and no other character's bytes look like them.
-        let bytes = text.as_bytes();
-        for (i, &b) in bytes.iter().enumerate() {
-            match b {
-                b'.' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')' | b'-' | b'\n' => {
-                    self.clause_starts.push(i + 1)
-                }
-                0xe2 if matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x93 | 0x94])) => {
-                    self.clause_starts.push(i + 3)
-                }
-                _ => {}
-            }
-        }
+    /// Completes the reading once every phrase is noted (the clause marks
+    /// and clause words among them): everything in order.
+    pub fn finish(&mut self) {
         self.clause_starts.push(0);
         self.clause_starts.sort_unstable();
         self.negators.sort_unstable();
@@ -673,8 +660,11 @@ const CLAUSE_WORDS: &[&str] = &[
 const COORDINATORS: &[&str] = &[" og ", " and ", " eller ", " or "];
 
 /// Punctuation that ends a clause, and the line break that folding keeps
-/// where a new line starts a new sentence (see `ends_a_line`);
-/// [`Reading::finish`] finds the same by their bytes.
+/// where a new line starts a new sentence (see `ends_a_line`), as stance
+/// phrases: a clause begins after each (as [`is_clause_mark`] has them).
+const CLAUSE_MARKS: &[&str] = &[".", ",", ";", ":", "!", "?", "(", ")", "-", "–", "—", "\n"];
+
+/// Whether `c` is one of the [`CLAUSE_MARKS`].
 fn is_clause_mark(c: char) -> bool {
     matches!(
         c,

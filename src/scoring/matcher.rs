@@ -408,7 +408,7 @@ impl Matcher {
         if found.is_empty() {
             return;
         }
-        reading.finish(text);
+        reading.finish();
         for &(pattern, start, end) in found.iter() {
             each(Found {
                 pattern,

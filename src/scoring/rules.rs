@@ -18,15 +18,55 @@ use super::*;
 #[derive(Debug, Clone)]
 pub struct Scorer<'r> {
     rubric: &'r Rubric,
-    /// Ids of the pinned vignette's text prompts.
-    text_prompts: foldhash::HashSet<&'r str>,
+    /// The pinned vignette's prompt ids → their index in `prompts`.
+    slot_of: foldhash::HashMap<&'r str, usize>,
+    /// The vignette's prompts in order: whether each is a text prompt, and
+    /// the stage it is asked at, from 1.
+    prompts: Vec<PromptSlot>,
     matcher: Matcher,
     language: String,
     /// Per criterion: the red flags' effects on it, as (flag index, effect).
     effects: Vec<Vec<(usize, &'r Effect)>>,
-    /// Prompt id → the stage it is asked at, from 1.
-    stage_of: foldhash::HashMap<&'r str, u32>,
+    /// Per criterion: the prompt slots its rules read.
+    criterion_slots: Vec<CriterionSlots>,
+    /// Per red flag: the prompt slots it reads.
+    flag_slots: Vec<FlagSlots>,
 }
+
+/// One prompt of the vignette, as the rules read it.
+#[derive(Debug, Clone, Copy)]
+struct PromptSlot {
+    text: bool,
+    stage: u32,
+}
+
+/// The prompt slots of a criterion's rules, in the rules' order: the slot of
+/// each choice rule's prompt ([`NO_SLOT`] for a prompt the vignette lacks),
+/// and the slots each phrase and counter-phrase rule looks in.
+#[derive(Debug, Clone)]
+struct CriterionSlots {
+    options: Vec<usize>,
+    ranks: Vec<usize>,
+    likert: Vec<usize>,
+    phrases: Vec<Within>,
+    negative: Vec<Within>,
+}
+
+/// The prompt slots of a red flag: of each of its options, and those its terms count in.
+#[derive(Debug, Clone)]
+struct FlagSlots {
+    options: Vec<usize>,
+    terms: Within,
+}
+
+/// The prompt slots a phrase rule looks in; all text prompts when `None`.
+type Within = Option<Vec<usize>>;
+
+/// The slot of a prompt the vignette lacks: never answered.
+const NO_SLOT: usize = usize::MAX;
+
+/// One unit's answers by prompt slot (see [`Scorer::prompts`]).
+type Slots<'a> = [Option<Answer<'a>>];
 
 /// The names of other people in a case, folded: every factor-level value
 /// that is one capitalised word ("Maja", "Jakob") of the factors that name
@@ -53,49 +93,119 @@ fn actors(vignette: &Vignette) -> Vec<String> {
 /// Buffers that [`Scorer::levels`] reuses from one call to the next (one per thread).
 #[derive(Debug, Default)]
 pub struct Scratch<'a> {
+    /// The unit's answers by prompt slot.
+    slots: Vec<Option<Answer<'a>>>,
     folded: String,
     buffers: MatchBuffers,
-    spots: Vec<Spot<'a>>,
+    spots: Vec<Spot>,
     /// The spots of each criterion (its phrases, counter-phrases and elements).
-    by_criterion: Vec<Vec<Spot<'a>>>,
+    by_criterion: Vec<Vec<Spot>>,
 }
 
-/// A phrase found, as the level rules read it.
+/// A phrase found, as the level rules read it: in the answer to the prompt in `slot`.
 #[derive(Debug, Clone, Copy)]
-struct Spot<'a> {
+struct Spot {
     target: Target,
-    prompt: &'a str,
+    slot: usize,
     negated: bool,
 }
 
 impl<'r> Scorer<'r> {
     /// Compiles `rubric` (which scores `vignette`) for answers in `language`.
     pub fn new(rubric: &'r Rubric, vignette: &'r Vignette, language: &str) -> Scorer<'r> {
-        let text_prompts = vignette
+        let prompts: Vec<(&str, PromptSlot)> = vignette
             .stages
             .iter()
-            .flat_map(|s| &s.prompts)
-            .filter(|p| matches!(p.kind, PromptKind::Text { .. }))
-            .map(|p| p.id.as_str())
+            .zip(1..)
+            .flat_map(|(stage, n)| {
+                stage.prompts.iter().map(move |p| {
+                    (
+                        p.id.as_str(),
+                        PromptSlot {
+                            text: matches!(p.kind, PromptKind::Text { .. }),
+                            stage: n,
+                        },
+                    )
+                })
+            })
+            .collect();
+        let mut slot_of = foldhash::HashMap::default();
+        for (i, (id, _)) in prompts.iter().enumerate() {
+            slot_of.entry(*id).or_insert(i);
+        }
+        let slot = |prompt: &String| slot_of.get(prompt.as_str()).copied().unwrap_or(NO_SLOT);
+        let within = |prompts: &Option<Vec<String>>| -> Within {
+            prompts.as_ref().map(|list| list.iter().map(slot).collect())
+        };
+        let criterion_slots = rubric
+            .criteria
+            .iter()
+            .map(|c| CriterionSlots {
+                options: c.evidence.options.iter().map(|r| slot(&r.prompt)).collect(),
+                ranks: c.evidence.ranks.iter().map(|r| slot(&r.prompt)).collect(),
+                likert: c.evidence.likert.iter().map(|r| slot(&r.prompt)).collect(),
+                phrases: c
+                    .evidence
+                    .phrases
+                    .iter()
+                    .map(|r| within(&r.prompts))
+                    .collect(),
+                negative: c
+                    .evidence
+                    .negative
+                    .iter()
+                    .map(|r| within(&r.prompts))
+                    .collect(),
+            })
+            .collect();
+        let flag_slots = rubric
+            .red_flags
+            .iter()
+            .map(|f| FlagSlots {
+                options: f.options.iter().map(|o| slot(&o.prompt)).collect(),
+                terms: within(&f.prompts),
+            })
             .collect();
         Scorer {
             rubric,
-            text_prompts,
+            prompts: prompts.into_iter().map(|(_, p)| p).collect(),
+            slot_of,
             matcher: Matcher::new(rubric, language).with_actors(actors(vignette)),
             language: language.to_string(),
             effects: effects(rubric),
-            stage_of: vignette
-                .stages
-                .iter()
-                .zip(1..)
-                .flat_map(|(stage, n)| stage.prompts.iter().map(move |p| (p.id.as_str(), n)))
-                .collect(),
+            criterion_slots,
+            flag_slots,
         }
     }
 
     /// The stage a prompt is asked at (0 for a prompt the vignette lacks).
     fn stage(&self, prompt: &str) -> u32 {
-        self.stage_of.get(prompt).copied().unwrap_or(0)
+        self.slot_of
+            .get(prompt)
+            .map_or(0, |&i| self.prompts[i].stage)
+    }
+
+    /// Whether `prompt` is one of the vignette's text prompts.
+    fn is_text(&self, prompt: &str) -> bool {
+        self.slot_of
+            .get(prompt)
+            .is_some_and(|&i| self.prompts[i].text)
+    }
+
+    /// `answers` (prompt id, value) put in `slots` by prompt slot; answers to
+    /// prompts the vignette lacks are left out.
+    fn fill<'a>(
+        &self,
+        answers: impl Iterator<Item = (&'a str, Answer<'a>)>,
+        slots: &mut Vec<Option<Answer<'a>>>,
+    ) {
+        slots.clear();
+        slots.resize(self.prompts.len(), None);
+        for (prompt, value) in answers {
+            if let Some(&i) = self.slot_of.get(prompt) {
+                slots[i] = Some(value);
+            }
+        }
     }
 
     /// The rubric this scorer scores with.
@@ -110,25 +220,34 @@ impl<'r> Scorer<'r> {
 
     /// Scores answers (prompt id → latest value); unknown prompts are ignored.
     pub fn score(&self, answers: &BTreeMap<String, Value>) -> ScoreCard {
-        let answers: Vec<(&str, Answer<'_>)> = answers
+        let mut slots = Vec::new();
+        self.fill(
+            answers.iter().map(|(p, v)| (p.as_str(), Answer::Json(v))),
+            &mut slots,
+        );
+        // In the order of prompt ids, as the card lists what was found.
+        let hits: Vec<Hit> = answers
             .iter()
-            .map(|(p, v)| (p.as_str(), Answer::Json(v)))
-            .collect();
-        let hits: Vec<Hit> = self
-            .texts(&answers)
+            .filter(|(prompt, _)| self.is_text(prompt))
+            .filter_map(|(prompt, value)| value.as_str().map(|text| (prompt, text)))
             .flat_map(|(prompt, text)| self.matcher.find(prompt, text))
             .collect();
+        let answers = slots.as_slice();
         let spots: Vec<Spot> = hits
             .iter()
             .map(|h| Spot {
                 target: h.target,
-                prompt: &h.prompt,
+                slot: self
+                    .slot_of
+                    .get(h.prompt.as_str())
+                    .copied()
+                    .unwrap_or(NO_SLOT),
                 negated: h.negated,
             })
             .collect();
-        let raised = self.raised(&answers, &spots);
+        let raised = self.raised(answers, &spots);
         let criteria: Vec<CriterionScore> = (0..self.rubric.criteria.len())
-            .map(|c| self.criterion(c, &answers, &hits, &spots, &raised))
+            .map(|c| self.criterion(c, answers, &hits, &spots, &raised))
             .collect();
         let (dimensions, overall) = summarise(criteria.iter().map(CriterionScore::as_level));
         let dimensions = owned(dimensions);
@@ -144,33 +263,35 @@ impl<'r> Scorer<'r> {
             overall,
             red_flags: raised
                 .iter()
-                .map(|&f| self.raised_flag(f, &answers, &hits, &spots))
+                .map(|&f| self.raised_flag(f, answers, &hits, &spots))
                 .collect(),
         }
     }
 
     /// The levels and red flags that [`Scorer::score`] gives, without the
     /// evidence. `answers` are (prompt id, latest value), one per prompt, in
-    /// any order (they are sorted here).
+    /// any order.
     pub fn levels<'a>(
         &self,
-        answers: &mut [(&'a str, Answer<'a>)],
+        answers: &[(&'a str, Answer<'a>)],
         scratch: &mut Scratch<'a>,
     ) -> Levels {
-        answers.sort_unstable_by_key(|(prompt, _)| *prompt);
         let Scratch {
+            slots,
             folded,
             buffers,
             spots,
             by_criterion,
         } = scratch;
+        self.fill(answers.iter().copied(), slots);
+        let answers = slots.as_slice();
         spots.clear();
-        for (prompt, text) in self.texts(answers) {
+        for (slot, text) in self.texts(answers) {
             fold::fold_into(text, folded);
             self.matcher.targets(folded, buffers, |target, negated| {
                 spots.push(Spot {
                     target,
-                    prompt,
+                    slot,
                     negated,
                 })
             });
@@ -228,19 +349,18 @@ impl<'r> Scorer<'r> {
         }
     }
 
-    /// The answers to the vignette's text prompts, as (prompt, text).
-    fn texts<'a>(
-        &self,
-        answers: &[(&'a str, Answer<'a>)],
-    ) -> impl Iterator<Item = (&'a str, &'a str)> {
-        answers
+    /// The answers to the vignette's text prompts, as (prompt slot, text).
+    fn texts<'a>(&self, answers: &Slots<'a>) -> impl Iterator<Item = (usize, &'a str)> {
+        self.prompts
             .iter()
-            .filter(|(prompt, _)| self.text_prompts.contains(prompt))
-            .filter_map(|(prompt, value)| value.as_str().map(|text| (*prompt, text)))
+            .zip(answers)
+            .enumerate()
+            .filter(|(_, (prompt, _))| prompt.text)
+            .filter_map(|(slot, (_, value))| Some((slot, value.as_ref()?.as_str()?)))
     }
 
     /// The red flags raised by phrases or options, by index, ascending.
-    fn raised(&self, answers: &[(&str, Answer<'_>)], spots: &[Spot]) -> Vec<usize> {
+    fn raised(&self, answers: &Slots<'_>, spots: &[Spot]) -> Vec<usize> {
         (0..self.rubric.red_flags.len())
             .filter(|&f| {
                 self.flag_spots(f, spots).next().is_some()
@@ -251,37 +371,35 @@ impl<'r> Scorer<'r> {
 
     /// Indices of the phrases that raise red flag `f`.
     fn flag_spots(&self, f: usize, spots: &[Spot]) -> impl Iterator<Item = usize> {
-        let prompts = &self.rubric.red_flags[f].prompts;
+        let within = &self.flag_slots[f].terms;
         spots
             .iter()
             .enumerate()
             .filter(move |(_, s)| {
-                s.target == Target::Flag(f) && !s.negated && allowed(prompts, s.prompt)
+                s.target == Target::Flag(f) && !s.negated && allowed(within, s.slot)
             })
             .map(|(i, _)| i)
     }
 
     /// The options whose choice (or rank) raises red flag `f`.
-    fn flag_options(
-        &self,
-        f: usize,
-        answers: &[(&str, Answer<'_>)],
-    ) -> impl Iterator<Item = &'r FlagOption> {
+    fn flag_options(&self, f: usize, answers: &Slots<'_>) -> impl Iterator<Item = &'r FlagOption> {
         self.rubric.red_flags[f]
             .options
             .iter()
-            .filter(move |o| match o.top {
+            .zip(&self.flag_slots[f].options)
+            .filter(move |(o, slot)| match o.top {
                 Some(top) => {
-                    rank_position(answers, &o.prompt, &o.option).is_some_and(|p| p <= top as usize)
+                    rank_position(answers, **slot, &o.option).is_some_and(|p| p <= top as usize)
                 }
-                None => chosen(answers, &o.prompt, &o.option),
+                None => chosen(answers, **slot, &o.option),
             })
+            .map(|(o, _)| o)
     }
 
     fn raised_flag(
         &self,
         f: usize,
-        answers: &[(&str, Answer<'_>)],
+        answers: &Slots<'_>,
         hits: &[Hit],
         spots: &[Spot],
     ) -> RaisedFlag {
@@ -302,14 +420,14 @@ impl<'r> Scorer<'r> {
     /// included, as (index, phrase rule).
     fn phrases(&self, c: usize, spots: &[Spot]) -> impl Iterator<Item = (usize, &'r PhraseRule)> {
         let rules = &self.rubric.criteria[c].evidence.phrases;
+        let within = &self.criterion_slots[c].phrases;
         spots
             .iter()
             .enumerate()
             .filter_map(move |(i, s)| match s.target {
-                Target::Phrase(of, r) if of == c => rules
-                    .get(r)
-                    .filter(|rule| allowed(&rule.prompts, s.prompt))
-                    .map(|rule| (i, rule)),
+                Target::Phrase(of, r) if of == c && allowed(&within[r], s.slot) => {
+                    Some((i, &rules[r]))
+                }
                 _ => None,
             })
     }
@@ -321,14 +439,14 @@ impl<'r> Scorer<'r> {
         spots: &[Spot],
     ) -> impl Iterator<Item = (usize, &'r NegativeRule)> {
         let rules = &self.rubric.criteria[c].evidence.negative;
+        let within = &self.criterion_slots[c].negative;
         spots
             .iter()
             .enumerate()
             .filter_map(move |(i, s)| match s.target {
-                Target::Negative(of, r) if of == c && !s.negated => rules
-                    .get(r)
-                    .filter(|rule| allowed(&rule.prompts, s.prompt))
-                    .map(|rule| (i, rule)),
+                Target::Negative(of, r) if of == c && !s.negated && allowed(&within[r], s.slot) => {
+                    Some((i, &rules[r]))
+                }
                 _ => None,
             })
     }
@@ -346,8 +464,9 @@ impl<'r> Scorer<'r> {
     }
 
     /// The level the evidence earns criterion `c`, before counter-phrases and red flags.
-    fn earned(&self, c: usize, answers: &[(&str, Answer<'_>)], spots: &[Spot]) -> u8 {
-        let choices = choices(&self.rubric.criteria[c], answers).map(|choice| choice.level());
+    fn earned(&self, c: usize, answers: &Slots<'_>, spots: &[Spot]) -> u8 {
+        let choices = choices(&self.rubric.criteria[c], &self.criterion_slots[c], answers)
+            .map(|choice| choice.level());
         let phrases = self
             .phrases(c, spots)
             .filter(|(i, _)| !spots[*i].negated)
@@ -364,7 +483,7 @@ impl<'r> Scorer<'r> {
     /// (at least `at_least` of its elements, not denied, in its prompts),
     /// each with the first phrase found of every element it has.
     fn conjunctions<'s>(
-        &self,
+        &'s self,
         c: usize,
         spots: &'s [Spot],
     ) -> impl Iterator<Item = (&'r PhraseRule, Vec<usize>)> + 's
@@ -372,6 +491,7 @@ impl<'r> Scorer<'r> {
         'r: 's,
     {
         let rules = &self.rubric.criteria[c].evidence.phrases;
+        let within = &self.criterion_slots[c].phrases;
         rules.iter().enumerate().filter_map(move |(r, rule)| {
             let elements = rule.elements.as_ref()?;
             let mut first: Vec<Option<usize>> = vec![None; elements.of.len()];
@@ -380,7 +500,7 @@ impl<'r> Scorer<'r> {
                     && of == c
                     && rr == r
                     && !s.negated
-                    && allowed(&rule.prompts, s.prompt)
+                    && allowed(&within[r], s.slot)
                 {
                     first[e].get_or_insert(i);
                 }
@@ -411,13 +531,13 @@ impl<'r> Scorer<'r> {
     fn criterion(
         &self,
         c: usize,
-        answers: &[(&str, Answer<'_>)],
+        answers: &Slots<'_>,
         hits: &[Hit],
         spots: &[Spot],
         raised: &[usize],
     ) -> CriterionScore {
         let criterion = &self.rubric.criteria[c];
-        let mut evidence: Vec<Evidence> = choices(criterion, answers)
+        let mut evidence: Vec<Evidence> = choices(criterion, &self.criterion_slots[c], answers)
             .map(|choice| choice.evidence(|prompt| self.stage(prompt)))
             .collect();
         let mut negated = Vec::new();
@@ -513,22 +633,18 @@ fn defined_level(criterion: &Criterion, level: u8) -> u8 {
         .unwrap_or(0)
 }
 
-fn allowed(prompts: &Option<Vec<String>>, prompt: &str) -> bool {
-    prompts
-        .as_ref()
-        .is_none_or(|list| list.iter().any(|p| p == prompt))
+/// Whether a rule that looks in `within` reads the answer in `slot`.
+fn allowed(within: &Within, slot: usize) -> bool {
+    within.as_ref().is_none_or(|slots| slots.contains(&slot))
 }
 
-/// The answer to `prompt` among answers sorted by prompt.
-fn answer<'a>(answers: &[(&str, Answer<'a>)], prompt: &str) -> Option<Answer<'a>> {
-    answers
-        .binary_search_by(|(p, _)| (*p).cmp(prompt))
-        .ok()
-        .map(|i| answers[i].1)
+/// The answer in prompt slot `slot`, if any.
+fn answer<'a>(answers: &Slots<'a>, slot: usize) -> Option<Answer<'a>> {
+    answers.get(slot).copied().flatten()
 }
 
-fn chosen(answers: &[(&str, Answer<'_>)], prompt: &str, option: &str) -> bool {
-    answer(answers, prompt).is_some_and(|a| match a.as_str() {
+fn chosen(answers: &Slots<'_>, slot: usize, option: &str) -> bool {
+    answer(answers, slot).is_some_and(|a| match a.as_str() {
         Some(id) => id == option,
         None => a
             .as_array()
@@ -537,8 +653,8 @@ fn chosen(answers: &[(&str, Answer<'_>)], prompt: &str, option: &str) -> bool {
 }
 
 /// 1-based position of an option in a ranking answer.
-fn rank_position(answers: &[(&str, Answer<'_>)], prompt: &str, option: &str) -> Option<usize> {
-    answer(answers, prompt)?
+fn rank_position(answers: &Slots<'_>, slot: usize, option: &str) -> Option<usize> {
+    answer(answers, slot)?
         .as_array()?
         .iter()
         .position(|id| id == option)
@@ -589,27 +705,38 @@ impl Choice<'_> {
 }
 
 /// The options chosen, ranks and Likert values that are evidence for
-/// `criterion`: options first, then ranks, then Likert values.
+/// `criterion` (its rules' prompt slots in `slots`): options first, then
+/// ranks, then Likert values.
 fn choices<'r>(
     criterion: &'r Criterion,
-    answers: &[(&str, Answer<'_>)],
+    slots: &CriterionSlots,
+    answers: &Slots<'_>,
 ) -> impl Iterator<Item = Choice<'r>> {
     let rules = &criterion.evidence;
     let options = rules
         .options
         .iter()
-        .filter(|r| chosen(answers, &r.prompt, &r.option))
-        .map(Choice::Option);
-    let ranks = rules.ranks.iter().filter_map(|r| {
-        let position = rank_position(answers, &r.prompt, &r.option)?;
-        (position <= r.top as usize).then_some(Choice::Rank(r, position))
-    });
-    let likert = rules.likert.iter().filter_map(|r| {
-        let value = answer(answers, &r.prompt)?.as_i64()?;
-        (r.min..=r.max)
-            .contains(&value)
-            .then_some(Choice::Likert(r, value))
-    });
+        .zip(&slots.options)
+        .filter(|(r, slot)| chosen(answers, **slot, &r.option))
+        .map(|(r, _)| Choice::Option(r));
+    let ranks = rules
+        .ranks
+        .iter()
+        .zip(&slots.ranks)
+        .filter_map(|(r, &slot)| {
+            let position = rank_position(answers, slot, &r.option)?;
+            (position <= r.top as usize).then_some(Choice::Rank(r, position))
+        });
+    let likert = rules
+        .likert
+        .iter()
+        .zip(&slots.likert)
+        .filter_map(|(r, &slot)| {
+            let value = answer(answers, slot)?.as_i64()?;
+            (r.min..=r.max)
+                .contains(&value)
+                .then_some(Choice::Likert(r, value))
+        });
     options.chain(ranks).chain(likert)
 }
 
