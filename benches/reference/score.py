@@ -294,7 +294,7 @@ class Negation:
         text = clauses.text
         begin = clauses.start(start)
         before = text[begin:start]
-        if self.someone_else(before, actors):
+        if self.someone_else(before, actors) and not self.after_a_named_person(text[:begin], actors):
             return True
         markers = phrases_in(before, self.markers)
         scope = coordinated_from(before, markers)
@@ -309,8 +309,19 @@ class Negation:
         words = _words(before)
         if not words:
             return False
-        other = words[0] in self.third_parties or words[0] in actors
-        return other and not any(w in self.first_person for w in words)
+        return self.names_someone(words[0], actors) and not any(w in self.first_person for w in words)
+
+    def names_someone(self, word: str, actors: tuple[str, ...]) -> bool:
+        """Whether `word` names another person: one of `actors`, or a third party."""
+        return word in self.third_parties or word in actors
+
+    def after_a_named_person(self, head: str, actors: tuple[str, ...]) -> bool:
+        """Whether the text before a clause ends with a person named and a comma
+        (`Negation::after_a_named_person`): the clause goes on a list of people."""
+        if not head.endswith(","):
+            return False
+        words = _words(head[:-1])
+        return bool(words) and self.names_someone(words[-1], actors)
 
     def negated_words(self, scope: str) -> bool:
         """Whether a negating word in `scope` negates what follows it."""

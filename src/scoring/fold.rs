@@ -324,7 +324,9 @@ impl Negation {
         reading: &Reading,
     ) -> bool {
         let from = reading.clause_start(start);
-        if self.someone_else(&text[from..start], actors) {
+        if self.someone_else(&text[from..start], actors)
+            && !self.after_a_named_person(&text[..from], actors)
+        {
             return true;
         }
         let markers = || within(&reading.markers, from, start);
@@ -390,8 +392,21 @@ impl Negation {
         let Some(first) = words(before).next() else {
             return false;
         };
-        let other = self.third_parties.contains(&first) || actors.iter().any(|a| a == first);
-        other && !words(before).any(|w| self.first_person.contains(&w))
+        self.names_someone(first, actors) && !words(before).any(|w| self.first_person.contains(&w))
+    }
+
+    /// Whether `word` names another person: one of `actors`, or a third party.
+    fn names_someone(&self, word: &str, actors: &[String]) -> bool {
+        self.third_parties.contains(&word) || actors.iter().any(|a| a == word)
+    }
+
+    /// Whether the text before a clause (`head`) ends with a person named
+    /// and a comma: the clause goes on a list of people ("vi snakker med
+    /// Sigurd, Frida og Ludvig"), it does not open with one of them.
+    fn after_a_named_person(&self, head: &str, actors: &[String]) -> bool {
+        head.strip_suffix(',')
+            .and_then(|before| words(before).last())
+            .is_some_and(|last| self.names_someone(last, actors))
     }
 
     /// Whether a negating word in `text[scope..start]` negates what follows

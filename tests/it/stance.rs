@@ -759,3 +759,30 @@ fn good_answers_raise_no_flag_and_earn_their_level() {
         );
     }
 }
+
+/// A comma between people named is a list, not a clause the next person
+/// opens: the group still asks; a clause a person opens is theirs.
+#[test]
+fn a_list_of_people_named_does_not_make_them_the_actors() {
+    let bank = bank();
+    let listed: Case = (
+        "V10",
+        "nb",
+        "s1_do",
+        "Vi snakker med Sigurd, Frida og Ludvig hver for seg og spør de andre voksne hva de har sett.",
+        "D3",
+        2,
+    );
+    let theirs: Case = (
+        "V10",
+        "nb",
+        "s1_do",
+        "Vi har snakket med Sigurd. Frida spør de andre voksne hva de har sett.",
+        "D3",
+        0,
+    );
+    for case in [listed, theirs] {
+        let (_, got) = scored(&bank, &case);
+        assert_eq!(got, case.5, "`{}`: {}", case.3, case.4);
+    }
+}
