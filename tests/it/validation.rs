@@ -1,10 +1,10 @@
-//! The automatic scorer against two blind raters on five blind validation
+//! The automatic scorer against two blind raters on six blind validation
 //! sets: answers written without sight of the rubrics' evidence, rated from
 //! the level descriptors by two raters blind to each other, to the engine
-//! and to the authors' intent. The fifth set (tests/fixtures/validation5)
-//! is the test set: nothing was tuned on it. The first four
-//! (tests/fixtures/validation to validation4) are the development sets
-//! rules are tuned on; each of the later three was a test set measured once
+//! and to the authors' intent. The sixth set (tests/fixtures/validation6)
+//! is the test set: nothing was tuned on it. The first five
+//! (tests/fixtures/validation to validation5) are the development sets
+//! rules are tuned on; each of the later four was a test set measured once
 //! before it became one.
 //! The tests fail if the engine's agreement drops below the figures
 //! recorded (docs/statistics.md reports them beside the raters' own
@@ -19,7 +19,7 @@ use vignette::scoring::Scorer;
 use vignette::stats::spearman;
 
 /// The test set: answers and ratings nothing was tuned on.
-const TEST_SET: &str = "validation5";
+const TEST_SET: &str = "validation6";
 
 /// A development set and the floors of its figures.
 struct DevelopmentSet {
@@ -28,7 +28,7 @@ struct DevelopmentSet {
     kappa_floor: f64,
 }
 
-/// The development sets: the first four blind sets, tuned on.
+/// The development sets: the first five blind sets, tuned on.
 const DEVELOPMENT_SETS: &[DevelopmentSet] = &[
     DevelopmentSet {
         folder: "validation",
@@ -49,6 +49,11 @@ const DEVELOPMENT_SETS: &[DevelopmentSet] = &[
         folder: "validation4",
         spearman_floors: DEV4_SPEARMAN_FLOORS,
         kappa_floor: DEV4_KAPPA_MEDIAN_FLOOR,
+    },
+    DevelopmentSet {
+        folder: "validation5",
+        spearman_floors: DEV5_SPEARMAN_FLOORS,
+        kappa_floor: DEV5_KAPPA_MEDIAN_FLOOR,
     },
 ];
 
@@ -270,56 +275,65 @@ fn the_raters_agree_with_each_other() {
     }
 }
 
-/// The test set when it was measured (2026-12-05, rubrics 1.10.0 to 1.14.0,
-/// tuned on the four development sets only; the test set's answers and
-/// ratings were never read before): Spearman detection 0.857, handling
-/// 0.928, prevention 0.786; median linear weighted kappa 0.600; less 0.02.
-/// Issue 16 aims at 0.85 and 0.70 (docs/statistics.md has the history,
-/// including each earlier test set's one measurement before it became
-/// development data).
+/// The test set when it was measured (2026-12-05 23:58 UTC, rubrics
+/// 1.10.0 to 1.15.0, tuned on the five development sets only; the test
+/// set's answers and ratings were never read before): Spearman detection
+/// 0.900, handling 0.914, prevention 0.815; median linear weighted kappa
+/// 0.632, lowest 0.419; less 0.02. Issue 16 aims at 0.85 and 0.70
+/// (docs/statistics.md has the history, including each earlier test set's
+/// one measurement before it became development data).
 const SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.83),
-    ("handling", 0.90),
-    ("prevention", 0.76),
+    ("detection", 0.88),
+    ("handling", 0.89),
+    ("prevention", 0.79),
 ];
-const KAPPA_MEDIAN_FLOOR: f64 = 0.58;
+const KAPPA_MEDIAN_FLOOR: f64 = 0.61;
 
 /// How far the engine's mean criterion level may be from the raters' mean.
 const MEAN_LEVEL_TOLERANCE: f64 = 0.15;
 
-/// The development sets' figures with rubrics 1.10.0 to 1.14.0 (detection,
+/// The development sets' figures with rubrics 1.10.0 to 1.15.0 (detection,
 /// handling, prevention; median kappa), less 0.02. The first set: 0.882,
-/// 0.902, 0.785; 0.645.
+/// 0.902, 0.810; 0.645.
 const DEV1_SPEARMAN_FLOORS: &[(&str, f64)] = &[
     ("detection", 0.86),
     ("handling", 0.88),
-    ("prevention", 0.76),
+    ("prevention", 0.79),
 ];
 const DEV1_KAPPA_MEDIAN_FLOOR: f64 = 0.62;
 
 /// The second set, measured once as the test set with rubrics 1.7.0 and
-/// 1.8.0 (0.831, 0.911, 0.688; 0.539); now 0.858, 0.912, 0.763; 0.603.
+/// 1.8.0 (0.831, 0.911, 0.688; 0.539); now 0.869, 0.912, 0.825; 0.620.
 const DEV2_SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.83),
-    ("handling", 0.89),
-    ("prevention", 0.74),
-];
-const DEV2_KAPPA_MEDIAN_FLOOR: f64 = 0.58;
-
-/// The third set, measured once as the test set with rubrics 1.7.0 to
-/// 1.10.0 (0.854, 0.904, 0.806; 0.566); now 0.861, 0.914, 0.846; 0.573.
-const DEV3_SPEARMAN_FLOORS: &[(&str, f64)] = &[
     ("detection", 0.84),
     ("handling", 0.89),
-    ("prevention", 0.82),
+    ("prevention", 0.80),
 ];
-const DEV3_KAPPA_MEDIAN_FLOOR: f64 = 0.55;
+const DEV2_KAPPA_MEDIAN_FLOOR: f64 = 0.60;
+
+/// The third set, measured once as the test set with rubrics 1.7.0 to
+/// 1.10.0 (0.854, 0.904, 0.806; 0.566); now 0.875, 0.915, 0.885; 0.615.
+const DEV3_SPEARMAN_FLOORS: &[(&str, f64)] = &[
+    ("detection", 0.85),
+    ("handling", 0.89),
+    ("prevention", 0.86),
+];
+const DEV3_KAPPA_MEDIAN_FLOOR: f64 = 0.59;
 
 /// The fourth set, measured once as the test set with rubrics 1.8.0 to
-/// 1.12.0 (0.851, 0.920, 0.777; 0.571); now 0.854, 0.925, 0.782; 0.571.
+/// 1.12.0 (0.851, 0.920, 0.777; 0.571); now 0.873, 0.926, 0.840; 0.595.
 const DEV4_SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.83),
+    ("detection", 0.85),
     ("handling", 0.90),
-    ("prevention", 0.76),
+    ("prevention", 0.82),
 ];
-const DEV4_KAPPA_MEDIAN_FLOOR: f64 = 0.55;
+const DEV4_KAPPA_MEDIAN_FLOOR: f64 = 0.57;
+
+/// The fifth set, measured once as the test set with rubrics 1.10.0 to
+/// 1.14.0 (0.857, 0.928, 0.786; 0.600); now 0.873, 0.929, 0.832; 0.617.
+const DEV5_SPEARMAN_FLOORS: &[(&str, f64)] = &[
+    ("detection", 0.85),
+    ("handling", 0.90),
+    ("prevention", 0.81),
+];
+const DEV5_KAPPA_MEDIAN_FLOOR: f64 = 0.59;
