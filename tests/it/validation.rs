@@ -1,10 +1,10 @@
-//! The automatic scorer against two blind raters on six blind validation
+//! The automatic scorer against two blind raters on seven blind validation
 //! sets: answers written without sight of the rubrics' evidence, rated from
 //! the level descriptors by two raters blind to each other, to the engine
-//! and to the authors' intent. The sixth set (tests/fixtures/validation6)
-//! is the test set: nothing was tuned on it. The first five
-//! (tests/fixtures/validation to validation5) are the development sets
-//! rules are tuned on; each of the later four was a test set measured once
+//! and to the authors' intent. The seventh set (tests/fixtures/validation7)
+//! is the test set: nothing was tuned on it. The first six
+//! (tests/fixtures/validation to validation6) are the development sets
+//! rules are tuned on; each of the later five was a test set measured once
 //! before it became one.
 //! The tests fail if the engine's agreement drops below the figures
 //! recorded (docs/statistics.md reports them beside the raters' own
@@ -19,7 +19,7 @@ use vignette::scoring::Scorer;
 use vignette::stats::spearman;
 
 /// The test set: answers and ratings nothing was tuned on.
-const TEST_SET: &str = "validation6";
+const TEST_SET: &str = "validation7";
 
 /// A development set and the floors of its figures.
 struct DevelopmentSet {
@@ -28,7 +28,7 @@ struct DevelopmentSet {
     kappa_floor: f64,
 }
 
-/// The development sets: the first five blind sets, tuned on.
+/// The development sets: the first six blind sets, tuned on.
 const DEVELOPMENT_SETS: &[DevelopmentSet] = &[
     DevelopmentSet {
         folder: "validation",
@@ -54,6 +54,11 @@ const DEVELOPMENT_SETS: &[DevelopmentSet] = &[
         folder: "validation5",
         spearman_floors: DEV5_SPEARMAN_FLOORS,
         kappa_floor: DEV5_KAPPA_MEDIAN_FLOOR,
+    },
+    DevelopmentSet {
+        folder: "validation6",
+        spearman_floors: DEV6_SPEARMAN_FLOORS,
+        kappa_floor: DEV6_KAPPA_MEDIAN_FLOOR,
     },
 ];
 
@@ -275,26 +280,26 @@ fn the_raters_agree_with_each_other() {
     }
 }
 
-/// The test set when it was measured (2026-12-05 23:58 UTC, rubrics
-/// 1.10.0 to 1.15.0, tuned on the five development sets only; the test
+/// The test set when it was measured (2026-12-06 00:29 UTC, rubrics
+/// 1.13.0 to 1.16.0, tuned on the six development sets only; the test
 /// set's answers and ratings were never read before): Spearman detection
-/// 0.900, handling 0.914, prevention 0.815; median linear weighted kappa
-/// 0.632, lowest 0.419; less 0.02. Issue 16 aims at 0.85 and 0.70
-/// (docs/statistics.md has the history, including each earlier test set's
-/// one measurement before it became development data).
+/// 0.880, handling 0.930, prevention 0.800; median linear weighted kappa
+/// 0.602; less 0.02. Issue 16 aims at 0.85 and 0.70 (docs/statistics.md
+/// has the history, including each earlier test set's one measurement
+/// before it became development data).
 const SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.88),
-    ("handling", 0.89),
-    ("prevention", 0.79),
+    ("detection", 0.86),
+    ("handling", 0.91),
+    ("prevention", 0.78),
 ];
-const KAPPA_MEDIAN_FLOOR: f64 = 0.61;
+const KAPPA_MEDIAN_FLOOR: f64 = 0.58;
 
 /// How far the engine's mean criterion level may be from the raters' mean.
 const MEAN_LEVEL_TOLERANCE: f64 = 0.15;
 
-/// The development sets' figures with rubrics 1.10.0 to 1.15.0 (detection,
-/// handling, prevention; median kappa), less 0.02. The first set: 0.882,
-/// 0.902, 0.810; 0.645.
+/// The development sets' figures with rubrics 1.13.0 to 1.16.0 (detection,
+/// handling, prevention; median kappa), less 0.02. The first set: 0.889,
+/// 0.903, 0.812; 0.645.
 const DEV1_SPEARMAN_FLOORS: &[(&str, f64)] = &[
     ("detection", 0.86),
     ("handling", 0.88),
@@ -303,37 +308,46 @@ const DEV1_SPEARMAN_FLOORS: &[(&str, f64)] = &[
 const DEV1_KAPPA_MEDIAN_FLOOR: f64 = 0.62;
 
 /// The second set, measured once as the test set with rubrics 1.7.0 and
-/// 1.8.0 (0.831, 0.911, 0.688; 0.539); now 0.869, 0.912, 0.825; 0.620.
+/// 1.8.0 (0.831, 0.911, 0.688; 0.539); now 0.877, 0.916, 0.848; 0.639.
 const DEV2_SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.84),
+    ("detection", 0.85),
     ("handling", 0.89),
-    ("prevention", 0.80),
+    ("prevention", 0.82),
 ];
-const DEV2_KAPPA_MEDIAN_FLOOR: f64 = 0.60;
+const DEV2_KAPPA_MEDIAN_FLOOR: f64 = 0.61;
 
 /// The third set, measured once as the test set with rubrics 1.7.0 to
-/// 1.10.0 (0.854, 0.904, 0.806; 0.566); now 0.875, 0.915, 0.885; 0.615.
+/// 1.10.0 (0.854, 0.904, 0.806; 0.566); now 0.876, 0.918, 0.914; 0.649.
 const DEV3_SPEARMAN_FLOORS: &[(&str, f64)] = &[
     ("detection", 0.85),
     ("handling", 0.89),
-    ("prevention", 0.86),
+    ("prevention", 0.89),
 ];
-const DEV3_KAPPA_MEDIAN_FLOOR: f64 = 0.59;
+const DEV3_KAPPA_MEDIAN_FLOOR: f64 = 0.62;
 
 /// The fourth set, measured once as the test set with rubrics 1.8.0 to
-/// 1.12.0 (0.851, 0.920, 0.777; 0.571); now 0.873, 0.926, 0.840; 0.595.
+/// 1.12.0 (0.851, 0.920, 0.777; 0.571); now 0.885, 0.928, 0.874; 0.665.
 const DEV4_SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.85),
+    ("detection", 0.86),
     ("handling", 0.90),
-    ("prevention", 0.82),
+    ("prevention", 0.85),
 ];
-const DEV4_KAPPA_MEDIAN_FLOOR: f64 = 0.57;
+const DEV4_KAPPA_MEDIAN_FLOOR: f64 = 0.64;
 
 /// The fifth set, measured once as the test set with rubrics 1.10.0 to
-/// 1.14.0 (0.857, 0.928, 0.786; 0.600); now 0.873, 0.929, 0.832; 0.617.
+/// 1.14.0 (0.857, 0.928, 0.786; 0.600); now 0.881, 0.932, 0.874; 0.668.
 const DEV5_SPEARMAN_FLOORS: &[(&str, f64)] = &[
-    ("detection", 0.85),
-    ("handling", 0.90),
-    ("prevention", 0.81),
+    ("detection", 0.86),
+    ("handling", 0.91),
+    ("prevention", 0.85),
 ];
-const DEV5_KAPPA_MEDIAN_FLOOR: f64 = 0.59;
+const DEV5_KAPPA_MEDIAN_FLOOR: f64 = 0.64;
+
+/// The sixth set, measured once as the test set with rubrics 1.10.0 to
+/// 1.15.0 (0.900, 0.914, 0.815; 0.632); now 0.903, 0.914, 0.855; 0.675.
+const DEV6_SPEARMAN_FLOORS: &[(&str, f64)] = &[
+    ("detection", 0.88),
+    ("handling", 0.89),
+    ("prevention", 0.83),
+];
+const DEV6_KAPPA_MEDIAN_FLOOR: f64 = 0.65;
