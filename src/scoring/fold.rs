@@ -1055,4 +1055,20 @@ mod tests {
     fn nynorsk_now_is_not_no() {
         assert!(!negated("Eg varslar styraren no", "varslar styraren", true));
     }
+
+    #[test]
+    fn the_clause_marks_the_automaton_finds_are_the_ones_a_clause_ends_at() {
+        let marks: Vec<char> = CLAUSE_MARKS
+            .iter()
+            .map(|m| {
+                let mut chars = m.chars();
+                let c = chars.next().unwrap();
+                assert!(chars.next().is_none(), "{m:?} is one character");
+                c
+            })
+            .collect();
+        for c in (0..=0x2100u32).filter_map(char::from_u32) {
+            assert_eq!(is_clause_mark(c), marks.contains(&c), "{c:?}");
+        }
+    }
 }

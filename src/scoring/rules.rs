@@ -65,7 +65,7 @@ type Within = Option<Vec<usize>>;
 /// The slot of a prompt the vignette lacks: never answered.
 const NO_SLOT: usize = usize::MAX;
 
-/// One unit's answers by prompt slot (see [`Scorer::prompts`]).
+/// One unit's answers by prompt slot (the index of the prompt in its vignette).
 type Slots<'a> = [Option<Answer<'a>>];
 
 /// The names of other people in a case, folded: every factor-level value
