@@ -132,6 +132,10 @@ fn print_summary(demo: &Demo, elapsed: Duration) {
         mean_alpha(&demo.human),
         mean_alpha(&demo.auto_vs_human)
     );
+    println!(
+        "(Simulated answers and simulated raters: this checks the workflow, it is not \
+         validity evidence; docs/statistics.md has the engine against blind raters.)"
+    );
     println!("\nFiles:");
     println!("  database  {}", demo.db.display());
     println!("  report    {}", demo.report.display());
