@@ -178,18 +178,19 @@ impl<'r> Scorer<'r> {
         }
     }
 
+    /// The slot of `prompt`, if the vignette asks it.
+    fn slot(&self, prompt: &str) -> Option<usize> {
+        self.slot_of.get(prompt).copied()
+    }
+
     /// The stage a prompt is asked at (0 for a prompt the vignette lacks).
     fn stage(&self, prompt: &str) -> u32 {
-        self.slot_of
-            .get(prompt)
-            .map_or(0, |&i| self.prompts[i].stage)
+        self.slot(prompt).map_or(0, |i| self.prompts[i].stage)
     }
 
     /// Whether `prompt` is one of the vignette's text prompts.
     fn is_text(&self, prompt: &str) -> bool {
-        self.slot_of
-            .get(prompt)
-            .is_some_and(|&i| self.prompts[i].text)
+        self.slot(prompt).is_some_and(|i| self.prompts[i].text)
     }
 
     /// `answers` (prompt id, value) put in `slots` by prompt slot; answers to
@@ -202,7 +203,7 @@ impl<'r> Scorer<'r> {
         slots.clear();
         slots.resize(self.prompts.len(), None);
         for (prompt, value) in answers {
-            if let Some(&i) = self.slot_of.get(prompt) {
+            if let Some(i) = self.slot(prompt) {
                 slots[i] = Some(value);
             }
         }
@@ -237,11 +238,7 @@ impl<'r> Scorer<'r> {
             .iter()
             .map(|h| Spot {
                 target: h.target,
-                slot: self
-                    .slot_of
-                    .get(h.prompt.as_str())
-                    .copied()
-                    .unwrap_or(NO_SLOT),
+                slot: self.slot(&h.prompt).unwrap_or(NO_SLOT),
                 negated: h.negated,
             })
             .collect();
