@@ -3,7 +3,7 @@
 //! what the humans credited that the rules missed. How authors tune a
 //! rubric on a study's own data instead of on guesses.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -31,7 +31,24 @@ pub struct TermAudit {
     /// Share of its firings where the human level reached the level it gives.
     pub precision: f64,
     pub mean_human_level: f64,
+    /// Rated units where it decided the criterion's level: the criterion
+    /// earned the level it gives, and nothing lowered it.
+    pub decided: usize,
+    /// The mean human level where it decided (`None` where it never did).
+    pub mean_human_level_decided: Option<f64>,
+    /// The level the humans give where it decided, rounded, when it decided
+    /// on at least [`MIN_DECIDED`] units and that mean is more than half a
+    /// level from the level it gives; how the shipped rubrics were
+    /// calibrated (docs/statistics.md).
+    pub suggested_level: Option<u8>,
 }
+
+/// The human levels of the units where a piece of evidence fired, and of
+/// those where it decided the level.
+type Firings = (Vec<i64>, Vec<i64>);
+
+/// Units a piece of evidence must decide before the audit suggests a level for it.
+pub const MIN_DECIDED: usize = 8;
 
 /// The rules against the humans on one criterion.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -107,7 +124,7 @@ pub fn audit_cards(
     cards: impl IntoIterator<Item = (String, ScoreCard)>,
     human: &BTreeMap<(String, String), i64>,
 ) -> Audit {
-    let mut terms: BTreeMap<(String, String, u8), Vec<i64>> = BTreeMap::new();
+    let mut terms: BTreeMap<(String, String, u8), Firings> = BTreeMap::new();
     let mut criteria: BTreeMap<String, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
     let mut missed = Vec::new();
     for (unit, card) in cards {
@@ -118,9 +135,17 @@ pub fn audit_cards(
             let pair = criteria.entry(c.id.clone()).or_default();
             pair.0.push(i64::from(c.level));
             pair.1.push(level);
-            for evidence in &c.evidence {
-                let key = (c.id.clone(), name(evidence), evidence.level());
-                terms.entry(key).or_default().push(level);
+            // Once per unit, however often it fired there.
+            let fired: BTreeSet<(String, u8)> =
+                c.evidence.iter().map(|e| (name(e), e.level())).collect();
+            let decides = c.earned > 0 && c.level == c.earned;
+            for (evidence, gives) in fired {
+                let decided = decides && gives == c.earned;
+                let entry = terms.entry((c.id.clone(), evidence, gives)).or_default();
+                entry.0.push(level);
+                if decided {
+                    entry.1.push(level);
+                }
             }
             if level > i64::from(c.level) {
                 missed.push(Missed {
@@ -134,7 +159,7 @@ pub fn audit_cards(
     }
     let mut evidence: Vec<TermAudit> = terms
         .into_iter()
-        .map(|((criterion, evidence, level), humans)| {
+        .map(|((criterion, evidence, level), (humans, decided))| {
             let reached = humans.iter().filter(|&&h| h >= i64::from(level)).count();
             TermAudit {
                 criterion,
@@ -144,6 +169,9 @@ pub fn audit_cards(
                 over_credited: humans.len() - reached,
                 precision: reached as f64 / humans.len() as f64,
                 mean_human_level: mean(&humans),
+                decided: decided.len(),
+                mean_human_level_decided: (!decided.is_empty()).then(|| mean(&decided)),
+                suggested_level: suggested_level(level, &decided),
             }
         })
         .collect();
@@ -175,6 +203,17 @@ pub fn audit_cards(
     }
 }
 
+/// The level the humans give a piece of evidence where it decided, if it
+/// decided often enough and they differ from it by more than half a level.
+fn suggested_level(level: u8, decided: &[i64]) -> Option<u8> {
+    if decided.len() < MIN_DECIDED {
+        return None;
+    }
+    let human = mean(decided);
+    let rounded = (human + 0.5).floor().clamp(0.0, 2.0) as u8;
+    ((human - f64::from(level)).abs() > 0.5 && rounded != level).then_some(rounded)
+}
+
 /// How a piece of evidence is named in the audit.
 fn name(evidence: &Evidence) -> String {
     match evidence {
@@ -200,6 +239,21 @@ mod tests {
             criterion: "D5".to_string(),
             level,
         }
+    }
+
+    #[test]
+    fn a_level_is_suggested_where_the_humans_place_deciding_evidence_elsewhere() {
+        let eight = |level: i64| vec![level; MIN_DECIDED];
+        assert_eq!(suggested_level(1, &eight(0)), Some(0));
+        assert_eq!(suggested_level(1, &eight(2)), Some(2));
+        assert_eq!(suggested_level(1, &eight(1)), None);
+        assert_eq!(suggested_level(1, &[0; MIN_DECIDED - 1]), None, "too few");
+        // Mean 1.375 against 2: more than half a level below, rounds to 1.
+        assert_eq!(suggested_level(2, &[1, 1, 1, 1, 1, 2, 2, 2]), Some(1));
+        // Mean 1.5 against 2: exactly half a level is not more.
+        assert_eq!(suggested_level(2, &[1, 1, 1, 1, 2, 2, 2, 2]), None);
+        // Mean 0.375 against 1: rounds to 0.
+        assert_eq!(suggested_level(1, &[0, 0, 0, 0, 0, 1, 1, 1]), Some(0));
     }
 
     #[test]

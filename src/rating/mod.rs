@@ -19,7 +19,9 @@ mod progress;
 mod stored;
 mod units;
 
-pub use audit::{Audit, CriterionAudit, Missed, TermAudit, audit, audit_cards, human_levels};
+pub use audit::{
+    Audit, CriterionAudit, MIN_DECIDED, Missed, TermAudit, audit, audit_cards, human_levels,
+};
 pub use blind::{BlindPrompt, BlindStage, BlindUnit, blind_unit};
 pub use consensus::{
     ADJUDICATED, Rated, Rule, adjudicate, adjudicated, by_rule, check_adjudicator,

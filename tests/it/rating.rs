@@ -658,3 +658,64 @@ Unope,anna,D5_notifies_leader,1
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("hint: score it"), "{}", out.stderr);
 }
+
+/// Where a piece of evidence decides a criterion's level on enough units
+/// and the raters place those units half a level or more away, the audit
+/// suggests the raters' level (as the shipped rubrics were calibrated);
+/// where the raters agree with it, it suggests nothing.
+#[test]
+fn the_rubric_audit_suggests_the_level_the_raters_give_where_evidence_decides() {
+    let db = Db::new();
+    let groups: Vec<String> = (1..=9).map(|g| format!("G{g}")).collect();
+    let mut export = String::new();
+    let mut ratings = String::from("unit,rater,criterion,level\n");
+    for group in &groups {
+        export += &serde_json::json!({
+            "session": "s", "group": group, "vignette": "V2", "prompt": "s1_do",
+            "value": "Vi tar det opp på et foreldremøte. Vi varsler rektor samme dag.",
+            "revision": 1, "language": "nb",
+        })
+        .to_string();
+        export.push('\n');
+        let unit = vignette::session::unit_code("s", group, "V2");
+        for rater in ["anna", "bo"] {
+            ratings += &format!("{unit},{rater},P5_home_cooperation,0\n");
+            ratings += &format!("{unit},{rater},D5_notifies_leader,2\n");
+        }
+    }
+    let responses = db.file("export.jsonl", &export);
+    let ratings = db.file("ratings.csv", &ratings);
+    let args = [
+        "rubric",
+        "audit",
+        "--responses",
+        responses.to_str().unwrap(),
+        "--ratings",
+        ratings.to_str().unwrap(),
+    ];
+    let json: Value =
+        serde_json::from_str(&db.ok(&[&args[..], &["--format", "json"]].concat())).unwrap();
+    let evidence = json["audit"]["evidence"].as_array().unwrap();
+    let meeting = evidence
+        .iter()
+        .find(|e| e["evidence"] == "phrase:foreldremøte")
+        .expect("the parents' meeting fired");
+    assert_eq!(meeting["criterion"], "P5_home_cooperation");
+    assert_eq!(meeting["level"], 1);
+    // Nine units, each counted once; the raters gave all nine 0.
+    assert_eq!(meeting["fired"], 9);
+    assert_eq!(meeting["decided"], 9);
+    assert_eq!(meeting["mean_human_level_decided"], 0.0);
+    assert_eq!(meeting["suggested_level"], 0);
+    let notifying: Vec<&Value> = evidence
+        .iter()
+        .filter(|e| e["criterion"] == "D5_notifies_leader" && e["decided"] == 9)
+        .collect();
+    assert!(!notifying.is_empty(), "{evidence:#?}");
+    for e in notifying {
+        assert_eq!(e["mean_human_level_decided"], 2.0, "{e}");
+        assert_eq!(e["suggested_level"], Value::Null, "{e}");
+    }
+    let text = db.ok(&args);
+    assert!(text.contains("suggest"), "{text}");
+}

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use std::path::{Path, PathBuf};
 
-use vignette::rating::{self, Audit};
+use vignette::rating::{self, Audit, MIN_DECIDED};
 use vignette::{input, scoring, session};
 
 use crate::cli::agreement::read_ratings;
@@ -127,6 +127,8 @@ fn text(audit: &Audit) -> String {
         "over-credited",
         "precision",
         "mean human",
+        "decided",
+        "suggest",
     ]);
     for t in audit
         .evidence
@@ -142,6 +144,9 @@ fn text(audit: &Audit) -> String {
             t.over_credited.to_string(),
             number(Some(t.precision), 2),
             number(Some(t.mean_human_level), 2),
+            t.decided.to_string(),
+            t.suggested_level
+                .map_or_else(String::new, |l| l.to_string()),
         ]);
     }
     let mut criteria = output::table();
@@ -166,7 +171,8 @@ fn text(audit: &Audit) -> String {
         ]);
     }
     format!(
-        "evidence the humans credited less (false friends first)\n{evidence}\n\n\
+        "evidence the humans credited less (false friends first; `suggest`: the level \
+         the humans give where it decided the level, on at least {MIN_DECIDED} units)\n{evidence}\n\n\
          criteria: the rules against the humans\n{criteria}\n\n\
          credited by the humans, missed by the rules (largest gap first; \
          `vignette rate show SESSION UNIT` shows the answers)\n{missed}\n"
