@@ -155,12 +155,12 @@ fn levels_alone_equal_the_score_cards() {
 }
 
 /// The figures with the 66 sets of V1–V6 and the 48 of V7–V10 (written
-/// and scored blind, 2026-12-05), with the shared lexicon, rubrics 1.6.0
-/// and the cases' other people (kappa and Spearman: detection 0.564, 0.877;
-/// handling 0.652, 0.932; prevention 0.587, 0.838), less 0.02:
-/// docs/statistics.md.
+/// and scored blind, 2026-12-05), with rubrics 1.14.0 to 1.17.0, calibrated
+/// on the blind validation sets without these (kappa and Spearman:
+/// detection 0.658, 0.900; handling 0.688, 0.949; prevention 0.646, 0.865),
+/// less 0.02: docs/statistics.md.
 const FLOORS: &[(&str, f64, f64)] = &[
-    ("detection", 0.54, 0.85),
-    ("handling", 0.63, 0.91),
-    ("prevention", 0.57, 0.82),
+    ("detection", 0.63, 0.88),
+    ("handling", 0.66, 0.92),
+    ("prevention", 0.62, 0.84),
 ];
