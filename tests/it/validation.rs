@@ -1,9 +1,9 @@
-//! The automatic scorer against two blind raters on ten blind validation
+//! The automatic scorer against two blind raters on eleven blind validation
 //! sets: answers written without sight of the rubrics' evidence, rated from
 //! the level descriptors by two raters blind to each other, to the engine
-//! and to the authors' intent. The ninth and tenth sets
-//! (tests/fixtures/validation9, validation10) are the test sets: nothing
-//! was tuned on them. The first eight
+//! and to the authors' intent. The ninth to eleventh sets
+//! (tests/fixtures/validation9, validation10, validation11) are the test
+//! sets: nothing was tuned on them. The first eight
 //! (tests/fixtures/validation to validation8) are the development sets the
 //! rubrics are tuned and calibrated on; each of the later seven was a test
 //! set measured once before it became one.
@@ -28,10 +28,11 @@ struct RecordedSet {
 
 /// The test sets: answers and ratings nothing was tuned on, each measured
 /// once with rubrics 1.14.0 to 1.17.0 (2026-12-06, the ninth set at 02:02
-/// UTC, the tenth at 02:27 UTC; neither read before). Floors are the
+/// UTC, the tenth at 02:27 UTC, the eleventh at 03:04 UTC; none read
+/// before). Floors are the
 /// figures measured (detection, handling, prevention; median kappa) less
 /// 0.02. Issue 16 aims at 0.85 and 0.70 (docs/statistics.md has the
-/// history, the two sets pooled, and each earlier test set's one
+/// history, the three sets pooled, and each earlier test set's one
 /// measurement before it became development data).
 const TEST_SETS: &[RecordedSet] = &[
     // 0.894, 0.938, 0.855; 0.644.
@@ -51,6 +52,16 @@ const TEST_SETS: &[RecordedSet] = &[
             ("detection", 0.86),
             ("handling", 0.90),
             ("prevention", 0.82),
+        ],
+        kappa_floor: 0.61,
+    },
+    // 0.905, 0.902, 0.860; 0.635.
+    RecordedSet {
+        folder: "validation11",
+        spearman_floors: &[
+            ("detection", 0.88),
+            ("handling", 0.88),
+            ("prevention", 0.84),
         ],
         kappa_floor: 0.61,
     },
