@@ -3,6 +3,7 @@
 //! and blindness (no group, site, offering or phase on any rater's page).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -619,16 +620,13 @@ fn the_rubric_audit_lists_the_false_friends_first() {
     // raters agree here, so their mean is the session's consensus.
     let responses = db.file("export.jsonl", &db.ok(&["session", "export", "s"]));
     let ratings = db.file("ratings.csv", &csv);
-    let from_files: Value = serde_json::from_str(&db.ok(&[
-        "rubric",
-        "audit",
-        "--responses",
-        responses.to_str().unwrap(),
-        "--ratings",
-        ratings.to_str().unwrap(),
-        "--format",
-        "json",
-    ]))
+    let from_files: Value = serde_json::from_str(
+        &db.ok(&[
+            &audit_of_files(&responses, &ratings)[..],
+            &["--format", "json"],
+        ]
+        .concat()),
+    )
     .unwrap();
     assert_eq!(from_files["audit"], json["audit"]);
     let unrelated = db.file(
@@ -637,14 +635,7 @@ fn the_rubric_audit_lists_the_false_friends_first() {
 Unope,anna,D5_notifies_leader,1
 ",
     );
-    let out = db.run(&[
-        "rubric",
-        "audit",
-        "--responses",
-        responses.to_str().unwrap(),
-        "--ratings",
-        unrelated.to_str().unwrap(),
-    ]);
+    let out = db.run(&audit_of_files(&responses, &unrelated));
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("names a unit of"), "{}", out.stderr);
     // Without ratings there is nothing to audit, and the hint says what to do.
@@ -685,14 +676,7 @@ fn the_rubric_audit_suggests_the_level_the_raters_give_where_evidence_decides() 
     }
     let responses = db.file("export.jsonl", &export);
     let ratings = db.file("ratings.csv", &ratings);
-    let args = [
-        "rubric",
-        "audit",
-        "--responses",
-        responses.to_str().unwrap(),
-        "--ratings",
-        ratings.to_str().unwrap(),
-    ];
+    let args = audit_of_files(&responses, &ratings);
     let json: Value =
         serde_json::from_str(&db.ok(&[&args[..], &["--format", "json"]].concat())).unwrap();
     let evidence = json["audit"]["evidence"].as_array().unwrap();
@@ -718,4 +702,16 @@ fn the_rubric_audit_suggests_the_level_the_raters_give_where_evidence_decides() 
     }
     let text = db.ok(&args);
     assert!(text.contains("suggest"), "{text}");
+}
+
+/// `vignette rubric audit` of an export and a ratings file.
+fn audit_of_files<'a>(responses: &'a Path, ratings: &'a Path) -> [&'a str; 6] {
+    [
+        "rubric",
+        "audit",
+        "--responses",
+        responses.to_str().unwrap(),
+        "--ratings",
+        ratings.to_str().unwrap(),
+    ]
 }
