@@ -234,45 +234,47 @@ struct Figures {
     mean_level: (f64, f64),
 }
 
-/// The figures on every unit of a set.
-fn figures(set: &str) -> Figures {
+/// The figures on every unit of the sets (one set, or several pooled).
+fn figures(sets: &[&str]) -> Figures {
     let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
-    let (a, b) = (ratings(set, "rater-a.csv"), ratings(set, "rater-b.csv"));
-    let answers = fixture(set, "answers.jsonl");
-    let units: Vec<Unit> = answers
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
     let mut dims: BTreeMap<String, [Vec<f64>; 3]> = BTreeMap::new();
     let mut levels: BTreeMap<String, [Vec<i64>; 3]> = BTreeMap::new();
     let (mut engine_sum, mut raters_sum, mut count) = (0.0, 0.0, 0.0);
-    for unit in &units {
-        let vignette = &bank.vignette(&unit.vignette).unwrap().item;
-        let rubric = &bank.rubric_for(&unit.vignette).unwrap().item;
-        let card = Scorer::new(rubric, vignette, &unit.language).score(&unit.answers);
-        let (ra, rb) = (&a[&unit.id], &b[&unit.id]);
-        let rated = |c: &str| ra.contains_key(c) && rb.contains_key(c);
-        for c in card.criteria.iter().filter(|c| rated(&c.id)) {
-            let entry = levels.entry(c.id.clone()).or_default();
-            entry[0].push(i64::from(c.level));
-            entry[1].push(i64::from(ra[&c.id]));
-            entry[2].push(i64::from(rb[&c.id]));
-            engine_sum += f64::from(c.level);
-            raters_sum += (f64::from(ra[&c.id]) + f64::from(rb[&c.id])) / 2.0;
-            count += 1.0;
-        }
-        let engine: BTreeMap<&str, f64> = card
-            .criteria
-            .iter()
-            .map(|c| (c.id.as_str(), f64::from(c.level)))
+    for set in sets {
+        let (a, b) = (ratings(set, "rater-a.csv"), ratings(set, "rater-b.csv"));
+        let answers = fixture(set, "answers.jsonl");
+        let units: Vec<Unit> = answers
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
             .collect();
-        let scores_a = dimension_scores(rubric, rated, |c| f64::from(ra[c]));
-        let scores_b = dimension_scores(rubric, rated, |c| f64::from(rb[c]));
-        for (dimension, engine) in dimension_scores(rubric, rated, |c| engine[c]) {
-            let entry = dims.entry(dimension.clone()).or_default();
-            entry[0].push(engine);
-            entry[1].push(scores_a[&dimension]);
-            entry[2].push(scores_b[&dimension]);
+        for unit in &units {
+            let vignette = &bank.vignette(&unit.vignette).unwrap().item;
+            let rubric = &bank.rubric_for(&unit.vignette).unwrap().item;
+            let card = Scorer::new(rubric, vignette, &unit.language).score(&unit.answers);
+            let (ra, rb) = (&a[&unit.id], &b[&unit.id]);
+            let rated = |c: &str| ra.contains_key(c) && rb.contains_key(c);
+            for c in card.criteria.iter().filter(|c| rated(&c.id)) {
+                let entry = levels.entry(c.id.clone()).or_default();
+                entry[0].push(i64::from(c.level));
+                entry[1].push(i64::from(ra[&c.id]));
+                entry[2].push(i64::from(rb[&c.id]));
+                engine_sum += f64::from(c.level);
+                raters_sum += (f64::from(ra[&c.id]) + f64::from(rb[&c.id])) / 2.0;
+                count += 1.0;
+            }
+            let engine: BTreeMap<&str, f64> = card
+                .criteria
+                .iter()
+                .map(|c| (c.id.as_str(), f64::from(c.level)))
+                .collect();
+            let scores_a = dimension_scores(rubric, rated, |c| f64::from(ra[c]));
+            let scores_b = dimension_scores(rubric, rated, |c| f64::from(rb[c]));
+            for (dimension, engine) in dimension_scores(rubric, rated, |c| engine[c]) {
+                let entry = dims.entry(dimension.clone()).or_default();
+                entry[0].push(engine);
+                entry[1].push(scores_a[&dimension]);
+                entry[2].push(scores_b[&dimension]);
+            }
         }
     }
     let mut f = Figures {
@@ -306,8 +308,36 @@ fn figures(set: &str) -> Figures {
 fn the_engine_agrees_with_blind_raters_on_the_test_sets_as_recorded() {
     for set in TEST_SETS {
         println!("{}:", set.folder);
-        check(&figures(set.folder), set.spearman_floors, set.kappa_floor);
+        check(
+            &figures(&[set.folder]),
+            set.spearman_floors,
+            set.kappa_floor,
+        );
     }
+}
+
+/// The three test sets pooled (480 answers), with floors at the figures
+/// measured (docs/statistics.md: 0.854, 0.893, 0.924; median kappa 0.633)
+/// less 0.02; and, as issue 16 asks, the engine not more generous than
+/// the raters: its mean criterion level not above theirs.
+#[test]
+fn the_engine_agrees_with_blind_raters_on_the_test_sets_pooled() {
+    let sets: Vec<&str> = TEST_SETS.iter().map(|s| s.folder).collect();
+    let f = figures(&sets);
+    check(
+        &f,
+        &[
+            ("detection", 0.87),
+            ("handling", 0.90),
+            ("prevention", 0.83),
+        ],
+        0.61,
+    );
+    let (engine, raters) = f.mean_level;
+    assert!(
+        engine <= raters,
+        "pooled, the engine is more generous than the raters: {engine:.3} against {raters:.3}"
+    );
 }
 
 /// The development sets, the only ones rules may be tuned on: their
@@ -317,7 +347,11 @@ fn the_engine_agrees_with_blind_raters_on_the_test_sets_as_recorded() {
 fn the_engine_agrees_with_blind_raters_on_the_development_sets_as_recorded() {
     for set in DEVELOPMENT_SETS {
         println!("{}:", set.folder);
-        check(&figures(set.folder), set.spearman_floors, set.kappa_floor);
+        check(
+            &figures(&[set.folder]),
+            set.spearman_floors,
+            set.kappa_floor,
+        );
     }
 }
 
@@ -373,7 +407,7 @@ fn check(f: &Figures, spearman_floors: &[(&str, f64)], kappa_floor: f64) {
 #[test]
 fn the_raters_agree_with_each_other() {
     for set in TEST_SETS.iter().chain(DEVELOPMENT_SETS) {
-        let f = figures(set.folder);
+        let f = figures(&[set.folder]);
         for (dimension, rho) in &f.raters_spearman {
             let set = set.folder;
             assert!(*rho >= 0.8, "{set} {dimension}: raters' Spearman {rho:.3}");
