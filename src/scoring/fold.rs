@@ -482,10 +482,14 @@ impl Reading {
         last_end: &mut usize,
     ) {
         match kind {
-            PhraseKind::ClauseWord => return self.clause_starts.push(end),
+            PhraseKind::ClauseWord => {
+                self.clause_starts.push(end);
+                return;
+            }
             PhraseKind::ClauseMark => {
                 self.clause_marks.push(start);
-                return self.clause_starts.push(end);
+                self.clause_starts.push(end);
+                return;
             }
             _ => {}
         }

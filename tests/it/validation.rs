@@ -237,30 +237,43 @@ struct Figures {
 /// The figures on every unit of the sets (one set, or several pooled).
 fn figures(sets: &[&str]) -> Figures {
     let (bank, _) = bank::load(&BankSource::Embedded).unwrap();
-    let mut dims: BTreeMap<String, [Vec<f64>; 3]> = BTreeMap::new();
-    let mut levels: BTreeMap<String, [Vec<i64>; 3]> = BTreeMap::new();
-    let (mut engine_sum, mut raters_sum, mut count) = (0.0, 0.0, 0.0);
+    let mut tally = Tally::default();
     for set in sets {
+        tally.add(&bank, set);
+    }
+    tally.figures()
+}
+
+/// The engine's and the raters' levels and dimension scores, gathered set by set.
+#[derive(Default)]
+struct Tally {
+    /// Dimension → [engine, rater A, rater B] dimension scores, one per unit.
+    dims: BTreeMap<String, [Vec<f64>; 3]>,
+    /// Criterion id → [engine, rater A, rater B] levels, one per unit rated.
+    levels: BTreeMap<String, [Vec<i64>; 3]>,
+    /// Sums of the engine's levels and of the raters' mean levels, and their count.
+    sums: (f64, f64, f64),
+}
+
+impl Tally {
+    /// Scores every unit of a set and adds it with its ratings.
+    fn add(&mut self, bank: &vignette::bank::Bank, set: &str) {
         let (a, b) = (ratings(set, "rater-a.csv"), ratings(set, "rater-b.csv"));
-        let answers = fixture(set, "answers.jsonl");
-        let units: Vec<Unit> = answers
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
-        for unit in &units {
+        for line in fixture(set, "answers.jsonl").lines() {
+            let unit: Unit = serde_json::from_str(line).unwrap();
             let vignette = &bank.vignette(&unit.vignette).unwrap().item;
             let rubric = &bank.rubric_for(&unit.vignette).unwrap().item;
             let card = Scorer::new(rubric, vignette, &unit.language).score(&unit.answers);
             let (ra, rb) = (&a[&unit.id], &b[&unit.id]);
             let rated = |c: &str| ra.contains_key(c) && rb.contains_key(c);
             for c in card.criteria.iter().filter(|c| rated(&c.id)) {
-                let entry = levels.entry(c.id.clone()).or_default();
+                let entry = self.levels.entry(c.id.clone()).or_default();
                 entry[0].push(i64::from(c.level));
                 entry[1].push(i64::from(ra[&c.id]));
                 entry[2].push(i64::from(rb[&c.id]));
-                engine_sum += f64::from(c.level);
-                raters_sum += (f64::from(ra[&c.id]) + f64::from(rb[&c.id])) / 2.0;
-                count += 1.0;
+                self.sums.0 += f64::from(c.level);
+                self.sums.1 += (f64::from(ra[&c.id]) + f64::from(rb[&c.id])) / 2.0;
+                self.sums.2 += 1.0;
             }
             let engine: BTreeMap<&str, f64> = card
                 .criteria
@@ -270,38 +283,43 @@ fn figures(sets: &[&str]) -> Figures {
             let scores_a = dimension_scores(rubric, rated, |c| f64::from(ra[c]));
             let scores_b = dimension_scores(rubric, rated, |c| f64::from(rb[c]));
             for (dimension, engine) in dimension_scores(rubric, rated, |c| engine[c]) {
-                let entry = dims.entry(dimension.clone()).or_default();
+                let entry = self.dims.entry(dimension.clone()).or_default();
                 entry[0].push(engine);
                 entry[1].push(scores_a[&dimension]);
                 entry[2].push(scores_b[&dimension]);
             }
         }
     }
-    let mut f = Figures {
-        spearman: BTreeMap::new(),
-        raters_spearman: BTreeMap::new(),
-        kappa: BTreeMap::new(),
-        raters_kappa: BTreeMap::new(),
-        mean_level: (engine_sum / count, raters_sum / count),
-    };
-    for (dimension, [engine, sa, sb]) in &dims {
-        let mean: Vec<f64> = sa.iter().zip(sb).map(|(x, y)| (x + y) / 2.0).collect();
-        f.spearman
-            .insert(dimension.clone(), spearman(engine, &mean).unwrap());
-        f.raters_spearman
-            .insert(dimension.clone(), spearman(sa, sb).unwrap());
-    }
-    for (criterion, [engine, la, lb]) in &levels {
-        let kappa = |x: &[i64], y: &[i64]| cohen_kappa(x, y, Weights::Linear);
-        // A criterion on which everyone gave one level has no kappa.
-        if let (Some(ka), Some(kb)) = (kappa(engine, la), kappa(engine, lb)) {
-            f.kappa.insert(criterion.clone(), (ka + kb) / 2.0);
+
+    /// Spearman per dimension, kappa per criterion and the mean levels.
+    fn figures(&self) -> Figures {
+        let (engine_sum, raters_sum, count) = self.sums;
+        let mut f = Figures {
+            spearman: BTreeMap::new(),
+            raters_spearman: BTreeMap::new(),
+            kappa: BTreeMap::new(),
+            raters_kappa: BTreeMap::new(),
+            mean_level: (engine_sum / count, raters_sum / count),
+        };
+        for (dimension, [engine, sa, sb]) in &self.dims {
+            let mean: Vec<f64> = sa.iter().zip(sb).map(|(x, y)| (x + y) / 2.0).collect();
+            f.spearman
+                .insert(dimension.clone(), spearman(engine, &mean).unwrap());
+            f.raters_spearman
+                .insert(dimension.clone(), spearman(sa, sb).unwrap());
         }
-        if let Some(k) = kappa(la, lb) {
-            f.raters_kappa.insert(criterion.clone(), k);
+        for (criterion, [engine, la, lb]) in &self.levels {
+            let kappa = |x: &[i64], y: &[i64]| cohen_kappa(x, y, Weights::Linear);
+            // A criterion on which everyone gave one level has no kappa.
+            if let (Some(ka), Some(kb)) = (kappa(engine, la), kappa(engine, lb)) {
+                f.kappa.insert(criterion.clone(), (ka + kb) / 2.0);
+            }
+            if let Some(k) = kappa(la, lb) {
+                f.raters_kappa.insert(criterion.clone(), k);
+            }
         }
+        f
     }
-    f
 }
 
 #[test]
