@@ -9,6 +9,7 @@
   var words = main.dataset;
   var pending = {};   // key -> timer
   var failing = {};   // key -> retry delay
+  var sent = {};      // key -> number of the latest save sent
   var banner = document.getElementById("connection");
 
   function promptOf(el) { return el.closest(".prompt"); }
@@ -63,6 +64,8 @@
       return;
     }
     setStatus(p, words.saving, "");
+    var number = (sent[key] || 0) + 1;
+    sent[key] = number;
     fetch("/group/answer", {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" },
@@ -72,6 +75,9 @@
       return r.json().then(function (j) { return { ok: r.ok, status: r.status, json: j }; });
     }).then(function (r) {
       banner.hidden = true;
+      // A later edit is waiting or on its way: its own save reports, and
+      // until it does the prompt must not say it is saved.
+      if (superseded(key, number)) return;
       if (r.ok) {
         delete failing[key];
         setStatus(p, words.saved, "ok");
@@ -82,8 +88,13 @@
       }
     }).catch(function () {
       banner.hidden = false;
-      retry(p, f, key);
+      if (!superseded(key, number)) retry(p, f, key);
     });
+  }
+
+  // Whether save `number` of `key` is no longer the latest word on it.
+  function superseded(key, number) {
+    return sent[key] !== number || key in pending;
   }
 
   function retry(p, f, key) {
