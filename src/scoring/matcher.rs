@@ -145,6 +145,9 @@ struct Role {
     /// Whether it is evidence, a counter-phrase or a red flag: its own
     /// stance is read (a `with` or `without` term's is not).
     read: bool,
+    /// The next pattern with the same folded text (a word and its stem,
+    /// "styrer" and "styrer*"): the automaton holds each text once.
+    alike: Option<usize>,
 }
 
 impl Role {
@@ -152,6 +155,7 @@ impl Role {
         let targets = &pattern.targets;
         let stance = |t: &Target| matches!(t, Target::Stance(_));
         Role {
+            alike: None,
             stem: pattern.stem,
             stance: targets.iter().any(stance),
             kept: !targets.iter().all(stance),
@@ -292,13 +296,24 @@ impl Matcher {
                 }
             }
         }
-        // Phrases are short, few and distinct; building cannot fail for them.
-        let automaton = DoubleArrayAhoCorasick::new(patterns.iter().map(|p| &p.folded))
+        let mut roles: Vec<Role> = patterns.iter().map(Role::of).collect();
+        // Each folded text once, with its first pattern; the others follow
+        // it through `alike`, in order.
+        let mut last_alike: foldhash::HashMap<&str, usize> = Default::default();
+        let mut texts = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            match last_alike.insert(&p.folded, i) {
+                Some(before) => roles[before].alike = Some(i),
+                None => texts.push((&p.folded, i as u32)),
+            }
+        }
+        // Phrases are short, few and now distinct; building cannot fail for them.
+        let automaton = DoubleArrayAhoCorasick::with_values(texts)
             .ok()
             .map(Automaton);
         Matcher {
             automaton,
-            roles: patterns.iter().map(Role::of).collect(),
+            roles,
             patterns,
             negation,
             any_binding: bindings.iter().flatten().any(|b| b.bound || b.excluded),
@@ -439,26 +454,29 @@ impl Matcher {
         found.clear();
         let mut last_end = [0; MAX_STANCE_PHRASES];
         for m in automaton.0.find_overlapping_iter(text) {
-            let pattern = m.value() as usize;
-            let (start, mut end) = (m.start(), m.end());
-            let role = self.roles[pattern];
-            if role.stance {
-                for &target in &self.patterns[pattern].targets {
-                    if let Target::Stance(i) = target {
-                        reading.note(text, self.stance[i], (start, end), &mut last_end[i]);
+            let mut alike = Some(m.value() as usize);
+            while let Some(pattern) = alike {
+                let (start, mut end) = (m.start(), m.end());
+                let role = self.roles[pattern];
+                alike = role.alike;
+                if role.stance {
+                    for &target in &self.patterns[pattern].targets {
+                        if let Target::Stance(i) = target {
+                            reading.note(text, self.stance[i], (start, end), &mut last_end[i]);
+                        }
                     }
                 }
+                if !role.kept || !on_word_boundaries(text, start, end, role.stem) {
+                    continue;
+                }
+                if role.stem {
+                    // A stem covers the rest of its word.
+                    end += text[end..]
+                        .find(|c: char| !c.is_alphanumeric())
+                        .unwrap_or(text.len() - end);
+                }
+                found.push((pattern, start, end));
             }
-            if !role.kept || !on_word_boundaries(text, start, end, role.stem) {
-                continue;
-            }
-            if role.stem {
-                // A stem covers the rest of its word.
-                end += text[end..]
-                    .find(|c: char| !c.is_alphanumeric())
-                    .unwrap_or(text.len() - end);
-            }
-            found.push((pattern, start, end));
         }
         if found.is_empty() {
             return;
@@ -482,6 +500,29 @@ impl Matcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A word and its stem fold to the same text: the automaton holds it
+    /// once, and both count, each as itself.
+    #[test]
+    fn a_word_and_its_stem_are_both_found() {
+        let (bank, _) = crate::bank::load(&crate::bank::BankSource::Embedded).unwrap();
+        let mut rubric = bank.rubric_for("V1").unwrap().item.clone();
+        let mut add = |criterion: usize, term: &str| {
+            let rule = &mut rubric.criteria[criterion].evidence.phrases[0];
+            rule.terms.entry("nb".into()).or_default().push(term.into());
+        };
+        add(0, "Zyxstyrer");
+        add(1, "zyxstyrer*");
+        let hits = Matcher::new(&rubric, "nb").find("s1_do", "Vi zyxstyrer. Zyxstyrerne?");
+        let found = |target: Target| -> Vec<&str> {
+            hits.iter()
+                .filter(|h| h.target == target)
+                .map(|h| h.text.as_str())
+                .collect()
+        };
+        assert_eq!(found(Target::Phrase(0, 0)), ["zyxstyrer"]);
+        assert_eq!(found(Target::Phrase(1, 0)), ["zyxstyrer", "Zyxstyrerne"]);
+    }
 
     #[test]
     fn every_languages_stance_phrases_fit() {
