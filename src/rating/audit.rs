@@ -211,7 +211,8 @@ fn suggested_level(level: u8, decided: &[i64]) -> Option<u8> {
     }
     let human = mean(decided);
     let rounded = (human + 0.5).floor().clamp(0.0, 2.0) as u8;
-    ((human - f64::from(level)).abs() > 0.5 && rounded != level).then_some(rounded)
+    // More than half a level away, the rounded mean is another level.
+    ((human - f64::from(level)).abs() > 0.5).then_some(rounded)
 }
 
 /// How a piece of evidence is named in the audit.
