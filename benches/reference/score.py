@@ -521,6 +521,8 @@ class CompiledCriterion:
     at_least: tuple[int | None, ...]
     #: (lower, prompts) per counter-phrase rule.
     negative: tuple[tuple[int, frozenset[str] | None], ...]
+    #: (from, to, others at least or None, others below or None) per profile rule.
+    profile: tuple[tuple[int, int, float | None, float | None], ...]
 
     @staticmethod
     def of(criterion: dict[str, Any]) -> CompiledCriterion:
@@ -540,6 +542,10 @@ class CompiledCriterion:
             phrases=tuple((r["level"], _prompt_set(r.get("prompts"))) for r in evidence.get("phrases", [])),
             at_least=tuple((r.get("elements") or {}).get("at_least") for r in evidence.get("phrases", [])),
             negative=tuple((r.get("lower", 1), _prompt_set(r.get("prompts"))) for r in evidence.get("negative", [])),
+            profile=tuple(
+                (r["from"], r["to"], r.get("others_at_least"), r.get("others_below"))
+                for r in evidence.get("profile", [])
+            ),
         )
 
     def choice_level(self, answers: dict[str, Any]) -> int:
@@ -562,6 +568,13 @@ class CompiledCriterion:
     def defined_level(self, level: int) -> int:
         """The highest level of the criterion at or below `level`."""
         return max((x for x in self.levels if x <= level), default=0)
+
+    def profiled(self, level: int, others: float, held: bool) -> int:
+        """The level the first profile rule that fits moves `level` to (a raise held by a red flag stays)."""
+        for start, to, at_least, below in self.profile:
+            if level == start and (at_least is None or others >= at_least) and (below is None or others < below):
+                return level if to > start and held else to
+        return level
 
 
 @dataclass(frozen=True)
@@ -770,17 +783,32 @@ class Scorer:
                 earned[i] = level
         raised = [f for f, hit in zip(self.flags, flag_hit, strict=True) if hit or f.raised_by_options(answers)]
         levels = []
+        held = []
         for criterion, level, lowers in zip(self.criteria, earned, counters, strict=True):
             for lower in lowers:
                 level = max(0, level - lower)
-            for flag in raised:
-                for cap, lower in flag.effects.get(criterion.id, ()):
-                    if cap is not None:
-                        level = min(level, cap)
-                    if lower is not None:
-                        level = max(0, level - lower)
+            effects = [e for flag in raised for e in flag.effects.get(criterion.id, ())]
+            for cap, lower in effects:
+                if cap is not None:
+                    level = min(level, cap)
+                if lower is not None:
+                    level = max(0, level - lower)
             levels.append(criterion.defined_level(level))
+            held.append(bool(effects))
+        levels = [
+            c.profiled(level, others, hold) if c.profile and (others := self.others(levels, i)) is not None else level
+            for i, (c, level, hold) in enumerate(zip(self.criteria, levels, held, strict=True))
+        ]
         return levels, self.summarise(levels)
+
+    def others(self, levels: list[int], c: int) -> float | None:
+        """The rest of the card for criterion `c`: the other criteria's levels over their maximum, averaged in order."""
+        total, count = 0.0, 0
+        for j, (criterion, level) in enumerate(zip(self.criteria, levels, strict=True)):
+            if j != c and criterion.max_level > 0:
+                total += level / criterion.max_level
+                count += 1
+        return total / count if count else None
 
     def summarise(self, levels: list[int]) -> dict[str, float]:
         """Dimension scores: weighted levels over their maximum × 100, summed in rubric order."""
@@ -797,7 +825,10 @@ class Scorer:
 
 
 def _actors(vignette: dict[str, Any]) -> tuple[str, ...]:
-    """Names of other people its factor levels set (factors with `others`, default true): one capitalised word, folded."""
+    """Names of other people its factor levels set (factors with `others`, default true).
+
+    Each is one capitalised word, folded.
+    """
     names = set()
     for factor in vignette.get("factors", []):
         if not factor.get("others", True):

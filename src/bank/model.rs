@@ -321,6 +321,35 @@ pub struct Evidence {
     pub phrases: Vec<PhraseRule>,
     #[serde(default)]
     pub negative: Vec<NegativeRule>,
+    /// Levels read against the rest of the card, applied after counter-phrases
+    /// and red flags; the first rule that fits moves the level.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profile: Vec<ProfileRule>,
+}
+
+/// A level read against the rest of the card: where the criterion's level
+/// is `from` and the other criteria's levels (each over its maximum,
+/// averaged) are at least `others_at_least` or below `others_below`, the
+/// level becomes `to`, one step up or down. Calibrated on human ratings:
+/// raters read a criterion in the light of the whole answer, and a rule
+/// says where they do so consistently.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileRule {
+    pub from: u8,
+    pub to: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub others_at_least: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub others_below: Option<f64>,
+}
+
+impl ProfileRule {
+    /// Whether the rule fits a criterion at `level` with the rest of the card at `others`.
+    pub fn fits(&self, level: u8, others: f64) -> bool {
+        level == self.from
+            && self.others_at_least.is_none_or(|t| others >= t)
+            && self.others_below.is_none_or(|t| others < t)
+    }
 }
 
 /// Choosing `option` in a single or multi prompt earns `level`.

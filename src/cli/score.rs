@@ -666,6 +666,18 @@ fn criterion_lines(c: &CriterionScore, rubric: &Rubric, lang: &str) -> String {
             m.text, m.prompt
         ));
     }
+    if let Some(p) = c.profile {
+        let (arrow, moved) = if c.level > p.from {
+            ("↑", "raised")
+        } else {
+            ("↓", "lowered")
+        };
+        out.push_str(&format!(
+            "    {arrow} {moved} from {} by the rest of the card: the other criteria at {:.0} % of their maximum (profile rule)\n",
+            p.from,
+            100.0 * p.others
+        ));
+    }
     if let Some(descriptor) = criterion.and_then(|r| r.levels.iter().find(|l| l.level == c.level)) {
         out.push_str(&format!(
             "    level {}: {}\n",

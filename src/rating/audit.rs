@@ -32,7 +32,8 @@ pub struct TermAudit {
     pub precision: f64,
     pub mean_human_level: f64,
     /// Rated units where it decided the criterion's level: the criterion
-    /// earned the level it gives, and nothing lowered it.
+    /// earned the level it gives, and nothing lowered it (profile rules
+    /// aside: they read the rest of the card, not this evidence).
     pub decided: usize,
     /// The mean human level where it decided (`None` where it never did).
     pub mean_human_level_decided: Option<f64>,
@@ -138,7 +139,7 @@ pub fn audit_cards(
             // Once per unit, however often it fired there.
             let fired: BTreeSet<(String, u8)> =
                 c.evidence.iter().map(|e| (name(e), e.level())).collect();
-            let decides = c.earned > 0 && c.level == c.earned;
+            let decides = c.earned > 0 && c.before_profile() == c.earned;
             for (evidence, gives) in fired {
                 let decided = decides && gives == c.earned;
                 let entry = terms.entry((c.id.clone(), evidence, gives)).or_default();

@@ -243,9 +243,19 @@ impl<'r> Scorer<'r> {
             })
             .collect();
         let raised = self.raised(answers, &spots);
-        let criteria: Vec<CriterionScore> = (0..self.rubric.criteria.len())
+        let mut criteria: Vec<CriterionScore> = (0..self.rubric.criteria.len())
             .map(|c| self.criterion(c, answers, &hits, &spots, &raised))
             .collect();
+        let before: Vec<u8> = criteria.iter().map(|c| c.level).collect();
+        for (c, score) in criteria.iter_mut().enumerate() {
+            if let Some((to, others)) = self.profiled(c, &before, &raised) {
+                score.profile = Some(ProfileMove {
+                    from: score.level,
+                    others,
+                });
+                score.level = to;
+            }
+        }
         let (dimensions, overall) = summarise(criteria.iter().map(CriterionScore::as_level));
         let dimensions = owned(dimensions);
         ScoreCard {
@@ -303,11 +313,17 @@ impl<'r> Scorer<'r> {
                 by_criterion[c].push(*spot);
             }
         }
+        let before: Vec<u8> = (0..n)
+            .map(|c| {
+                let own = &by_criterion[c];
+                self.level(c, self.earned(c, answers, own), own, &raised)
+            })
+            .collect();
         Levels {
             criteria: (0..n)
                 .map(|c| {
-                    let own = &by_criterion[c];
-                    self.level(c, self.earned(c, answers, own), own, &raised)
+                    self.profiled(c, &before, &raised)
+                        .map_or(before[c], |(to, _)| to)
                 })
                 .collect(),
             red_flags: raised,
@@ -525,6 +541,35 @@ impl<'r> Scorer<'r> {
         defined_level(&self.rubric.criteria[c], level)
     }
 
+    /// The level a profile rule moves criterion `c` to from `levels[c]`,
+    /// with the rest of the card that moved it (`levels` are every
+    /// criterion's level before profile rules). A raise is held where a
+    /// raised red flag acts on the criterion.
+    fn profiled(&self, c: usize, levels: &[u8], raised: &[usize]) -> Option<(u8, f64)> {
+        let rules = &self.rubric.criteria[c].evidence.profile;
+        if rules.is_empty() {
+            return None;
+        }
+        let others = self.others(c, levels)?;
+        let rule = rules.iter().find(|r| r.fits(levels[c], others))?;
+        let held = rule.to > rule.from && self.flag_effects(c, raised).next().is_some();
+        (!held).then_some((rule.to, others))
+    }
+
+    /// The rest of the card for criterion `c`: the other criteria's levels,
+    /// each over its maximum, averaged in rubric order; `None` without others.
+    fn others(&self, c: usize, levels: &[u8]) -> Option<f64> {
+        let (mut sum, mut count) = (0.0, 0u32);
+        for (j, (criterion, &level)) in self.rubric.criteria.iter().zip(levels).enumerate() {
+            let max = criterion.max_level();
+            if j != c && max > 0 {
+                sum += f64::from(level) / f64::from(max);
+                count += 1;
+            }
+        }
+        (count > 0).then(|| sum / f64::from(count))
+    }
+
     fn criterion(
         &self,
         c: usize,
@@ -578,6 +623,7 @@ impl<'r> Scorer<'r> {
             negated,
             method: auto(),
             stage,
+            profile: None,
         }
     }
 }

@@ -153,6 +153,18 @@ pub struct CriterionScore {
     /// `None` when nothing was earned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<u32>,
+    /// Where a profile rule moved the level: from which level, and the rest
+    /// of the card that moved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ProfileMove>,
+}
+
+/// A level moved by a profile rule: the level before, and the other
+/// criteria's levels (each over its maximum, averaged) that moved it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ProfileMove {
+    pub from: u8,
+    pub others: f64,
 }
 
 /// The method of a level from the rubric's evidence rules.
@@ -195,6 +207,7 @@ impl ScoreCard {
                 c.level = level.min(c.max_level);
                 c.method = method.to_string();
                 c.stage = None;
+                c.profile = None;
             }
         }
         let replaced = self.criteria.iter().filter(|c| c.method == method).count();
@@ -229,6 +242,12 @@ impl ScoreCard {
 }
 
 impl CriterionScore {
+    /// The level from the evidence, counter-phrases and red flags, before
+    /// any profile rule moved it.
+    pub fn before_profile(&self) -> u8 {
+        self.profile.map_or(self.level, |p| p.from)
+    }
+
     pub(super) fn as_level(&self) -> CriterionLevel<'_> {
         CriterionLevel {
             id: &self.id,

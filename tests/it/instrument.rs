@@ -22,12 +22,15 @@ fn score(bank: &Bank, id: &str, answers: Value) -> ScoreCard {
     Scorer::new(r, v, "nb").score(&answers)
 }
 
+/// What the answer's own evidence earns a criterion: its level before
+/// profile rules, which read the rest of the card (these answers of a line
+/// or a choice have almost none; `profile_rules_*` test those rules).
 fn level(card: &ScoreCard, prefix: &str) -> u8 {
     card.criteria
         .iter()
         .find(|c| c.id.starts_with(prefix))
         .unwrap_or_else(|| panic!("no {prefix}"))
-        .level
+        .before_profile()
 }
 
 #[test]

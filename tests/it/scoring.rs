@@ -19,12 +19,15 @@ fn score(bank: &Bank, vignette: &str, language: &str, answers: Value) -> ScoreCa
     Scorer::new(r, v, language).score(&answers)
 }
 
+/// What the answer's own evidence earns a criterion: its level before
+/// profile rules, which read the rest of the card (these answers of a line
+/// or a choice have almost none; `profile_rules_*` test those rules).
 fn level(card: &ScoreCard, criterion: &str) -> u8 {
     card.criteria
         .iter()
         .find(|c| c.id == criterion)
         .unwrap_or_else(|| panic!("no {criterion}"))
-        .level
+        .before_profile()
 }
 
 #[test]
@@ -156,7 +159,12 @@ mod cli {
     }
 
     fn fixture_session() -> Run {
-        let run = Run::new(fixture_bank());
+        session_in(fixture_bank())
+    }
+
+    /// A session of one group answering M1, in the bank at `bank`.
+    fn session_in(bank: std::path::PathBuf) -> Run {
+        let run = Run::new(bank);
         let (code, _, err) = run.run(&[
             "session",
             "new",
@@ -193,6 +201,36 @@ mod cli {
         let (code, out, err) = run.run(&["score", "s", "--explain", "G1", "M1"]);
         assert_eq!(code, 0, "{err}");
         insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn explain_says_where_a_profile_rule_moved_a_level() {
+        let bank = crate::common::TempBank::copy_of(&fixture_bank());
+        bank.edit_json("rubrics/M1.json", |rubric| {
+            let d2 = rubric["criteria"]
+                .as_array_mut()
+                .unwrap()
+                .iter_mut()
+                .find(|c| c["id"] == "D2_talks_with_child")
+                .unwrap();
+            d2["evidence"]["profile"] =
+                serde_json::json!([{"from": 1, "to": 0, "others_below": 0.5}]);
+        });
+        let run = session_in(bank.path().to_path_buf());
+        run.answer(
+            r#"{"group": "G1", "vignette": "M1", "answers": {
+            "s1_do": "Vi skal snakke med eleven i dag.", "s1_first": "talk", "s1_serious": 5,
+            "s2_measures": ["meeting", "plan"]}}"#,
+        );
+        let (code, out, err) = run.run(&["score", "s", "--explain", "G1", "M1"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.contains("Snakker med barnet [critical, weight 2, earned at stage 1]: level 0 of 2")
+                && out.contains(
+                    "↓ lowered from 1 by the rest of the card: the other criteria at 0 % of their maximum (profile rule)"
+                ),
+            "{out}"
+        );
     }
 
     #[test]
@@ -299,7 +337,7 @@ fn a_criterion_says_the_earliest_stage_that_earned_it() {
         .find(|c| c.id == "D5_notifies_leader")
         .unwrap();
     assert_eq!(
-        (d5.level, d5.stage),
+        (d5.before_profile(), d5.stage),
         (2, Some(3)),
         "only after the story told more"
     );
@@ -371,5 +409,142 @@ mod from_bank {
         );
         let out = db.run(&["score", "s", "--rubric-from-bank", "--bank", path]);
         assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+}
+
+mod profile_rules {
+    //! Profile rules: a criterion read against the rest of the card, on a
+    //! copy of the shipped V2 whose rules the test sets.
+
+    use std::collections::BTreeMap;
+
+    use serde_json::{Value, json};
+    use vignette::bank::{self, Bank, BankSource};
+    use vignette::scoring::{Answer, CriterionScore, ScoreCard, Scorer, Scratch};
+
+    use crate::common::TempBank;
+
+    /// The shipped bank with V2's profile rules replaced: D1's by `d1`,
+    /// D5's by `d5`, every other criterion's removed.
+    fn bank_with(d1: Value, d5: Value) -> Bank {
+        let temp = TempBank::shipped();
+        temp.edit_json("rubrics/V2.json", |rubric| {
+            for c in rubric["criteria"].as_array_mut().unwrap() {
+                let rules = match c["id"].as_str().unwrap() {
+                    "D1_takes_signal_seriously" => d1.clone(),
+                    "D5_notifies_leader" => d5.clone(),
+                    _ => json!([]),
+                };
+                c["evidence"]["profile"] = rules;
+            }
+        });
+        bank::load(&BankSource::Dir(temp.path().to_path_buf()))
+            .unwrap()
+            .0
+    }
+
+    /// The card, checked against the fast path's levels.
+    fn score(bank: &Bank, answers: Value) -> ScoreCard {
+        let v = &bank.vignette("V2").unwrap().item;
+        let r = &bank.rubric_for("V2").unwrap().item;
+        let answers: BTreeMap<String, Value> = serde_json::from_value(answers).unwrap();
+        let scorer = Scorer::new(r, v, "nb");
+        let card = scorer.score(&answers);
+        let pairs: Vec<(&str, Answer)> = answers
+            .iter()
+            .map(|(p, v)| (p.as_str(), Answer::Json(v)))
+            .collect();
+        let fast = scorer.levels(&pairs, &mut Scratch::default());
+        let levels: Vec<u8> = card.criteria.iter().map(|c| c.level).collect();
+        assert_eq!(
+            fast.criteria, levels,
+            "the fast path applies the same rules"
+        );
+        card
+    }
+
+    fn criterion<'c>(card: &'c ScoreCard, id: &str) -> &'c CriterionScore {
+        card.criteria.iter().find(|c| c.id == id).unwrap()
+    }
+
+    /// The other criteria's levels before profile rules, each over its maximum, averaged.
+    fn others(card: &ScoreCard, id: &str) -> f64 {
+        let rest: Vec<f64> = card
+            .criteria
+            .iter()
+            .filter(|c| c.id != id)
+            .map(|c| f64::from(c.before_profile()) / f64::from(c.max_level))
+            .collect();
+        rest.iter().sum::<f64>() / rest.len() as f64
+    }
+
+    /// Seriousness 5 earns D1 level 1; talking with Lea, mapping, talking
+    /// with each pupil and continuing the plan earn four others level 2.
+    fn strong_rest() -> Value {
+        json!({
+            "s1_seriousness": 5,
+            "s1_first_action": "talk_with_lea",
+            "s3_next_steps": ["mapping", "talk_each_pupil", "continue_plan"],
+        })
+    }
+
+    #[test]
+    fn a_strong_rest_of_the_card_raises_a_criterion_one_level() {
+        let bank = bank_with(
+            json!([{"from": 1, "to": 2, "others_at_least": 0.2}]),
+            json!([]),
+        );
+        let card = score(&bank, strong_rest());
+        let d1 = criterion(&card, "D1_takes_signal_seriously");
+        let rest = others(&card, &d1.id);
+        assert!(rest >= 0.2, "the rest of the card: {rest}");
+        assert_eq!((d1.earned, d1.level), (1, 2), "{d1:#?}");
+        let moved = d1.profile.expect("the move is on the card");
+        assert_eq!((moved.from, moved.others), (1, rest));
+        let bank = bank_with(
+            json!([{"from": 1, "to": 2, "others_at_least": 0.9}]),
+            json!([]),
+        );
+        let d1 = criterion(&score(&bank, strong_rest()), "D1_takes_signal_seriously").clone();
+        assert_eq!(
+            (d1.level, d1.profile),
+            (1, None),
+            "the rest is not strong enough"
+        );
+    }
+
+    #[test]
+    fn a_red_flag_on_the_criterion_holds_a_raise() {
+        let bank = bank_with(
+            json!([{"from": 1, "to": 2, "others_at_least": 0.2}]),
+            json!([]),
+        );
+        let mut answers = strong_rest();
+        // "leave it to the chat's owners" raises RF_outside_school, which caps D1 at 1.
+        answers["s3_next_steps"]
+            .as_array_mut()
+            .unwrap()
+            .push("leave_chat".into());
+        let card = score(&bank, answers);
+        assert!(card.red_flags.iter().any(|f| f.id == "RF_outside_school"));
+        let d1 = criterion(&card, "D1_takes_signal_seriously");
+        assert!(others(&card, &d1.id) >= 0.2);
+        assert_eq!((d1.level, d1.profile), (1, None), "{d1:#?}");
+    }
+
+    #[test]
+    fn a_weak_rest_of_the_card_lowers_a_lone_level() {
+        let bank = bank_with(
+            json!([]),
+            json!([{"from": 2, "to": 1, "others_below": 0.5}]),
+        );
+        let card = score(&bank, json!({"s1_do": "Vi varsler rektor i dag."}));
+        let d5 = criterion(&card, "D5_notifies_leader");
+        assert_eq!((d5.earned, d5.before_profile(), d5.level), (2, 2, 1));
+        assert_eq!(d5.profile.unwrap().from, 2);
+        // The dimension score follows the moved level.
+        let unmoved = bank_with(json!([]), json!([]));
+        let before = score(&unmoved, json!({"s1_do": "Vi varsler rektor i dag."}));
+        assert!(card.dimensions["detection"].score < before.dimensions["detection"].score);
     }
 }

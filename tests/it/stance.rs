@@ -52,12 +52,15 @@ fn assert_at_most(cases: &[Case]) {
     }
 }
 
+/// What the answer's own evidence earns a criterion: its level before
+/// profile rules, which read the rest of the card (these answers of a line
+/// or a choice have almost none; `profile_rules_*` test those rules).
 fn level(card: &ScoreCard, prefix: &str) -> u8 {
     card.criteria
         .iter()
         .find(|c| c.id.starts_with(prefix))
         .unwrap_or_else(|| panic!("no {prefix}"))
-        .level
+        .before_profile()
 }
 
 /// (vignette, language, prompt, answer, criterion, the most a rater gives).

@@ -595,3 +595,52 @@ fn a_misspelled_key_gets_a_did_you_mean() {
         out.stdout
     );
 }
+
+/// A profile rule moves one level, never raises from 0, and raises only on
+/// a strong rest of the card (lowers only on a weak one); the schema
+/// refuses a rule with neither threshold or with both.
+#[test]
+fn a_profile_rule_that_cannot_be_meant_is_an_error_at_its_place() {
+    let bank = TempBank::shipped();
+    bank.edit_json("rubrics/V2.json", |v| {
+        v["criteria"][0]["evidence"]["profile"] = serde_json::json!([
+            {"from": 0, "to": 1, "others_at_least": 0.5},
+            {"from": 0, "to": 2, "others_at_least": 0.5},
+            {"from": 1, "to": 2, "others_below": 0.5},
+            {"from": 2, "to": 1, "others_at_least": 0.5},
+            {"from": 1, "to": 3, "others_at_least": 0.5}
+        ]);
+    });
+    let out = validate(bank.path());
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let at = |rule: usize, message: &str| {
+        let place = format!("at /criteria/0/evidence/profile/{rule}");
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l.starts_with("error: rubrics/V2.json:")
+                    && l.contains(&place)
+                    && l.contains(message)),
+            "rule {rule}: `{message}` in\n{}",
+            out.stdout
+        );
+    };
+    at(0, "never raises from 0");
+    at(1, "is not a step between neighbouring levels");
+    at(2, "a raise needs `others_at_least`");
+    at(3, "a lowering needs `others_below`");
+    at(4, "level 3 is not a level of criterion");
+    let bank = TempBank::shipped();
+    bank.edit_json("rubrics/V2.json", |v| {
+        v["criteria"][0]["evidence"]["profile"] =
+            serde_json::json!([{"from": 2, "to": 1, "others_at_least": 0.5, "others_below": 0.2}]);
+    });
+    let out = validate(bank.path());
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("rubrics/V2.json")
+            && out.stdout.contains("/criteria/0/evidence/profile/0"),
+        "{}",
+        out.stdout
+    );
+}

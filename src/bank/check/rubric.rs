@@ -158,6 +158,14 @@ impl Checker<'_> {
                     &rule.terms,
                 );
             }
+            for (p, rule) in criterion.evidence.profile.iter().enumerate() {
+                self.profile(
+                    entry,
+                    &format!("/criteria/{c}/evidence/profile/{p}"),
+                    criterion,
+                    rule,
+                );
+            }
         }
         match self.bank.vignette(&rubric.vignette) {
             Some(vignette) => self.rubric_against(entry, &vignette.item),
@@ -196,6 +204,43 @@ impl Checker<'_> {
         };
         if let Some(cap) = effect.cap {
             self.level(entry, &format!("{at}/cap"), criterion, cap);
+        }
+    }
+
+    /// A profile rule moves one step between the criterion's levels: up when
+    /// the rest of the card is strong, down when it is weak, never up from 0.
+    fn profile(
+        &mut self,
+        entry: &Entry<Rubric>,
+        at: &str,
+        criterion: &Criterion,
+        rule: &ProfileRule,
+    ) {
+        self.level(entry, &format!("{at}/from"), criterion, rule.from);
+        self.level(entry, &format!("{at}/to"), criterion, rule.to);
+        let position = |level| criterion.levels.iter().position(|l| l.level == level);
+        let (Some(from), Some(to)) = (position(rule.from), position(rule.to)) else {
+            return;
+        };
+        let problem = if from.abs_diff(to) != 1 {
+            Some(format!(
+                "a profile rule moves one level; {} → {} is not a step between neighbouring levels",
+                rule.from, rule.to
+            ))
+        } else if to > from && rule.from == 0 {
+            Some("a profile rule never raises from 0: the level needs the group's own evidence first".to_string())
+        } else if to > from && rule.others_at_least.is_none() {
+            Some(
+                "a raise needs `others_at_least` (the rest of the card strong), not `others_below`"
+                    .to_string(),
+            )
+        } else if to < from && rule.others_below.is_none() {
+            Some("a lowering needs `others_below` (the rest of the card weak), not `others_at_least`".to_string())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            self.error(entry, at, problem);
         }
     }
 
