@@ -1,12 +1,12 @@
-//! The automatic scorer against two blind raters on eleven blind validation
+//! The automatic scorer against two blind raters on twelve blind validation
 //! sets: answers written without sight of the rubrics' evidence, rated from
 //! the level descriptors by two raters blind to each other, to the engine
-//! and to the authors' intent. The ninth to eleventh sets
-//! (tests/fixtures/validation9, validation10, validation11) are the test
-//! sets: nothing was tuned on them. The first eight
-//! (tests/fixtures/validation to validation8) are the development sets the
-//! rubrics are tuned and calibrated on; each of the later seven was a test
-//! set measured once before it became one.
+//! and to the authors' intent. The ninth to twelfth sets
+//! (tests/fixtures/validation9 to validation12) are the test sets: nothing
+//! was tuned on them. The first eight (tests/fixtures/validation to
+//! validation8) are the development sets the rubrics are tuned and
+//! calibrated on and the profile rules fitted on; each of the later seven
+//! was a test set measured once before it became one.
 //! The tests fail if the engine's agreement drops below the figures
 //! recorded (docs/statistics.md reports them beside the raters' own
 //! agreement).
@@ -26,137 +26,160 @@ struct RecordedSet {
     kappa_floor: f64,
 }
 
-/// The test sets: answers and ratings nothing was tuned on, each measured
-/// once with rubrics 1.14.0 to 1.17.0 (2026-12-06, the ninth set at 02:02
-/// UTC, the tenth at 02:27 UTC, the eleventh at 03:04 UTC; none read
-/// before). Floors are the
-/// figures measured (detection, handling, prevention; median kappa) less
-/// 0.02. Issue 16 aims at 0.85 and 0.70 (docs/statistics.md has the
-/// history, the three sets pooled, and each earlier test set's one
-/// measurement before it became development data).
+/// The test sets: answers and ratings nothing was tuned on. The ninth to
+/// eleventh were measured once with rubrics 1.14.0 to 1.17.0 (2026-12-06,
+/// at 02:02, 02:27 and 03:04 UTC; none read before) and once more with the
+/// profile rules of rubrics 1.15.0 to 1.18.0, fitted on the development
+/// sets alone (07:05 UTC); the twelfth was made while those rules were
+/// fitted and measured once with them (07:08 UTC). Floors are the figures
+/// measured with the profile rules (detection, handling, prevention;
+/// median kappa) less 0.02. Issue 16 aims at 0.85 and 0.70
+/// (docs/statistics.md has the history, the sets pooled, and each earlier
+/// test set's one measurement before it became development data).
 const TEST_SETS: &[RecordedSet] = &[
-    // 0.894, 0.938, 0.855; 0.644.
+    // 0.920, 0.939, 0.891; 0.710 (with rubrics 1.14.0 to 1.17.0: 0.894, 0.938, 0.855; 0.644).
     RecordedSet {
         folder: "validation9",
         spearman_floors: &[
-            ("detection", 0.87),
+            ("detection", 0.90),
             ("handling", 0.91),
-            ("prevention", 0.83),
+            ("prevention", 0.87),
         ],
-        kappa_floor: 0.62,
+        kappa_floor: 0.69,
     },
-    // 0.882, 0.929, 0.846; 0.638.
+    // 0.915, 0.932, 0.855; 0.721 (before: 0.882, 0.929, 0.846; 0.638).
     RecordedSet {
         folder: "validation10",
         spearman_floors: &[
-            ("detection", 0.86),
-            ("handling", 0.90),
-            ("prevention", 0.82),
+            ("detection", 0.89),
+            ("handling", 0.91),
+            ("prevention", 0.83),
         ],
-        kappa_floor: 0.61,
+        kappa_floor: 0.70,
     },
-    // 0.905, 0.902, 0.860; 0.635.
+    // 0.926, 0.914, 0.878; 0.733 (before: 0.905, 0.902, 0.860; 0.635).
     RecordedSet {
         folder: "validation11",
         spearman_floors: &[
-            ("detection", 0.88),
-            ("handling", 0.88),
+            ("detection", 0.90),
+            ("handling", 0.89),
+            ("prevention", 0.85),
+        ],
+        kappa_floor: 0.71,
+    },
+    // The twelfth set, made for the profile rules and measured once with
+    // them: 0.919, 0.942, 0.862; 0.747 (the rubrics before them would give
+    // 0.901, 0.930, 0.846; 0.639).
+    RecordedSet {
+        folder: "validation12",
+        spearman_floors: &[
+            ("detection", 0.89),
+            ("handling", 0.92),
             ("prevention", 0.84),
         ],
-        kappa_floor: 0.61,
+        kappa_floor: 0.72,
     },
 ];
 
-/// The development sets: the first eight blind sets, tuned on. Their floors
-/// are their figures with rubrics 1.14.0 to 1.17.0 (detection, handling,
-/// prevention; median kappa), less 0.02.
+/// The development sets: the first eight blind sets, tuned on, and the
+/// profile rules fitted on. Their floors are their figures with rubrics
+/// 1.15.0 to 1.18.0 (detection, handling, prevention; median kappa), less
+/// 0.02.
 const DEVELOPMENT_SETS: &[RecordedSet] = &[
-    // The first set: 0.874, 0.907, 0.815; 0.643.
+    // The first set, with rubrics 1.14.0 to 1.17.0: 0.874, 0.907, 0.815; 0.643.
+    // With profile rules (rubrics 1.15.0 to 1.18.0): 0.916, 0.910, 0.825; 0.759.
     RecordedSet {
         folder: "validation",
         spearman_floors: &[
-            ("detection", 0.85),
-            ("handling", 0.88),
-            ("prevention", 0.79),
+            ("detection", 0.89),
+            ("handling", 0.89),
+            ("prevention", 0.80),
         ],
-        kappa_floor: 0.62,
+        kappa_floor: 0.73,
     },
     // The second set, measured once as a test set with rubrics 1.7.0 and
-    // 1.8.0 (0.831, 0.911, 0.688; 0.539); now 0.876, 0.912, 0.869; 0.664.
+    // 1.8.0 (0.831, 0.911, 0.688; 0.539); then 0.876, 0.912, 0.869; 0.664.
+    // With profile rules (rubrics 1.15.0 to 1.18.0): 0.902, 0.921, 0.895; 0.747.
     RecordedSet {
         folder: "validation2",
         spearman_floors: &[
-            ("detection", 0.85),
-            ("handling", 0.89),
-            ("prevention", 0.84),
+            ("detection", 0.88),
+            ("handling", 0.90),
+            ("prevention", 0.87),
         ],
-        kappa_floor: 0.64,
+        kappa_floor: 0.72,
     },
     // The third set, measured once as a test set with rubrics 1.7.0 to
-    // 1.10.0 (0.854, 0.904, 0.806; 0.566); now 0.892, 0.912, 0.920; 0.656.
+    // 1.10.0 (0.854, 0.904, 0.806; 0.566); then 0.892, 0.912, 0.920; 0.656.
+    // With profile rules (rubrics 1.15.0 to 1.18.0): 0.906, 0.919, 0.909; 0.732.
     RecordedSet {
         folder: "validation3",
         spearman_floors: &[
-            ("detection", 0.87),
+            ("detection", 0.88),
             ("handling", 0.89),
-            ("prevention", 0.90),
+            ("prevention", 0.88),
         ],
-        kappa_floor: 0.63,
+        kappa_floor: 0.71,
     },
     // The fourth set, measured once as a test set with rubrics 1.8.0 to
-    // 1.12.0 (0.851, 0.920, 0.777; 0.571); now 0.893, 0.920, 0.885; 0.665.
+    // 1.12.0 (0.851, 0.920, 0.777; 0.571); then 0.893, 0.920, 0.885; 0.665.
+    // With profile rules (rubrics 1.15.0 to 1.18.0): 0.908, 0.935, 0.898; 0.746.
     RecordedSet {
         folder: "validation4",
         spearman_floors: &[
-            ("detection", 0.87),
-            ("handling", 0.90),
-            ("prevention", 0.86),
+            ("detection", 0.88),
+            ("handling", 0.91),
+            ("prevention", 0.87),
         ],
-        kappa_floor: 0.64,
+        kappa_floor: 0.72,
     },
     // The fifth set, measured once as a test set with rubrics 1.10.0 to
-    // 1.14.0 (0.857, 0.928, 0.786; 0.600); now 0.895, 0.928, 0.881; 0.678.
+    // 1.14.0 (0.857, 0.928, 0.786; 0.600); then 0.895, 0.928, 0.881; 0.678.
+    // With profile rules (rubrics 1.15.0 to 1.18.0): 0.927, 0.930, 0.897; 0.741.
     RecordedSet {
         folder: "validation5",
         spearman_floors: &[
-            ("detection", 0.87),
-            ("handling", 0.90),
-            ("prevention", 0.86),
+            ("detection", 0.90),
+            ("handling", 0.91),
+            ("prevention", 0.87),
         ],
-        kappa_floor: 0.65,
+        kappa_floor: 0.72,
     },
     // The sixth set, measured once as a test set with rubrics 1.10.0 to
-    // 1.15.0 (0.900, 0.914, 0.815; 0.632); now 0.906, 0.912, 0.862; 0.689.
+    // 1.15.0 (0.900, 0.914, 0.815; 0.632); then 0.906, 0.912, 0.862; 0.689.
+    // With profile rules (rubrics 1.15.0 to 1.18.0): 0.939, 0.922, 0.906; 0.776.
     RecordedSet {
         folder: "validation6",
         spearman_floors: &[
-            ("detection", 0.88),
-            ("handling", 0.89),
-            ("prevention", 0.84),
+            ("detection", 0.91),
+            ("handling", 0.90),
+            ("prevention", 0.88),
         ],
-        kappa_floor: 0.66,
+        kappa_floor: 0.75,
     },
     // The seventh set, measured once as a test set with rubrics 1.13.0 to
-    // 1.16.0 (0.880, 0.930, 0.800; 0.602); now 0.890, 0.929, 0.794; 0.627.
+    // 1.16.0 (0.880, 0.930, 0.800; 0.602); then 0.890, 0.929, 0.794; 0.627.
+    // With profile rules (rubrics 1.15.0 to 1.18.0): 0.913, 0.946, 0.841; 0.697.
     RecordedSet {
         folder: "validation7",
         spearman_floors: &[
-            ("detection", 0.87),
-            ("handling", 0.90),
-            ("prevention", 0.77),
+            ("detection", 0.89),
+            ("handling", 0.92),
+            ("prevention", 0.82),
         ],
-        kappa_floor: 0.60,
+        kappa_floor: 0.67,
     },
     // The eighth set, measured once as a test set with rubrics 1.13.0 to
-    // 1.16.0 (0.873, 0.928, 0.823; 0.591); now 0.887, 0.928, 0.844; 0.627.
+    // 1.16.0 (0.873, 0.928, 0.823; 0.591); then 0.887, 0.928, 0.844; 0.627.
+    // With profile rules (rubrics 1.15.0 to 1.18.0): 0.917, 0.930, 0.880; 0.710.
     RecordedSet {
         folder: "validation8",
         spearman_floors: &[
-            ("detection", 0.86),
-            ("handling", 0.90),
-            ("prevention", 0.82),
+            ("detection", 0.89),
+            ("handling", 0.91),
+            ("prevention", 0.86),
         ],
-        kappa_floor: 0.60,
+        kappa_floor: 0.69,
     },
 ];
 
@@ -334,10 +357,10 @@ fn the_engine_agrees_with_blind_raters_on_the_test_sets_as_recorded() {
     }
 }
 
-/// The three test sets pooled (480 answers), with floors at the figures
-/// measured (docs/statistics.md: 0.854, 0.893, 0.924; median kappa 0.633)
-/// less 0.02; and, as issue 16 asks, the engine not more generous than
-/// the raters: its mean criterion level not above theirs.
+/// The four test sets pooled (640 answers), with floors at the figures
+/// measured (docs/statistics.md: 0.869, 0.920, 0.933; median kappa 0.725)
+/// less 0.02; and, as issue 16 asks, the engine's mean criterion level not
+/// above the raters' (not more generous) and within 0.15 of it.
 #[test]
 fn the_engine_agrees_with_blind_raters_on_the_test_sets_pooled() {
     let sets: Vec<&str> = TEST_SETS.iter().map(|s| s.folder).collect();
@@ -345,16 +368,20 @@ fn the_engine_agrees_with_blind_raters_on_the_test_sets_pooled() {
     check(
         &f,
         &[
-            ("detection", 0.87),
-            ("handling", 0.90),
-            ("prevention", 0.83),
+            ("detection", 0.90),
+            ("handling", 0.91),
+            ("prevention", 0.84),
         ],
-        0.61,
+        0.70,
     );
     let (engine, raters) = f.mean_level;
     assert!(
         engine <= raters,
         "pooled, the engine is more generous than the raters: {engine:.3} against {raters:.3}"
+    );
+    assert!(
+        raters - engine <= 0.15,
+        "pooled, the engine's mean level is more than 0.15 below the raters': {engine:.3} against {raters:.3}"
     );
 }
 
