@@ -569,6 +569,13 @@ class CompiledCriterion:
         """The highest level of the criterion at or below `level`."""
         return max((x for x in self.levels if x <= level), default=0)
 
+    def others(self, level: int, card: tuple[float, int]) -> float | None:
+        """The rest of the card: the other criteria's levels over their maximum, averaged (the card less this one)."""
+        total, count = card
+        if self.max_level > 0:
+            total, count = total - level / self.max_level, count - 1
+        return total / count if count else None
+
     def profiled(self, level: int, others: float, held: bool) -> int:
         """The level the first profile rule that fits moves `level` to (a raise held by a red flag stays)."""
         for start, to, at_least, below in self.profile:
@@ -795,20 +802,24 @@ class Scorer:
                     level = max(0, level - lower)
             levels.append(criterion.defined_level(level))
             held.append(bool(effects))
-        levels = [
-            c.profiled(level, others, hold) if c.profile and (others := self.others(levels, i)) is not None else level
-            for i, (c, level, hold) in enumerate(zip(self.criteria, levels, held, strict=True))
-        ]
+        if any(c.profile for c in self.criteria):
+            card = self.card(levels)
+            levels = [
+                c.profiled(level, others, hold)
+                if c.profile and (others := c.others(level, card)) is not None
+                else level
+                for c, level, hold in zip(self.criteria, levels, held, strict=True)
+            ]
         return levels, self.summarise(levels)
 
-    def others(self, levels: list[int], c: int) -> float | None:
-        """The rest of the card for criterion `c`: the other criteria's levels over their maximum, averaged in order."""
+    def card(self, levels: list[int]) -> tuple[float, int]:
+        """Every criterion's level over its maximum, summed in rubric order, and how many have a maximum."""
         total, count = 0.0, 0
-        for j, (criterion, level) in enumerate(zip(self.criteria, levels, strict=True)):
-            if j != c and criterion.max_level > 0:
+        for criterion, level in zip(self.criteria, levels, strict=True):
+            if criterion.max_level > 0:
                 total += level / criterion.max_level
                 count += 1
-        return total / count if count else None
+        return total, count
 
     def summarise(self, levels: list[int]) -> dict[str, float]:
         """Dimension scores: weighted levels over their maximum × 100, summed in rubric order."""

@@ -31,6 +31,19 @@ pub struct Scorer<'r> {
     criterion_slots: Vec<CriterionSlots>,
     /// Per red flag: the prompt slots it reads.
     flag_slots: Vec<FlagSlots>,
+    /// Per criterion: its highest level.
+    maxima: Vec<u8>,
+    /// Whether any criterion has profile rules.
+    any_profile: bool,
+}
+
+/// A card's levels for profile rules: the sum of every criterion's level
+/// over its maximum (in rubric order), and how many criteria have a maximum
+/// above 0.
+#[derive(Debug, Clone, Copy)]
+struct Card {
+    total: f64,
+    count: u32,
 }
 
 /// One prompt of the vignette, as the rules read it.
@@ -175,6 +188,11 @@ impl<'r> Scorer<'r> {
             effects: effects(rubric),
             criterion_slots,
             flag_slots,
+            maxima: rubric.criteria.iter().map(Criterion::max_level).collect(),
+            any_profile: rubric
+                .criteria
+                .iter()
+                .any(|c| !c.evidence.profile.is_empty()),
         }
     }
 
@@ -247,8 +265,9 @@ impl<'r> Scorer<'r> {
             .map(|c| self.criterion(c, answers, &hits, &spots, &raised))
             .collect();
         let before: Vec<u8> = criteria.iter().map(|c| c.level).collect();
+        let card = self.card(&before);
         for (c, score) in criteria.iter_mut().enumerate() {
-            if let Some((to, others)) = self.profiled(c, &before, &raised) {
+            if let Some((to, others)) = self.profiled(c, &before, card, &raised) {
                 score.profile = Some(ProfileMove {
                     from: score.level,
                     others,
@@ -313,19 +332,21 @@ impl<'r> Scorer<'r> {
                 by_criterion[c].push(*spot);
             }
         }
-        let before: Vec<u8> = (0..n)
+        let mut criteria: Vec<u8> = (0..n)
             .map(|c| {
                 let own = &by_criterion[c];
                 self.level(c, self.earned(c, answers, own), own, &raised)
             })
             .collect();
+        let card = self.card(&criteria);
+        for c in 0..n {
+            // Each level moves at its own index only; the others read `card`.
+            if let Some((to, _)) = self.profiled(c, &criteria, card, &raised) {
+                criteria[c] = to;
+            }
+        }
         Levels {
-            criteria: (0..n)
-                .map(|c| {
-                    self.profiled(c, &before, &raised)
-                        .map_or(before[c], |(to, _)| to)
-                })
-                .collect(),
+            criteria,
             red_flags: raised,
         }
     }
@@ -543,31 +564,51 @@ impl<'r> Scorer<'r> {
 
     /// The level a profile rule moves criterion `c` to from `levels[c]`,
     /// with the rest of the card that moved it (`levels` are every
-    /// criterion's level before profile rules). A raise is held where a
-    /// raised red flag acts on the criterion.
-    fn profiled(&self, c: usize, levels: &[u8], raised: &[usize]) -> Option<(u8, f64)> {
+    /// criterion's level before profile rules, `card` their sum). A raise is
+    /// held where a raised red flag acts on the criterion.
+    fn profiled(&self, c: usize, levels: &[u8], card: Card, raised: &[usize]) -> Option<(u8, f64)> {
         let rules = &self.rubric.criteria[c].evidence.profile;
         if rules.is_empty() {
             return None;
         }
-        let others = self.others(c, levels)?;
+        let others = self.others(c, levels[c], card)?;
         let rule = rules.iter().find(|r| r.fits(levels[c], others))?;
         let held = rule.to > rule.from && self.flag_effects(c, raised).next().is_some();
         (!held).then_some((rule.to, others))
     }
 
-    /// The rest of the card for criterion `c`: the other criteria's levels,
-    /// each over its maximum, averaged in rubric order; `None` without others.
-    fn others(&self, c: usize, levels: &[u8]) -> Option<f64> {
-        let (mut sum, mut count) = (0.0, 0u32);
-        for (j, (criterion, &level)) in self.rubric.criteria.iter().zip(levels).enumerate() {
-            let max = criterion.max_level();
-            if j != c && max > 0 {
-                sum += f64::from(level) / f64::from(max);
-                count += 1;
+    /// The card's levels, each over its maximum, summed in rubric order;
+    /// nothing where no criterion has profile rules.
+    fn card(&self, levels: &[u8]) -> Card {
+        let mut card = Card {
+            total: 0.0,
+            count: 0,
+        };
+        if self.any_profile {
+            for (&level, &max) in levels.iter().zip(&self.maxima) {
+                if max > 0 {
+                    card.total += f64::from(level) / f64::from(max);
+                    card.count += 1;
+                }
             }
         }
-        (count > 0).then(|| sum / f64::from(count))
+        card
+    }
+
+    /// The rest of the card for criterion `c` at `level`: the other
+    /// criteria's levels, each over its maximum, averaged (the card's sum
+    /// less `c`'s part); `None` without others.
+    fn others(&self, c: usize, level: u8, card: Card) -> Option<f64> {
+        let max = self.maxima[c];
+        let (total, count) = if max > 0 {
+            (
+                card.total - f64::from(level) / f64::from(max),
+                card.count - 1,
+            )
+        } else {
+            (card.total, card.count)
+        };
+        (count > 0).then(|| total / f64::from(count))
     }
 
     fn criterion(
