@@ -20,6 +20,8 @@ pub struct Scorer<'r> {
     rubric: &'r Rubric,
     /// The pinned vignette's prompt ids → their index in `prompts`.
     slot_of: foldhash::HashMap<&'r str, usize>,
+    /// The prompt ids by slot, for reading answers given in the vignette's order.
+    ids: Vec<&'r str>,
     /// The vignette's prompts in order: whether each is a text prompt, and
     /// the stage it is asked at, from 1.
     prompts: Vec<PromptSlot>,
@@ -181,6 +183,7 @@ impl<'r> Scorer<'r> {
             .collect();
         Scorer {
             rubric,
+            ids: prompts.iter().map(|(id, _)| *id).collect(),
             prompts: prompts.into_iter().map(|(_, p)| p).collect(),
             slot_of,
             matcher: Matcher::new(rubric, language).with_actors(actors(vignette)),
@@ -220,9 +223,17 @@ impl<'r> Scorer<'r> {
     ) {
         slots.clear();
         slots.resize(self.prompts.len(), None);
+        // Answers usually come in the vignette's order: try the slot after
+        // the last one found before looking the prompt up.
+        let mut next = 0;
         for (prompt, value) in answers {
-            if let Some(i) = self.slot(prompt) {
+            let slot = match self.ids.get(next) {
+                Some(&id) if id == prompt => Some(next),
+                _ => self.slot(prompt),
+            };
+            if let Some(i) = slot {
                 slots[i] = Some(value);
+                next = i + 1;
             }
         }
     }
