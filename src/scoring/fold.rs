@@ -23,7 +23,7 @@ impl Folded {
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len());
         let mut starts = Vec::with_capacity(original.len());
-        let original_chars = fold(original, &mut text, |byte, index| {
+        let original_chars = fold(original, &mut text, Runs::Ascii, |byte, index| {
             starts.push((byte, index))
         });
         Folded {
@@ -58,14 +58,29 @@ impl Folded {
 /// characters came from: for matching alone, reusing one buffer.
 pub fn fold_into(original: &str, text: &mut String) {
     text.clear();
-    fold(original, text, |_, _| {});
+    fold(original, text, Runs::WithNorwegianLetters, |_, _| {});
+}
+
+/// What a plain run (copied as it is, but for case) may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Runs {
+    /// ASCII only: each byte is one character, as marking needs.
+    Ascii,
+    /// ASCII and the lower-case æ, ø and å, which fold to themselves:
+    /// Norwegian text runs on past them (for matching alone, unmarked).
+    WithNorwegianLetters,
 }
 
 /// Appends the normal form of `original` to the empty `text`, calling
 /// `mark(byte, index)` for each character appended (its byte offset in
 /// `text`, the index of the original character); returns the number of
 /// original characters.
-fn fold(original: &str, text: &mut String, mut mark: impl FnMut(usize, usize)) -> usize {
+fn fold(
+    original: &str,
+    text: &mut String,
+    runs: Runs,
+    mut mark: impl FnMut(usize, usize),
+) -> usize {
     let mut index = 0;
     let mut rest = original;
     while !rest.is_empty() {
@@ -73,6 +88,7 @@ fn fold(original: &str, text: &mut String, mut mark: impl FnMut(usize, usize)) -
         let run = plain_run(
             rest.as_bytes(),
             text.is_empty() || text.ends_with([' ', '\n']),
+            runs,
         );
         if run > 0 {
             let at = text.len();
@@ -119,30 +135,57 @@ fn fold(original: &str, text: &mut String, mut mark: impl FnMut(usize, usize)) -
 ///
 /// Eight bytes at a time while none of them needs a closer look (this scan
 /// was nine tenths of folding), then byte by byte.
-fn plain_run(bytes: &[u8], mut after_space: bool) -> usize {
+fn plain_run(bytes: &[u8], mut after_space: bool, runs: Runs) -> usize {
     let mut i = 0;
-    for word in bytes.chunks_exact(8) {
-        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        if needs_a_look(word, after_space) {
-            break;
+    loop {
+        while let Some(word) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            if needs_a_look(word, after_space) {
+                break;
+            }
+            after_space = word >> 56 == u64::from(b' ');
+            i += 8;
         }
-        after_space = word >> 56 == u64::from(b' ');
-        i += 8;
+        // Byte by byte through the word that needed a look, then on.
+        let look = (i + 8).min(bytes.len());
+        while i < look {
+            match plain_bytes(&bytes[i..], after_space, runs) {
+                Some((n, space)) => (i, after_space) = (i + n, space),
+                None => return i,
+            }
+        }
+        if i >= bytes.len() {
+            return bytes.len();
+        }
     }
-    i + plain_run_bytewise(&bytes[i..], after_space)
 }
 
 /// [`plain_run`] as defined: byte by byte.
-fn plain_run_bytewise(bytes: &[u8], mut after_space: bool) -> usize {
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b' ' if after_space => return i,
-            b' ' => after_space = true,
-            b'`' | b'\t'..=b'\r' | 0x80.. => return i,
-            _ => after_space = false,
+#[cfg(test)]
+fn plain_run_bytewise(bytes: &[u8], mut after_space: bool, runs: Runs) -> usize {
+    let mut i = 0;
+    while i < bytes.len() {
+        match plain_bytes(&bytes[i..], after_space, runs) {
+            Some((n, space)) => (i, after_space) = (i + n, space),
+            None => return i,
         }
     }
-    bytes.len()
+    i
+}
+
+/// Whether the character at the start of `bytes` goes on a plain run: its
+/// length in bytes and whether it is a space, or `None` where the run ends.
+fn plain_bytes(bytes: &[u8], after_space: bool, runs: Runs) -> Option<(usize, bool)> {
+    match *bytes {
+        [b' ', ..] if after_space => None,
+        [b' ', ..] => Some((1, true)),
+        [b'`' | b'\t'..=b'\r', ..] => None,
+        // æ, ø and å in UTF-8.
+        [0xc3, 0xa5 | 0xa6 | 0xb8, ..] if runs == Runs::WithNorwegianLetters => Some((2, false)),
+        [0x80..=0xff, ..] => None,
+        [_, ..] => Some((1, false)),
+        [] => None,
+    }
 }
 
 /// Each byte of a word repeated eight times.
@@ -839,13 +882,26 @@ mod tests {
         /// and letters outside ASCII.
         #[test]
         fn plain_runs_end_where_the_byte_by_byte_definition_ends_them(
-            text in "( ?[a-zA-Z0-9.,!]{1,9} ?|[`\t\n\r\u{1}\u{1f}\u{7f}éøÆ’]| {2}){0,12}",
+            text in "( ?[a-zA-Z0-9.,!]{1,9} ?|[`\t\n\r\u{1}\u{1f}\u{7f}éøåæÆ’]| {2}){0,12}",
             after_space: bool,
         ) {
-            proptest::prop_assert_eq!(
-                plain_run(text.as_bytes(), after_space),
-                plain_run_bytewise(text.as_bytes(), after_space)
-            );
+            for runs in [Runs::Ascii, Runs::WithNorwegianLetters] {
+                proptest::prop_assert_eq!(
+                    plain_run(text.as_bytes(), after_space, runs),
+                    plain_run_bytewise(text.as_bytes(), after_space, runs)
+                );
+            }
+        }
+
+        /// Folding for matching alone, with æ, ø and å inside plain runs,
+        /// gives the text that folding with marks gives.
+        #[test]
+        fn folding_for_matching_gives_the_marked_fold(
+            text in "( ?[a-zA-Z0-9.,!]{1,9} ?|[`\t\n\r\u{1}æøåÆØÅéüß’]| {2}){0,16}",
+        ) {
+            let mut folded = String::new();
+            fold_into(&text, &mut folded);
+            proptest::prop_assert_eq!(folded, Folded::new(&text).text);
         }
 
         /// The clause read around a match is the one its definition gives
