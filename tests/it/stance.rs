@@ -789,3 +789,50 @@ fn a_list_of_people_named_does_not_make_them_the_actors() {
         assert_eq!(got, case.5, "`{}`: {}", case.3, case.4);
     }
 }
+
+/// The examples above pin what a phrase earns. A criterion is then read
+/// against the rest of the card (profile rules, calibrated on the raters):
+/// a good phrase keeps its level in an answer that does the rest of the
+/// work, and is read down in an answer that does nothing else, as the
+/// raters read such answers.
+#[test]
+fn a_good_phrase_keeps_its_level_in_an_answer_that_does_the_rest() {
+    let bank = bank();
+    let phrase = "Vi sier fra til rektor i dag.";
+    let strong = json!({
+        "s1_do": format!("Martin snakker med Lea alene i dag og spør hvordan hun har det. {phrase} Vi skriver ned hva Lea forteller, med dato."),
+        "s1_first_action": "talk_with_lea",
+        "s1_seriousness": 5,
+        "s1_record": "Notat i elevmappa med dato, hva som ble sagt og hvem som var der.",
+        "s2_reply": "explain_duty",
+        "s2_measures": ["activity_plan", "separate_talks", "class_program", "parent_meeting", "lea_home", "joint_meeting"],
+        "s2_do": "Vi lager en aktivitetsplan med tiltak, hvem som har ansvar og når den skal evalueres. Foreldrene til Lea blir invitert til møte denne uka.",
+        "s3_next_steps": ["continue_plan", "talk_each_pupil", "mapping", "lunch_groups"],
+        "s3_do": "Vi evaluerer planen om to uker sammen med Lea og foreldrene, og følger opp med samtaler med hver elev.",
+        "s3_prevent": "Klassen lager trivselsregler sammen, og vi har nettvett i klassen. Voksne er ute i friminuttene.",
+    });
+    let strong = card(&bank, "V2", "nb", strong);
+    let d5 = strong
+        .criteria
+        .iter()
+        .find(|c| c.id == "D5_notifies_leader")
+        .unwrap();
+    assert_eq!(
+        (d5.earned, d5.level, d5.profile),
+        (2, 2, None),
+        "{:?}",
+        strong
+            .criteria
+            .iter()
+            .map(|c| (&c.id, c.level))
+            .collect::<Vec<_>>()
+    );
+    let alone = card(&bank, "V2", "nb", json!({ "s1_do": phrase }));
+    let d5 = alone
+        .criteria
+        .iter()
+        .find(|c| c.id == "D5_notifies_leader")
+        .unwrap();
+    assert_eq!((d5.earned, d5.level), (2, 1));
+    assert_eq!(d5.profile.map(|p| p.from), Some(2));
+}
