@@ -71,6 +71,29 @@ pub struct Missed {
     pub human_level: i64,
 }
 
+/// A profile rule the ratings suggest (see `evidence.profile` in a rubric):
+/// where criterion `criterion` is at `from` (before profile rules) and the
+/// rest of the card is at least `others_at_least` (or below
+/// `others_below`), the humans give `to` more often than `from`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProfileSuggestion {
+    pub criterion: String,
+    pub from: u8,
+    pub to: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub others_at_least: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub others_below: Option<f64>,
+    /// Rated units the rule moves.
+    pub moved: usize,
+    /// Of those, the units the move brings to the human level's side less
+    /// those it takes away from it: how many more it gets right.
+    pub nearer: i64,
+}
+
+/// Units a profile rule must move before the audit suggests it.
+pub const MIN_MOVED: usize = 8;
+
 /// What the audit found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Audit {
@@ -81,6 +104,8 @@ pub struct Audit {
     pub criteria: Vec<CriterionAudit>,
     /// The human-credited answers the rules missed, the largest gap first.
     pub missed: Vec<Missed>,
+    /// Profile rules the ratings suggest, per criterion id and level, raises first.
+    pub profile: Vec<ProfileSuggestion>,
 }
 
 /// Audits the session's latest automatic scores against its human
@@ -128,14 +153,28 @@ pub fn audit_cards(
     let mut terms: BTreeMap<(String, String, u8), Firings> = BTreeMap::new();
     let mut criteria: BTreeMap<String, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
     let mut missed = Vec::new();
+    let mut placed: BTreeMap<(String, u8), Vec<Placed>> = BTreeMap::new();
+    let mut max_level: BTreeMap<String, u8> = BTreeMap::new();
     for (unit, card) in cards {
-        for c in &card.criteria {
+        let rest = Rest::of(&card);
+        for (i, c) in card.criteria.iter().enumerate() {
             let Some(&level) = human.get(&(unit.clone(), c.id.clone())) else {
                 continue;
             };
             let pair = criteria.entry(c.id.clone()).or_default();
             pair.0.push(i64::from(c.level));
             pair.1.push(level);
+            max_level.insert(c.id.clone(), c.max_level);
+            if let Some(others) = rest.others(&card, i) {
+                placed
+                    .entry((c.id.clone(), c.before_profile()))
+                    .or_default()
+                    .push(Placed {
+                        others,
+                        human: level,
+                        flagged: !c.flags.is_empty(),
+                    });
+            }
             // Once per unit, however often it fired there.
             let fired: BTreeSet<(String, u8)> =
                 c.evidence.iter().map(|e| (name(e), e.level())).collect();
@@ -201,7 +240,126 @@ pub fn audit_cards(
         evidence,
         criteria,
         missed,
+        profile: suggest_profiles(&placed, &max_level),
     }
+}
+
+/// A rated unit's criterion as profile rules read it: the rest of the card,
+/// the human level, and whether a red flag acted on the criterion.
+struct Placed {
+    others: f64,
+    human: i64,
+    flagged: bool,
+}
+
+/// A card's levels before profile rules, each over its maximum, summed in
+/// order, as the scorer reads the rest of the card.
+struct Rest {
+    total: f64,
+    count: u32,
+}
+
+impl Rest {
+    fn of(card: &ScoreCard) -> Rest {
+        let mut rest = Rest {
+            total: 0.0,
+            count: 0,
+        };
+        for c in card.criteria.iter().filter(|c| c.max_level > 0) {
+            rest.total += f64::from(c.before_profile()) / f64::from(c.max_level);
+            rest.count += 1;
+        }
+        rest
+    }
+
+    /// The other criteria's levels, averaged, for criterion `i` of `card`.
+    fn others(&self, card: &ScoreCard, i: usize) -> Option<f64> {
+        let c = &card.criteria[i];
+        let (total, count) = if c.max_level > 0 {
+            (
+                self.total - f64::from(c.before_profile()) / f64::from(c.max_level),
+                self.count - 1,
+            )
+        } else {
+            (self.total, self.count)
+        };
+        (count > 0).then(|| total / f64::from(count))
+    }
+}
+
+/// Per criterion id and level, the threshold on a grid of 0.05 that moves
+/// at least [`MIN_MOVED`] units and gets the most more of them right, if
+/// any gets more right than wrong: a raise (never from 0, never where a
+/// red flag acted) where the rest of the card is strong, a lowering where
+/// it is weak. As `tests/fixtures/validation-method/calibrate_profile.py`
+/// fitted the shipped rules, but on the one human level per unit.
+fn suggest_profiles(
+    placed: &BTreeMap<(String, u8), Vec<Placed>>,
+    max_level: &BTreeMap<String, u8>,
+) -> Vec<ProfileSuggestion> {
+    let mut raises = Vec::new();
+    let mut lowerings = Vec::new();
+    for ((criterion, level), units) in placed {
+        let level_i = i64::from(*level);
+        let raisable = *level > 0 && max_level.get(criterion).is_some_and(|m| level < m);
+        if raisable {
+            let best = best_threshold(
+                units.iter().filter(|u| !u.flagged),
+                |others, t| others >= t,
+                |h| i64::from(h > level_i) - i64::from(h <= level_i),
+            );
+            if let Some((t, moved, nearer)) = best {
+                raises.push(ProfileSuggestion {
+                    criterion: criterion.clone(),
+                    from: *level,
+                    to: level + 1,
+                    others_at_least: Some(t),
+                    others_below: None,
+                    moved,
+                    nearer,
+                });
+            }
+        }
+        if *level > 0 {
+            let best = best_threshold(
+                units.iter(),
+                |others, t| others < t,
+                |h| i64::from(h < level_i) - i64::from(h >= level_i),
+            );
+            if let Some((t, moved, nearer)) = best {
+                lowerings.push(ProfileSuggestion {
+                    criterion: criterion.clone(),
+                    from: *level,
+                    to: level - 1,
+                    others_at_least: None,
+                    others_below: Some(t),
+                    moved,
+                    nearer,
+                });
+            }
+        }
+    }
+    raises.extend(lowerings);
+    raises
+}
+
+/// The lowest grid threshold with the largest gain over the units it moves
+/// (at least [`MIN_MOVED`], gain above 0), as (threshold, moved, gain).
+fn best_threshold<'p>(
+    units: impl Iterator<Item = &'p Placed> + Clone,
+    moves: impl Fn(f64, f64) -> bool,
+    gain: impl Fn(i64) -> i64,
+) -> Option<(f64, usize, i64)> {
+    let mut best: Option<(f64, usize, i64)> = None;
+    for k in 1..20 {
+        let t = f64::from(k) / 20.0;
+        let moved: Vec<&Placed> = units.clone().filter(|u| moves(u.others, t)).collect();
+        let nearer: i64 = moved.iter().map(|u| gain(u.human)).sum();
+        if moved.len() >= MIN_MOVED && nearer > 0 && best.is_none_or(|(_, _, g)| nearer > g) {
+            best = Some((t, moved.len(), nearer));
+        }
+    }
+    best
 }
 
 /// The level the humans give a piece of evidence where it decided, if it
@@ -256,6 +414,52 @@ mod tests {
         assert_eq!(suggested_level(2, &[1, 1, 1, 1, 2, 2, 2, 2]), None);
         // Mean 0.375 against 1: rounds to 0.
         assert_eq!(suggested_level(1, &[0, 0, 0, 0, 0, 1, 1, 1]), Some(0));
+    }
+
+    /// Twelve units at level 1: those with a strong rest of the card are
+    /// given 2 by the humans, those with a weak rest 0. The audit suggests
+    /// raising at the lowest threshold that takes in the strong ones only,
+    /// and lowering below the one that takes in the weak ones only.
+    #[test]
+    fn profile_rules_are_suggested_where_the_humans_follow_the_rest_of_the_card() {
+        let unit = |others: f64, human: i64| Placed {
+            others,
+            human,
+            flagged: false,
+        };
+        let mut units: Vec<Placed> = (0..8).map(|_| unit(0.72, 2)).collect();
+        units.extend((0..8).map(|_| unit(0.2, 0)));
+        units.extend((0..4).map(|_| unit(0.5, 1)));
+        let placed = BTreeMap::from([(("D1".to_string(), 1), units)]);
+        let max = BTreeMap::from([("D1".to_string(), 2)]);
+        let suggested = suggest_profiles(&placed, &max);
+        let rule = |s: &ProfileSuggestion| {
+            (
+                s.from,
+                s.to,
+                s.others_at_least,
+                s.others_below,
+                s.moved,
+                s.nearer,
+            )
+        };
+        assert_eq!(
+            suggested.iter().map(rule).collect::<Vec<_>>(),
+            [
+                (1, 2, Some(0.55), None, 8, 8),
+                (1, 0, None, Some(0.25), 8, 8),
+            ]
+        );
+        // Too few to move, or a red flag on every strong unit: no raise.
+        let flagged: Vec<Placed> = (0..8)
+            .map(|_| Placed {
+                others: 0.72,
+                human: 2,
+                flagged: true,
+            })
+            .collect();
+        let placed = BTreeMap::from([(("D1".to_string(), 1), flagged)]);
+        assert!(suggest_profiles(&placed, &max).is_empty());
     }
 
     #[test]

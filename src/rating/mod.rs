@@ -20,7 +20,8 @@ mod stored;
 mod units;
 
 pub use audit::{
-    Audit, CriterionAudit, MIN_DECIDED, Missed, TermAudit, audit, audit_cards, human_levels,
+    Audit, CriterionAudit, MIN_DECIDED, MIN_MOVED, Missed, ProfileSuggestion, TermAudit, audit,
+    audit_cards, human_levels,
 };
 pub use blind::{BlindPrompt, BlindStage, BlindUnit, blind_unit};
 pub use consensus::{

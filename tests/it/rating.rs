@@ -589,6 +589,10 @@ fn the_rubric_audit_lists_the_false_friends_first() {
     let json: Value =
         serde_json::from_str(&db.ok(&["rubric", "audit", "s", "--format", "json"])).unwrap();
     let evidence = json["audit"]["evidence"].as_array().unwrap();
+    assert!(
+        json["audit"]["profile"].is_array(),
+        "the suggested profile rules are listed: {json:#}"
+    );
     assert_eq!(
         evidence[0]["criterion"], "P5_home_cooperation",
         "{evidence:#?}"

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use std::path::{Path, PathBuf};
 
-use vignette::rating::{self, Audit, MIN_DECIDED};
+use vignette::rating::{self, Audit, MIN_DECIDED, MIN_MOVED};
 use vignette::{input, scoring, session};
 
 use crate::cli::agreement::read_ratings;
@@ -20,8 +20,9 @@ const SHOWN: usize = 15;
 /// often the humans gave less (over-credited), its precision and the mean
 /// human level where it fired, the most over-crediting first: the false
 /// friends to remove or bind to an action. Per criterion the automatic
-/// against the human levels (linear weighted kappa), and the answers the
-/// humans credited that the rules missed.
+/// against the human levels (linear weighted kappa), the answers the
+/// humans credited that the rules missed, and the profile rules (a level
+/// read against the rest of the card) the ratings suggest.
 ///
 /// Of a session: the human level of a unit's criterion is the consensus
 /// where there is one, else the single rating; score the session first
@@ -170,11 +171,38 @@ fn text(audit: &Audit) -> String {
             m.human_level.to_string(),
         ]);
     }
+    let mut profile = output::table();
+    profile.set_header([
+        "criterion",
+        "from",
+        "to",
+        "where the rest of the card is",
+        "moved",
+        "nearer",
+    ]);
+    for p in &audit.profile {
+        let rest = match (p.others_at_least, p.others_below) {
+            (Some(t), _) => format!("at least {}", number(Some(t), 2)),
+            (_, Some(t)) => format!("below {}", number(Some(t), 2)),
+            _ => String::new(),
+        };
+        profile.add_row([
+            p.criterion.clone(),
+            p.from.to_string(),
+            p.to.to_string(),
+            rest,
+            p.moved.to_string(),
+            p.nearer.to_string(),
+        ]);
+    }
     format!(
         "evidence the humans credited less (false friends first; `suggest`: the level \
          the humans give where it decided the level, on at least {MIN_DECIDED} units)\n{evidence}\n\n\
          criteria: the rules against the humans\n{criteria}\n\n\
          credited by the humans, missed by the rules (largest gap first; \
-         `vignette rate show SESSION UNIT` shows the answers)\n{missed}\n"
+         `vignette rate show SESSION UNIT` shows the answers)\n{missed}\n\n\
+         profile rules the ratings suggest (each moves at least {MIN_MOVED} units; \
+         `nearer`: how many more of them it gets right than wrong; judge them on \
+         ratings they were not drawn from)\n{profile}\n"
     )
 }
