@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::input::Rating;
-use crate::scoring::{Evidence, ScoreCard};
+use crate::scoring::{CardSum, Evidence, ScoreCard};
 use crate::session::{Session, SessionError, unit_code};
 use crate::store::Store;
 
@@ -156,8 +156,12 @@ pub fn audit_cards(
     let mut placed: BTreeMap<(String, u8), Vec<Placed>> = BTreeMap::new();
     let mut max_level: BTreeMap<String, u8> = BTreeMap::new();
     for (unit, card) in cards {
-        let rest = Rest::of(&card);
-        for (i, c) in card.criteria.iter().enumerate() {
+        let rest = CardSum::of(
+            card.criteria
+                .iter()
+                .map(|c| (c.before_profile(), c.max_level)),
+        );
+        for c in &card.criteria {
             let Some(&level) = human.get(&(unit.clone(), c.id.clone())) else {
                 continue;
             };
@@ -165,7 +169,7 @@ pub fn audit_cards(
             pair.0.push(i64::from(c.level));
             pair.1.push(level);
             max_level.insert(c.id.clone(), c.max_level);
-            if let Some(others) = rest.others(&card, i) {
+            if let Some(others) = rest.others(c.before_profile(), c.max_level) {
                 placed
                     .entry((c.id.clone(), c.before_profile()))
                     .or_default()
@@ -250,41 +254,6 @@ struct Placed {
     others: f64,
     human: i64,
     flagged: bool,
-}
-
-/// A card's levels before profile rules, each over its maximum, summed in
-/// order, as the scorer reads the rest of the card.
-struct Rest {
-    total: f64,
-    count: u32,
-}
-
-impl Rest {
-    fn of(card: &ScoreCard) -> Rest {
-        let mut rest = Rest {
-            total: 0.0,
-            count: 0,
-        };
-        for c in card.criteria.iter().filter(|c| c.max_level > 0) {
-            rest.total += f64::from(c.before_profile()) / f64::from(c.max_level);
-            rest.count += 1;
-        }
-        rest
-    }
-
-    /// The other criteria's levels, averaged, for criterion `i` of `card`.
-    fn others(&self, card: &ScoreCard, i: usize) -> Option<f64> {
-        let c = &card.criteria[i];
-        let (total, count) = if c.max_level > 0 {
-            (
-                self.total - f64::from(c.before_profile()) / f64::from(c.max_level),
-                self.count - 1,
-            )
-        } else {
-            (self.total, self.count)
-        };
-        (count > 0).then(|| total / f64::from(count))
-    }
 }
 
 /// Per criterion id and level, the threshold on a grid of 0.05 that moves

@@ -30,6 +30,6 @@ pub use session::{
     score_session, score_session_with_bank,
 };
 pub use types::{
-    Answer, CriterionLevel, CriterionScore, DimensionScore, Evidence, Levels, Mention, ProfileMove,
-    RaisedFlag, ScoreCard, Summary,
+    Answer, CardSum, CriterionLevel, CriterionScore, DimensionScore, Evidence, Levels, Mention,
+    ProfileMove, RaisedFlag, ScoreCard, Summary,
 };

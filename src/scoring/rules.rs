@@ -39,15 +39,6 @@ pub struct Scorer<'r> {
     any_profile: bool,
 }
 
-/// A card's levels for profile rules: the sum of every criterion's level
-/// over its maximum (in rubric order), and how many criteria have a maximum
-/// above 0.
-#[derive(Debug, Clone, Copy)]
-struct Card {
-    total: f64,
-    count: u32,
-}
-
 /// One prompt of the vignette, as the rules read it.
 #[derive(Debug, Clone, Copy)]
 struct PromptSlot {
@@ -577,49 +568,31 @@ impl<'r> Scorer<'r> {
     /// with the rest of the card that moved it (`levels` are every
     /// criterion's level before profile rules, `card` their sum). A raise is
     /// held where a raised red flag acts on the criterion.
-    fn profiled(&self, c: usize, levels: &[u8], card: Card, raised: &[usize]) -> Option<(u8, f64)> {
+    fn profiled(
+        &self,
+        c: usize,
+        levels: &[u8],
+        card: CardSum,
+        raised: &[usize],
+    ) -> Option<(u8, f64)> {
         let rules = &self.rubric.criteria[c].evidence.profile;
         if rules.is_empty() {
             return None;
         }
-        let others = self.others(c, levels[c], card)?;
+        let others = card.others(levels[c], self.maxima[c])?;
         let rule = rules.iter().find(|r| r.fits(levels[c], others))?;
         let held = rule.to > rule.from && self.flag_effects(c, raised).next().is_some();
         (!held).then_some((rule.to, others))
     }
 
-    /// The card's levels, each over its maximum, summed in rubric order;
-    /// nothing where no criterion has profile rules.
-    fn card(&self, levels: &[u8]) -> Card {
-        let mut card = Card {
-            total: 0.0,
-            count: 0,
-        };
+    /// The card's levels for profile rules; nothing where no criterion has
+    /// profile rules.
+    fn card(&self, levels: &[u8]) -> CardSum {
         if self.any_profile {
-            for (&level, &max) in levels.iter().zip(&self.maxima) {
-                if max > 0 {
-                    card.total += f64::from(level) / f64::from(max);
-                    card.count += 1;
-                }
-            }
-        }
-        card
-    }
-
-    /// The rest of the card for criterion `c` at `level`: the other
-    /// criteria's levels, each over its maximum, averaged (the card's sum
-    /// less `c`'s part); `None` without others.
-    fn others(&self, c: usize, level: u8, card: Card) -> Option<f64> {
-        let max = self.maxima[c];
-        let (total, count) = if max > 0 {
-            (
-                card.total - f64::from(level) / f64::from(max),
-                card.count - 1,
-            )
+            CardSum::of(levels.iter().copied().zip(self.maxima.iter().copied()))
         } else {
-            (card.total, card.count)
-        };
-        (count > 0).then(|| total / f64::from(count))
+            CardSum::default()
+        }
     }
 
     fn criterion(

@@ -159,6 +159,43 @@ pub struct CriterionScore {
     pub profile: Option<ProfileMove>,
 }
 
+/// A card's levels as profile rules read them: every criterion's level
+/// (before profile rules) over its maximum, summed in rubric order, and
+/// how many criteria have a maximum above 0. The scorer and the rubric
+/// audit read the rest of a card through it, so that both read it alike.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CardSum {
+    total: f64,
+    count: u32,
+}
+
+impl CardSum {
+    /// The sum of (level, maximum) pairs, in order.
+    pub fn of(levels: impl Iterator<Item = (u8, u8)>) -> CardSum {
+        let mut sum = CardSum::default();
+        for (level, max) in levels.filter(|&(_, max)| max > 0) {
+            sum.total += f64::from(level) / f64::from(max);
+            sum.count += 1;
+        }
+        sum
+    }
+
+    /// The rest of the card for a criterion at `level` of `max`: the other
+    /// criteria's levels, each over its maximum, averaged (the sum less
+    /// this criterion's part); `None` without others.
+    pub fn others(self, level: u8, max: u8) -> Option<f64> {
+        let (total, count) = if max > 0 {
+            (
+                self.total - f64::from(level) / f64::from(max),
+                self.count - 1,
+            )
+        } else {
+            (self.total, self.count)
+        };
+        (count > 0).then(|| total / f64::from(count))
+    }
+}
+
 /// A level moved by a profile rule: the level before, and the other
 /// criteria's levels (each over its maximum, averaged) that moved it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
