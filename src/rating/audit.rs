@@ -269,43 +269,37 @@ fn suggest_profiles(
     let mut raises = Vec::new();
     let mut lowerings = Vec::new();
     for ((criterion, level), units) in placed {
-        let level_i = i64::from(*level);
-        let raisable = *level > 0 && max_level.get(criterion).is_some_and(|m| level < m);
-        if raisable {
-            let best = best_threshold(
-                units.iter().filter(|u| !u.flagged),
-                |others, t| others >= t,
-                |h| i64::from(h > level_i) - i64::from(h <= level_i),
-            );
-            if let Some((t, moved, nearer)) = best {
-                raises.push(ProfileSuggestion {
-                    criterion: criterion.clone(),
-                    from: *level,
-                    to: level + 1,
-                    others_at_least: Some(t),
-                    others_below: None,
-                    moved,
-                    nearer,
-                });
-            }
+        let (from, l) = (*level, i64::from(*level));
+        let suggestion = |to: u8, best: Option<(f64, usize, i64)>| {
+            best.map(|(t, moved, nearer)| ProfileSuggestion {
+                criterion: criterion.clone(),
+                from,
+                to,
+                others_at_least: (to > from).then_some(t),
+                others_below: (to < from).then_some(t),
+                moved,
+                nearer,
+            })
+        };
+        if from > 0 && max_level.get(criterion).is_some_and(|&max| from < max) {
+            raises.extend(suggestion(
+                from + 1,
+                best_threshold(
+                    units.iter().filter(|u| !u.flagged),
+                    |others, t| others >= t,
+                    |h| i64::from(h > l) - i64::from(h <= l),
+                ),
+            ));
         }
-        if *level > 0 {
-            let best = best_threshold(
-                units.iter(),
-                |others, t| others < t,
-                |h| i64::from(h < level_i) - i64::from(h >= level_i),
-            );
-            if let Some((t, moved, nearer)) = best {
-                lowerings.push(ProfileSuggestion {
-                    criterion: criterion.clone(),
-                    from: *level,
-                    to: level - 1,
-                    others_at_least: None,
-                    others_below: Some(t),
-                    moved,
-                    nearer,
-                });
-            }
+        if from > 0 {
+            lowerings.extend(suggestion(
+                from - 1,
+                best_threshold(
+                    units.iter(),
+                    |others, t| others < t,
+                    |h| i64::from(h < l) - i64::from(h >= l),
+                ),
+            ));
         }
     }
     raises.extend(lowerings);

@@ -74,7 +74,8 @@ enum Runs {
 /// Appends the normal form of `original` to the empty `text`, calling
 /// `mark(byte, index)` for each character appended (its byte offset in
 /// `text`, the index of the original character); returns the number of
-/// original characters.
+/// original characters. Marks and count need [`Runs::Ascii`]: with
+/// Norwegian letters in a run its bytes are counted as characters.
 fn fold(
     original: &str,
     text: &mut String,

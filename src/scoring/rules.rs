@@ -35,8 +35,6 @@ pub struct Scorer<'r> {
     flag_slots: Vec<FlagSlots>,
     /// Per criterion: its highest level.
     maxima: Vec<u8>,
-    /// Whether any criterion has profile rules.
-    any_profile: bool,
 }
 
 /// One prompt of the vignette, as the rules read it.
@@ -183,10 +181,6 @@ impl<'r> Scorer<'r> {
             criterion_slots,
             flag_slots,
             maxima: rubric.criteria.iter().map(Criterion::max_level).collect(),
-            any_profile: rubric
-                .criteria
-                .iter()
-                .any(|c| !c.evidence.profile.is_empty()),
         }
     }
 
@@ -266,17 +260,15 @@ impl<'r> Scorer<'r> {
         let mut criteria: Vec<CriterionScore> = (0..self.rubric.criteria.len())
             .map(|c| self.criterion(c, answers, &hits, &spots, &raised))
             .collect();
-        let before: Vec<u8> = criteria.iter().map(|c| c.level).collect();
-        let card = self.card(&before);
-        for (c, score) in criteria.iter_mut().enumerate() {
-            if let Some((to, others)) = self.profiled(c, &before, card, &raised) {
-                score.profile = Some(ProfileMove {
-                    from: score.level,
-                    others,
-                });
-                score.level = to;
-            }
-        }
+        let mut levels: Vec<u8> = criteria.iter().map(|c| c.level).collect();
+        self.apply_profiles(&mut levels, &raised, |c, to, others| {
+            let score = &mut criteria[c];
+            score.profile = Some(ProfileMove {
+                from: score.level,
+                others,
+            });
+            score.level = to;
+        });
         let (dimensions, overall) = summarise(criteria.iter().map(CriterionScore::as_level));
         let dimensions = owned(dimensions);
         ScoreCard {
@@ -340,13 +332,7 @@ impl<'r> Scorer<'r> {
                 self.level(c, self.earned(c, answers, own), own, &raised)
             })
             .collect();
-        let card = self.card(&criteria);
-        for c in 0..n {
-            // Each level moves at its own index only; the others read `card`.
-            if let Some((to, _)) = self.profiled(c, &criteria, card, &raised) {
-                criteria[c] = to;
-            }
-        }
+        self.apply_profiles(&mut criteria, &raised, |_, _, _| {});
         Levels {
             criteria,
             red_flags: raised,
@@ -564,35 +550,39 @@ impl<'r> Scorer<'r> {
         defined_level(&self.rubric.criteria[c], level)
     }
 
-    /// The level a profile rule moves criterion `c` to from `levels[c]`,
-    /// with the rest of the card that moved it (`levels` are every
-    /// criterion's level before profile rules, `card` their sum). A raise is
-    /// held where a raised red flag acts on the criterion.
-    fn profiled(
+    /// Moves every criterion's level (`levels`, in rubric order) by its
+    /// profile rules, all read against the levels as they were before any
+    /// moved; `moved(c, to, others)` hears of each move with the rest of the
+    /// card that made it.
+    fn apply_profiles(
         &self,
-        c: usize,
-        levels: &[u8],
-        card: CardSum,
+        levels: &mut [u8],
         raised: &[usize],
-    ) -> Option<(u8, f64)> {
+        mut moved: impl FnMut(usize, u8, f64),
+    ) {
+        let card = CardSum::of(levels.iter().copied().zip(self.maxima.iter().copied()));
+        for (c, level) in levels.iter_mut().enumerate() {
+            // Each level moves at its own index only; the others read `card`.
+            if let Some((to, others)) = self.profiled(c, *level, card, raised) {
+                *level = to;
+                moved(c, to, others);
+            }
+        }
+    }
+
+    /// The level a profile rule moves criterion `c` to from `level`, with
+    /// the rest of the card that moved it (`card`: every criterion's level
+    /// before profile rules). A raise is held where a raised red flag acts
+    /// on the criterion.
+    fn profiled(&self, c: usize, level: u8, card: CardSum, raised: &[usize]) -> Option<(u8, f64)> {
         let rules = &self.rubric.criteria[c].evidence.profile;
         if rules.is_empty() {
             return None;
         }
-        let others = card.others(levels[c], self.maxima[c])?;
-        let rule = rules.iter().find(|r| r.fits(levels[c], others))?;
+        let others = card.others(level, self.maxima[c])?;
+        let rule = rules.iter().find(|r| r.fits(level, others))?;
         let held = rule.to > rule.from && self.flag_effects(c, raised).next().is_some();
         (!held).then_some((rule.to, others))
-    }
-
-    /// The card's levels for profile rules; nothing where no criterion has
-    /// profile rules.
-    fn card(&self, levels: &[u8]) -> CardSum {
-        if self.any_profile {
-            CardSum::of(levels.iter().copied().zip(self.maxima.iter().copied()))
-        } else {
-            CardSum::default()
-        }
     }
 
     fn criterion(
