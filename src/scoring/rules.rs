@@ -811,19 +811,30 @@ pub(super) fn critical_missing<'a>(
 pub(super) fn summarise<'a>(
     criteria: impl Iterator<Item = CriterionLevel<'a>>,
 ) -> (BTreeMap<&'a str, DimensionScore>, f64) {
-    let mut sums: BTreeMap<&str, (f64, f64, usize)> = BTreeMap::new();
+    // (dimension, weighted levels over maxima, weights, criteria): a card
+    // has a few dimensions, so a list searched in place beats a map.
+    let mut sums: Vec<(&str, f64, f64, usize)> = Vec::with_capacity(4);
     for c in criteria.filter(|c| c.max_level > 0) {
-        let entry = sums.entry(c.dimension).or_default();
-        entry.0 += c.weight * f64::from(c.level) / f64::from(c.max_level);
-        entry.1 += c.weight;
-        entry.2 += 1;
+        let at = match sums.iter().position(|s| s.0 == c.dimension) {
+            Some(at) => at,
+            None => {
+                sums.push((c.dimension, 0.0, 0.0, 0));
+                sums.len() - 1
+            }
+        };
+        let entry = &mut sums[at];
+        entry.1 += c.weight * f64::from(c.level) / f64::from(c.max_level);
+        entry.2 += c.weight;
+        entry.3 += 1;
     }
+    // Summed in the order of dimension names, as the scores are listed.
+    sums.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let (got, max) = sums
-        .values()
-        .fold((0.0, 0.0), |(g, m), (got, max, _)| (g + got, m + max));
+        .iter()
+        .fold((0.0, 0.0), |(g, m), (_, got, max, _)| (g + got, m + max));
     let dimensions = sums
         .into_iter()
-        .map(|(dimension, (got, max, n))| {
+        .map(|(dimension, got, max, n)| {
             (
                 dimension,
                 DimensionScore {
