@@ -11,7 +11,7 @@
 //! - `score`: the same, then what `vignette score --responses FILE` computes
 //!   for its table and CSV: compile each rubric once per language, score every
 //!   unit's criterion levels and red flags ([`session::Export::levels`]), then
-//!   its dimension and overall scores ([`session::Export::summary`]). Printing
+//!   its dimension and overall scores ([`session::Export::summaries`]). Printing
 //!   is left out; `--format json` and `--explain` build full score cards
 //!   instead, which this does not measure.
 //!
@@ -109,11 +109,7 @@ fn score(bank: &Bank, path: &Path) -> (usize, f64) {
     .unwrap();
     let export = vignette::scoring::Responses::read(bank, "export.jsonl", &bytes).unwrap();
     let levels = export.levels();
-    let overall = levels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| export.summary(i, l).summary.overall)
-        .sum();
+    let overall = export.summaries(&levels).map(|s| s.summary.overall).sum();
     (levels.len(), overall)
 }
 

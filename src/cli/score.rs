@@ -156,7 +156,7 @@ fn run_export(cx: &Context, file: &Path, args: &Args) -> Outcome {
         std::mem::forget((export, levels));
         return printed;
     }
-    let summaries = levels.iter().enumerate().map(|(i, l)| export.summary(i, l));
+    let summaries = export.summaries(&levels);
     let criteria = (0..export.len()).flat_map(|i| &export.rubric(i).criteria);
     let dims = dimensions(criteria.map(|c| c.dimension.as_str()));
     let scores = score_table(&dims, summaries);

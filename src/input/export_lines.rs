@@ -191,20 +191,26 @@ fn read_chunk(chunk: &[u8]) -> Result<Vec<(UnitKey<'_>, Unit<'_>)>, ChunkError> 
     Ok(units.into_iter().collect())
 }
 
-/// Reads an export's bytes in parallel into its units, sorted by (session,
-/// group, vignette). The file must be UTF-8 (`not_utf8` says where it is
-/// not) and every line an export line (`bad_line` gets its number).
-fn read_units<'t>(
+/// An export's lines read in parallel, each chunk's units apart: what
+/// [`Pieces::into_units`] puts together.
+pub struct Pieces<'t> {
+    /// (unit, chunk index, the unit's answers in that chunk), in chunk order.
+    pieces: Vec<(UnitKey<'t>, usize, Unit<'t>)>,
+}
+
+/// Reads an export's bytes in parallel into pieces of units. The file must
+/// be UTF-8 (`not_utf8` says where it is not) and every line an export line
+/// (`bad_line` gets its number).
+fn read_pieces<'t>(
     bytes: &'t [u8],
     not_utf8: impl Fn() -> Problem,
     bad_line: impl Fn(usize, serde_json::Error) -> Problem,
-) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, Problem> {
+) -> Result<Pieces<'t>, Problem> {
     let chunks = chunks(bytes);
     let read: Vec<_> = chunks.par_iter().map(|c| read_chunk(c)).collect();
     if read.iter().any(|r| matches!(r, Err(ChunkError::Utf8))) {
         return Err(not_utf8());
     }
-    // A unit's pieces from every chunk, in file order, next to each other.
     let mut pieces = Vec::with_capacity(read.iter().map(|r| r.as_ref().map_or(0, Vec::len)).sum());
     for (c, chunk) in read.into_iter().enumerate() {
         let units = chunk.map_err(|e| match e {
@@ -219,15 +225,40 @@ fn read_units<'t>(
         })?;
         pieces.extend(units.into_iter().map(|(key, unit)| (key, c, unit)));
     }
-    pieces.par_sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    let mut units: Vec<(UnitKey<'t>, Unit<'t>)> = Vec::with_capacity(pieces.len());
-    for (key, _, unit) in pieces {
-        match units.last_mut() {
-            Some((last, seen)) if *last == key => seen.absorb(unit),
-            _ => units.push((key, unit)),
+    Ok(Pieces { pieces })
+}
+
+impl<'t> Pieces<'t> {
+    /// Every (vignette, language) a unit may be scored with, each once: the
+    /// language of a unit's first line in each chunk, so that rarely one
+    /// more than the units will need.
+    pub fn vignettes_and_languages(&self) -> Vec<(String, String)> {
+        let mut seen: FastMap<(&str, &str), ()> = FastMap::default();
+        for ((_, _, vignette), _, unit) in &self.pieces {
+            seen.insert((vignette, &unit.language), ());
         }
+        let mut pairs: Vec<(String, String)> = seen
+            .into_keys()
+            .map(|(v, l)| (v.to_string(), l.to_string()))
+            .collect();
+        pairs.sort();
+        pairs
     }
-    Ok(units)
+
+    /// The units, sorted by (session, group, vignette): each unit's pieces
+    /// from every chunk, in file order, put together.
+    pub fn into_units(self) -> Vec<(UnitKey<'t>, Unit<'t>)> {
+        let mut pieces = self.pieces;
+        pieces.par_sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        let mut units: Vec<(UnitKey<'t>, Unit<'t>)> = Vec::with_capacity(pieces.len());
+        for (key, _, unit) in pieces {
+            match units.last_mut() {
+                Some((last, seen)) if *last == key => seen.absorb(unit),
+                _ => units.push((key, unit)),
+            }
+        }
+        units
+    }
 }
 
 /// Reads an export into its units, sorted by (session, group, vignette);
@@ -237,11 +268,18 @@ pub fn read_export_units<'t>(
     name: &str,
     bytes: &'t [u8],
 ) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, Problem> {
+    Ok(read_export_pieces(name, bytes)?.into_units())
+}
+
+/// Reads an export into the pieces of its units, to be put together by
+/// [`Pieces::into_units`] (while, for one, the rubrics they need are
+/// compiled); problems as [`read_export_units`] gives them.
+pub fn read_export_pieces<'t>(name: &str, bytes: &'t [u8]) -> Result<Pieces<'t>, Problem> {
     let not_utf8 = || match json::decode_utf8(bytes) {
         Err(e) => Problem::at_position(name, e.position, e.message),
         Ok(_) => Problem::in_file(name, "the file is not valid UTF-8"),
     };
-    read_units(bytes, not_utf8, |line, e| Problem {
+    read_pieces(bytes, not_utf8, |line, e| Problem {
         column: Some(e.column()),
         ..Problem::on_line(name, line, format!("not an export line: {e}"))
     })

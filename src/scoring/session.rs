@@ -16,7 +16,9 @@ use crate::scoring::{Answer, Levels, ScoreCard, Scorer, Scratch, Summary};
 use crate::store::{InstrumentRecord, ResponseRecord, ScoreRecord, Store};
 
 use crate::input::Problem;
-use crate::input::export_lines::{ExportValue, Unit, UnitKey, read_export_units};
+use crate::input::export_lines::{
+    ExportValue, Unit, UnitKey, read_export_pieces, read_export_units,
+};
 use crate::session::{Session, SessionError, content_hash};
 
 /// Whether a score is new, changed since the last scoring, or as before.
@@ -353,38 +355,35 @@ struct Compiled<'b> {
     rubric_hash: String,
 }
 
-/// One compiled rubric per (vignette, language) of the units, compiled in
-/// parallel, and for each unit the index of its own; the first unit (in
-/// order) whose vignette the bank lacks is an error.
-fn compile<'b>(
+/// One compiled rubric per (vignette, language) of `pairs` whose vignette
+/// the bank has, compiled in parallel, with each pair's index.
+fn compile<'b, 'p>(
     bank: &'b Bank,
-    units: &[(UnitKey<'_>, Unit<'_>)],
-    missing: impl Fn(&str) -> SessionError,
-) -> Result<(Vec<Compiled<'b>>, Vec<usize>), SessionError> {
-    let mut index: foldhash::HashMap<(&str, &str), usize> = foldhash::HashMap::default();
-    let mut needed = Vec::new();
-    let mut of_unit = Vec::with_capacity(units.len());
-    for ((_, _, vignette), unit) in units {
-        let key = (vignette.as_ref(), unit.language.as_ref());
-        if let Some(&i) = index.get(&key) {
-            of_unit.push(i);
-            continue;
-        }
-        let (Some(v), Some(r)) = (bank.vignette(vignette), bank.rubric_for(vignette)) else {
-            return Err(missing(vignette));
-        };
-        needed.push((r, v, key.1));
-        index.insert(key, needed.len() - 1);
-        of_unit.push(needed.len() - 1);
-    }
-    let compiled = needed
+    pairs: &'p [(String, String)],
+) -> (
+    Vec<Compiled<'b>>,
+    foldhash::HashMap<(&'p str, &'p str), usize>,
+) {
+    let found: Vec<_> = pairs
+        .iter()
+        .filter_map(|(vignette, language)| {
+            let (v, r) = (bank.vignette(vignette)?, bank.rubric_for(vignette)?);
+            Some(((vignette.as_str(), language.as_str()), (r, v)))
+        })
+        .collect();
+    let index = found
+        .iter()
+        .enumerate()
+        .map(|(i, (pair, _))| (*pair, i))
+        .collect();
+    let compiled = found
         .into_par_iter()
-        .map(|(r, v, language)| Compiled {
+        .map(|((_, language), (r, v))| Compiled {
             scorer: Scorer::new(&r.item, &v.item, language),
             rubric_hash: content_hash(&r.text),
         })
         .collect();
-    Ok((compiled, of_unit))
+    (compiled, index)
 }
 
 /// Reads a session export (JSON lines) into its units without scoring: the
@@ -426,14 +425,29 @@ const EXPORT_VERSION: u32 = 1;
 impl<'t, 'b> Responses<'t, 'b> {
     /// Reads an export and compiles the rubrics its units need; a bad line,
     /// or a vignette the bank lacks, is an error naming the file.
+    ///
+    /// The rubrics are compiled while the units are put together: the pieces
+    /// of the file name every (vignette, language) the units need.
     pub fn read(bank: &'b Bank, name: &str, bytes: &'t [u8]) -> Result<Self, SessionError> {
-        let units = parse_export(name, bytes)?;
-        let (compiled, of_unit) = compile(bank, &units, |vignette| {
-            export_problem(
+        let pieces = read_export_pieces(name, bytes)
+            .map_err(|problem| SessionError::rejected(name, vec![problem]))?;
+        let pairs = pieces.vignettes_and_languages();
+        let (units, (compiled, index)) =
+            rayon::join(|| pieces.into_units(), || compile(bank, &pairs));
+        let of_unit: Vec<Option<usize>> = units
+            .par_iter()
+            .map(|((_, _, vignette), unit)| index.get(&(&**vignette, &*unit.language)).copied())
+            .collect();
+        // Every unit's pair is among the pieces' (a unit's language is its
+        // first line's): one without a compiled rubric has a vignette the bank lacks.
+        if let Some(i) = of_unit.iter().position(Option::is_none) {
+            let vignette = &units[i].0.2;
+            return Err(export_problem(
                 name,
                 format!("the bank has no vignette and rubric `{vignette}`"),
-            )
-        })?;
+            ));
+        }
+        let of_unit = of_unit.into_iter().flatten().collect();
         Ok(Responses {
             units,
             compiled,
@@ -519,6 +533,37 @@ impl<'t, 'b> Responses<'t, 'b> {
             changes: &[],
             summary: compiled.scorer.summary(levels),
         }
+    }
+
+    /// Every unit's score from its levels (one per unit, in order), as
+    /// [`Responses::summary`] gives it.
+    ///
+    /// A unit's ids and language lie in the file, and its levels where a
+    /// thread put them, all long out of the caches by now: they are read a
+    /// batch of units ahead, in one sweep whose loads overlap, rather than one
+    /// miss at a time (a quarter less time).
+    pub fn summaries<'s>(
+        &'s self,
+        levels: &'s [Levels],
+    ) -> impl Iterator<Item = ScoredSummary<'s>> + 's {
+        /// Units whose ids are read at once.
+        const BATCH: usize = 32;
+        levels.iter().enumerate().map(move |(i, l)| {
+            if i % BATCH == 0 {
+                let end = levels.len().min(i + BATCH);
+                let units = self.units[i..end].iter().zip(&levels[i..end]);
+                std::hint::black_box(units.fold(0, |mixed, ((key, unit), levels)| {
+                    let first = |s: &[u8]| s.first().copied().unwrap_or(0);
+                    mixed
+                        ^ first(key.0.as_bytes())
+                        ^ first(key.1.as_bytes())
+                        ^ first(unit.language.as_bytes())
+                        ^ first(&levels.criteria)
+                        ^ levels.red_flags.first().map_or(0, |&f| f as u8)
+                }));
+            }
+            self.summary(i, l)
+        })
     }
 
     /// The units in `range` scored with full cards, on all cores.
