@@ -233,12 +233,20 @@ impl<'t> Pieces<'t> {
     /// language of a unit's first line in each chunk, so that rarely one
     /// more than the units will need.
     pub fn vignettes_and_languages(&self) -> Vec<(String, String)> {
-        let mut seen: FastMap<(&str, &str), ()> = FastMap::default();
-        for ((_, _, vignette), _, unit) in &self.pieces {
-            seen.insert((vignette, &unit.language), ());
-        }
+        type Seen<'p> = foldhash::HashSet<(&'p str, &'p str)>;
+        let seen = self
+            .pieces
+            .par_iter()
+            .fold(Seen::default, |mut seen, ((_, _, vignette), _, unit)| {
+                seen.insert((vignette, &unit.language));
+                seen
+            })
+            .reduce(Seen::default, |mut seen, more| {
+                seen.extend(more);
+                seen
+            });
         let mut pairs: Vec<(String, String)> = seen
-            .into_keys()
+            .into_iter()
             .map(|(v, l)| (v.to_string(), l.to_string()))
             .collect();
         pairs.sort();
