@@ -503,6 +503,8 @@ impl<'t, 'b> Responses<'t, 'b> {
         order.sort_by_key(|&i| self.of_unit[i]);
         let mut scored: Vec<(usize, Levels)> = order
             .into_par_iter()
+            // Fewer, longer runs: each starts its buffers anew.
+            .with_min_len(256)
             .map_init(
                 || (Scratch::default(), Vec::new()),
                 |(scratch, answers), i| {
