@@ -63,7 +63,11 @@ fn a_unit_whose_later_line_has_another_language_keeps_its_first() {
     let (mut file, first) = generated(5_000);
     assert!(file.len() > 2 << 20, "the file must span chunks");
     // The first line's unit, answered again at the end in a language no other line has.
-    let other = if first["language"] == "nn" { "en" } else { "nn" };
+    let other = if first["language"] == "nn" {
+        "en"
+    } else {
+        "nn"
+    };
     append(
         &mut file,
         &first,
@@ -109,7 +113,9 @@ fn a_vignette_the_bank_lacks_is_named_first_in_unit_order() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(
         out.stderr.contains("export.jsonl")
-            && out.stderr.contains("the bank has no vignette and rubric `V99`"),
+            && out
+                .stderr
+                .contains("the bank has no vignette and rubric `V99`"),
         "{}",
         out.stderr
     );

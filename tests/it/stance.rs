@@ -330,6 +330,48 @@ const PLAIN_WORDS: &[Case] = &[
         "H8",
         1,
     ),
+    // The children heard, in general words (level 1 of V8's
+    // P7_childrens_participation; as groups of development sets 2, 7 and 8 put it).
+    (
+        "V8",
+        "nb",
+        "s3_prevent",
+        "Vi spør barna hvordan de har det.",
+        "P7",
+        1,
+    ),
+    (
+        "V8",
+        "nn",
+        "s3_prevent",
+        "Vi spør barna korleis dei har det.",
+        "P7",
+        1,
+    ),
+    (
+        "V8",
+        "nb",
+        "s3_prevent",
+        "Vi lytter mer til barna selv, også de minste.",
+        "P7",
+        1,
+    ),
+    (
+        "V8",
+        "nb",
+        "s3_prevent",
+        "Jevnlig observasjon og samtaler med barna om hvordan de har det.",
+        "P7",
+        1,
+    ),
+    (
+        "V8",
+        "en",
+        "s3_prevent",
+        "We ask the children how they are getting on.",
+        "P7",
+        1,
+    ),
 ];
 
 #[test]
