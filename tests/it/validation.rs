@@ -359,8 +359,12 @@ fn the_engine_agrees_with_blind_raters_on_the_test_sets_as_recorded() {
 
 /// The four test sets pooled (640 answers), with floors at the figures
 /// measured (docs/statistics.md: 0.869, 0.920, 0.933; median kappa 0.725)
-/// less 0.02; and, as issue 16 asks, the engine's mean criterion level not
-/// above the raters' (not more generous) and within 0.15 of it.
+/// less 0.02; as issue 16 asks, the engine's mean criterion level not
+/// above the raters' (not more generous) and within 0.15 of it, and no
+/// criterion's kappa below 0.40. The lowest, V8's
+/// P7_childrens_participation at 0.55, rests on the 2 of 64 answers the
+/// raters credited and is not a blind figure (docs/statistics.md, "V8's
+/// children's participation after a development change").
 #[test]
 fn the_engine_agrees_with_blind_raters_on_the_test_sets_pooled() {
     let sets: Vec<&str> = TEST_SETS.iter().map(|s| s.folder).collect();
@@ -374,6 +378,12 @@ fn the_engine_agrees_with_blind_raters_on_the_test_sets_pooled() {
         ],
         0.70,
     );
+    for (criterion, kappa) in &f.kappa {
+        assert!(
+            *kappa >= 0.40,
+            "pooled, {criterion}'s kappa {kappa:.3} is below 0.40"
+        );
+    }
     let (engine, raters) = f.mean_level;
     assert!(
         engine <= raters,
