@@ -10,8 +10,8 @@
 //!   scores ([`session::parse_responses`]).
 //! - `score`: the same, then what `vignette score --responses FILE` computes
 //!   for its table and CSV: compile each rubric once per language, score every
-//!   unit's criterion levels and red flags ([`session::Export::levels`]), then
-//!   its dimension and overall scores ([`session::Export::summaries`]). Printing
+//!   unit's criterion levels and red flags ([`scoring::Responses::levels`]), then
+//!   its dimension and overall scores ([`scoring::Responses::summaries`]). Printing
 //!   is left out; `--format json` and `--explain` build full score cards
 //!   instead, which this does not measure.
 //!

@@ -583,7 +583,7 @@ impl<'t, 'b> Responses<'t, 'b> {
 /// [`std::hint::black_box`]. The answers lie scattered through a file read
 /// long before: read in one sweep whose loads do not wait on one another, the
 /// processor fetches them from memory side by side rather than one miss at a
-/// time as scoring meets them (levels took a tenth less time,
+/// time as scoring meets them (levels took about 8 % less time,
 /// docs/performance.md).
 fn warm(unit: &Unit<'_>) -> u8 {
     /// Bytes per cache line.
