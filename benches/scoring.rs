@@ -4,10 +4,10 @@
 //! reading and grouping the same file. Both run on all cores (rayon).
 //!
 //! - `parse only`: map the file into memory (as `score --responses` does:
-//!   [`session::read_export_file`]), check UTF-8, parse
+//!   [`input::map_file`]), check UTF-8, parse
 //!   every line into borrowed fields, keep the latest revision per prompt,
 //!   group into units and sort them: exactly what scoring does before it
-//!   scores ([`session::parse_responses`]).
+//!   scores ([`scoring::parse_responses`]).
 //! - `score`: the same, then what `vignette score --responses FILE` computes
 //!   for its table and CSV: compile each rubric once per language, score every
 //!   unit's criterion levels and red flags ([`scoring::Responses::levels`]), then
