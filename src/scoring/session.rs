@@ -16,9 +16,7 @@ use crate::scoring::{Answer, Levels, ScoreCard, Scorer, Scratch, Summary};
 use crate::store::{InstrumentRecord, ResponseRecord, ScoreRecord, Store};
 
 use crate::input::Problem;
-use crate::input::export_lines::{
-    ExportValue, Unit, UnitKey, read_export_pieces, read_export_units,
-};
+use crate::input::export_lines::{ExportValue, Pieces, Unit, UnitKey, read_export_pieces};
 use crate::session::{Session, SessionError, content_hash};
 
 /// Whether a score is new, changed since the last scoring, or as before.
@@ -389,19 +387,16 @@ fn compile<'b, 'p>(
 /// Reads a session export (JSON lines) into its units without scoring: the
 /// parse-only limit scoring ([`Responses`]) is measured against. Returns the number of units.
 pub fn parse_responses(name: &str, bytes: &[u8]) -> Result<usize, SessionError> {
-    Ok(parse_export(name, bytes)?.len())
+    Ok(read_pieces(name, bytes)?.into_units().len())
 }
 
 fn export_problem(name: &str, message: String) -> SessionError {
     SessionError::rejected(name, vec![Problem::in_file(name, message)])
 }
 
-/// An export's units, or its first problem as an error naming the file.
-fn parse_export<'t>(
-    name: &str,
-    bytes: &'t [u8],
-) -> Result<Vec<(UnitKey<'t>, Unit<'t>)>, SessionError> {
-    read_export_units(name, bytes).map_err(|problem| SessionError::rejected(name, vec![problem]))
+/// An export's pieces of units, or its first problem as an error naming the file.
+fn read_pieces<'t>(name: &str, bytes: &'t [u8]) -> Result<Pieces<'t>, SessionError> {
+    read_export_pieces(name, bytes).map_err(|problem| SessionError::rejected(name, vec![problem]))
 }
 
 /// A session export (JSON lines, `session export --format jsonl`) read into
@@ -429,8 +424,7 @@ impl<'t, 'b> Responses<'t, 'b> {
     /// The rubrics are compiled while the units are put together: the pieces
     /// of the file name every (vignette, language) the units need.
     pub fn read(bank: &'b Bank, name: &str, bytes: &'t [u8]) -> Result<Self, SessionError> {
-        let pieces = read_export_pieces(name, bytes)
-            .map_err(|problem| SessionError::rejected(name, vec![problem]))?;
+        let pieces = read_pieces(name, bytes)?;
         let pairs = pieces.vignettes_and_languages();
         let (units, (compiled, index)) =
             rayon::join(|| pieces.into_units(), || compile(bank, &pairs));
