@@ -10,11 +10,12 @@ use comfy_table::Table;
 use rayon::prelude::*;
 use serde::Serializer;
 use serde_json::Value;
-use vignette::bank::Rubric;
 use vignette::bank::localized;
+use vignette::bank::{Labelled, Rubric, Study};
 use vignette::export::spreadsheet_safe;
 use vignette::input;
 use vignette::input::printable;
+use vignette::messages::{self, Messages};
 use vignette::scoring::{self, ScoreStatus, Scored, ScoredSummary};
 use vignette::scoring::{CriterionLevel, CriterionScore, Evidence, Levels};
 use vignette::session;
@@ -108,13 +109,17 @@ fn run_all(cx: &Context) -> Outcome {
 
 /// Scores a session in the database (storing new versions) and prints the scores.
 fn run_session(cx: &Context, id: &str, args: &Args) -> Outcome {
-    let (scored, rubrics) = score_session(cx, id, args.rubric_from_bank)?;
+    let SessionScores {
+        scored,
+        rubrics,
+        study,
+    } = score_session(cx, id, args.rubric_from_bank)?;
     if let Some(unit) = &args.explain {
         let found = scored
             .iter()
             .find(|s| s.group == unit[0] && s.vignette == unit[1])
             .ok_or_else(|| no_unit(unit, scored.iter().map(|s| (s.group.clone(), &*s.vignette))))?;
-        return print_explained(found, &rubrics, args.format);
+        return print_explained(found, &rubrics, &study.dimensions, args.format);
     }
     match args.format {
         Format::Json => print_json(scored.into_iter()),
@@ -143,7 +148,10 @@ fn run_export(cx: &Context, file: &Path, args: &Args) -> Outcome {
             .iter()
             .map(|r| (session::content_hash(&r.text), r.item.clone()))
             .collect();
-        return print_explained(&export.scored(found..found + 1)[0], &rubrics, args.format);
+        let scored = &export.scored(found..found + 1)[0];
+        let study = bank.studies_using(&scored.vignette).next();
+        let labels = study.map_or(&[][..], |s| &s.item.dimensions);
+        return print_explained(scored, &rubrics, labels, args.format);
     }
     if args.format == Format::Json {
         return print_json(export_cards(&export));
@@ -190,13 +198,18 @@ fn no_unit<'a>(unit: &[String], scored: impl Iterator<Item = (String, &'a str)>)
     ))
 }
 
-fn print_explained(found: &Scored, rubrics: &BTreeMap<String, Rubric>, format: Format) -> Outcome {
+fn print_explained(
+    found: &Scored,
+    rubrics: &BTreeMap<String, Rubric>,
+    labels: &[Labelled],
+    format: Format,
+) -> Outcome {
     let rubric = rubrics
         .get(&found.rubric_hash)
         .ok_or_else(|| Failure::usage("the rubric of this score is missing"))?;
     match format {
         Format::Json => println!("{:#}", serde_json::json!(found)),
-        _ => print!("{}", printable(&explain(found, rubric), true)),
+        _ => print!("{}", printable(&explain(found, rubric, labels), true)),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -378,14 +391,10 @@ fn print_table(scores: Option<ScoreTable>) -> Outcome {
 }
 
 /// Scores a session with its pinned rubrics, or with the bank's (newer) ones.
-fn score_session(
-    cx: &Context,
-    id: &str,
-    from_bank: bool,
-) -> Result<(Vec<Scored>, BTreeMap<String, Rubric>), Failure> {
+fn score_session(cx: &Context, id: &str, from_bank: bool) -> Result<SessionScores, Failure> {
     let mut store = cx.store()?;
     let loaded = session::load(&store, id)?;
-    if from_bank {
+    let (scored, rubrics) = if from_bank {
         let bank = cx.bank()?;
         scoring::score_session_with_bank(&mut store, &loaded, &bank).map_err(|e| {
             let missing = loaded
@@ -402,11 +411,24 @@ fn score_session(
             } else {
                 failure
             }
-        })
+        })?
     } else {
         let scored = scoring::score_session(&mut store, &loaded, None)?;
-        Ok((scored, loaded.rubrics.clone()))
-    }
+        (scored, loaded.rubrics.clone())
+    };
+    Ok(SessionScores {
+        scored,
+        rubrics,
+        study: loaded.study,
+    })
+}
+
+/// A session's scores, the rubrics they were scored with (by content hash)
+/// and the study the session pinned.
+struct SessionScores {
+    scored: Vec<Scored>,
+    rubrics: BTreeMap<String, Rubric>,
+    study: Study,
 }
 
 /// The dimensions in order of first appearance (rubric order: prevention,
@@ -558,42 +580,52 @@ fn csv_row(
     ])
 }
 
-/// A rater-readable account of one score.
-fn explain(s: &Scored, rubric: &Rubric) -> String {
+/// A rater-readable account of one score, in the unit's language, with the
+/// dimensions named as the study labels them (by id where no label is given).
+fn explain(s: &Scored, rubric: &Rubric, labels: &[Labelled]) -> String {
     let lang = s.language.as_str();
-    let mut out = format!(
-        "{} · {} · rubric {} {} (sha256 {}) · {} score, version {}\n",
-        s.group,
-        s.vignette,
-        rubric.id,
-        rubric.version,
-        &s.rubric_hash[..12.min(s.rubric_hash.len())],
-        s.card.method,
-        s.version
+    let t = messages::of(lang);
+    let dimension_label = |d: &str| {
+        labels
+            .iter()
+            .find(|l| l.id == d)
+            .map_or_else(|| d.to_string(), |l| localized(&l.label, lang))
+    };
+    let mut out = t.fill(
+        "explain.header",
+        &[
+            ("group", &s.group),
+            ("vignette", &s.vignette),
+            ("rubric", &rubric.id),
+            ("version", &rubric.version),
+            ("hash", &&s.rubric_hash[..12.min(s.rubric_hash.len())]),
+            ("method", &s.card.method),
+            ("score_version", &s.version),
+        ],
     );
+    out.push('\n');
     let order = dimensions(s.card.criteria.iter().map(|c| c.dimension.as_str()));
     let scores: Vec<String> = order
         .iter()
         .filter_map(|d| {
-            s.card
-                .dimensions
-                .get(*d)
-                .map(|x| format!("{d} {:.0}", x.score))
+            let score = s.card.dimensions.get(*d)?.score;
+            Some(format!("{} {score:.0}", dimension_label(d)))
         })
         .collect();
-    out.push_str(&format!(
-        "{} · overall {:.0} (of 100)\n",
-        scores.join(" · "),
-        s.card.overall
+    let overall = format!("{:.0}", s.card.overall);
+    out.push_str(&t.fill(
+        "explain.overall",
+        &[("scores", &scores.join(" · ")), ("overall", &overall)],
     ));
+    out.push('\n');
     for dimension in order {
-        out.push_str(&format!("\n{dimension}\n"));
+        out.push_str(&format!("\n{}\n", dimension_label(dimension)));
         for c in s.card.criteria.iter().filter(|c| c.dimension == dimension) {
             out.push_str(&criterion_lines(c, rubric, lang));
         }
     }
     if !s.card.red_flags.is_empty() {
-        out.push_str("\nred flags raised\n");
+        out.push_str(&format!("\n{}\n", t.text("explain.red_flags")));
         for f in &s.card.red_flags {
             let label = rubric
                 .red_flags
@@ -604,111 +636,146 @@ fn explain(s: &Scored, rubric: &Rubric) -> String {
             let mut why: Vec<String> = f
                 .mentions
                 .iter()
-                .map(|m| format!("«{}» in {}", m.text, m.prompt))
+                .map(|m| {
+                    t.fill(
+                        "explain.mention",
+                        &[("text", &m.text), ("prompt", &m.prompt)],
+                    )
+                })
                 .collect();
-            why.extend(f.options.iter().map(|o| format!("option {o}")));
+            why.extend(
+                f.options
+                    .iter()
+                    .map(|o| t.fill("explain.option", &[("option", o)])),
+            );
             out.push_str(&format!("  {} ({label}): {}\n", f.id, why.join("; ")));
         }
     }
     if !s.card.critical_missing.is_empty() {
-        out.push_str(&format!(
-            "\ncritical criteria missing: {}\n",
-            s.card.critical_missing.join(", ")
-        ));
+        let missing = s.card.critical_missing.join(", ");
+        out.push('\n');
+        out.push_str(&t.fill("explain.critical_missing", &[("criteria", &missing)]));
+        out.push('\n');
     }
-    out.push_str("\nanswers, with evidence in [brackets] and red-flag phrases in {braces}\n");
+    out.push_str(&format!("\n{}\n", t.text("explain.answers")));
     for (prompt, value) in &s.answers {
         out.push_str(&format!("  {prompt}: {}\n", marked(prompt, value, s)));
     }
     out
 }
 
+/// A criterion's lines of an explained score: its level and tags, the
+/// evidence, what lowered or moved it, and the descriptor of its level.
 fn criterion_lines(c: &CriterionScore, rubric: &Rubric, lang: &str) -> String {
+    let t = messages::of(lang);
     let criterion = rubric.criteria.iter().find(|r| r.id == c.id);
     let title = criterion
         .map(|r| localized(&r.title, lang))
         .unwrap_or_default();
-    let mut tags = vec![format!("weight {}", c.weight)];
+    let mut tags = vec![t.fill("explain.weight", &[("weight", &c.weight)])];
     if c.critical {
-        tags.insert(0, "critical".to_string());
+        tags.insert(0, t.text("explain.critical").to_string());
     }
     if c.method != "auto" {
-        tags.push(format!("level from human {}", c.method));
+        tags.push(t.fill("explain.human", &[("method", &c.method)]));
     }
     if let Some(stage) = c.stage.filter(|&s| s > 0) {
-        tags.push(format!("earned at stage {stage}"));
+        tags.push(t.fill("explain.stage", &[("stage", &stage)]));
     }
     let mut out = format!(
-        "  {} {title} [{}]: level {} of {}\n",
-        c.id,
-        tags.join(", "),
-        c.level,
-        c.max_level
+        "  {}\n",
+        t.fill(
+            "explain.criterion",
+            &[
+                ("id", &c.id),
+                ("title", &title),
+                ("tags", &tags.join(", ")),
+                ("level", &c.level),
+                ("max", &c.max_level),
+            ],
+        )
     );
+    let mut line = |mark: &str, text: String| out.push_str(&format!("    {mark}{text}\n"));
     for e in &c.evidence {
-        out.push_str(&format!("    + {}\n", describe(e)));
+        line("+ ", describe(e, t));
     }
     if c.evidence.is_empty() {
-        out.push_str("    no evidence found\n");
+        line("", t.text("explain.no_evidence").to_string());
     }
     for (m, lower) in &c.lowered_by {
-        out.push_str(&format!(
-            "    − «{}» in {} lowers it by {lower}\n",
-            m.text, m.prompt
-        ));
+        let values: [(&str, &dyn std::fmt::Display); 3] =
+            [("text", &m.text), ("prompt", &m.prompt), ("by", lower)];
+        line("− ", t.fill("explain.lowers", &values));
     }
     for flag in &c.flags {
-        out.push_str(&format!("    − red flag {flag}\n"));
+        line("− ", t.fill("explain.red_flag", &[("flag", flag)]));
     }
     for m in &c.negated {
-        out.push_str(&format!(
-            "    · «{}» in {} is negated and does not count\n",
-            m.text, m.prompt
-        ));
+        let values: [(&str, &dyn std::fmt::Display); 2] =
+            [("text", &m.text), ("prompt", &m.prompt)];
+        line("· ", t.fill("explain.negated", &values));
     }
     if let Some(p) = c.profile {
-        let (arrow, moved) = if c.level > p.from {
-            ("↑", "raised")
+        let (arrow, key) = if c.level > p.from {
+            ("↑ ", "explain.raised_by_profile")
         } else {
-            ("↓", "lowered")
+            ("↓ ", "explain.lowered_by_profile")
         };
-        out.push_str(&format!(
-            "    {arrow} {moved} from {} by the rest of the card: the other criteria at {:.0} % of their maximum (profile rule)\n",
-            p.from,
-            100.0 * p.others
-        ));
+        let others = format!("{:.0}", 100.0 * p.others);
+        line(
+            arrow,
+            t.fill(key, &[("from", &p.from), ("others", &others)]),
+        );
     }
     if let Some(descriptor) = criterion.and_then(|r| r.levels.iter().find(|l| l.level == c.level)) {
-        out.push_str(&format!(
-            "    level {}: {}\n",
-            c.level,
-            localized(&descriptor.descriptor, lang)
-        ));
+        let text = localized(&descriptor.descriptor, lang);
+        line(
+            "",
+            t.fill(
+                "explain.descriptor",
+                &[("level", &c.level), ("descriptor", &text)],
+            ),
+        );
     }
     out
 }
 
-fn describe(e: &Evidence) -> String {
+/// One piece of evidence in words.
+fn describe(e: &Evidence, t: &Messages) -> String {
     match e {
         Evidence::Option {
             prompt,
             option,
             level,
             ..
-        } => format!("chose {option} in {prompt} → {level}"),
+        } => t.fill(
+            "explain.chose",
+            &[("option", option), ("prompt", prompt), ("level", level)],
+        ),
         Evidence::Rank {
             prompt,
             option,
             position,
             level,
             ..
-        } => format!("ranked {option} at {position} in {prompt} → {level}"),
+        } => t.fill(
+            "explain.ranked",
+            &[
+                ("option", option),
+                ("position", position),
+                ("prompt", prompt),
+                ("level", level),
+            ],
+        ),
         Evidence::Likert {
             prompt,
             value,
             level,
             ..
-        } => format!("answered {value} in {prompt} → {level}"),
+        } => t.fill(
+            "explain.likert",
+            &[("value", value), ("prompt", prompt), ("level", level)],
+        ),
         Evidence::Phrase {
             prompt,
             start,
@@ -717,11 +784,17 @@ fn describe(e: &Evidence) -> String {
             term,
             level,
             ..
-        } => {
-            format!(
-                "wrote «{text}» in {prompt} (characters {start}–{end}, term \"{term}\") → {level}"
-            )
-        }
+        } => t.fill(
+            "explain.wrote",
+            &[
+                ("text", text),
+                ("prompt", prompt),
+                ("start", start),
+                ("end", end),
+                ("term", term),
+                ("level", level),
+            ],
+        ),
     }
 }
 

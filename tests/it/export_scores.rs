@@ -120,3 +120,44 @@ fn a_vignette_the_bank_lacks_is_named_first_in_unit_order() {
         out.stderr
     );
 }
+
+/// `score --responses FILE --explain` explains a unit in its own language,
+/// with the dimensions named as the bank's study labels them.
+#[test]
+fn an_export_unit_is_explained_in_its_language() {
+    let (mut file, first) = generated(200);
+    for (language, words) in [
+        ("nb", ["Forebygge", "samlet", "nivå"]),
+        ("en", ["Prevention", "overall", "level"]),
+    ] {
+        let session = format!("explained-{language}");
+        append(
+            &mut file,
+            &first,
+            &[
+                ("session", session.clone().into()),
+                ("language", language.into()),
+            ],
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.jsonl");
+        std::fs::write(&path, &file).unwrap();
+        let unit = format!("{session}/{}", first["group"].as_str().unwrap());
+        let out = common::vignette([
+            "score".as_ref(),
+            "--responses".as_ref(),
+            path.as_os_str(),
+            "--explain".as_ref(),
+            unit.as_ref(),
+            first["vignette"].as_str().unwrap().as_ref(),
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        for word in words {
+            assert!(
+                out.stdout.contains(word),
+                "{language}: no {word:?} in\n{}",
+                out.stdout
+            );
+        }
+    }
+}

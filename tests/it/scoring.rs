@@ -225,12 +225,63 @@ mod cli {
         let (code, out, err) = run.run(&["score", "s", "--explain", "G1", "M1"]);
         assert_eq!(code, 0, "{err}");
         assert!(
-            out.contains("Snakker med barnet [critical, weight 2, earned at stage 1]: level 0 of 2")
+            out.contains("Snakker med barnet [kritisk, vekt 2, oppnådd i del 1]: nivå 0 av 2")
                 && out.contains(
-                    "↓ lowered from 1 by the rest of the card: the other criteria at 0 % of their maximum (profile rule)"
+                    "↓ senket fra 1 av resten av skjemaet: de andre kriteriene på 0 % av sitt maksimum (profilregel)"
                 ),
             "{out}"
         );
+    }
+
+    /// The words around the bank's texts come in the session's language:
+    /// an English session's explanation is English throughout.
+    #[test]
+    fn explain_speaks_the_sessions_language() {
+        let run = Run::new(fixture_bank());
+        let (code, _, err) = run.run(&[
+            "session",
+            "new",
+            "--id",
+            "s",
+            "--study",
+            "mini",
+            "--offering",
+            "a",
+            "--phase",
+            "baseline",
+            "--site",
+            "X",
+            "--cohort",
+            "1",
+            "--groups",
+            "1",
+            "--vignettes",
+            "M1",
+            "--seed",
+            "1",
+            "--lang",
+            "en",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        run.answer(
+            r#"{"group": "G1", "vignette": "M1", "answers": {
+            "s1_do": "We will talk with the pupil today.", "s1_first": "talk", "s1_serious": 5,
+            "s2_measures": ["meeting", "plan"]}}"#,
+        );
+        let (code, out, err) = run.run(&["score", "s", "--explain", "G1", "M1"]);
+        assert_eq!(code, 0, "{err}");
+        for english in [
+            "· auto score, version 1",
+            "(of 100)",
+            "[critical, weight 2, earned at stage 1]: level ",
+            "+ chose talk in s1_first → 2",
+            "answers, with evidence marked [like this] and red-flag phrases {like this}",
+        ] {
+            assert!(out.contains(english), "no {english:?} in\n{out}");
+        }
+        for norwegian in ["nivå", "vekt", "valgte", "svarene", "Avdekke"] {
+            assert!(!out.contains(norwegian), "{norwegian:?} in\n{out}");
+        }
     }
 
     #[test]
