@@ -179,6 +179,33 @@ const FALSE_CREDIT: &[Case] = &[
         0,
     ),
     ("V3", "nb", "s1_involve", "Rektor og foreldrene.", "D5", 0),
+    // Rubric V8 1.17.0: the mother's feelings are not the children's voice,
+    // a body named is not going further, and Camilla speaking is not the
+    // group answering her.
+    (
+        "V8",
+        "en",
+        "s2_do",
+        "We acknowledge Camilla's concern and validate her feelings.",
+        "P7",
+        0,
+    ),
+    (
+        "V8",
+        "nb",
+        "s3_involve",
+        "Kommunedirektøren har ansvaret.",
+        "H6",
+        0,
+    ),
+    (
+        "V8",
+        "nb",
+        "s2_do",
+        "Camilla sier til Randi at Teodor er redd.",
+        "H4",
+        0,
+    ),
 ];
 
 #[test]
@@ -370,6 +397,84 @@ const PLAIN_WORDS: &[Case] = &[
         "s3_prevent",
         "We ask the children how they are getting on.",
         "P7",
+        1,
+    ),
+    // Rubric V8 1.17.0, from development sets 1–8 and 13 (the thirteenth
+    // after its one measurement): nynorsk "borna", and a passive.
+    (
+        "V8",
+        "nn",
+        "s3_prevent",
+        "Vi spør borna sjølve korleis dei har det i barnehagen.",
+        "P7",
+        1,
+    ),
+    (
+        "V8",
+        "nb",
+        "s3_prevent",
+        "Barna spørres om hvordan de har det, på en måte som passer for fireåringer.",
+        "P7",
+        1,
+    ),
+    // Going further after the owner's reply and seeing that it stops (H6).
+    (
+        "V8",
+        "nb",
+        "s3_do",
+        "Randi skriver videre til kommunedirektøren. På Maurtua passer vi på at ingen barn blir satt alene på kontoret.",
+        "H6",
+        2,
+    ),
+    (
+        "V8",
+        "nn",
+        "s3_do",
+        "Randi skriv vidare til styret. Vi passar på Teodor og den andre guten.",
+        "H6",
+        2,
+    ),
+    (
+        "V8",
+        "en",
+        "s3_do",
+        "We don't drop it: Randi goes over Arne Lie's head to the board.",
+        "H6",
+        1,
+    ),
+    // What Oliver has seen, gathered (D3), and with Camilla's account (level 2).
+    (
+        "V8",
+        "nb",
+        "s2_involve",
+        "Oliver må fortelle det han vet.",
+        "D3",
+        1,
+    ),
+    (
+        "V8",
+        "nn",
+        "s2_record",
+        "Det Oliver har sett og det Camilla fortalde, med dato.",
+        "D3",
+        2,
+    ),
+    // A log of incidents (D4), and Camilla answered (H4).
+    ("V8", "nb", "s3_record", "Alt i én tidslinje med datoer.", "D4", 1),
+    (
+        "V8",
+        "nn",
+        "s2_do",
+        "Me seier til Camilla at det er meldt vidare og at ho får svar snart.",
+        "H4",
+        2,
+    ),
+    (
+        "V8",
+        "en",
+        "s2_do",
+        "We tell Camilla we take her question seriously.",
+        "H4",
         1,
     ),
 ];
