@@ -12,7 +12,8 @@ For each export file, runs `vignette score --responses FILE --format json`
 
 Files: `--responses FILE` (any number), `--fixtures` (the hand-scored
 answers of `tests/fixtures/scoring/*.jsonl`, turned into one export file),
-and `--perturb FILE` (a copy of FILE whose text answers get Unicode noise:
+`--validation` (the answers of the blind validation sets,
+`tests/fixtures/validation*/answers.jsonl`, likewise) and `--perturb FILE` (a copy of FILE whose text answers get Unicode noise:
 capitals, diacritics, ligatures, typographic quotes, odd whitespace,
 combining and spacing accents, clause marks and negations).
 Exit status 1 when agreement on dimension scores is below `--min-agreement`.
@@ -38,17 +39,19 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 
 
-def fixtures_as_export(folder: Path, out: Path) -> Path:
-    """Writes the hand-scored fixture answers as one export file (one session per fixture file)."""
+def fixtures_as_export(folder: Path, out: Path, pattern: str = "*.jsonl") -> Path:
+    """Writes the answers of `folder`'s files matching `pattern` (one case
+    per line: id, vignette, language, answers) as one export file, one
+    session per file."""
     with out.open("w", encoding="utf-8") as f:
-        for path in sorted(folder.glob("*.jsonl")):
+        for path in sorted(folder.glob(pattern)):
             for line in path.read_text(encoding="utf-8").splitlines():
                 if not line.strip():
                     continue
                 case = json.loads(line)
                 for prompt, value in case["answers"].items():
                     row = {
-                        "session": f"fixture-{path.stem}",
+                        "session": f"fixture-{path.parent.name}-{path.stem}",
                         "group": case["id"],
                         "vignette": case["vignette"],
                         "prompt": prompt,
@@ -224,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--responses", type=Path, action="append", default=[], help="export file to compare")
     parser.add_argument("--fixtures", action="store_true", help="also compare tests/fixtures/scoring/*.jsonl")
+    parser.add_argument(
+        "--validation", action="store_true", help="also compare tests/fixtures/validation*/answers.jsonl"
+    )
     parser.add_argument("--perturb", type=Path, action="append", default=[], help="compare a noisy copy of FILE")
     parser.add_argument("--vignette", type=Path, default=ROOT / "target/release/vignette", help="the Rust binary")
     parser.add_argument("--show", type=int, default=5, help="differing units to print per file")
@@ -233,10 +239,13 @@ def main(argv: list[str] | None = None) -> int:
         files = list(args.responses)
         if args.fixtures:
             files.append(fixtures_as_export(ROOT / "tests/fixtures/scoring", Path(tmp) / "fixtures.jsonl"))
+        if args.validation:
+            blind = Path(tmp) / "validation-sets.jsonl"
+            files.append(fixtures_as_export(ROOT / "tests/fixtures", blind, "validation*/answers.jsonl"))
         for source in args.perturb:
             files.append(perturb_file(source, Path(tmp) / f"perturbed-{source.stem}.jsonl"))
         if not files:
-            parser.error("give --responses FILE, --fixtures or --perturb FILE")
+            parser.error("give --responses FILE, --fixtures, --validation or --perturb FILE")
         ok = True
         for path in files:
             agreement = compare(args.vignette, path, args.show)

@@ -460,7 +460,14 @@ const PLAIN_WORDS: &[Case] = &[
         2,
     ),
     // A log of incidents (D4), and Camilla answered (H4).
-    ("V8", "nb", "s3_record", "Alt i én tidslinje med datoer.", "D4", 1),
+    (
+        "V8",
+        "nb",
+        "s3_record",
+        "Alt i én tidslinje med datoer.",
+        "D4",
+        1,
+    ),
     (
         "V8",
         "nn",
