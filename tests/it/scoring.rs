@@ -164,8 +164,13 @@ mod cli {
 
     /// A session of one group answering M1, in the bank at `bank`.
     fn session_in(bank: std::path::PathBuf) -> Run {
+        session_with(bank, &[])
+    }
+
+    /// The same, with more arguments to `session new`.
+    fn session_with(bank: std::path::PathBuf, more: &[&str]) -> Run {
         let run = Run::new(bank);
-        let (code, _, err) = run.run(&[
+        let mut args = vec![
             "session",
             "new",
             "--id",
@@ -186,7 +191,9 @@ mod cli {
             "M1",
             "--seed",
             "1",
-        ]);
+        ];
+        args.extend_from_slice(more);
+        let (code, _, err) = run.run(&args);
         assert_eq!(code, 0, "{err}");
         run
     }
@@ -237,32 +244,7 @@ mod cli {
     /// an English session's explanation is English throughout.
     #[test]
     fn explain_speaks_the_sessions_language() {
-        let run = Run::new(fixture_bank());
-        let (code, _, err) = run.run(&[
-            "session",
-            "new",
-            "--id",
-            "s",
-            "--study",
-            "mini",
-            "--offering",
-            "a",
-            "--phase",
-            "baseline",
-            "--site",
-            "X",
-            "--cohort",
-            "1",
-            "--groups",
-            "1",
-            "--vignettes",
-            "M1",
-            "--seed",
-            "1",
-            "--lang",
-            "en",
-        ]);
-        assert_eq!(code, 0, "{err}");
+        let run = session_with(fixture_bank(), &["--lang", "en"]);
         run.answer(
             r#"{"group": "G1", "vignette": "M1", "answers": {
             "s1_do": "We will talk with the pupil today.", "s1_first": "talk", "s1_serious": 5,
