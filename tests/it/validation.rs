@@ -1,10 +1,11 @@
-//! The automatic scorer against two blind raters on fourteen blind
+//! The automatic scorer against two blind raters on fifteen blind
 //! validation sets: answers written without sight of the rubrics' evidence,
 //! rated from the level descriptors by two raters blind to each other, to
-//! the engine and to the authors' intent. The ninth to twelfth sets
-//! (tests/fixtures/validation9 to validation12, 640 answers to the ten
-//! cases) and the fourteenth (validation14, 160 answers to V8) are the test
-//! sets: nothing was tuned on them. The first eight (tests/fixtures/validation
+//! the engine and to the authors' intent. The ninth to twelfth and the
+//! fifteenth sets (tests/fixtures/validation9 to validation12 and
+//! validation15, 800 answers to the ten cases) and the fourteenth
+//! (validation14, 160 answers to V8) are the test sets: nothing was tuned
+//! on them. The first eight (tests/fixtures/validation
 //! to validation8) and the thirteenth (validation13, 160 answers to V8) are
 //! the development sets the rubrics are tuned and calibrated on and the
 //! profile rules fitted on; each of the second to eighth and the thirteenth
@@ -95,6 +96,18 @@ const TEST_SETS: &[RecordedSet] = &[
             ("prevention", 0.68),
         ],
         kappa_floor: 0.68,
+    },
+    // The fifteenth set: 160 answers to the ten cases, made after rubric V8
+    // 1.17.0 and measured once with the rubrics as they are (2026-12-06,
+    // 12:41 UTC): 0.921, 0.931, 0.856; 0.696.
+    RecordedSet {
+        folder: "validation15",
+        spearman_floors: &[
+            ("detection", 0.90),
+            ("handling", 0.91),
+            ("prevention", 0.83),
+        ],
+        kappa_floor: 0.67,
     },
 ];
 
@@ -388,14 +401,15 @@ fn the_engine_agrees_with_blind_raters_on_the_test_sets_as_recorded() {
     }
 }
 
-/// The four test sets over all ten cases pooled (sets 9–12, 640 answers),
-/// with floors at the figures measured with rubric V8 1.17.0
-/// (docs/statistics.md: 0.869, 0.917, 0.929; median kappa 0.725) less
-/// 0.02; as issue 16 asks, the engine's mean criterion level not above the
-/// raters' (not more generous) and within 0.15 of it, and no criterion's
-/// kappa below 0.40. V8's P7_childrens_participation is 0.65 here, but
-/// that rests on the 2 of 64 answers the raters credited and is not a
-/// blind figure; its blind figure is the fourteenth set's (the next test).
+/// The five test sets over all ten cases pooled (sets 9–12 and 15, 800
+/// answers), with floors at the figures measured with rubric V8 1.17.0
+/// (docs/statistics.md: 0.867, 0.918, 0.929; median kappa 0.717) less
+/// 0.02, and issue 16's median of 0.70; as the issue asks, the engine's
+/// mean criterion level not above the raters' (not more generous) and
+/// within 0.15 of it, and no criterion's kappa below 0.40. V8's
+/// P7_childrens_participation is 0.66 here, but that rests on the 2 of 80
+/// answers the raters credited; its blind figure on enough answers is the
+/// fourteenth set's (the next test).
 #[test]
 fn the_engine_agrees_with_blind_raters_on_the_test_sets_pooled() {
     let sets: Vec<&str> = TEST_SETS
