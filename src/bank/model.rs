@@ -21,6 +21,14 @@ pub fn localized(text: &Text, language: &str) -> String {
 /// Phrases per language code (`nn` may add nynorsk variants of `nb`).
 pub type Terms = BTreeMap<String, Vec<String>>;
 
+/// The label in `language` of the item of `list` with id `id`, or the id
+/// itself where the list has no such item.
+pub fn label_of(list: &[Labelled], id: &str, language: &str) -> String {
+    list.iter()
+        .find(|item| item.id == id)
+        .map_or_else(|| id.to_string(), |item| localized(&item.label, language))
+}
+
 /// Something with a stable id and a label, such as an offering or a phase.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Labelled {

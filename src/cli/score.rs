@@ -10,8 +10,8 @@ use comfy_table::Table;
 use rayon::prelude::*;
 use serde::Serializer;
 use serde_json::Value;
-use vignette::bank::localized;
 use vignette::bank::{Labelled, Rubric, Study};
+use vignette::bank::{label_of, localized};
 use vignette::export::spreadsheet_safe;
 use vignette::input;
 use vignette::input::printable;
@@ -585,12 +585,7 @@ fn csv_row(
 fn explain(s: &Scored, rubric: &Rubric, labels: &[Labelled]) -> String {
     let lang = s.language.as_str();
     let t = messages::of(lang);
-    let dimension_label = |d: &str| {
-        labels
-            .iter()
-            .find(|l| l.id == d)
-            .map_or_else(|| d.to_string(), |l| localized(&l.label, lang))
-    };
+    let dimension_label = |d: &str| label_of(labels, d, lang);
     let mut out = t.fill(
         "explain.header",
         &[
@@ -621,7 +616,7 @@ fn explain(s: &Scored, rubric: &Rubric, labels: &[Labelled]) -> String {
     for dimension in order {
         out.push_str(&format!("\n{}\n", dimension_label(dimension)));
         for c in s.card.criteria.iter().filter(|c| c.dimension == dimension) {
-            out.push_str(&criterion_lines(c, rubric, lang));
+            out.push_str(&criterion_lines(c, rubric, lang, t));
         }
     }
     if !s.card.red_flags.is_empty() {
@@ -666,8 +661,7 @@ fn explain(s: &Scored, rubric: &Rubric, labels: &[Labelled]) -> String {
 
 /// A criterion's lines of an explained score: its level and tags, the
 /// evidence, what lowered or moved it, and the descriptor of its level.
-fn criterion_lines(c: &CriterionScore, rubric: &Rubric, lang: &str) -> String {
-    let t = messages::of(lang);
+fn criterion_lines(c: &CriterionScore, rubric: &Rubric, lang: &str, t: &Messages) -> String {
     let criterion = rubric.criteria.iter().find(|r| r.id == c.id);
     let title = criterion
         .map(|r| localized(&r.title, lang))
@@ -703,17 +697,25 @@ fn criterion_lines(c: &CriterionScore, rubric: &Rubric, lang: &str) -> String {
         line("", t.text("explain.no_evidence").to_string());
     }
     for (m, lower) in &c.lowered_by {
-        let values: [(&str, &dyn std::fmt::Display); 3] =
-            [("text", &m.text), ("prompt", &m.prompt), ("by", lower)];
-        line("− ", t.fill("explain.lowers", &values));
+        line(
+            "− ",
+            t.fill(
+                "explain.lowers",
+                &[("text", &m.text), ("prompt", &m.prompt), ("by", lower)],
+            ),
+        );
     }
     for flag in &c.flags {
         line("− ", t.fill("explain.red_flag", &[("flag", flag)]));
     }
     for m in &c.negated {
-        let values: [(&str, &dyn std::fmt::Display); 2] =
-            [("text", &m.text), ("prompt", &m.prompt)];
-        line("· ", t.fill("explain.negated", &values));
+        line(
+            "· ",
+            t.fill(
+                "explain.negated",
+                &[("text", &m.text), ("prompt", &m.prompt)],
+            ),
+        );
     }
     if let Some(p) = c.profile {
         let (arrow, key) = if c.level > p.from {

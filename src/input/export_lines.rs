@@ -270,10 +270,10 @@ impl<'t> Pieces<'t> {
 }
 
 /// Reads an export into the pieces of its units, to be put together by
-/// [`Pieces::into_units`] (sorted by session, group and vignette), while,
-/// for one, the rubrics they need are compiled. `name` names the file in
-/// the problem: where it is not UTF-8, or the first line that is not an
-/// export line.
+/// [`Pieces::into_units`] (sorted by session, group and vignette), so that
+/// a caller can do other work, such as compiling the rubrics the units
+/// need, at the same time. `name` names the file in the problem: where it
+/// is not UTF-8, or the first line that is not an export line.
 pub fn read_export_pieces<'t>(name: &str, bytes: &'t [u8]) -> Result<Pieces<'t>, Problem> {
     let not_utf8 = || match json::decode_utf8(bytes) {
         Err(e) => Problem::at_position(name, e.position, e.message),

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::bank::localized;
 use crate::bank::{Labelled, Rubric, Study};
+use crate::bank::{label_of, localized};
 use crate::compare::dataset::MIXED_ROLE;
 use crate::messages::{self, Messages};
 
@@ -37,10 +37,7 @@ impl<'a> Labels<'a> {
         if key == "role" && (id.is_empty() || id == crate::compare::NO_VALUE) {
             return self.words.text("report.not_recorded").to_string();
         }
-        self.list(key)
-            .iter()
-            .find(|l| l.id == id)
-            .map_or_else(|| id.to_string(), |l| localized(&l.label, self.language))
+        label_of(self.list(key), id, self.language)
     }
 
     /// The label of a site attribute, e.g. "Centrality".

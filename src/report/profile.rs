@@ -27,8 +27,8 @@ use minijinja::value::Serde;
 use minijinja::{Environment, context};
 use serde::Serialize;
 
-use crate::bank::localized;
 use crate::bank::{Criterion, Rubric};
+use crate::bank::{label_of, localized};
 use crate::compare::dataset::{GroupScore, StudyData, UnitScore};
 use crate::messages;
 use crate::render::escape_markdown;
@@ -215,12 +215,6 @@ fn unique(items: impl Iterator<Item = String>) -> Vec<String> {
         }
     }
     seen
-}
-
-fn label_of(list: &[crate::bank::Labelled], id: &str, language: &str) -> String {
-    list.iter()
-        .find(|item| item.id == id)
-        .map_or_else(|| id.to_string(), |item| localized(&item.label, language))
 }
 
 /// The phases with group scores for the site, in study order.
